@@ -1,0 +1,37 @@
+//! Validate Segment `identify`, `group` and `track` messages and map them to Astrolabe operations.
+//!
+//! The data's path reads top to bottom through the modules: [`input`] parses text and enforces
+//! the limits, [`spec`] checks a message against the Segment Spec, [`map`] turns a checked
+//! message into [`Operation`]s, and [`outcome`] is what callers read. A [`Destination`] holds
+//! the compiled settings and runs the whole path for each message.
+//!
+//! ```
+//! use astrolabe_segment::{Destination, Config, MapOptions, Status};
+//! use serde_json::json;
+//!
+//! let destination = Destination::new(Config::default()).unwrap();
+//! let outcome = destination.map(
+//!     &json!({"type": "identify", "userId": "u1", "traits": {"email": "ada@example.com"}}),
+//!     &MapOptions::default(),
+//! );
+//! assert_eq!(outcome.status, Status::Mapped);
+//! assert_eq!(
+//!     serde_json::to_value(&outcome.operations).unwrap(),
+//!     json!([{"op": "upsertUser", "userId": "u1", "traits": {"email": "ada@example.com"}}])
+//! );
+//! ```
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
+
+pub mod call;
+pub mod config;
+pub mod issue;
+pub mod operation;
+pub mod outcome;
+pub mod pointer;
+
+pub use call::CallType;
+pub use config::{Config, ConfigError};
+pub use issue::{Code, Issue};
+pub use operation::{AssociateUser, Operation, TrackEvent, UpsertAccount, UpsertUser};
+pub use outcome::{BatchOutcome, Mapped, Outcome, Status, Validation};
+pub use pointer::Pointer;

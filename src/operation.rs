@@ -1,0 +1,120 @@
+//! The Astrolabe operations a message becomes (the spec's section 8).
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// One Astrolabe operation. Serialized as a JSON object whose `op` key names it; absent fields
+/// are left out, never `null`.
+///
+/// ```
+/// use astrolabe_segment::{Operation, UpsertAccount};
+/// let op = Operation::UpsertAccount(UpsertAccount {
+///     group_id: "0e8c78ea9d97a7b8185e8632".into(),
+///     traits: serde_json::from_str(r#"{"name":"Initech","total billed":830}"#).unwrap(),
+///     timestamp: None,
+///     message_id: None,
+/// });
+/// assert_eq!(
+///     serde_json::to_string(&op).unwrap(),
+///     r#"{"op":"upsertAccount","groupId":"0e8c78ea9d97a7b8185e8632","traits":{"name":"Initech","total billed":830}}"#
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "op", rename_all = "camelCase")]
+pub enum Operation {
+    /// Create the User, or update its traits.
+    UpsertUser(UpsertUser),
+    /// Create or update the Account.
+    UpsertAccount(UpsertAccount),
+    /// Associate a User with an Account.
+    AssociateUser(AssociateUser),
+    /// Record an event.
+    TrackEvent(TrackEvent),
+}
+
+impl Operation {
+    /// The operation's name as it appears in `op`.
+    pub const fn name(&self) -> &'static str {
+        match self {
+            Operation::UpsertUser(_) => "upsertUser",
+            Operation::UpsertAccount(_) => "upsertAccount",
+            Operation::AssociateUser(_) => "associateUser",
+            Operation::TrackEvent(_) => "trackEvent",
+        }
+    }
+}
+
+/// `upsertUser`, from `identify`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpsertUser {
+    /// The user's id, when the message has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// The anonymous id, when the message has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anonymous_id: Option<String>,
+    /// The traits as sent (`{}` when none).
+    pub traits: Map<String, Value>,
+    /// RFC 3339 UTC with milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<String>,
+    /// The message id, for de-duplication.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+}
+
+/// `upsertAccount`, from `group`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpsertAccount {
+    /// The account's id.
+    pub group_id: String,
+    /// The group traits as sent (`{}` when none).
+    pub traits: Map<String, Value>,
+    /// RFC 3339 UTC with milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<String>,
+    /// The message id, for de-duplication.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+}
+
+/// `associateUser`, from a `group` call that names a user.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AssociateUser {
+    /// The account's id.
+    pub group_id: String,
+    /// The user's id, when the message has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// The anonymous id, when the message has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anonymous_id: Option<String>,
+}
+
+/// `trackEvent`, from `track`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TrackEvent {
+    /// The event name.
+    pub event: String,
+    /// The user's id, when the message has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// The anonymous id, when the message has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anonymous_id: Option<String>,
+    /// The account, from `context.groupId` (the B2B SaaS spec's account link).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
+    /// The properties as sent (`{}` when none).
+    pub properties: Map<String, Value>,
+    /// RFC 3339 UTC with milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<String>,
+    /// The message id, for de-duplication.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+}

@@ -1,0 +1,131 @@
+//! What a message or a batch becomes: the results callers read.
+
+use serde::Serialize;
+
+use crate::issue::Issue;
+use crate::operation::Operation;
+
+/// How a message ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Valid and selected: `operations` holds what it becomes.
+    Mapped,
+    /// Valid, but not for Astrolabe (`reason` says why).
+    Skipped,
+    /// At least one error: nothing to send.
+    Invalid,
+}
+
+impl Status {
+    /// `"mapped"`, `"skipped"` or `"invalid"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Status::Mapped => "mapped",
+            Status::Skipped => "skipped",
+            Status::Invalid => "invalid",
+        }
+    }
+}
+
+/// The outcome of one message: `{status, operations, errors, warnings, reason?}`.
+///
+/// `skipped` and `invalid` outcomes carry no operations; a `skipped` one carries its `reason`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outcome {
+    /// How the message ended.
+    pub status: Status,
+    /// The operations, in the spec's order (empty unless `mapped`).
+    pub operations: Vec<Operation>,
+    /// Every error found (all of them, not the first).
+    pub errors: Vec<Issue>,
+    /// Every warning found.
+    pub warnings: Vec<Issue>,
+    /// Why a `skipped` message was skipped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Issue>,
+}
+
+impl Outcome {
+    /// An `invalid` outcome with these errors.
+    pub fn invalid(errors: Vec<Issue>) -> Outcome {
+        Outcome { status: Status::Invalid, operations: Vec::new(), errors, warnings: Vec::new(), reason: None }
+    }
+
+    /// Whether the message had no errors (it may still be skipped).
+    pub fn is_valid(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// The JSON text of this outcome.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|error| internal_error_json(&error))
+    }
+}
+
+/// The outcome of a batch: one outcome per item, in order, and the errors of the batch as a whole.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BatchOutcome {
+    /// One outcome per item (empty when the batch as a whole was refused).
+    pub outcomes: Vec<Outcome>,
+    /// Errors of the whole batch: limits, a malformed envelope.
+    pub errors: Vec<Issue>,
+}
+
+impl BatchOutcome {
+    /// The JSON text of this batch outcome.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|error| internal_error_json(&error))
+    }
+
+    /// All operations of the mapped items, in order.
+    pub fn operations(&self) -> impl Iterator<Item = &Operation> {
+        self.outcomes.iter().flat_map(|outcome| outcome.operations.iter())
+    }
+}
+
+/// The answer to a [`validate`](crate::Destination::validate) call: `{valid, errors, warnings}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Validation {
+    /// No errors.
+    pub valid: bool,
+    /// Every error.
+    pub errors: Vec<Issue>,
+    /// Every warning.
+    pub warnings: Vec<Issue>,
+}
+
+impl From<Outcome> for Validation {
+    fn from(outcome: Outcome) -> Validation {
+        Validation { valid: outcome.errors.is_empty(), errors: outcome.errors, warnings: outcome.warnings }
+    }
+}
+
+/// What raw input became: one message's outcome, or a batch's.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Mapped {
+    /// The input was one message.
+    Message(Outcome),
+    /// The input was a batch envelope or a JSON array.
+    Batch(BatchOutcome),
+}
+
+impl Mapped {
+    /// The JSON text of the outcome.
+    pub fn to_json(&self) -> String {
+        match self {
+            Mapped::Message(outcome) => outcome.to_json(),
+            Mapped::Batch(batch) => batch.to_json(),
+        }
+    }
+}
+
+/// Serializing our own types cannot fail (all map keys are strings); should it ever, callers still
+/// get an outcome they can read rather than a panic.
+fn internal_error_json(error: &serde_json::Error) -> String {
+    let message = serde_json::Value::String(format!("internal error while serializing the outcome: {error}"));
+    format!(
+        r#"{{"status":"invalid","operations":[],"errors":[{{"code":"invalid_json","path":"","message":{message}}}],"warnings":[]}}"#
+    )
+}
