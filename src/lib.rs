@@ -24,13 +24,18 @@
 
 pub mod call;
 pub mod config;
+pub mod destination;
+pub mod input;
 pub mod issue;
+pub mod map;
 pub mod operation;
 pub mod outcome;
 pub mod pointer;
+pub mod spec;
 
 pub use call::CallType;
 pub use config::{Config, ConfigError};
+pub use destination::{Destination, MapOptions};
 pub use issue::{Code, Issue};
 pub use operation::{AssociateUser, Operation, TrackEvent, UpsertAccount, UpsertUser};
 pub use outcome::{BatchOutcome, Mapped, Outcome, Status, Validation};

@@ -65,11 +65,7 @@ impl Pointer {
         if self.0.is_empty() {
             return Vec::new();
         }
-        self.0
-            .split('/')
-            .skip(1)
-            .map(|token| token.replace("~1", "/").replace("~0", "~"))
-            .collect()
+        self.0.split('/').skip(1).map(|token| token.replace("~1", "/").replace("~0", "~")).collect()
     }
 }
 

@@ -1,0 +1,229 @@
+//! A `Destination`: settings compiled once, then the whole path (limits → checks → mapping →
+//! outcome) run for each message.
+
+use serde_json::{Map, Value};
+
+use crate::call::CallType;
+use crate::config::{Config, ConfigError};
+use crate::input::{self, Parsed, MAX_BATCH_BYTES, MAX_BATCH_ITEMS};
+use crate::issue::{Code, Issue};
+use crate::map;
+use crate::operation::Operation;
+use crate::outcome::{BatchOutcome, Mapped, Outcome, Status, Validation};
+use crate::pointer::Pointer;
+use crate::spec::{self, Checked, Envelope, Report};
+
+/// Per-call options.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MapOptions {
+    /// The call type of an HTTP single-call body, which carries none (`/v1/track` → `Track`).
+    /// A message whose own `type` disagrees is invalid (`type_mismatch`).
+    pub call_type: Option<CallType>,
+}
+
+impl MapOptions {
+    /// Options for a body of this call type.
+    pub fn with_type(call_type: CallType) -> MapOptions {
+        MapOptions { call_type: Some(call_type) }
+    }
+}
+
+/// Validates messages and maps them to Astrolabe operations. Build it once and reuse it: all
+/// settings are compiled in [`Destination::new`], nothing is set up per message.
+///
+/// ```
+/// use astrolabe_segment::{Config, Destination, MapOptions, CallType, Status};
+///
+/// let destination = Destination::new(Config { strict: true, ..Config::default() })?;
+/// // An HTTP API body for POST /v1/track: no `type`, the endpoint gives it.
+/// let outcome = destination.map_json(
+///     br#"{"userId": 42, "event": "Signed Up"}"#,
+///     &MapOptions::with_type(CallType::Track),
+/// );
+/// let text = outcome.to_json();
+/// // In strict mode the numeric userId (a warning otherwise) is an error.
+/// assert!(text.contains(r#""status":"invalid""#));
+/// assert!(text.contains(r#""code":"id_coerced","path":"/userId""#));
+/// # Ok::<(), astrolabe_segment::ConfigError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Destination {
+    strict: bool,
+}
+
+impl Destination {
+    /// Compiles the settings. Fails on a setting that cannot be used, naming it.
+    pub fn new(config: Config) -> Result<Destination, ConfigError> {
+        Ok(Destination { strict: config.strict })
+    }
+
+    /// Checks one message: `{valid, errors, warnings}`.
+    pub fn validate(&self, message: &Value, options: &MapOptions) -> Validation {
+        self.message(message, &Pointer::root(), options.call_type, &Envelope::default(), false).into()
+    }
+
+    /// Checks one message and maps it to Astrolabe operations.
+    pub fn map(&self, message: &Value, options: &MapOptions) -> Outcome {
+        self.message(message, &Pointer::root(), options.call_type, &Envelope::default(), true)
+    }
+
+    /// Maps a batch: an envelope `{"batch": [...], "context"?, "integrations"?, "sentAt"?}` or a
+    /// JSON array of messages. One outcome per item, in order.
+    pub fn map_batch(&self, batch: &Value) -> BatchOutcome {
+        self.batch(batch, None)
+    }
+
+    /// Maps whatever the input is: a batch (an envelope or an array) or one message.
+    pub fn map_input(&self, input: &Value, options: &MapOptions) -> Mapped {
+        if is_batch(input) {
+            Mapped::Batch(self.batch(input, None))
+        } else {
+            Mapped::Message(self.map(input, options))
+        }
+    }
+
+    /// Maps JSON text (UTF-8 bytes), parsed once: a message, a batch envelope or an array. Never
+    /// fails: text that is not JSON, not UTF-8 or too large gives an `invalid` outcome.
+    pub fn map_json(&self, bytes: &[u8], options: &MapOptions) -> Mapped {
+        match input::parse(bytes) {
+            Parsed::Refused(issue) if issue.code == Code::BatchTooLarge => {
+                Mapped::Batch(BatchOutcome { outcomes: Vec::new(), errors: vec![issue] })
+            }
+            Parsed::Refused(issue) => Mapped::Message(Outcome::invalid(vec![issue])),
+            Parsed::Value(value) if is_batch(&value) => Mapped::Batch(self.batch(&value, Some(bytes.len()))),
+            Parsed::Value(value) => Mapped::Message(self.map(&value, options)),
+        }
+    }
+
+    /// `size` is the length of the text the batch was parsed from, when it was.
+    fn batch(&self, batch: &Value, size: Option<usize>) -> BatchOutcome {
+        let root = Pointer::root();
+        let refuse = |issue: Issue| BatchOutcome { outcomes: Vec::new(), errors: vec![issue] };
+        let (items, items_path, envelope) = match read_envelope(batch) {
+            Ok(parts) => parts,
+            Err(errors) => return BatchOutcome { outcomes: Vec::new(), errors },
+        };
+        if items.len() > MAX_BATCH_ITEMS {
+            return refuse(Issue::new(
+                Code::BatchTooMany,
+                &items_path,
+                format!("The batch has {} items; the limit is {MAX_BATCH_ITEMS}.", items.len()),
+            ));
+        }
+        let size = size.unwrap_or_else(|| input::serialized_len(batch, MAX_BATCH_BYTES));
+        if size > MAX_BATCH_BYTES {
+            return refuse(Issue::new(
+                Code::BatchTooLarge,
+                &root,
+                format!("The batch is over {MAX_BATCH_BYTES} bytes; Segment refuses batches over 500 KB."),
+            ));
+        }
+        let outcomes = items
+            .iter()
+            .enumerate()
+            .map(|(at, item)| self.message(item, &items_path.index(at), None, &envelope, true))
+            .collect();
+        BatchOutcome { outcomes, errors: Vec::new() }
+    }
+
+    /// The whole path for one message at `base` in the caller's input.
+    fn message(
+        &self,
+        value: &Value,
+        base: &Pointer,
+        hint: Option<CallType>,
+        envelope: &Envelope<'_>,
+        build: bool,
+    ) -> Outcome {
+        if let Some(issue) = input::message_limits(value, base) {
+            return Outcome::invalid(vec![issue]);
+        }
+        let mut report = Report::default();
+        match spec::check(value, base, hint, envelope, &mut report) {
+            None => self.finish(report, Vec::new(), None),
+            Some(Checked::Unsupported(reason)) => self.finish(report, Vec::new(), Some(reason)),
+            Some(Checked::Message(fields)) => {
+                let operations = if build && report.errors.is_empty() && fields.disabled.is_none() {
+                    map::operations(&fields)
+                } else {
+                    Vec::new()
+                };
+                self.finish(report, operations, fields.disabled)
+            }
+        }
+    }
+
+    /// Errors win over skipping; in strict mode warnings are errors.
+    fn finish(&self, mut report: Report, operations: Vec<Operation>, skip: Option<Issue>) -> Outcome {
+        if self.strict {
+            report.make_strict();
+        }
+        let (status, operations, reason) = if !report.errors.is_empty() {
+            (Status::Invalid, Vec::new(), None)
+        } else if skip.is_some() {
+            (Status::Skipped, Vec::new(), skip)
+        } else {
+            (Status::Mapped, operations, None)
+        };
+        Outcome { status, operations, errors: report.errors, warnings: report.warnings, reason }
+    }
+}
+
+/// A JSON array, or an object with `batch` and no `type`.
+fn is_batch(value: &Value) -> bool {
+    match value {
+        Value::Array(_) => true,
+        Value::Object(map) => map.contains_key("batch") && !map.contains_key("type"),
+        _ => false,
+    }
+}
+
+type EnvelopeParts<'a> = (&'a [Value], Pointer, Envelope<'a>);
+
+/// The items, their path, and the envelope fields that apply to each.
+fn read_envelope(batch: &Value) -> Result<EnvelopeParts<'_>, Vec<Issue>> {
+    let root = Pointer::root();
+    let map = match batch {
+        Value::Array(items) => return Ok((items, root, Envelope::default())),
+        Value::Object(map) => map,
+        _ => {
+            return Err(vec![Issue::new(
+                Code::InvalidBatch,
+                &root,
+                "A batch must be an object {\"batch\": [...]} or a JSON array of messages.",
+            )])
+        }
+    };
+    let mut errors = Vec::new();
+    let items = match map.get("batch") {
+        Some(Value::Array(items)) => items.as_slice(),
+        _ => {
+            errors.push(Issue::new(Code::InvalidBatch, &root.key("batch"), "\"batch\" must be an array of messages."));
+            &[]
+        }
+    };
+    let object = |key: &str, errors: &mut Vec<Issue>| -> Option<&Map<String, Value>> {
+        let path = root.key(key);
+        match map.get(key) {
+            None | Some(Value::Null) => None,
+            Some(value @ Value::Object(object)) => match input::too_deep(value, &path, 2) {
+                Some(issue) => {
+                    errors.push(issue);
+                    None
+                }
+                None => Some(object),
+            },
+            Some(_) => {
+                errors.push(Issue::new(Code::InvalidBatch, &path, format!("The batch's \"{key}\" must be an object.")));
+                None
+            }
+        }
+    };
+    let context = object("context", &mut errors);
+    let integrations = object("integrations", &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let envelope = Envelope { context, integrations, sent_at: map.get("sentAt").filter(|value| !value.is_null()) };
+    Ok((items, root.key("batch"), envelope))
+}

@@ -1,0 +1,225 @@
+//! Raw input: JSON text parsed once, and the limits checked before any deep work (spec section 3).
+
+use serde_json::Value;
+use std::io;
+
+use crate::issue::{Code, Issue};
+use crate::pointer::Pointer;
+
+/// One message, serialized as UTF-8 JSON, at most 32 KB.
+pub const MAX_MESSAGE_BYTES: usize = 32_768;
+/// One batch request, at most 500 KB.
+pub const MAX_BATCH_BYTES: usize = 512_000;
+/// Items in one batch.
+pub const MAX_BATCH_ITEMS: usize = 2_500;
+/// JSON nesting (the root object or array is level 1).
+pub const MAX_DEPTH: usize = 64;
+
+/// What JSON text holds.
+#[derive(Debug)]
+pub enum Parsed {
+    /// Parsed JSON.
+    Value(Value),
+    /// Text that cannot be used: not UTF-8, not JSON, too deep, too large.
+    Refused(Issue),
+}
+
+/// Parses JSON text once. Refuses, without parsing, text over the batch limit; reports broken
+/// text with its line and column. A UTF-8 byte-order mark is allowed.
+pub fn parse(bytes: &[u8]) -> Parsed {
+    let root = Pointer::root();
+    if bytes.len() > MAX_BATCH_BYTES {
+        let (code, what) =
+            if looks_like_batch(bytes) { (Code::BatchTooLarge, "a batch") } else { (Code::TooLarge, "any input") };
+        return Parsed::Refused(Issue::new(
+            code,
+            &root,
+            format!("The input is {} bytes; the limit for {what} is {MAX_BATCH_BYTES} bytes.", bytes.len()),
+        ));
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Err(error) = std::str::from_utf8(bytes) {
+        let (line, column) = line_and_column(bytes, error.valid_up_to());
+        return Parsed::Refused(Issue::new(
+            Code::InvalidJson,
+            &root,
+            format!("The input is not UTF-8 text: invalid byte at line {line}, column {column}."),
+        ));
+    }
+    match serde_json::from_slice(bytes) {
+        Ok(value) => Parsed::Value(value),
+        Err(error) => Parsed::Refused(syntax_issue(&error)),
+    }
+}
+
+fn syntax_issue(error: &serde_json::Error) -> Issue {
+    let text = error.to_string();
+    let what = text.split(" at line ").next().unwrap_or(&text);
+    let (line, column) = (error.line(), error.column());
+    if what.contains("recursion limit") {
+        return Issue::new(
+            Code::TooDeep,
+            &Pointer::root(),
+            format!("The JSON is nested deeper than {MAX_DEPTH} levels (at line {line}, column {column})."),
+        );
+    }
+    let message = if error.is_eof() {
+        format!("The JSON text ends too early at line {line}, column {column}: {what}.")
+    } else {
+        format!("The input is not valid JSON: {what} at line {line}, column {column}.")
+    };
+    Issue::new(Code::InvalidJson, &Pointer::root(), message)
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_and_column(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = bytes.get(..offset).unwrap_or(bytes);
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |at| at + 1);
+    let column = String::from_utf8_lossy(before.get(line_start..).unwrap_or_default()).chars().count() + 1;
+    (line, column)
+}
+
+/// Whether text too large to parse is a batch: a JSON array, or an object whose first key is
+/// `batch` (how every Segment library writes it).
+fn looks_like_batch(bytes: &[u8]) -> bool {
+    let mut rest = bytes.iter().skip_while(|b| b.is_ascii_whitespace());
+    match rest.next() {
+        Some(b'[') => true,
+        Some(b'{') => rest.skip_while(|b| b.is_ascii_whitespace()).take(7).copied().eq(b"\"batch\"".iter().copied()),
+        _ => false,
+    }
+}
+
+/// The path of the first value nested deeper than [`MAX_DEPTH`] levels below `path` (where
+/// `value` stands at level `level`). Recursion stops at the limit, so hostile input cannot
+/// exhaust the stack.
+pub fn too_deep(value: &Value, path: &Pointer, level: usize) -> Option<Issue> {
+    if level > MAX_DEPTH {
+        return Some(Issue::new(
+            Code::TooDeep,
+            path,
+            format!("The JSON is nested deeper than {MAX_DEPTH} levels here."),
+        ));
+    }
+    match value {
+        Value::Array(items) => {
+            items.iter().enumerate().find_map(|(at, item)| too_deep(item, &path.index(at), level + 1))
+        }
+        Value::Object(map) => map.iter().find_map(|(key, item)| too_deep(item, &path.key(key), level + 1)),
+        _ => None,
+    }
+}
+
+/// The length of `value` serialized as compact UTF-8 JSON, counted without building the text,
+/// and given up past `limit` (then `limit + 1` or more is returned).
+pub fn serialized_len(value: &Value, limit: usize) -> usize {
+    let mut counter = Counter { count: 0, limit };
+    // The counter fails the write once past the limit; the count so far is what matters.
+    let _ = serde_json::to_writer(&mut counter, value);
+    counter.count
+}
+
+struct Counter {
+    count: usize,
+    limit: usize,
+}
+
+impl io::Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.count += buf.len();
+        if self.count > self.limit {
+            return Err(io::Error::other("over the limit"));
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Refuses a message over [`MAX_MESSAGE_BYTES`] or [`MAX_DEPTH`]; `None` when it is within both.
+pub fn message_limits(value: &Value, base: &Pointer) -> Option<Issue> {
+    if let Some(issue) = too_deep(value, base, 1) {
+        return Some(issue);
+    }
+    let size = serialized_len(value, MAX_MESSAGE_BYTES);
+    (size > MAX_MESSAGE_BYTES).then(|| {
+        Issue::new(
+            Code::TooLarge,
+            base,
+            format!("The message is over {MAX_MESSAGE_BYTES} bytes serialized as JSON; Segment refuses messages over 32 KB."),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn refused(text: &[u8]) -> Issue {
+        match parse(text) {
+            Parsed::Refused(issue) => issue,
+            Parsed::Value(value) => panic!("parsed {value}"),
+        }
+    }
+
+    #[test]
+    fn broken_json_gives_line_and_column() {
+        let issue = refused(b"{\n  \"type\": \"track\"\n  \"event\": \"x\"\n}");
+        assert_eq!(issue.code, Code::InvalidJson);
+        assert!(issue.message.contains("line 3, column 3"), "{}", issue.message);
+        let issue = refused(b"{\"type\": ");
+        assert!(issue.message.contains("ends too early"), "{}", issue.message);
+        assert_eq!(refused(b"").code, Code::InvalidJson);
+    }
+
+    #[test]
+    fn invalid_utf8_is_located() {
+        let issue = refused(b"{\n\"a\": \"\xff\"}");
+        assert_eq!(issue.code, Code::InvalidJson);
+        assert!(issue.message.contains("line 2, column 7"), "{}", issue.message);
+    }
+
+    #[test]
+    fn byte_order_mark_is_allowed() {
+        assert!(matches!(parse(b"\xEF\xBB\xBF{}"), Parsed::Value(_)));
+    }
+
+    #[test]
+    fn oversize_text_is_refused_unparsed() {
+        let mut text = b"{\"batch\": [".to_vec();
+        text.resize(MAX_BATCH_BYTES + 1, b' ');
+        assert_eq!(refused(&text).code, Code::BatchTooLarge);
+        let mut text = b"{\"type\": \"track\", \"x\": \"".to_vec();
+        text.resize(MAX_BATCH_BYTES + 1, b'x');
+        assert_eq!(refused(&text).code, Code::TooLarge);
+    }
+
+    #[test]
+    fn parser_recursion_limit_is_too_deep() {
+        let text = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        assert_eq!(refused(text.as_bytes()).code, Code::TooDeep);
+    }
+
+    #[test]
+    fn depth_is_counted_from_the_root() {
+        let mut value = json!(1);
+        for _ in 0..63 {
+            value = json!({ "a": value });
+        }
+        // 63 nested objects and a number: the number is at level 64.
+        assert!(too_deep(&value, &Pointer::root(), 1).is_none());
+        let value = json!([value]);
+        let issue = too_deep(&value, &Pointer::root(), 1).unwrap();
+        assert_eq!(issue.path, format!("/0{}", "/a".repeat(63)));
+    }
+
+    #[test]
+    fn sizes_are_compact_json() {
+        assert_eq!(serialized_len(&json!({"a": [1, 2]}), 100), r#"{"a":[1,2]}"#.len());
+        assert!(serialized_len(&json!({"a": "x".repeat(1000)}), 10) > 10);
+    }
+}

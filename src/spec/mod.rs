@@ -1,0 +1,412 @@
+//! The Segment Spec's rules (sections 2 to 7 of `segment-spec.md`): checks one message and reads
+//! what the mapping needs, reporting every problem with its path.
+
+pub mod currency;
+pub mod ids;
+pub mod integrations;
+pub mod reserved;
+pub mod timestamp;
+
+use serde_json::{Map, Value};
+
+use crate::call::CallType;
+use crate::issue::{Code, Issue};
+use crate::pointer::Pointer;
+use ids::{json_type_name, Id};
+
+/// Errors and warnings collected while checking.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Report {
+    /// Problems that make the message invalid.
+    pub errors: Vec<Issue>,
+    /// Data-quality problems (errors in strict mode).
+    pub warnings: Vec<Issue>,
+}
+
+impl Report {
+    /// Records an error.
+    pub fn error(&mut self, code: Code, path: &Pointer, message: impl Into<String>) {
+        self.errors.push(Issue::new(code, path, message));
+    }
+
+    /// Records a warning.
+    pub fn warn(&mut self, code: Code, path: &Pointer, message: impl Into<String>) {
+        self.warnings.push(Issue::new(code, path, message));
+    }
+
+    /// Strict mode: every warning becomes an error.
+    pub fn make_strict(&mut self) {
+        self.errors.append(&mut self.warnings);
+    }
+}
+
+/// A batch envelope's fields that apply to every item: `context` and `integrations` (merged
+/// under the item's own keys) and `sentAt` (for items without one). Paths point into the envelope.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Envelope<'a> {
+    /// The envelope's `context` object.
+    pub context: Option<&'a Map<String, Value>>,
+    /// The envelope's `integrations` object.
+    pub integrations: Option<&'a Map<String, Value>>,
+    /// The envelope's `sentAt`.
+    pub sent_at: Option<&'a Value>,
+}
+
+/// An object of the message layered over the same object of the envelope: reading a key gives
+/// the item's own value when it has one, else the envelope's, with the path where it was found.
+#[derive(Debug, Clone, Default)]
+pub struct Layered<'a> {
+    /// The message's own object and its path.
+    pub own: Option<(&'a Map<String, Value>, Pointer)>,
+    /// The envelope's object and its path.
+    pub envelope: Option<(&'a Map<String, Value>, Pointer)>,
+}
+
+impl<'a> Layered<'a> {
+    /// The value of `key` and where it was found; `null` counts as absent.
+    pub fn get(&self, key: &str) -> Option<(&'a Value, Pointer)> {
+        [&self.own, &self.envelope]
+            .into_iter()
+            .flatten()
+            .find_map(|(map, path)| map.get(key).filter(|value| !value.is_null()).map(|value| (value, path.key(key))))
+    }
+}
+
+/// What a valid message says, as the mapping needs it.
+#[derive(Debug, Clone)]
+pub struct Fields<'a> {
+    /// The call type.
+    pub call: CallType,
+    /// The message object.
+    pub message: &'a Map<String, Value>,
+    /// `userId`, present and a string (numbers coerced).
+    pub user_id: Option<String>,
+    /// `anonymousId`, likewise.
+    pub anonymous_id: Option<String>,
+    /// `groupId` of a group call.
+    pub group_id: Option<String>,
+    /// `context.groupId` of a track call (the item's context first, then the envelope's).
+    pub context_group_id: Option<String>,
+    /// The event name of a track call.
+    pub event: Option<String>,
+    /// `messageId`.
+    pub message_id: Option<String>,
+    /// `traits` of identify and group.
+    pub traits: Option<&'a Map<String, Value>>,
+    /// `properties` of track.
+    pub properties: Option<&'a Map<String, Value>>,
+    /// The operation timestamp: `timestamp`, or the clock-skew corrected one, RFC 3339 UTC.
+    pub timestamp: Option<String>,
+    /// Set when `integrations` turns Astrolabe off.
+    pub disabled: Option<Issue>,
+}
+
+/// What checking found.
+#[derive(Debug, Clone)]
+pub enum Checked<'a> {
+    /// A call type Astrolabe does not consume: skipped without further checks.
+    Unsupported(Issue),
+    /// A supported call; it is valid when the report has no errors.
+    Message(Box<Fields<'a>>),
+}
+
+/// Checks one message at `base` (its path in the caller's input). `hint` is the call type the
+/// caller gave for HTTP single-call bodies. Returns `None` when the message cannot be read as a
+/// call at all (not an object, no usable type); the report says why.
+pub fn check<'a>(
+    value: &'a Value,
+    base: &Pointer,
+    hint: Option<CallType>,
+    envelope: &Envelope<'a>,
+    report: &mut Report,
+) -> Option<Checked<'a>> {
+    let Value::Object(message) = value else {
+        report.error(
+            Code::InvalidType,
+            base,
+            format!("A message must be a JSON object, not {}.", json_type_name(value)),
+        );
+        return None;
+    };
+    let call = call_type(message, base, hint, report)?;
+    if !call.is_supported() {
+        let path = if message.contains_key("type") { base.key("type") } else { base.clone() };
+        return Some(Checked::Unsupported(Issue::new(
+            Code::UnsupportedType,
+            &path,
+            format!("Astrolabe does not support {call} calls (only identify, group and track)."),
+        )));
+    }
+    let object = |key: &str, report: &mut Report| object_field(message, key, base, report);
+    let context = object("context", report);
+    let integrations = object("integrations", report);
+    let (traits, properties) = match call {
+        CallType::Track => (None, object("properties", report)),
+        _ => (object("traits", report), None),
+    };
+
+    let user_id = id_field(message, "userId", base, report);
+    let anonymous_id = id_field(message, "anonymousId", base, report);
+    let has_user = user_id.is_some() || anonymous_id.is_some();
+    let user_given = has_user || is_wrong_type(message, "userId") || is_wrong_type(message, "anonymousId");
+    let mut fields = Fields {
+        call,
+        message,
+        user_id,
+        anonymous_id,
+        group_id: None,
+        context_group_id: None,
+        event: None,
+        message_id: message_id(message, base, report),
+        traits,
+        properties,
+        timestamp: None,
+        disabled: None,
+    };
+    match call {
+        CallType::Identify | CallType::Track if !user_given => report.error(
+            Code::MissingIdentity,
+            &base.key("userId"),
+            format!("A {call} call needs a userId or an anonymousId (a non-empty string)."),
+        ),
+        _ => {}
+    }
+    match call {
+        CallType::Group => {
+            fields.group_id = id_field(message, "groupId", base, report);
+            if fields.group_id.is_none() && !is_wrong_type(message, "groupId") {
+                report.error(
+                    Code::MissingGroupId,
+                    &base.key("groupId"),
+                    "A group call needs a groupId (a non-empty string).",
+                );
+            }
+            if !user_given {
+                report.warn(
+                    Code::NoUserToAssociate,
+                    &base.key("userId"),
+                    "This group call names no user (userId or anonymousId): the Account is upserted, but no user is associated with it.",
+                );
+            }
+        }
+        CallType::Track => {
+            fields.event = event(message, base, report);
+            let context = Layered {
+                own: context.map(|map| (map, base.key("context"))),
+                envelope: envelope.context.map(|map| (map, Pointer::root().key("context"))),
+            };
+            if let Some((value, path)) = context.get("groupId") {
+                fields.context_group_id = read_id(Some(value), "context.groupId", &path, report);
+            }
+        }
+        _ => {}
+    }
+    if let Some(fields_object) = fields.traits.or(fields.properties) {
+        let key = if call == CallType::Track { "properties" } else { "traits" };
+        reserved::check(call, fields_object, &base.key(key), report);
+    }
+    fields.timestamp = operation_timestamp(message, base, envelope, report);
+    let integrations = Layered {
+        own: integrations.map(|map| (map, base.key("integrations"))),
+        envelope: envelope.integrations.map(|map| (map, Pointer::root().key("integrations"))),
+    };
+    fields.disabled = integrations::skip_reason(&integrations);
+    Some(Checked::Message(Box::new(fields)))
+}
+
+/// The call type from `type`, or from the caller's hint for bodies without one.
+fn call_type(
+    message: &Map<String, Value>,
+    base: &Pointer,
+    hint: Option<CallType>,
+    report: &mut Report,
+) -> Option<CallType> {
+    let path = base.key("type");
+    match message.get("type") {
+        None | Some(Value::Null) => {
+            if hint.is_none() {
+                report.error(
+                    Code::MissingType,
+                    &path,
+                    "The message has no \"type\": give one (identify, group or track), or pass the call type as an option for an HTTP API body.",
+                );
+            }
+            hint
+        }
+        Some(Value::String(name)) => match CallType::from_name(name) {
+            Some(call) => {
+                if let Some(expected) = hint.filter(|expected| *expected != call) {
+                    report.error(
+                        Code::TypeMismatch,
+                        &path,
+                        format!("The message says it is a {call} call, but it was sent as a {expected} call."),
+                    );
+                }
+                Some(call)
+            }
+            None => {
+                report.error(
+                    Code::UnknownType,
+                    &path,
+                    format!("{name:?} is not a Segment call type (identify, group, track, page, screen, alias)."),
+                );
+                None
+            }
+        },
+        Some(other) => {
+            report.error(
+                Code::InvalidType,
+                &path,
+                format!("\"type\" must be a string, not {}.", json_type_name(other)),
+            );
+            hint
+        }
+    }
+}
+
+/// An object-typed field: `null` is absent, anything else but an object is an error.
+fn object_field<'a>(
+    message: &'a Map<String, Value>,
+    key: &str,
+    base: &Pointer,
+    report: &mut Report,
+) -> Option<&'a Map<String, Value>> {
+    match message.get(key) {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(map)) => Some(map),
+        Some(other) => {
+            report.error(
+                Code::InvalidType,
+                &base.key(key),
+                format!("\"{key}\" must be an object, not {}.", json_type_name(other)),
+            );
+            None
+        }
+    }
+}
+
+fn is_wrong_type(message: &Map<String, Value>, key: &str) -> bool {
+    matches!(ids::read(message.get(key)), Id::WrongType(_))
+}
+
+fn id_field(message: &Map<String, Value>, key: &str, base: &Pointer, report: &mut Report) -> Option<String> {
+    read_id(message.get(key), key, &base.key(key), report)
+}
+
+/// Reads an id, warning about a coerced number and failing a value of another type.
+fn read_id(value: Option<&Value>, name: &str, path: &Pointer, report: &mut Report) -> Option<String> {
+    match ids::read(value) {
+        Id::Absent => None,
+        Id::Text(text) => Some(text),
+        Id::Coerced(text) => {
+            report.warn(Code::IdCoerced, path, format!("{name} is a number; it is sent as the string {text:?}."));
+            Some(text)
+        }
+        Id::WrongType(kind) => {
+            report.error(Code::InvalidType, path, format!("{name} must be a string (or a number), not {kind}."));
+            None
+        }
+    }
+}
+
+/// Segment de-duplicates on messageId; ids of 100 characters or more are too long for it.
+fn message_id(message: &Map<String, Value>, base: &Pointer, report: &mut Report) -> Option<String> {
+    let path = base.key("messageId");
+    let id = read_id(message.get("messageId"), "messageId", &path, report)?;
+    let length = id.chars().count();
+    if length >= 100 {
+        report.warn(
+            Code::MessageIdTooLong,
+            &path,
+            format!("messageId has {length} characters; Segment expects fewer than 100."),
+        );
+    }
+    Some(id)
+}
+
+fn event(message: &Map<String, Value>, base: &Pointer, report: &mut Report) -> Option<String> {
+    let path = base.key("event");
+    match message.get("event") {
+        Some(Value::String(name)) if !name.trim().is_empty() => Some(name.clone()),
+        None | Some(Value::Null) | Some(Value::String(_)) => {
+            report.error(
+                Code::MissingEvent,
+                &path,
+                "A track call needs an \"event\" (a non-empty string naming the event).",
+            );
+            None
+        }
+        Some(other) => {
+            report.error(
+                Code::InvalidType,
+                &path,
+                format!("\"event\" must be a string, not {}.", json_type_name(other)),
+            );
+            None
+        }
+    }
+}
+
+/// Checks the four timestamps and gives the operation's: `timestamp` when valid; when it is
+/// absent, `receivedAt - (sentAt - originalTimestamp)` (Segment's clock-skew correction).
+fn operation_timestamp(
+    message: &Map<String, Value>,
+    base: &Pointer,
+    envelope: &Envelope<'_>,
+    report: &mut Report,
+) -> Option<String> {
+    let mut read = |key: &str, value: Option<&Value>, path: Pointer| -> Option<timestamp::Millis> {
+        match value {
+            None | Some(Value::Null) => None,
+            Some(Value::String(text)) => match timestamp::parse(text) {
+                Ok(millis) => Some(millis),
+                Err(why) => {
+                    report.warn(
+                        Code::InvalidTimestamp,
+                        &path,
+                        format!("{key} {text:?} is not an ISO-8601 date-time: {why}."),
+                    );
+                    None
+                }
+            },
+            Some(other) => {
+                report.warn(
+                    Code::InvalidTimestamp,
+                    &path,
+                    format!("{key} must be an ISO-8601 date-time string, not {}.", json_type_name(other)),
+                );
+                None
+            }
+        }
+    };
+    let own = |key: &str| (message.get(key), base.key(key));
+    let (value, path) = own("timestamp");
+    let timestamp = read("timestamp", value, path);
+    let (value, path) = own("originalTimestamp");
+    let original = read("originalTimestamp", value, path);
+    let (value, path) = match message.get("sentAt").filter(|value| !value.is_null()) {
+        Some(value) => (Some(value), base.key("sentAt")),
+        None => (envelope.sent_at, Pointer::root().key("sentAt")),
+    };
+    let sent = read("sentAt", value, path);
+    let (value, path) = own("receivedAt");
+    let received = read("receivedAt", value, path);
+
+    let timestamp_absent = message.get("timestamp").is_none_or(Value::is_null);
+    let millis = match (timestamp, original, sent, received) {
+        (Some(millis), ..) => Some(millis),
+        (None, Some(original), Some(sent), Some(received)) if timestamp_absent => {
+            received.checked_sub(sent.checked_sub(original)?)
+        }
+        _ => None,
+    }?;
+    let formatted = timestamp::format(millis);
+    if formatted.is_none() {
+        report.warn(
+            Code::InvalidTimestamp,
+            &base.key("receivedAt"),
+            "The clock-skew corrected timestamp falls outside the years 0000 to 9999.",
+        );
+    }
+    formatted
+}

@@ -1,0 +1,205 @@
+//! Reserved traits and properties (spec section 5): data-quality warnings, never rejections.
+
+use serde_json::{Map, Value};
+
+use super::ids::json_type_name;
+use super::{currency, timestamp, Report};
+use crate::call::CallType;
+use crate::issue::Code;
+use crate::pointer::Pointer;
+
+/// The shape a reserved key's value should have.
+#[derive(Debug, Clone, Copy)]
+enum Shape {
+    Text,
+    Number,
+    TextOrNumber,
+    Object,
+    /// An ISO-8601 date or date-time string.
+    Date,
+    /// A string with `@` and text on both sides.
+    Email,
+    /// An upper-case ISO 4217 code.
+    Currency,
+    /// An object whose `name` is text and `employee_count` a number.
+    Company,
+}
+
+const IDENTIFY_TRAITS: &[(&str, Shape)] = &[
+    ("address", Shape::Object),
+    ("age", Shape::Number),
+    ("avatar", Shape::Text),
+    ("birthday", Shape::Date),
+    ("company", Shape::Company),
+    ("createdAt", Shape::Date),
+    ("created_at", Shape::Date),
+    ("description", Shape::Text),
+    ("email", Shape::Email),
+    ("firstName", Shape::Text),
+    ("first_name", Shape::Text),
+    ("gender", Shape::Text),
+    ("id", Shape::TextOrNumber),
+    ("lastName", Shape::Text),
+    ("last_name", Shape::Text),
+    ("name", Shape::Text),
+    ("phone", Shape::Text),
+    ("title", Shape::Text),
+    ("username", Shape::Text),
+    ("website", Shape::Text),
+];
+
+/// `employees` is typed String in the doc, but every example sends a number: both are accepted.
+const GROUP_TRAITS: &[(&str, Shape)] = &[
+    ("address", Shape::Object),
+    ("avatar", Shape::Text),
+    ("createdAt", Shape::Date),
+    ("created_at", Shape::Date),
+    ("description", Shape::Text),
+    ("email", Shape::Email),
+    ("employees", Shape::TextOrNumber),
+    ("id", Shape::TextOrNumber),
+    ("industry", Shape::Text),
+    ("name", Shape::Text),
+    ("phone", Shape::Text),
+    ("plan", Shape::Text),
+    ("website", Shape::Text),
+];
+
+const TRACK_PROPERTIES: &[(&str, Shape)] =
+    &[("currency", Shape::Currency), ("revenue", Shape::Number), ("value", Shape::Number)];
+
+/// Warns about every reserved key of `fields` (the traits or properties at `path`) whose value
+/// has the wrong shape. `null` values are not checked.
+pub fn check(call: CallType, fields: &Map<String, Value>, path: &Pointer, report: &mut Report) {
+    let table = match call {
+        CallType::Identify => IDENTIFY_TRAITS,
+        CallType::Group => GROUP_TRAITS,
+        CallType::Track => TRACK_PROPERTIES,
+        _ => return,
+    };
+    let what = if call == CallType::Track { "property" } else { "trait" };
+    for (key, shape) in table {
+        match fields.get(*key) {
+            None | Some(Value::Null) => {}
+            Some(value) => check_value(key, *shape, value, &path.key(key), what, report),
+        }
+    }
+}
+
+fn check_value(key: &str, shape: Shape, value: &Value, path: &Pointer, what: &str, report: &mut Report) {
+    let problem = match (shape, value) {
+        (Shape::Text, Value::String(_))
+        | (Shape::Number, Value::Number(_))
+        | (Shape::TextOrNumber, Value::String(_) | Value::Number(_))
+        | (Shape::Object, Value::Object(_)) => None,
+        (Shape::Text, other) => Some(format!("should be a string, not {}", json_type_name(other))),
+        (Shape::Number, other) => Some(format!("should be a number, not {}", described(other))),
+        (Shape::TextOrNumber, other) => Some(format!("should be a string or a number, not {}", json_type_name(other))),
+        (Shape::Object, other) => Some(format!("should be an object, not {}", json_type_name(other))),
+        (Shape::Date, Value::String(text)) => {
+            timestamp::parse(text).err().map(|why| format!("should be an ISO-8601 date, but {text:?} is not: {why}"))
+        }
+        (Shape::Date, other) => Some(format!("should be an ISO-8601 date string, not {}", json_type_name(other))),
+        (Shape::Email, Value::String(text)) => {
+            (!looks_like_email(text)).then(|| format!("should be an email address (text@domain), but {text:?} is not"))
+        }
+        (Shape::Email, other) => Some(format!("should be an email address string, not {}", json_type_name(other))),
+        (Shape::Currency, Value::String(text)) => (!currency::is_iso_4217(text))
+            .then(|| format!("should be an ISO 4217 currency code in upper case, such as \"USD\", not {text:?}")),
+        (Shape::Currency, other) => {
+            Some(format!("should be an ISO 4217 currency code string, not {}", json_type_name(other)))
+        }
+        (Shape::Company, Value::Object(company)) => {
+            check_company(company, path, report);
+            None
+        }
+        (Shape::Company, other) => Some(format!("should be an object, not {}", json_type_name(other))),
+    };
+    if let Some(problem) = problem {
+        report.warn(Code::ReservedTraitType, path, format!("The reserved {what} \"{key}\" {problem}."));
+    }
+}
+
+/// The company object of identify traits: `name`, `id`, `industry`, `employee_count`, `plan`.
+fn check_company(company: &Map<String, Value>, path: &Pointer, report: &mut Report) {
+    const FIELDS: &[(&str, Shape)] = &[
+        ("employee_count", Shape::Number),
+        ("id", Shape::TextOrNumber),
+        ("industry", Shape::Text),
+        ("name", Shape::Text),
+        ("plan", Shape::Text),
+    ];
+    for (key, shape) in FIELDS {
+        if let Some(value) = company.get(*key).filter(|value| !value.is_null()) {
+            check_value(&format!("company.{key}"), *shape, value, &path.key(key), "trait", report);
+        }
+    }
+}
+
+/// A number that arrived as a string is the commonest mistake: say so.
+fn described(value: &Value) -> String {
+    match value {
+        Value::String(text) if text.trim().parse::<f64>().is_ok() => format!("the string {text:?}"),
+        other => json_type_name(other).to_owned(),
+    }
+}
+
+fn looks_like_email(text: &str) -> bool {
+    match text.rsplit_once('@') {
+        Some((local, domain)) => {
+            !local.trim().is_empty() && !domain.trim().is_empty() && !text.chars().any(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn warnings(call: CallType, fields: Value) -> Vec<(String, String)> {
+        let mut report = Report::default();
+        let Value::Object(fields) = fields else { unreachable!() };
+        check(call, &fields, &Pointer::root().key("traits"), &mut report);
+        report.warnings.into_iter().map(|issue| (issue.path, issue.message)).collect()
+    }
+
+    #[test]
+    fn identify_traits() {
+        let found = warnings(
+            CallType::Identify,
+            json!({"email": "nope", "age": "26", "createdAt": "last week", "address": "1 Main St", "name": "Ada",
+                   "company": {"name": 5, "employee_count": 10}, "id": 7, "phone": null}),
+        );
+        let paths: Vec<&str> = found.iter().map(|(path, _)| path.as_str()).collect();
+        assert_eq!(
+            paths,
+            ["/traits/address", "/traits/age", "/traits/company/name", "/traits/createdAt", "/traits/email"]
+        );
+        assert!(found[1].1.contains("the string \"26\""));
+    }
+
+    #[test]
+    fn group_employees_accepts_numbers_and_strings() {
+        assert!(warnings(CallType::Group, json!({"employees": 329, "plan": "enterprise"})).is_empty());
+        assert!(warnings(CallType::Group, json!({"employees": "329"})).is_empty());
+        assert_eq!(warnings(CallType::Group, json!({"employees": true})).len(), 1);
+    }
+
+    #[test]
+    fn track_properties() {
+        assert!(warnings(CallType::Track, json!({"revenue": 19.99, "currency": "USD", "value": 3})).is_empty());
+        assert_eq!(warnings(CallType::Track, json!({"revenue": "19.99", "currency": "usd"})).len(), 2);
+    }
+
+    #[test]
+    fn emails() {
+        assert!(looks_like_email("a@b.co"));
+        assert!(looks_like_email("first.last+tag@example.com"));
+        assert!(!looks_like_email("@example.com"));
+        assert!(!looks_like_email("a@"));
+        assert!(!looks_like_email("a b@example.com"));
+        assert!(!looks_like_email("example.com"));
+    }
+}
