@@ -38,6 +38,7 @@ build: setup-rust setup-node
 	scripts/build-wasm.sh full
 	scripts/build-wasm.sh lite
 	cp pkg/types/index.d.ts pkg/types/index.d.cts
+	cp README.md pkg/README.md
 
 size:
 	@scripts/size.sh
@@ -64,7 +65,7 @@ pack:
 
 test-js: pack
 	cd $(CONSUMER) && node --test test/*.test.mjs test/*.test.cjs
-	cd $(CONSUMER) && DENO_DIR=$(CARGO_TARGET_DIR)/deno NO_COLOR=1 $(BIN)/deno test --no-remote --no-prompt deno/
+	cd $(CONSUMER) && DENO_DIR=$(CARGO_TARGET_DIR)/deno DENO_NO_UPDATE_CHECK=1 NO_COLOR=1 $(BIN)/deno test --no-remote --no-prompt deno/
 	node tests/js/workerd/run.mjs
 
 test: setup
