@@ -97,7 +97,6 @@ impl Destination {
 
     /// `size` is the length of the text the batch was parsed from, when it was.
     fn batch(&self, batch: &Value, size: Option<usize>) -> BatchOutcome {
-        let root = Pointer::root();
         let refuse = |issue: Issue| BatchOutcome { outcomes: Vec::new(), errors: vec![issue] };
         let (items, items_path, envelope) = match read_envelope(batch) {
             Ok(parts) => parts,
@@ -112,11 +111,7 @@ impl Destination {
         }
         let size = size.unwrap_or_else(|| input::serialized_len(batch, MAX_BATCH_BYTES));
         if size > MAX_BATCH_BYTES {
-            return refuse(Issue::new(
-                Code::BatchTooLarge,
-                &root,
-                format!("The batch is over {MAX_BATCH_BYTES} bytes; Segment refuses batches over 500 KB."),
-            ));
+            return refuse(input::batch_too_large());
         }
         let outcomes = items
             .iter()
