@@ -27,6 +27,8 @@ pub mod config;
 pub mod issue;
 pub mod operation;
 pub mod outcome;
+#[cfg(feature = "tracking-plan")]
+pub mod plan;
 pub mod pointer;
 
 pub use call::CallType;
