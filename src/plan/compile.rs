@@ -29,7 +29,10 @@ pub(crate) struct CompiledRule {
 struct NoExternalRefs;
 
 impl Retrieve for NoExternalRefs {
-    fn retrieve(&self, uri: &Uri<String>) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+    fn retrieve(
+        &self,
+        uri: &Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
         Err(format!("cannot fetch {uri}").into())
     }
 }
@@ -43,7 +46,8 @@ pub(crate) fn compile(plan: &Value) -> Result<TrackingPlan, ConfigError> {
         _ => return Err(ConfigError::new("tracking plan: \"rules\" must be an array")),
     };
 
-    let options = jsonschema::options().should_validate_formats(true).with_retriever(NoExternalRefs);
+    let options =
+        jsonschema::options().should_validate_formats(true).with_retriever(NoExternalRefs);
     let mut common: Option<(usize, CompiledRule)> = None;
     let mut identify: Option<(usize, CompiledRule)> = None;
     let mut group: Option<(usize, CompiledRule)> = None;
@@ -64,7 +68,9 @@ pub(crate) fn compile(plan: &Value) -> Result<TrackingPlan, ConfigError> {
                 )))
             }
             RuleType::Track => match track.entry(key.to_owned()) {
-                Entry::Occupied(first) => return Err(duplicate(&place, first.get().0, rule.kind, key)),
+                Entry::Occupied(first) => {
+                    return Err(duplicate(&place, first.get().0, rule.kind, key))
+                }
                 Entry::Vacant(slot) => {
                     let compiled = build(&options, &rule, schema, &place, "properties")?;
                     slot.insert((index, compiled));
@@ -125,7 +131,8 @@ fn build(
     if let Some(version) = &rule.version {
         label.push_str(&format!(" v{version}"));
     }
-    let planned = if field.is_empty() { BTreeSet::new() } else { planned_names(Some(schema), field) };
+    let planned =
+        if field.is_empty() { BTreeSet::new() } else { planned_names(Some(schema), field) };
     Ok(CompiledRule { label, validator, planned })
 }
 
@@ -142,7 +149,9 @@ fn planned_names(schema: Option<&Value>, field: &str) -> BTreeSet<String> {
 
 /// Why a schema does not compile, in words that point at the fix.
 fn schema_problem(error: &ValidationError<'_>) -> String {
-    if let ValidationErrorKind::Referencing(ReferencingError::Unretrievable { uri, .. }) = error.kind() {
+    if let ValidationErrorKind::Referencing(ReferencingError::Unretrievable { uri, .. }) =
+        error.kind()
+    {
         let remote = uri.starts_with("http://") || uri.starts_with("https://");
         return format!(
             "{} $ref {} is not supported: schemas must be self-contained (no network access); \

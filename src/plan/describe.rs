@@ -20,11 +20,16 @@ pub(crate) fn violation(error: &ValidationError<'_>, rule: &str) -> String {
             let expected = match kind {
                 TypeKind::Single(one) => with_article(&one.to_string()),
                 TypeKind::Multiple(set) => {
-                    let names: Vec<String> = set.iter().map(|one| with_article(&one.to_string())).collect();
+                    let names: Vec<String> =
+                        set.iter().map(|one| with_article(&one.to_string())).collect();
                     names.join(" or ")
                 }
             };
-            format!("{subject} must be {expected} (rule {rule}): {} is {}", short(instance), kind_of(instance))
+            format!(
+                "{subject} must be {expected} (rule {rule}): {} is {}",
+                short(instance),
+                kind_of(instance)
+            )
         }
         ValidationErrorKind::Format { format } => {
             format!("{subject} must be a valid {format} (rule {rule}): {} is not", short(instance))
@@ -41,7 +46,10 @@ pub(crate) fn missing(key: &str, parent: &str, rule: &str) -> String {
 
 /// A key that `additionalProperties` or `unevaluatedProperties` refuses.
 pub(crate) fn unexpected(key: &str, keyword: &str, rule: &str) -> String {
-    format!("{} is not allowed (rule {rule}): \"{keyword}\" refuses keys the schema does not name", quoted(key))
+    format!(
+        "{} is not allowed (rule {rule}): \"{keyword}\" refuses keys the schema does not name",
+        quoted(key)
+    )
 }
 
 /// A property or trait no rule names, dropped under `unplannedProperties: "omit"`.
@@ -96,4 +104,33 @@ fn truncate(mut text: String) -> String {
         text.push('…');
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subjects() {
+        assert_eq!(subject(""), "the message");
+        assert_eq!(subject("/properties/a~1b~0c"), r#""a/b~c""#);
+        assert_eq!(subject("/properties/items/3"), r#""3""#);
+        assert_eq!(subject("/traits/say \"hi\""), r#""say \"hi\"""#);
+    }
+
+    #[test]
+    fn articles() {
+        assert_eq!(with_article("integer"), "an integer");
+        assert_eq!(with_article("string"), "a string");
+        assert_eq!(with_article("null"), "null");
+    }
+
+    #[test]
+    fn truncates_on_char_boundaries() {
+        let text = "é".repeat(MAX_TEXT);
+        let cut = truncate(text);
+        assert!(cut.ends_with('…'));
+        assert!(cut.len() <= MAX_TEXT + '…'.len_utf8());
+        assert_eq!(truncate("short".to_owned()), "short");
+    }
 }
