@@ -718,3 +718,11 @@ fn plan_is_shareable_across_threads() {
     fn shareable<T: Send + Sync>() {}
     shareable::<TrackingPlan>();
 }
+
+#[test]
+fn unknown_formats_are_ignored() {
+    let rule = json!({"type": "TRACK", "key": "E", "jsonSchema": {"properties": {"properties": {
+        "properties": {"price": {"type": "string", "format": "currency"}}
+    }}}});
+    assert!(errors_for(rule, json!({"event": "E", "properties": {"price": "$12"}})).is_empty());
+}
