@@ -30,6 +30,8 @@ pub mod issue;
 pub mod map;
 pub mod operation;
 pub mod outcome;
+#[cfg(feature = "tracking-plan")]
+pub mod plan;
 pub mod pointer;
 pub mod spec;
 
