@@ -93,10 +93,7 @@ fn violations_block_makes_errors_with_the_rule_named() {
     let issue = &check.errors[0];
     assert_eq!(issue.code, Code::PlanViolation);
     assert_eq!(issue.path, "/properties/revenue");
-    assert_eq!(
-        issue.message,
-        r#""revenue" must be a number (rule TRACK "Order Completed" v1): "12" is a string"#
-    );
+    assert_eq!(issue.message, r#""revenue" must be a number (rule TRACK "Order Completed" v1): "12" is a string"#);
 }
 
 #[test]
@@ -111,13 +108,9 @@ fn violations_allow_makes_warnings() {
 #[test]
 fn violations_omit_properties_omits_the_offending_keys() {
     let plan = plan(with(json!([order_completed()]), json!({"violations": "omitProperties"})));
-    let check =
-        track(&plan, &order(json!({"order_id": 7, "revenue": "12", "currency": "GBP", "ok": 1})));
+    let check = track(&plan, &order(json!({"order_id": 7, "revenue": "12", "currency": "GBP", "ok": 1})));
     assert!(check.errors.is_empty());
-    assert_eq!(
-        paths(&check.warnings),
-        ["/properties/currency", "/properties/order_id", "/properties/revenue"]
-    );
+    assert_eq!(paths(&check.warnings), ["/properties/currency", "/properties/order_id", "/properties/revenue"]);
     let mut omit = check.omit.clone();
     omit.sort_unstable();
     assert_eq!(omit, ["currency", "order_id", "revenue"]);
@@ -129,8 +122,7 @@ fn violations_omit_properties_outside_properties_only_warn() {
         "context": {"properties": {"ip": {"format": "ipv4"}}}
     }}});
     let plan = plan(with(json!([rule]), json!({"violations": "omitProperties"})));
-    let message =
-        json!({"type": "track", "event": "E", "anonymousId": "a", "context": {"ip": "x"}});
+    let message = json!({"type": "track", "event": "E", "anonymousId": "a", "context": {"ip": "x"}});
     let check = track(&plan, &message);
     assert!(check.errors.is_empty());
     assert_eq!(paths(&check.warnings), ["/context/ip", "/userId"]);
@@ -146,14 +138,9 @@ fn required_points_at_the_missing_key_and_omits_its_parent_property() {
     let plan = plan(with(json!([rule]), json!({"violations": "omitProperties"})));
     let check = track(&plan, &json!({"event": "E", "properties": {"address": {}}}));
     assert_eq!(paths(&check.warnings), ["/properties/address/city", "/properties/id"]);
-    let message = |path: &str| {
-        check.warnings.iter().find(|issue| issue.path == path).unwrap().message.clone()
-    };
+    let message = |path: &str| check.warnings.iter().find(|issue| issue.path == path).unwrap().message.clone();
     assert_eq!(message("/properties/id"), r#""id" is required in "properties" (rule TRACK "E")"#);
-    assert_eq!(
-        message("/properties/address/city"),
-        r#""city" is required in "address" (rule TRACK "E")"#
-    );
+    assert_eq!(message("/properties/address/city"), r#""city" is required in "address" (rule TRACK "E")"#);
     // The missing id cannot be dropped; the address that lacks its city can.
     assert_eq!(check.omit, ["address"]);
 }
@@ -175,12 +162,7 @@ fn unplanned_events_allow_warn_block() {
     assert_eq!(check.warnings[0].message, r#"event "Order Refunded" is not in the tracking plan"#);
 
     let block = plan(with(json!([order_completed()]), json!({"unplannedEvents": "block"})));
-    let check = block.check(
-        &message,
-        CallType::Track,
-        Some("Order Refunded"),
-        &Pointer::from_escaped("/batch/3"),
-    );
+    let check = block.check(&message, CallType::Track, Some("Order Refunded"), &Pointer::from_escaped("/batch/3"));
     assert!(check.warnings.is_empty());
     assert_eq!(codes(&check.errors), [Code::UnplannedEvent]);
     assert_eq!(paths(&check.errors), ["/batch/3/event"]);
@@ -223,10 +205,7 @@ fn unplanned_properties_omit_lists_and_warns() {
     );
     assert!(check.errors.is_empty());
     assert_eq!(codes(&check.warnings), [Code::UnplannedProperty, Code::UnplannedProperty]);
-    assert_eq!(
-        paths(&check.warnings),
-        ["/batch/0/properties/a~1b~0c", "/batch/0/properties/coupon"]
-    );
+    assert_eq!(paths(&check.warnings), ["/batch/0/properties/a~1b~0c", "/batch/0/properties/coupon"]);
     assert_eq!(check.omit, ["coupon", "a/b~c"]);
 }
 
@@ -234,8 +213,7 @@ fn unplanned_properties_omit_lists_and_warns() {
 fn unplanned_properties_only_when_a_rule_applies() {
     // No IDENTIFY rule: traits are not judged, even under "omit".
     let plan = plan(with(json!([order_completed()]), json!({"unplannedProperties": "omit"})));
-    let check =
-        plan.check(&json!({"traits": {"x": 1}}), CallType::Identify, None, &Pointer::root());
+    let check = plan.check(&json!({"traits": {"x": 1}}), CallType::Identify, None, &Pointer::root());
     assert_eq!(check, PlanCheck::default());
     // Unplanned event: no rule, nothing omitted.
     let check = track(&plan, &json!({"event": "Other", "properties": {"x": 1}}));
@@ -257,8 +235,7 @@ fn unplanned_traits_counts_names_planned_by_common() {
     let check = plan.check(&identify, CallType::Identify, None, &Pointer::root());
     assert_eq!(check.omit, ["age"]);
     assert_eq!(paths(&check.warnings), ["/traits/age"]);
-    let check =
-        track(&plan, &json!({"event": "E", "properties": {"source": "web", "plan": "pro"}}));
+    let check = track(&plan, &json!({"event": "E", "properties": {"source": "web", "plan": "pro"}}));
     assert_eq!(check.omit, ["plan"]);
 }
 
@@ -267,10 +244,7 @@ fn omit_lists_each_key_once() {
     let rule = json!({"type": "TRACK", "key": "E", "jsonSchema": {"properties": {"properties": {
         "properties": {"n": {"type": "integer", "minimum": 5}}
     }}}});
-    let plan = plan(with(
-        json!([rule]),
-        json!({"violations": "omitProperties", "unplannedProperties": "omit"}),
-    ));
+    let plan = plan(with(json!([rule]), json!({"violations": "omitProperties", "unplannedProperties": "omit"})));
     let check = track(&plan, &json!({"event": "E", "properties": {"n": 1.5, "x": 1}}));
     assert_eq!(check.warnings.len(), 3);
     assert_eq!(check.omit, ["n", "x"]);
@@ -285,20 +259,11 @@ fn identify_rule_checks_traits() {
         "properties": {"email": {"type": "string", "format": "email"}}
     }}}});
     let plan = plan(with(json!([rule]), json!({"violations": "block"})));
-    let check = plan.check(
-        &json!({"traits": {"email": "nope"}}),
-        CallType::Identify,
-        None,
-        &Pointer::root(),
-    );
+    let check = plan.check(&json!({"traits": {"email": "nope"}}), CallType::Identify, None, &Pointer::root());
     assert_eq!(paths(&check.errors), ["/traits/email"]);
-    assert_eq!(
-        check.errors[0].message,
-        r#""email" must be a valid email (rule IDENTIFY v2): "nope" is not"#
-    );
+    assert_eq!(check.errors[0].message, r#""email" must be a valid email (rule IDENTIFY v2): "nope" is not"#);
     // The rule is not applied to groups.
-    let check =
-        plan.check(&json!({"traits": {"email": "nope"}}), CallType::Group, None, &Pointer::root());
+    let check = plan.check(&json!({"traits": {"email": "nope"}}), CallType::Group, None, &Pointer::root());
     assert_eq!(check, PlanCheck::default());
 }
 
@@ -308,19 +273,10 @@ fn group_rule_checks_traits() {
         "required": ["name"], "properties": {"employees": {"type": "integer"}}
     }}}});
     let plan = plan(with(json!([rule]), json!({"violations": "block"})));
-    let check = plan.check(
-        &json!({"groupId": "g", "traits": {"employees": "many"}}),
-        CallType::Group,
-        None,
-        &Pointer::root(),
-    );
+    let check =
+        plan.check(&json!({"groupId": "g", "traits": {"employees": "many"}}), CallType::Group, None, &Pointer::root());
     assert_eq!(paths(&check.errors), ["/traits/employees", "/traits/name"]);
-    let check = plan.check(
-        &json!({"traits": {"employees": "many"}}),
-        CallType::Identify,
-        None,
-        &Pointer::root(),
-    );
+    let check = plan.check(&json!({"traits": {"employees": "many"}}), CallType::Identify, None, &Pointer::root());
     assert_eq!(check, PlanCheck::default());
 }
 
@@ -334,14 +290,8 @@ fn common_rule_applies_to_every_supported_call_beside_the_own_rule() {
         let check = plan.check(&json!({"context": {}}), call, None, &Pointer::root());
         assert_eq!(paths(&check.errors), ["/context/locale"], "{call}");
     }
-    let check = track(
-        &plan,
-        &json!({"event": "Order Completed", "context": {}, "properties": {"revenue": "x"}}),
-    );
-    assert_eq!(
-        paths(&check.errors),
-        ["/context/locale", "/properties/order_id", "/properties/revenue"]
-    );
+    let check = track(&plan, &json!({"event": "Order Completed", "context": {}, "properties": {"revenue": "x"}}));
+    assert_eq!(paths(&check.errors), ["/context/locale", "/properties/order_id", "/properties/revenue"]);
     assert!(check.errors[0].message.contains("(rule COMMON)"));
     // Unplanned events still meet COMMON.
     let check = track(&plan, &json!({"event": "Other", "context": {}}));
@@ -383,8 +333,7 @@ fn public_api_rule_fields_are_accepted() {
 // Drafts and formats.
 
 fn draft_rule(schema_uri: Option<&str>, extra: Value) -> Value {
-    let mut schema =
-        json!({"properties": {"properties": {"properties": {"n": {"type": "integer"}}}}});
+    let mut schema = json!({"properties": {"properties": {"properties": {"n": {"type": "integer"}}}}});
     if let Some(uri) = schema_uri {
         schema["$schema"] = json!(uri);
     }
@@ -397,8 +346,7 @@ fn draft_rule(schema_uri: Option<&str>, extra: Value) -> Value {
 /// The sorted paths of the errors a one-rule plan finds in a track message.
 fn errors_for(rule: Value, message: Value) -> Vec<String> {
     let plan = plan(with(json!([rule]), json!({"violations": "block"})));
-    let mut paths: Vec<String> =
-        track(&plan, &message).errors.into_iter().map(|issue| issue.path).collect();
+    let mut paths: Vec<String> = track(&plan, &message).errors.into_iter().map(|issue| issue.path).collect();
     paths.sort_unstable();
     paths
 }
@@ -425,19 +373,13 @@ fn drafts_differ_as_declared() {
         Some("http://json-schema.org/draft-04/schema#"),
         json!({"properties": {"properties": {"properties": {"n": {"maximum": 5, "exclusiveMaximum": true}}}}}),
     );
-    assert_eq!(
-        errors_for(draft4, json!({"event": "E", "properties": {"n": 5}})),
-        ["/properties/n"]
-    );
+    assert_eq!(errors_for(draft4, json!({"event": "E", "properties": {"n": 5}})), ["/properties/n"]);
     // Draft 6+: exclusiveMaximum is a number.
     let draft6 = draft_rule(
         Some("http://json-schema.org/draft-06/schema#"),
         json!({"properties": {"properties": {"properties": {"n": {"exclusiveMaximum": 5}}}}}),
     );
-    assert_eq!(
-        errors_for(draft6, json!({"event": "E", "properties": {"n": 5}})),
-        ["/properties/n"]
-    );
+    assert_eq!(errors_for(draft6, json!({"event": "E", "properties": {"n": 5}})), ["/properties/n"]);
     // 2019-09: unevaluatedProperties and $defs. The failing allOf branch evaluates nothing, so
     // "id" is both of the wrong type and unevaluated.
     let draft2019 = json!({"type": "TRACK", "key": "E", "jsonSchema": {
@@ -467,10 +409,7 @@ fn drafts_differ_as_declared() {
         "definitions": {"money": {"type": "number", "minimum": 0}},
         "properties": {"properties": {"properties": {"revenue": {"$ref": "#/definitions/money"}}}}
     }});
-    assert_eq!(
-        errors_for(draft7, json!({"event": "E", "properties": {"revenue": -1}})),
-        ["/properties/revenue"]
-    );
+    assert_eq!(errors_for(draft7, json!({"event": "E", "properties": {"revenue": -1}})), ["/properties/revenue"]);
 }
 
 #[test]
@@ -483,15 +422,11 @@ fn formats_are_checked() {
     }});
     assert!(errors_for(rule.clone(), good).is_empty());
     let bad = json!({"event": "E", "properties": {"email": "ada", "at": "yesterday", "site": "not a uri"}});
-    assert_eq!(
-        errors_for(rule.clone(), bad),
-        ["/properties/at", "/properties/email", "/properties/site"]
-    );
+    assert_eq!(errors_for(rule.clone(), bad), ["/properties/at", "/properties/email", "/properties/site"]);
     // In draft 7 too (where format is an annotation unless asked for).
     let mut draft7 = rule;
     draft7["jsonSchema"]["$schema"] = json!("http://json-schema.org/draft-07/schema#");
-    let bad =
-        json!({"event": "E", "properties": {"email": "ada", "at": "2024-13-45", "site": "a b"}});
+    let bad = json!({"event": "E", "properties": {"email": "ada", "at": "2024-13-45", "site": "a b"}});
     assert_eq!(errors_for(draft7, bad).len(), 3);
 }
 
@@ -519,8 +454,7 @@ fn all_violations_are_reported_with_escaped_pointers() {
         "z~": null
     }});
     let plan = plan(with(json!([rule]), json!({"violations": "block"})));
-    let check =
-        plan.check(&message, CallType::Track, Some("E"), &Pointer::root().key("batch").index(3));
+    let check = plan.check(&message, CallType::Track, Some("E"), &Pointer::root().key("batch").index(3));
     assert_eq!(
         paths(&check.errors),
         [
@@ -541,10 +475,7 @@ fn all_violations_are_reported_with_escaped_pointers() {
         r#""x/y" is not allowed (rule TRACK "E"): "additionalProperties" refuses keys the schema does not name"#
     );
     let minimum = check.errors.iter().find(|issue| issue.message.contains("minimum")).unwrap();
-    assert_eq!(
-        minimum.message,
-        r#""n" is invalid (rule TRACK "E"): 3 is less than the minimum of 5"#
-    );
+    assert_eq!(minimum.message, r#""n" is invalid (rule TRACK "E"): 3 is less than the minimum of 5"#);
 }
 
 #[test]
@@ -562,12 +493,7 @@ fn omit_properties_unescapes_keys() {
 fn root_and_top_level_violations() {
     let rule = json!({"type": "COMMON", "jsonSchema": {"type": "object", "maxProperties": 1}});
     let plan = plan(with(json!([rule]), json!({"violations": "block"})));
-    let check = plan.check(
-        &json!({"a": 1, "b": 2}),
-        CallType::Identify,
-        None,
-        &Pointer::from_escaped("/batch/0"),
-    );
+    let check = plan.check(&json!({"a": 1, "b": 2}), CallType::Identify, None, &Pointer::from_escaped("/batch/0"));
     assert_eq!(paths(&check.errors), ["/batch/0"]);
     assert!(check.errors[0].message.starts_with("the message is invalid (rule COMMON): "));
 }
@@ -593,40 +519,32 @@ fn bad_schema_is_refused_naming_the_rule() {
     assert!(message.starts_with(r#"rules/0 (TRACK "Order Completed"): "#), "{message}");
     assert!(message.contains("/type"), "{message}");
 
-    let rules = json!([order_completed(), {"type": "IDENTIFY", "jsonSchema": {"properties": {"traits": {"pattern": "("}}}}]);
+    let rules =
+        json!([order_completed(), {"type": "IDENTIFY", "jsonSchema": {"properties": {"traits": {"pattern": "("}}}}]);
     let message = refused(json!({"rules": rules}));
     assert!(message.starts_with("rules/1 (IDENTIFY): "), "{message}");
 
     let message = refused(json!({"rules": [{"type": "GROUP", "jsonSchema": 3}]}));
     assert!(message.starts_with("rules/0 (GROUP): "), "{message}");
 
-    let message = refused(
-        json!({"rules": [{"type": "COMMON", "jsonSchema": {"$ref": "#/definitions/none"}}]}),
-    );
+    let message = refused(json!({"rules": [{"type": "COMMON", "jsonSchema": {"$ref": "#/definitions/none"}}]}));
     assert!(message.starts_with("rules/0 (COMMON): "), "{message}");
     assert!(message.contains("/definitions/none"), "{message}");
 
-    let message = refused(
-        json!({"rules": [{"type": "COMMON", "jsonSchema": {"$schema": "https://example.com/meta"}}]}),
-    );
+    let message =
+        refused(json!({"rules": [{"type": "COMMON", "jsonSchema": {"$schema": "https://example.com/meta"}}]}));
     assert!(message.starts_with("rules/0 (COMMON): "), "{message}");
 }
 
 #[test]
 fn remote_ref_is_refused_clearly() {
     for (schema, uri) in [
-        (
-            json!({"$ref": "https://example.com/schemas/order.json"}),
-            "https://example.com/schemas/order.json",
-        ),
+        (json!({"$ref": "https://example.com/schemas/order.json"}), "https://example.com/schemas/order.json"),
         (
             json!({"properties": {"properties": {"properties": {"a": {"$ref": "http://example.com/a.json#/x"}}}}}),
             "http://example.com/a.json",
         ),
-        (
-            json!({"$id": "https://example.com/root.json", "$ref": "other.json"}),
-            "https://example.com/other.json",
-        ),
+        (json!({"$id": "https://example.com/root.json", "$ref": "other.json"}), "https://example.com/other.json"),
     ] {
         let rule = json!({"type": "TRACK", "key": "Order Completed", "jsonSchema": schema});
         let message = refused(json!({"rules": [rule]}));
@@ -637,12 +555,8 @@ fn remote_ref_is_refused_clearly() {
             )
         );
     }
-    let message =
-        refused(json!({"rules": [{"type": "IDENTIFY", "jsonSchema": {"$ref": "other.json"}}]}));
-    assert!(
-        message.starts_with(r#"rules/0 (IDENTIFY): external $ref "other.json" is not supported"#),
-        "{message}"
-    );
+    let message = refused(json!({"rules": [{"type": "IDENTIFY", "jsonSchema": {"$ref": "other.json"}}]}));
+    assert!(message.starts_with(r#"rules/0 (IDENTIFY): external $ref "other.json" is not supported"#), "{message}");
 }
 
 #[test]
@@ -653,18 +567,14 @@ fn a_ref_to_an_id_inside_the_schema_is_not_remote() {
         "properties": {"properties": {"properties": {"revenue": {"$ref": "https://example.com/money.json"}}}}
     });
     let rule = json!({"type": "TRACK", "key": "E", "jsonSchema": schema});
-    assert_eq!(
-        errors_for(rule, json!({"event": "E", "properties": {"revenue": "1"}})),
-        ["/properties/revenue"]
-    );
+    assert_eq!(errors_for(rule, json!({"event": "E", "properties": {"revenue": "1"}})), ["/properties/revenue"]);
 }
 
 #[test]
 fn unknown_keys_are_refused() {
     let message = refused(json!({"rules": [], "unplanedEvents": "block"}));
     assert!(message.contains("unplanedEvents"), "{message}");
-    let message =
-        refused(json!({"rules": [{"type": "TRACK", "key": "E", "jsonSchema": {}, "schema": {}}]}));
+    let message = refused(json!({"rules": [{"type": "TRACK", "key": "E", "jsonSchema": {}, "schema": {}}]}));
     assert!(message.starts_with(r#"rules/0 (TRACK "E"): unknown field `schema`"#), "{message}");
     let message = refused(json!({"rules": [{"type": "ALIAS", "jsonSchema": {}}]}));
     assert!(message.starts_with("rules/0 (ALIAS): unknown variant `ALIAS`"), "{message}");
@@ -696,9 +606,7 @@ fn duplicate_rules_are_refused_naming_both() {
     ]);
     let message = refused(json!({"rules": rules}));
     assert!(
-        message.starts_with(
-            r#"rules/2 (TRACK "Order Completed"): duplicate of rules/0 (TRACK "Order Completed")"#
-        ),
+        message.starts_with(r#"rules/2 (TRACK "Order Completed"): duplicate of rules/0 (TRACK "Order Completed")"#),
         "{message}"
     );
     let rules = json!([{"type": "COMMON", "jsonSchema": {}}, {"type": "COMMON", "jsonSchema": {}}]);
@@ -708,8 +616,7 @@ fn duplicate_rules_are_refused_naming_both() {
 
 #[test]
 fn config_error_display_names_the_config() {
-    let error =
-        TrackingPlan::compile(&json!({"rules": [{"type": "GROUP", "jsonSchema": 3}]})).unwrap_err();
+    let error = TrackingPlan::compile(&json!({"rules": [{"type": "GROUP", "jsonSchema": 3}]})).unwrap_err();
     assert!(error.to_string().starts_with("invalid Destination config: rules/0 (GROUP): "));
 }
 

@@ -26,9 +26,7 @@ pub(crate) fn check(
         _ => return out,
     };
     if let (CallType::Track, Some(event), None) = (call, event, own) {
-        let issue = || {
-            Issue::new(Code::UnplannedEvent, &base.key("event"), describe::unplanned_event(event))
-        };
+        let issue = || Issue::new(Code::UnplannedEvent, &base.key("event"), describe::unplanned_event(event));
         match plan.unplanned_events {
             UnplannedEvents::Allow => {}
             UnplannedEvents::Warn => out.warnings.push(issue()),
@@ -71,11 +69,7 @@ impl Report<'_> {
                     let parent = here();
                     for key in unexpected {
                         let text = describe::unexpected(key, keyword, &rule.label);
-                        let omit = if at == self.field_pointer() {
-                            Some(key.clone())
-                        } else {
-                            self.top_key(at)
-                        };
+                        let omit = if at == self.field_pointer() { Some(key.clone()) } else { self.top_key(at) };
                         self.violation(parent.key(key), text, omit);
                     }
                 }

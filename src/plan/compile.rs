@@ -29,25 +29,21 @@ pub(crate) struct CompiledRule {
 struct NoExternalRefs;
 
 impl Retrieve for NoExternalRefs {
-    fn retrieve(
-        &self,
-        uri: &Uri<String>,
-    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+    fn retrieve(&self, uri: &Uri<String>) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
         Err(format!("cannot fetch {uri}").into())
     }
 }
 
 /// Builds the plan from its JSON. See [`TrackingPlan::compile`].
 pub(crate) fn compile(plan: &Value) -> Result<TrackingPlan, ConfigError> {
-    let settings = PlanConfig::deserialize(plan)
-        .map_err(|error| ConfigError::new(format!("tracking plan: {error}")))?;
+    let settings =
+        PlanConfig::deserialize(plan).map_err(|error| ConfigError::new(format!("tracking plan: {error}")))?;
     let rules = match plan.get("rules") {
         Some(Value::Array(rules)) => rules,
         _ => return Err(ConfigError::new("tracking plan: \"rules\" must be an array")),
     };
 
-    let options =
-        jsonschema::options().should_validate_formats(true).with_retriever(NoExternalRefs);
+    let options = jsonschema::options().should_validate_formats(true).with_retriever(NoExternalRefs);
     let mut common: Option<(usize, CompiledRule)> = None;
     let mut identify: Option<(usize, CompiledRule)> = None;
     let mut group: Option<(usize, CompiledRule)> = None;
@@ -63,14 +59,10 @@ pub(crate) fn compile(plan: &Value) -> Result<TrackingPlan, ConfigError> {
         let slot = match rule.kind {
             RuleType::Page | RuleType::Screen => continue,
             RuleType::Track if key.is_empty() => {
-                return Err(ConfigError::new(format!(
-                    "{place}: a TRACK rule needs the event name in \"key\""
-                )))
+                return Err(ConfigError::new(format!("{place}: a TRACK rule needs the event name in \"key\"")))
             }
             RuleType::Track => match track.entry(key.to_owned()) {
-                Entry::Occupied(first) => {
-                    return Err(duplicate(&place, first.get().0, rule.kind, key))
-                }
+                Entry::Occupied(first) => return Err(duplicate(&place, first.get().0, rule.kind, key)),
                 Entry::Vacant(slot) => {
                     let compiled = build(&options, &rule, schema, &place, "properties")?;
                     slot.insert((index, compiled));
@@ -120,9 +112,8 @@ fn build(
     place: &str,
     field: &str,
 ) -> Result<CompiledRule, ConfigError> {
-    let validator = options
-        .build(schema)
-        .map_err(|error| ConfigError::new(format!("{place}: {}", schema_problem(&error))))?;
+    let validator =
+        options.build(schema).map_err(|error| ConfigError::new(format!("{place}: {}", schema_problem(&error))))?;
     let mut label = rule.kind.as_str().to_owned();
     if rule.kind == RuleType::Track {
         label.push(' ');
@@ -131,8 +122,7 @@ fn build(
     if let Some(version) = &rule.version {
         label.push_str(&format!(" v{version}"));
     }
-    let planned =
-        if field.is_empty() { BTreeSet::new() } else { planned_names(Some(schema), field) };
+    let planned = if field.is_empty() { BTreeSet::new() } else { planned_names(Some(schema), field) };
     Ok(CompiledRule { label, validator, planned })
 }
 
@@ -149,9 +139,7 @@ fn planned_names(schema: Option<&Value>, field: &str) -> BTreeSet<String> {
 
 /// Why a schema does not compile, in words that point at the fix.
 fn schema_problem(error: &ValidationError<'_>) -> String {
-    if let ValidationErrorKind::Referencing(ReferencingError::Unretrievable { uri, .. }) =
-        error.kind()
-    {
+    if let ValidationErrorKind::Referencing(ReferencingError::Unretrievable { uri, .. }) = error.kind() {
         let remote = uri.starts_with("http://") || uri.starts_with("https://");
         return format!(
             "{} $ref {} is not supported: schemas must be self-contained (no network access); \

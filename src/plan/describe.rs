@@ -20,16 +20,11 @@ pub(crate) fn violation(error: &ValidationError<'_>, rule: &str) -> String {
             let expected = match kind {
                 TypeKind::Single(one) => with_article(&one.to_string()),
                 TypeKind::Multiple(set) => {
-                    let names: Vec<String> =
-                        set.iter().map(|one| with_article(&one.to_string())).collect();
+                    let names: Vec<String> = set.iter().map(|one| with_article(&one.to_string())).collect();
                     names.join(" or ")
                 }
             };
-            format!(
-                "{subject} must be {expected} (rule {rule}): {} is {}",
-                short(instance),
-                kind_of(instance)
-            )
+            format!("{subject} must be {expected} (rule {rule}): {} is {}", short(instance), kind_of(instance))
         }
         ValidationErrorKind::Format { format } => {
             format!("{subject} must be a valid {format} (rule {rule}): {} is not", short(instance))
@@ -46,10 +41,7 @@ pub(crate) fn missing(key: &str, parent: &str, rule: &str) -> String {
 
 /// A key that `additionalProperties` or `unevaluatedProperties` refuses.
 pub(crate) fn unexpected(key: &str, keyword: &str, rule: &str) -> String {
-    format!(
-        "{} is not allowed (rule {rule}): \"{keyword}\" refuses keys the schema does not name",
-        quoted(key)
-    )
+    format!("{} is not allowed (rule {rule}): \"{keyword}\" refuses keys the schema does not name", quoted(key))
 }
 
 /// A property or trait no rule names, dropped under `unplannedProperties: "omit"`.

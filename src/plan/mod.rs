@@ -128,13 +128,7 @@ impl TrackingPlan {
     /// for identify and group); `base` is the pointer of the message in the caller's input
     /// (`/batch/3`, or the root), which prefixes every issue's path. Calls other than identify,
     /// group and track get an empty [`PlanCheck`].
-    pub fn check(
-        &self,
-        message: &Value,
-        call: CallType,
-        event: Option<&str>,
-        base: &Pointer,
-    ) -> PlanCheck {
+    pub fn check(&self, message: &Value, call: CallType, event: Option<&str>, base: &Pointer) -> PlanCheck {
         check::check(self, message, call, event, base)
     }
 }
