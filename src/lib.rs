@@ -30,6 +30,7 @@ pub mod issue;
 pub mod map;
 pub mod operation;
 pub mod outcome;
+pub mod payload;
 #[cfg(feature = "tracking-plan")]
 pub mod plan;
 pub mod pointer;
