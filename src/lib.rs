@@ -25,6 +25,7 @@
 pub mod call;
 pub mod config;
 pub mod issue;
+pub mod mapping;
 pub mod operation;
 pub mod outcome;
 pub mod pointer;
