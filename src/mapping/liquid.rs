@@ -199,9 +199,7 @@ fn find_disabled(source: &str) -> Option<String> {
         let (open_at, is_tag) = start;
         let after_open = rest.get(open_at + 2..)?;
         let close = if is_tag { "%}" } else { "}}" };
-        let Some(inner_len) = after_open.find(close) else {
-            return None;
-        };
+        let inner_len = after_open.find(close)?;
         let inner = after_open.get(..inner_len)?;
         let markup_at = offset + open_at;
         let consumed = open_at + 2 + inner_len + 2;
@@ -248,8 +246,7 @@ fn find_markup(s: &str) -> Option<(usize, bool)> {
 /// The first disabled filter applied in a piece of markup (`| name`, outside quotes).
 fn disabled_filter_in(markup: &str) -> Option<&'static str> {
     let mut quote: Option<char> = None;
-    let mut chars = markup.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+    for (i, c) in markup.char_indices() {
         match quote {
             Some(q) if c == q => quote = None,
             Some(_) => {}

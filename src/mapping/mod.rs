@@ -77,6 +77,10 @@ impl Mapping {
     /// `@liquid` template, a disabled Liquid tag) are reported here too, as is nesting deeper
     /// than [`MAX_MAPPING_DEPTH`].
     pub fn compile(mapping: &Value) -> Result<Mapping, Vec<String>> {
+        if nested_deeper_than(mapping, MAX_MAPPING_DEPTH) {
+            // Refused before anything walks (or clones) the value recursively.
+            return Err(vec![format!("mapping is nested more than {MAX_MAPPING_DEPTH} levels deep")]);
+        }
         let mut compiler = Compiler::new();
         let (root, mut problems) = compiler.compile_root(mapping);
         for problem in compiler.problems {
@@ -101,6 +105,23 @@ impl Mapping {
     }
 }
 
+/// Whether a value nests arrays/objects deeper than `max` levels (checked without recursion).
+fn nested_deeper_than(value: &Value, max: usize) -> bool {
+    let mut pending: Vec<(&Value, usize)> = vec![(value, 0)];
+    while let Some((value, depth)) = pending.pop() {
+        let children: Box<dyn Iterator<Item = &Value>> = match value {
+            Value::Array(items) => Box::new(items.iter()),
+            Value::Object(map) => Box::new(map.values()),
+            _ => continue,
+        };
+        if depth >= max {
+            return true;
+        }
+        pending.extend(children.map(|child| (child, depth + 1)));
+    }
+    false
+}
+
 /// Every validation problem of a mapping (empty when it is valid): what [`Mapping::compile`]
 /// reports.
 pub fn validate_mapping(mapping: &Value) -> Vec<String> {
@@ -118,6 +139,9 @@ pub fn transform(mapping: &Value, payload: &Value) -> Result<Option<Value>, Mapp
     let payload_type = validate::real_type(Some(payload));
     if payload_type != "object" {
         return Err(MappingError::new(format!("data must be an object, got {payload_type}")));
+    }
+    if nested_deeper_than(mapping, MAX_MAPPING_DEPTH) {
+        return Err(MappingError::new(format!("mapping is nested more than {MAX_MAPPING_DEPTH} levels deep")));
     }
     let compiled = Mapping::compile(&spread(mapping)).map_err(MappingError::from_messages)?;
     compiled.resolve(payload)

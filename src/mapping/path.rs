@@ -40,9 +40,8 @@ impl Path {
         let mut i = 0;
         let is_anchor = |c: char| c == '"' || c == '\'' || c.is_ascii_digit();
         while let Some(&c) = chars.get(i) {
-            let delimiter_len = if c == '[' && chars.get(i + 1).is_some_and(|&n| is_anchor(n)) {
-                1
-            } else if c == '.' {
+            let opens_bracket = c == '[' && chars.get(i + 1).is_some_and(|&n| is_anchor(n));
+            let delimiter_len = if opens_bracket || c == '.' {
                 1
             } else if c == ']' && i > 0 && chars.get(i - 1).is_some_and(|&p| is_anchor(p)) {
                 chars.get(i..).map_or(1, |rest| rest.iter().take_while(|&&r| r == ']').count())
