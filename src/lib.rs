@@ -28,6 +28,7 @@ pub mod destination;
 pub mod input;
 pub mod issue;
 pub mod map;
+pub mod mapping;
 pub mod operation;
 pub mod outcome;
 pub mod payload;

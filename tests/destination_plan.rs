@@ -75,7 +75,8 @@ mod full {
     #[test]
     fn unplanned_events_in_a_batch_point_into_the_batch() {
         let destination = destination(order_plan(json!({"unplannedEvents": "block"}))).unwrap();
-        let batch = json!({"batch": [order(json!({"revenue": 1})), {"type": "track", "userId": "u", "event": "Other"}]});
+        let batch =
+            json!({"batch": [order(json!({"revenue": 1})), {"type": "track", "userId": "u", "event": "Other"}]});
         let outcome = destination.map_batch(&batch);
         assert_eq!(outcome.outcomes[0].status, Status::Mapped);
         assert_eq!(outcome.outcomes[1].status, Status::Invalid);
