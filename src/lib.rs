@@ -27,6 +27,7 @@ pub mod config;
 pub mod destination;
 pub mod input;
 pub mod issue;
+pub mod js_number;
 pub mod map;
 pub mod mapping;
 pub mod operation;
