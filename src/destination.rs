@@ -5,15 +5,18 @@ use serde_json::{Map, Value};
 
 use crate::call::CallType;
 use crate::config::{Config, ConfigError};
+use crate::custom::CustomMappings;
 use crate::input::{self, Parsed, MAX_BATCH_BYTES, MAX_BATCH_ITEMS};
 use crate::issue::{Code, Issue};
 use crate::map;
 use crate::operation::Operation;
+use crate::operation::OperationKind;
 use crate::outcome::{BatchOutcome, Mapped, Outcome, Status, Validation};
+use crate::payload;
+#[cfg(feature = "tracking-plan")]
+use crate::plan::TrackingPlan;
 use crate::pointer::Pointer;
 use crate::spec::{self, Checked, Envelope, Fields, Report};
-#[cfg(feature = "tracking-plan")]
-use crate::{payload, plan::TrackingPlan};
 
 /// Per-call options.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -51,13 +54,15 @@ impl MapOptions {
 #[derive(Debug)]
 pub struct Destination {
     strict: bool,
+    mappings: Option<CustomMappings>,
     plan: Option<TrackingPlan>,
 }
 
 impl Destination {
     /// Compiles the settings. Fails on a setting that cannot be used, naming it.
     pub fn new(config: Config) -> Result<Destination, ConfigError> {
-        Ok(Destination { strict: config.strict, plan: compile_plan(config.tracking_plan.as_ref())? })
+        let mappings = config.mappings.as_ref().map(CustomMappings::compile).transpose()?;
+        Ok(Destination { strict: config.strict, mappings, plan: compile_plan(config.tracking_plan.as_ref())? })
     }
 
     /// Checks one message: `{valid, errors, warnings}`.
@@ -143,7 +148,7 @@ impl Destination {
             Some(Checked::Message(fields)) => {
                 let omit = self.enforce_plan(value, base, envelope, &fields, &mut report);
                 let operations = if build && report.errors.is_empty() && fields.disabled.is_none() {
-                    let mut operations = map::operations(&fields);
+                    let mut operations = self.operations(value, base, envelope, &fields, &mut report);
                     omit_keys(&mut operations, &omit);
                     operations
                 } else {
@@ -152,6 +157,33 @@ impl Destination {
                 self.finish(report, operations, fields.disabled)
             }
         }
+    }
+
+    /// The operations of a valid message: the built-in mapping, or for the operations that have
+    /// one, the custom mapping run on the normalized message.
+    fn operations(
+        &self,
+        value: &Value,
+        base: &Pointer,
+        envelope: &Envelope<'_>,
+        fields: &Fields<'_>,
+        report: &mut Report,
+    ) -> Vec<Operation> {
+        let kinds = OperationKind::for_call(fields.call);
+        let Some(custom) = self.mappings.as_ref().filter(|custom| kinds.iter().any(|kind| custom.has(*kind))) else {
+            return map::operations(fields);
+        };
+        let payload = payload::normalized(value, envelope, fields);
+        kinds
+            .iter()
+            .filter_map(|kind| {
+                if custom.has(*kind) {
+                    custom.build(*kind, &payload, base, report)
+                } else {
+                    map::operation(*kind, fields)
+                }
+            })
+            .collect()
     }
 
     /// Checks the message against the tracking plan, if there is one; gives the trait or property

@@ -24,6 +24,7 @@
 
 pub mod call;
 pub mod config;
+pub mod custom;
 pub mod destination;
 pub mod input;
 pub mod issue;

@@ -5,7 +5,8 @@
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 
-use crate::spec::Envelope;
+use crate::call::CallType;
+use crate::spec::{Envelope, Fields};
 
 /// The message with the envelope merged in; borrowed as it is when there is nothing to merge.
 ///
@@ -49,4 +50,42 @@ fn layer(own: Option<&Map<String, Value>>, shared: &Map<String, Value>) -> Map<S
         }
     }
     layered
+}
+
+/// The payload custom mappings read: the merged message as Segment delivers it to destinations,
+/// with the ids as the checks read them (numbers as strings; blank ids removed) and `timestamp`
+/// the operation's (corrected for clock skew, RFC 3339 UTC; removed when there is none). So the
+/// default directives (`{"@path": "$.userId"}`, ...) give exactly what the built-in mapping gives.
+pub fn normalized(message: &Value, envelope: &Envelope<'_>, fields: &Fields<'_>) -> Value {
+    let mut payload = merged(message, envelope).into_owned();
+    let Value::Object(object) = &mut payload else { return payload };
+    set_or_remove(object, "userId", fields.user_id.as_deref());
+    set_or_remove(object, "anonymousId", fields.anonymous_id.as_deref());
+    set_or_remove(object, "messageId", fields.message_id.as_deref());
+    set_or_remove(object, "timestamp", fields.timestamp.as_deref());
+    if fields.call == CallType::Group {
+        set_or_remove(object, "groupId", fields.group_id.as_deref());
+    }
+    for key in ["traits", "properties", "context", "integrations"] {
+        if object.get(key).is_some_and(Value::is_null) {
+            object.shift_remove(key);
+        }
+    }
+    if fields.call == CallType::Track {
+        if let Some(Value::Object(context)) = object.get_mut("context") {
+            set_or_remove(context, "groupId", fields.context_group_id.as_deref());
+        }
+    }
+    payload
+}
+
+fn set_or_remove(object: &mut Map<String, Value>, key: &str, value: Option<&str>) {
+    match value {
+        Some(value) => {
+            object.insert(key.to_owned(), Value::String(value.to_owned()));
+        }
+        None => {
+            object.shift_remove(key);
+        }
+    }
 }
