@@ -29,13 +29,15 @@ pub enum Parsed {
 pub fn parse(bytes: &[u8]) -> Parsed {
     let root = Pointer::root();
     if bytes.len() > MAX_BATCH_BYTES {
-        let (code, what) =
-            if looks_like_batch(bytes) { (Code::BatchTooLarge, "a batch") } else { (Code::TooLarge, "any input") };
-        return Parsed::Refused(Issue::new(
-            code,
-            &root,
-            format!("The input is {} bytes; the limit for {what} is {MAX_BATCH_BYTES} bytes.", bytes.len()),
-        ));
+        return Parsed::Refused(if looks_like_batch(bytes) {
+            batch_too_large()
+        } else {
+            Issue::new(
+                Code::TooLarge,
+                &root,
+                format!("The input is over {MAX_BATCH_BYTES} bytes, more than even a batch may have; a message may have 32 KB."),
+            )
+        });
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if let Err(error) = std::str::from_utf8(bytes) {
@@ -91,11 +93,12 @@ fn looks_like_batch(bytes: &[u8]) -> bool {
     }
 }
 
-/// The path of the first value nested deeper than [`MAX_DEPTH`] levels below `path` (where
-/// `value` stands at level `level`). Recursion stops at the limit, so hostile input cannot
+/// The path of the first object or array nested deeper than [`MAX_DEPTH`] levels below `path`
+/// (where `value` stands at level `level`; only objects and arrays add a level). Recursion stops at the limit, so hostile input cannot
 /// exhaust the stack.
 pub fn too_deep(value: &Value, path: &Pointer, level: usize) -> Option<Issue> {
-    if level > MAX_DEPTH {
+    let is_container = matches!(value, Value::Array(_) | Value::Object(_));
+    if is_container && level > MAX_DEPTH {
         return Some(Issue::new(
             Code::TooDeep,
             path,
@@ -137,6 +140,15 @@ impl io::Write for Counter {
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
     }
+}
+
+/// The issue of a batch over [`MAX_BATCH_BYTES`], whether it was measured as text or as a value.
+pub fn batch_too_large() -> Issue {
+    Issue::new(
+        Code::BatchTooLarge,
+        &Pointer::root(),
+        format!("The batch is over {MAX_BATCH_BYTES} bytes; Segment refuses batches over 500 KB."),
+    )
 }
 
 /// Refuses a message over [`MAX_MESSAGE_BYTES`] or [`MAX_DEPTH`]; `None` when it is within both.
@@ -210,9 +222,10 @@ mod tests {
         for _ in 0..63 {
             value = json!({ "a": value });
         }
-        // 63 nested objects and a number: the number is at level 64.
+        // 64 nested objects around a number: the innermost object is at level 64.
+        let value = json!({ "a": value });
         assert!(too_deep(&value, &Pointer::root(), 1).is_none());
-        let value = json!([value]);
+        let value = json!([{ "a": value }]);
         let issue = too_deep(&value, &Pointer::root(), 1).unwrap();
         assert_eq!(issue.path, format!("/0{}", "/a".repeat(63)));
     }

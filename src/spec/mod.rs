@@ -130,10 +130,9 @@ pub fn check<'a>(
     };
     let call = call_type(message, base, hint, report)?;
     if !call.is_supported() {
-        let path = if message.contains_key("type") { base.key("type") } else { base.clone() };
         return Some(Checked::Unsupported(Issue::new(
             Code::UnsupportedType,
-            &path,
+            &base.key("type"),
             format!("Astrolabe does not support {call} calls (only identify, group and track)."),
         )));
     }
