@@ -46,3 +46,8 @@ pub use issue::{Code, Issue};
 pub use operation::{AssociateUser, Operation, TrackEvent, UpsertAccount, UpsertUser};
 pub use outcome::{BatchOutcome, Mapped, Outcome, Status, Validation};
 pub use pointer::Pointer;
+
+/// The README's Rust examples, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
