@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
 
 steps=(
+  "rustfmt|cargo fmt --check"
   "cargo test, all features|cargo test --all-features"
   "cargo test, no default features (lite)|cargo test --no-default-features"
   "clippy, all features|cargo clippy --all-targets --all-features -- -D warnings"

@@ -192,7 +192,10 @@ impl Walk {
             }
         }
         if self.ancestors.has(input) {
-            self.too_deep(path, "A cyclic reference: this object contains itself, so its JSON would be infinitely deep.");
+            self.too_deep(
+                path,
+                "A cyclic reference: this object contains itself, so its JSON would be infinitely deep.",
+            );
             return Value::Null;
         }
         self.ancestors.add(input);
@@ -205,7 +208,13 @@ impl Walk {
 
     fn number(&mut self, number: f64, path: &Pointer) -> Value {
         if !number.is_finite() {
-            let name = if number.is_nan() { "NaN" } else if number > 0.0 { "Infinity" } else { "-Infinity" };
+            let name = if number.is_nan() {
+                "NaN"
+            } else if number > 0.0 {
+                "Infinity"
+            } else {
+                "-Infinity"
+            };
             self.not_json(path, format!("{name} is not JSON; pass a finite number or null."));
             return Value::Null;
         }

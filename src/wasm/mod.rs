@@ -102,8 +102,11 @@ pub fn map_json(input: JsValue, options: JsValue) -> Result<String, JsValue> {
 #[wasm_bindgen]
 pub fn transform(mapping: JsValue, payload: JsValue) -> Result<JsValue, JsValue> {
     let mapping = json_argument(&mapping, "mapping")?;
-    let payload =
-        if payload.is_undefined() { Value::Object(serde_json::Map::new()) } else { json_argument(&payload, "payload")? };
+    let payload = if payload.is_undefined() {
+        Value::Object(serde_json::Map::new())
+    } else {
+        json_argument(&payload, "payload")?
+    };
     match crate::mapping::transform(&mapping, &payload) {
         Ok(Some(value)) => parse(&to_text(&value)?),
         Ok(None) => Ok(JsValue::UNDEFINED),
