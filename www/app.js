@@ -45,6 +45,10 @@ for (const container of document.querySelectorAll("[data-editor]")) {
   editors[editor.textarea.id] = editor;
 }
 const payload = editors.payload;
+// Once the text is no longer the example's, the menu says so (screenshots and shares stay honest).
+payload.textarea.addEventListener("input", () => {
+  if (ui.example.value && payload.value !== exampleById(ui.example.value)?.text) ui.example.value = "";
+});
 
 // ---- settings ----------------------------------------------------------------------------------
 

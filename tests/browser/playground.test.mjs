@@ -185,6 +185,7 @@ test("an invalid message typed in shows every issue with its code and path", asy
     ],
   );
   assert.match(found[0].message, /needs an "event"/);
+  assert.equal(await page.inputValue("#example"), "", "the menu no longer names an example");
   assert.equal(await page.$$eval("#output .issue .issue-path", (p) => p.map((x) => x.textContent).join(" ")), "/event /userId /timestamp");
   assert.equal(await page.$$eval("#output .op-card", (c) => c.length), 0);
   // The gutter flags the lines with issues.
@@ -224,6 +225,7 @@ test("choosing an issue selects the offending value in the editor (click and Ent
   assert.ok(paths.includes("/batch/1/traits/email"), paths.join(" "));
   await page.click('#output .issue[data-path="/batch/1/traits/email"]');
   assert.equal((await selection(page)).text, "5");
+  await page.screenshot({ path: path.join(shots, "desktop-issue-selected.png") });
   await assertClean(page);
 });
 
@@ -312,6 +314,20 @@ test("a batch shows one row per item, with batch-level errors apart", async () =
     { index: "#4", status: "invalid", ops: [], issues: ["missing_event /batch/4/event"] },
   ]);
   assert.match(await page.textContent("#output .status-line"), /5 items: 3 mapped · 1 skipped · 1 invalid/);
+  // The last item's issue is below the editor's fold: choosing it scrolls there, gutter included.
+  assert.equal(await page.$eval("#payload", (ta) => ta.scrollTop), 0);
+  await page.click('#output .issue[data-path="/batch/3/type"]');
+  assert.equal((await selection(page)).text, '"page"');
+  const scroll = await page.$eval(".editor-main", (e) => ({ text: e.querySelector("textarea").scrollTop, gutter: e.querySelector(".gutter").scrollTop }));
+  assert.ok(scroll.text > 0, "the editor scrolled");
+  assert.equal(scroll.gutter, scroll.text, "the line numbers follow");
+  const line = await page.$eval("#payload", (ta) => ta.value.slice(0, ta.selectionStart).split("\n").length);
+  const numberShown = await page.$eval(".editor-main", (e, line) => {
+    const box = e.querySelector("textarea").getBoundingClientRect();
+    const number = e.querySelector(".gutter").children[line - 1].getBoundingClientRect();
+    return number.top >= box.top && number.bottom <= box.bottom;
+  }, line);
+  assert.ok(numberShown, `line ${line}'s number is in view beside it`);
   // Copy operations gives the batch's operations, flattened in order.
   await page.click("#copy-ops");
   await page.waitForFunction(() => document.getElementById("toast").textContent.includes("operations"));
