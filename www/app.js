@@ -69,11 +69,28 @@ function applyState(state) {
   $("plan-panel").open ||= Boolean(state.trackingPlan);
 }
 
+// The panel texts the last example put there: another example takes them away again, but never
+// what the user wrote in the panels.
+let panelsFromExample = { mappings: "", "tracking-plan": "" };
+
 function loadExample(id) {
   const example = exampleById(id) ?? EXAMPLES[0];
   ui.example.value = example.id;
   payload.value = example.text;
   ui.callType.value = example.type ?? "auto";
+  for (const [panel, key, details] of [
+    ["mappings", "mappings", "mappings-panel"],
+    ["tracking-plan", "trackingPlan", "plan-panel"],
+  ]) {
+    const editor = editors[panel];
+    if (example[key]) {
+      editor.value = example[key];
+      $(details).open = true;
+    } else if (editor.value && editor.value === panelsFromExample[panel]) {
+      editor.value = "";
+    }
+    panelsFromExample[panel] = example[key] ?? "";
+  }
   run();
 }
 

@@ -1,5 +1,6 @@
 // The examples menu: each one is the editor's text, plus the call type for HTTP bodies without
-// "type". The first one is what the page opens with.
+// "type", and the Mappings / Tracking plan panels' texts for those that show the settings.
+// The first one is what the page opens with.
 
 const json = (value) => JSON.stringify(value, null, 2);
 
@@ -93,6 +94,61 @@ export const EXAMPLES = [
       anonymousId: "507f191e810c19729de860ea",
       event: "Signup Started",
       properties: { source: "pricing-page" },
+    }),
+  },
+  {
+    id: "custom-mapping",
+    group: "Settings",
+    label: "custom mapping: lower-case event name, page path as a property",
+    mappings: json({
+      trackEvent: {
+        event: { "@case": { operator: "lower", value: { "@path": "$.event" } } },
+        page_path: { "@path": "$.context.page.path" },
+      },
+    }),
+    text: json({
+      type: "track",
+      userId: "97980cfea0067",
+      event: "Order Completed",
+      properties: { order_id: "50314b8e9bcf000000000000", revenue: 25.0, currency: "USD" },
+      context: { page: { path: "/checkout" } },
+    }),
+  },
+  {
+    id: "tracking-plan",
+    group: "Settings",
+    label: "tracking plan: revenue must be a number (blocking)",
+    trackingPlan: json({
+      rules: [
+        {
+          type: "TRACK",
+          key: "Order Completed",
+          version: 1,
+          jsonSchema: {
+            $schema: "http://json-schema.org/draft-07/schema#",
+            type: "object",
+            properties: {
+              properties: {
+                type: "object",
+                required: ["order_id", "revenue"],
+                properties: {
+                  order_id: { type: "string" },
+                  revenue: { type: "number" },
+                  currency: { type: "string", pattern: "^[A-Z]{3}$" },
+                },
+              },
+            },
+          },
+        },
+      ],
+      unplannedEvents: "warn",
+      violations: "block",
+    }),
+    text: json({
+      type: "track",
+      userId: "97980cfea0067",
+      event: "Order Completed",
+      properties: { order_id: "50314b8e9bcf000000000000", revenue: "25.00", currency: "USD" },
     }),
   },
   {

@@ -371,6 +371,39 @@ test("settings the Destination refuses are shown, not thrown", async () => {
   await settled(page);
   assert.equal(await page.isVisible("#config-error"), false);
   assert.equal(await page.textContent("#output .status-line .badge"), "✓mapped");
+  // A mapping the Destination refuses: the constructor's Error is shown as it is.
+  await page.click("#mappings-panel summary");
+  await page.fill("#mappings", '{"trackEvent": {"event": {"@oops": 1}}}');
+  await settled(page);
+  assert.match(await page.textContent("#config-error"), /^The settings were refused: .*mappings\.trackEvent\.event.*@oops/);
+  assert.match(await page.textContent("#output"), /Settings refused/);
+  await assertClean(page);
+});
+
+test("the settings examples fill the Mappings and Tracking plan panels, and take them away", async () => {
+  const page = await open();
+  await page.selectOption("#example", "custom-mapping");
+  assert.equal(await page.isVisible("#mappings"), true);
+  assert.match(await page.inputValue("#mappings"), /"@case"/);
+  assert.equal(await page.textContent("#mappings-state"), "custom");
+  const card = await page.textContent("#output .op-card");
+  assert.match(card, /"event": "order completed"/);
+  assert.match(card, /"page_path": "\/checkout"/);
+
+  await page.selectOption("#example", "tracking-plan");
+  assert.equal(await page.inputValue("#mappings"), "", "the previous example's mapping is gone");
+  assert.match(await page.inputValue("#tracking-plan"), /"Order Completed"/);
+  assert.equal(await page.textContent("#output .status-line .badge"), "✕invalid");
+  const found = await issues(page);
+  assert.deepEqual(found.filter((i) => i.severity === "error").map((i) => `${i.code} ${i.path}`), ["plan_violation /properties/revenue"]);
+  await page.click('#output .issue[data-code="plan_violation"]');
+  assert.equal((await selection(page)).text, '"25.00"');
+
+  // What the user wrote in a panel stays when another example is chosen.
+  await page.fill("#tracking-plan", '{"rules": [], "unplannedEvents": "warn"}');
+  await page.selectOption("#example", "track");
+  assert.equal(await page.inputValue("#tracking-plan"), '{"rules": [], "unplannedEvents": "warn"}');
+  assert.deepEqual((await issues(page)).map((i) => i.code), ["unplanned_event"]);
   await assertClean(page);
 });
 
