@@ -5,6 +5,8 @@
 #   make size    raw and gzip -9 size of each .wasm, beside its budget
 #   make test    everything: cargo test, clippy (both feature sets, host and wasm32), build, JS tests
 #   make test-js the JS tests alone (package installed by name in tests/js/consumer)
+#   make serve   build, then serve the playground (www/, with pkg/ at /pkg/) on http://localhost:8080/
+#   make test-browser  build, then the playground's tests (its modules in Node, the page in Chromium)
 
 SHELL := /usr/bin/env bash
 .SHELLFLAGS := -euo pipefail -c
@@ -71,3 +73,17 @@ test-js: pack
 # Every step runs even when one fails; a summary closes the output (scripts/test-all.sh).
 test: setup
 	@scripts/test-all.sh
+
+# ---- The playground (www/) ----------------------------------------------------------------------
+# test-www runs its tests against the pkg/ already built (make test has built it just before);
+# test-browser builds first. PORT=8081 make serve picks another port.
+PORT ?= 8080
+.PHONY: serve test-www test-browser
+serve: build
+	node scripts/serve.mjs --port $(PORT)
+
+test-www: setup-node setup-chromium
+	node --test tests/www/ tests/browser/
+
+test-browser: build
+	$(MAKE) test-www

@@ -15,6 +15,7 @@ steps=(
   "clippy, wasm32 glue, no default features|cargo clippy --target wasm32-unknown-unknown --lib --no-default-features -- -D warnings"
   "wasm build (full and lite)|make --no-print-directory build"
   "JS tests (node, Chromium, Deno, workerd)|make --no-print-directory test-js"
+  "JS playground tests (modules, Chromium end to end)|make --no-print-directory test-www"
   "wasm size budgets|make --no-print-directory size"
 )
 
