@@ -40,3 +40,6 @@ pub use issue::{Code, Issue};
 pub use operation::{AssociateUser, Operation, TrackEvent, UpsertAccount, UpsertUser};
 pub use outcome::{BatchOutcome, Mapped, Outcome, Status, Validation};
 pub use pointer::Pointer;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;

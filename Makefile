@@ -1,0 +1,71 @@
+# astrolabe-segment: Rust crate, WebAssembly builds and the npm package in pkg/.
+#   make setup   install what is missing (idempotent): wasm32 target, wasm-bindgen-cli 0.2.129,
+#                the npm tooling (binaryen, typescript, workerd, deno, playwright-core), Chromium
+#   make build   pkg/dist/{full,lite}: cargo build --release (wasm32) + wasm-bindgen + wasm-opt -Oz
+#   make size    raw and gzip -9 size of each .wasm, beside its budget
+#   make test    everything: cargo test, clippy (both feature sets, host and wasm32), build, JS tests
+#   make test-js the JS tests alone (package installed by name in tests/js/consumer)
+
+SHELL := /usr/bin/env bash
+.SHELLFLAGS := -euo pipefail -c
+export CARGO_TARGET_DIR ?= $(CURDIR)/target
+WASM_BINDGEN_VERSION := 0.2.129
+BIN := $(CURDIR)/node_modules/.bin
+
+.PHONY: all setup setup-rust setup-node setup-chromium build size test test-rust test-js pack clean-pkg
+all: build
+
+setup: setup-rust setup-node setup-chromium
+
+setup-rust:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
+	  || rustup target add wasm32-unknown-unknown
+	@wasm-bindgen --version 2>/dev/null | grep -qx 'wasm-bindgen $(WASM_BINDGEN_VERSION)' \
+	  || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --locked
+	@wasm-bindgen --version
+
+setup-node: node_modules/.installed
+
+# npm ci only when package.json or the lock changed since the last install.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+setup-chromium:
+	@[ -x /usr/bin/chromium ] || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+
+build: setup-rust setup-node
+	scripts/build-wasm.sh full
+	scripts/build-wasm.sh lite
+	cp pkg/types/index.d.ts pkg/types/index.d.cts
+
+size:
+	@scripts/size.sh
+
+test-rust:
+	cargo test --all-features
+	cargo test --no-default-features
+	cargo clippy --all-targets --all-features -- -D warnings
+	cargo clippy --all-targets --no-default-features -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --lib --all-features -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --lib --no-default-features -- -D warnings
+
+# The package as users get it: npm pack, installed by name into the consumer project.
+pack:
+	@mkdir -p $(CARGO_TARGET_DIR)/npm
+	@rm -f $(CARGO_TARGET_DIR)/npm/astrolabe-segment-*.tgz
+	cd pkg && npm pack --silent --pack-destination $(CARGO_TARGET_DIR)/npm >/dev/null
+	mv $(CARGO_TARGET_DIR)/npm/astrolabe-segment-*.tgz $(CARGO_TARGET_DIR)/npm/astrolabe-segment.tgz
+	rm -rf tests/js/consumer/node_modules/astrolabe-segment
+	cd tests/js/consumer && npm install --no-audit --no-fund --no-package-lock --offline --silent
+
+test-js: pack
+	cd tests/js/consumer && node --test test/*.test.mjs test/*.test.cjs
+	cd tests/js/consumer && DENO_DIR=$(CARGO_TARGET_DIR)/deno $(BIN)/deno test --no-remote --no-prompt --quiet deno/
+	node tests/js/workerd/run.mjs
+
+test: setup
+	$(MAKE) test-rust
+	$(MAKE) build
+	$(MAKE) size
+	$(MAKE) test-js

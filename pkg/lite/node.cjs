@@ -1,0 +1,14 @@
+"use strict";
+// Node.js, require() and (through node.js) import: one module instance per process, whichever way
+// it is loaded. wasm-bindgen's nodejs glue reads the .wasm next to it and compiles it synchronously.
+const glue = require("../dist/lite/astrolabe_segment.cjs");
+
+module.exports = {
+  Destination: glue.Destination,
+  map: glue.map,
+  mapBatch: glue.mapBatch,
+  mapJson: glue.mapJson,
+  validate: glue.validate,
+  version: glue.__version(),
+  codes: Object.freeze(glue.__codes()),
+};

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Builds one flavor of the WebAssembly module into pkg/dist/FLAVOR/:
+#   astrolabe_segment.js       wasm-bindgen --target web     (ESM; browser, bundlers, workerd)
+#   astrolabe_segment.cjs      wasm-bindgen --target nodejs  (CommonJS; Node's require and import)
+#   astrolabe_segment_bg.js    wasm-bindgen --target bundler (ESM imports of the .wasm; Deno)
+#   astrolabe_segment_bg.wasm  one module for all three (wasm-bindgen writes the same bytes for
+#                              every target), optimized with wasm-opt -Oz from npm's binaryen.
+# Usage: scripts/build-wasm.sh full|lite
+set -euo pipefail
+flavor=${1:?usage: build-wasm.sh full|lite}
+cd "$(dirname "$0")/.."
+root=$PWD
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target}
+
+case $flavor in
+  full) features=() ;;
+  lite) features=(--no-default-features) ;;
+  *) echo "unknown flavor: $flavor" >&2; exit 2 ;;
+esac
+
+wasm_opt=$root/node_modules/.bin/wasm-opt
+[ -x "$wasm_opt" ] || { echo "missing $wasm_opt: run 'make setup' (npm ci)" >&2; exit 1; }
+
+cargo build --release --target wasm32-unknown-unknown --lib "${features[@]}"
+input=$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/astrolabe_segment.wasm
+
+work=$CARGO_TARGET_DIR/wasm-bindgen/$flavor
+rm -rf "$work"
+mkdir -p "$work"
+for target in web nodejs bundler; do
+  wasm-bindgen --target "$target" --out-dir "$work/$target" "$input"
+done
+
+# The three targets must share one module; stop if a wasm-bindgen version ever changes that.
+for target in nodejs bundler; do
+  cmp -s "$work/web/astrolabe_segment_bg.wasm" "$work/$target/astrolabe_segment_bg.wasm" || {
+    echo "wasm-bindgen wrote a different .wasm for --target $target than for web" >&2; exit 1; }
+done
+# pkg/*/deno.js does what the bundler target's wrapper does; stop if the wrapper ever does more.
+grep -q '__wbindgen_start' "$work/bundler/astrolabe_segment.js" && {
+  echo "the bundler wrapper calls __wbindgen_start: update pkg/*/deno.js" >&2; exit 1; }
+
+out=$root/pkg/dist/$flavor
+rm -rf "$out"
+mkdir -p "$out"
+cp "$work/web/astrolabe_segment.js" "$out/astrolabe_segment.js"
+cp "$work/nodejs/astrolabe_segment.js" "$out/astrolabe_segment.cjs"
+cp "$work/bundler/astrolabe_segment_bg.js" "$out/astrolabe_segment_bg.js"
+# rustc's default wasm32 features; wasm-opt must accept them and adds none.
+"$wasm_opt" -Oz \
+  --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  "$work/web/astrolabe_segment_bg.wasm" -o "$out/astrolabe_segment_bg.wasm"
+echo "built pkg/dist/$flavor ($(wc -c < "$out/astrolabe_segment_bg.wasm") bytes of wasm)"

@@ -1,0 +1,261 @@
+//! The WebAssembly glue: a thin `#[wasm_bindgen]` layer over [`crate::Destination`].
+//!
+//! Nothing here validates or maps: values cross the boundary ([`convert`]), the core does the
+//! work, and its outcome comes back as JSON text that `JSON.parse` turns into plain JS objects.
+//! The JS names (`Destination`, `mapBatch`, `mapJson`, ...) are the package's public contract; the
+//! entry files in `pkg/` re-export them and `pkg/types/index.d.ts` describes them.
+
+mod convert;
+
+use std::cell::OnceCell;
+
+use js_sys::{Array, JsString, Object, Reflect, Uint8Array};
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::{BatchOutcome, CallType, Code, Config, Issue, MapOptions, Mapped, Outcome, Pointer, Validation};
+use convert::{batch_to_json, parse, to_json, Converted};
+
+/// Validates and maps Segment messages with one set of settings.
+#[wasm_bindgen(js_name = Destination)]
+pub struct JsDestination {
+    inner: crate::Destination,
+}
+
+#[wasm_bindgen(js_class = Destination)]
+impl JsDestination {
+    /// `new Destination(config?)`: throws an `Error` naming any unknown key or bad value.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue) -> Result<JsDestination, JsValue> {
+        Ok(JsDestination { inner: destination(&config)? })
+    }
+
+    /// `validate(message, { type }?)` → `{ valid, errors, warnings }`.
+    pub fn validate(&self, message: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+        validate_with(&self.inner, &message, &options)
+    }
+
+    /// `map(message, { type }?)` → an outcome.
+    pub fn map(&self, message: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+        map_with(&self.inner, &message, &options)
+    }
+
+    /// `mapBatch(batch)` → `{ outcomes, errors }`; `batch` is `{ batch: [...] }` or an array.
+    #[wasm_bindgen(js_name = mapBatch)]
+    pub fn map_batch(&self, batch: JsValue) -> Result<JsValue, JsValue> {
+        map_batch_with(&self.inner, &batch)
+    }
+
+    /// `mapJson(textOrBytes, { type }?)` → the JSON text of an outcome or a batch outcome.
+    #[wasm_bindgen(js_name = mapJson)]
+    pub fn map_json(&self, input: JsValue, options: JsValue) -> Result<String, JsValue> {
+        map_json_with(&self.inner, &input, &options)
+    }
+}
+
+thread_local! {
+    static DEFAULT: OnceCell<crate::Destination> = const { OnceCell::new() };
+}
+
+/// Runs `f` on the Destination with the default settings, made on first use.
+fn with_default<T>(f: impl FnOnce(&crate::Destination) -> Result<T, JsValue>) -> Result<T, JsValue> {
+    DEFAULT.with(|cell| {
+        if cell.get().is_none() {
+            let made = destination(&JsValue::UNDEFINED)?;
+            let _ = cell.set(made);
+        }
+        match cell.get() {
+            Some(default) => f(default),
+            None => Err(js_sys::Error::new("the default Destination could not be made").into()),
+        }
+    })
+}
+
+/// `validate(message, options?)` on the default Destination.
+#[wasm_bindgen]
+pub fn validate(message: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    with_default(|dest| validate_with(dest, &message, &options))
+}
+
+/// `map(message, options?)` on the default Destination.
+#[wasm_bindgen]
+pub fn map(message: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    with_default(|dest| map_with(dest, &message, &options))
+}
+
+/// `mapBatch(batch)` on the default Destination.
+#[wasm_bindgen(js_name = mapBatch)]
+pub fn map_batch(batch: JsValue) -> Result<JsValue, JsValue> {
+    with_default(|dest| map_batch_with(dest, &batch))
+}
+
+/// `mapJson(textOrBytes, options?)` on the default Destination.
+#[wasm_bindgen(js_name = mapJson)]
+pub fn map_json(input: JsValue, options: JsValue) -> Result<String, JsValue> {
+    with_default(|dest| map_json_with(dest, &input, &options))
+}
+
+/// The crate's version (the entries export it as the string `version`).
+#[wasm_bindgen(js_name = "__version")]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}
+
+/// Every issue code (the entries export it as the frozen array `codes`).
+#[wasm_bindgen(js_name = "__codes")]
+pub fn codes() -> Vec<String> {
+    Code::ALL.iter().map(|code| code.as_str().to_owned()).collect()
+}
+
+fn destination(config: &JsValue) -> Result<crate::Destination, JsValue> {
+    let config = if config.is_undefined() || config.is_null() {
+        Config::default()
+    } else {
+        let Converted { value, issues } = to_json(config);
+        if !issues.is_empty() {
+            let listed: Vec<String> = issues.iter().map(ToString::to_string).collect();
+            return Err(js_sys::Error::new(&format!("invalid Destination config: {}", listed.join("; "))).into());
+        }
+        Config::from_value(value).map_err(|error| js_sys::Error::new(&error.to_string()))?
+    };
+    crate::Destination::new(config).map_err(|error| js_sys::Error::new(&error.to_string()).into())
+}
+
+fn type_error(message: &str) -> JsValue {
+    js_sys::TypeError::new(message).into()
+}
+
+/// `{ type }`: `undefined` or `null` for none; anything else must name a Segment call type.
+fn map_options(options: &JsValue) -> Result<MapOptions, JsValue> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(MapOptions::default());
+    }
+    if !options.is_object() || options.is_function() || Array::is_array(options) {
+        return Err(type_error("options must be an object such as { type: \"track\" }"));
+    }
+    for key in Object::keys::<JsValue>(options.unchecked_ref()).iter() {
+        let name = key.as_string().unwrap_or_default();
+        if name != "type" {
+            return Err(type_error(&format!("unknown option \"{name}\": the only option is \"type\"")));
+        }
+    }
+    let given = Reflect::get(options, &JsValue::from_str("type"))?;
+    if given.is_undefined() || given.is_null() {
+        return Ok(MapOptions::default());
+    }
+    let Some(name) = given.as_string() else {
+        return Err(type_error("option \"type\" must be a string such as \"identify\", \"group\" or \"track\""));
+    };
+    match CallType::from_name(&name) {
+        Some(call_type) => Ok(MapOptions::with_type(call_type)),
+        None => Err(type_error(&format!(
+            "unknown call type \"{name}\" in option \"type\": expected identify, group, track, page, screen, alias or delete"
+        ))),
+    }
+}
+
+fn to_text<T: serde::Serialize>(value: &T) -> Result<String, JsValue> {
+    serde_json::to_string(value).map_err(|error| js_sys::Error::new(&format!("internal error: {error}")).into())
+}
+
+fn validate_with(dest: &crate::Destination, message: &JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
+    let options = map_options(options)?;
+    let Converted { value, issues } = to_json(message);
+    let validation =
+        if issues.is_empty() { dest.validate(&value, &options) } else { Validation::from(Outcome::invalid(issues)) };
+    parse(&to_text(&validation)?)
+}
+
+fn map_with(dest: &crate::Destination, message: &JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
+    let options = map_options(options)?;
+    let Converted { value, issues } = to_json(message);
+    let outcome = if issues.is_empty() { dest.map(&value, &options) } else { Outcome::invalid(issues) };
+    parse(&outcome.to_json())
+}
+
+fn map_batch_with(dest: &crate::Destination, batch: &JsValue) -> Result<JsValue, JsValue> {
+    let Converted { value, issues } = batch_to_json(batch);
+    let outcome = if issues.is_empty() { dest.map_batch(&value) } else { map_batch_with_issues(dest, value, issues) };
+    parse(&outcome.to_json())
+}
+
+/// A batch some of whose values are not JSON. Problems inside an item make that item `invalid`
+/// and leave the others to be mapped; problems in the envelope refuse the whole batch.
+fn map_batch_with_issues(dest: &crate::Destination, mut value: Value, issues: Vec<Issue>) -> BatchOutcome {
+    let (prefix, items) = match &mut value {
+        Value::Object(envelope) => ("/batch/", envelope.get_mut("batch").and_then(Value::as_array_mut)),
+        Value::Array(items) => ("/", Some(items)),
+        _ => ("/", None),
+    };
+    let Some(items) = items else {
+        return BatchOutcome { outcomes: Vec::new(), errors: issues };
+    };
+    let mut per_item: Vec<(usize, Vec<Issue>)> = Vec::new();
+    let mut envelope = Vec::new();
+    for issue in issues {
+        match item_index(&issue.path, prefix).filter(|index| *index < items.len()) {
+            Some(index) => match per_item.iter_mut().find(|(seen, _)| *seen == index) {
+                Some((_, list)) => list.push(issue),
+                None => per_item.push((index, vec![issue])),
+            },
+            None => envelope.push(issue),
+        }
+    }
+    if !envelope.is_empty() {
+        envelope.extend(per_item.into_iter().flat_map(|(_, list)| list));
+        return BatchOutcome { outcomes: Vec::new(), errors: envelope };
+    }
+    let count = items.len();
+    for (index, _) in &per_item {
+        if let Some(item) = items.get_mut(*index) {
+            *item = Value::Null;
+        }
+    }
+    let mut outcome = dest.map_batch(&value);
+    if outcome.outcomes.len() == count {
+        for (index, list) in per_item {
+            if let Some(slot) = outcome.outcomes.get_mut(index) {
+                *slot = Outcome::invalid(list);
+            }
+        }
+    } else {
+        // The batch was refused as a whole (a limit): keep its errors and add ours.
+        outcome.errors.extend(per_item.into_iter().flat_map(|(_, list)| list));
+    }
+    outcome
+}
+
+/// The batch item a path points into: `/batch/3/traits` with prefix `/batch/` is item 3.
+fn item_index(path: &str, prefix: &str) -> Option<usize> {
+    let rest = path.strip_prefix(prefix)?;
+    let digits = rest.split('/').next()?;
+    if digits.is_empty() || (digits.len() > 1 && digits.starts_with('0')) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+fn map_json_with(dest: &crate::Destination, input: &JsValue, options: &JsValue) -> Result<String, JsValue> {
+    let options = map_options(options)?;
+    if input.is_string() {
+        let text: &JsString = input.unchecked_ref();
+        if !text.is_valid_utf16() {
+            let issue = Issue::new(
+                Code::InvalidJson,
+                &Pointer::root(),
+                "the text has a lone surrogate, which cannot be encoded as UTF-8",
+            );
+            return Ok(Mapped::Message(Outcome::invalid(vec![issue])).to_json());
+        }
+        let text = input.as_string().unwrap_or_default();
+        return Ok(dest.map_json(text.as_bytes(), &options).to_json());
+    }
+    if let Some(bytes) = input.dyn_ref::<Uint8Array>() {
+        return Ok(dest.map_json(&bytes.to_vec(), &options).to_json());
+    }
+    if let Some(buffer) = input.dyn_ref::<js_sys::ArrayBuffer>() {
+        return Ok(dest.map_json(&Uint8Array::new(buffer).to_vec(), &options).to_json());
+    }
+    Err(type_error("mapJson expects JSON text: a string, a Uint8Array or an ArrayBuffer"))
+}
