@@ -5,6 +5,8 @@
 #   make size    raw and gzip -9 size of each .wasm, beside its budget
 #   make test    everything: cargo test, clippy (both feature sets, host and wasm32), build, JS tests
 #   make test-js the JS tests alone (package installed by name in tests/js/consumer)
+#   make edge    serve the Cloudflare Worker example locally in workerd (see examples/cloudflare-worker/edge.mk)
+#   make test-edge  its end-to-end tests in workerd and Deno
 
 SHELL := /usr/bin/env bash
 .SHELLFLAGS := -euo pipefail -c
@@ -69,3 +71,6 @@ test: setup
 	$(MAKE) build
 	$(MAKE) size
 	$(MAKE) test-js
+	$(MAKE) test-edge
+
+include examples/cloudflare-worker/edge.mk
