@@ -379,6 +379,8 @@ export function parseRetryAfter(value, now = Date.now()) {
   if (value === null || value === undefined) return undefined;
   const text = String(value).trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;
+  // An HTTP date names its day and month ("Wed, 21 Oct 2026 07:28:00 GMT").
+  if (!/^[A-Za-z]{3},? /.test(text)) return undefined;
   const date = Date.parse(text);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
