@@ -40,6 +40,7 @@ build: setup-rust setup-node
 	scripts/build-wasm.sh full
 	scripts/build-wasm.sh lite
 	cp pkg/types/index.d.ts pkg/types/index.d.cts
+	cp README.md pkg/README.md
 
 size:
 	@scripts/size.sh
@@ -53,17 +54,20 @@ test-rust:
 	cargo clippy --target wasm32-unknown-unknown --lib --no-default-features -- -D warnings
 
 # The package as users get it: npm pack, installed by name into the consumer project.
+# Reinstalled on every run, so the tests never see a stale copy (a test compares the bytes too).
+CONSUMER := tests/js/consumer
 pack:
-	@mkdir -p $(CARGO_TARGET_DIR)/npm
-	@rm -f $(CARGO_TARGET_DIR)/npm/astrolabe-segment-*.tgz
-	cd pkg && npm pack --silent --pack-destination $(CARGO_TARGET_DIR)/npm >/dev/null
-	mv $(CARGO_TARGET_DIR)/npm/astrolabe-segment-*.tgz $(CARGO_TARGET_DIR)/npm/astrolabe-segment.tgz
-	rm -rf tests/js/consumer/node_modules/astrolabe-segment
-	cd tests/js/consumer && npm install --no-audit --no-fund --no-package-lock --offline --silent
+	@test -f pkg/dist/full/astrolabe_segment_bg.wasm -a -f pkg/dist/lite/astrolabe_segment_bg.wasm \
+	  || { echo "pkg/dist is not built: run make build" >&2; exit 1; }
+	rm -rf $(CONSUMER)/.pack $(CONSUMER)/node_modules/astrolabe-segment
+	mkdir -p $(CONSUMER)/.pack
+	cd pkg && npm pack --silent --pack-destination ../$(CONSUMER)/.pack >/dev/null
+	mv $(CONSUMER)/.pack/astrolabe-segment-*.tgz $(CONSUMER)/.pack/astrolabe-segment.tgz
+	cd $(CONSUMER) && npm install --no-audit --no-fund --no-package-lock --offline --silent
 
 test-js: pack
-	cd tests/js/consumer && node --test test/*.test.mjs test/*.test.cjs
-	cd tests/js/consumer && DENO_DIR=$(CARGO_TARGET_DIR)/deno $(BIN)/deno test --no-remote --no-prompt --quiet deno/
+	cd $(CONSUMER) && node --test test/*.test.mjs test/*.test.cjs
+	cd $(CONSUMER) && DENO_DIR=$(CARGO_TARGET_DIR)/deno DENO_NO_UPDATE_CHECK=1 NO_COLOR=1 $(BIN)/deno test --no-remote --no-prompt deno/
 	node tests/js/workerd/run.mjs
 
 test: setup

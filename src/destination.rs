@@ -5,13 +5,18 @@ use serde_json::{Map, Value};
 
 use crate::call::CallType;
 use crate::config::{Config, ConfigError};
+use crate::custom::CustomMappings;
 use crate::input::{self, Parsed, MAX_BATCH_BYTES, MAX_BATCH_ITEMS};
 use crate::issue::{Code, Issue};
 use crate::map;
 use crate::operation::Operation;
+use crate::operation::OperationKind;
 use crate::outcome::{BatchOutcome, Mapped, Outcome, Status, Validation};
+use crate::payload;
+#[cfg(feature = "tracking-plan")]
+use crate::plan::TrackingPlan;
 use crate::pointer::Pointer;
-use crate::spec::{self, Checked, Envelope, Report};
+use crate::spec::{self, Checked, Envelope, Fields, Report};
 
 /// Per-call options.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -46,15 +51,18 @@ impl MapOptions {
 /// assert!(text.contains(r#""code":"id_coerced","path":"/userId""#));
 /// # Ok::<(), astrolabe_segment::ConfigError>(())
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Destination {
     strict: bool,
+    mappings: Option<CustomMappings>,
+    plan: Option<TrackingPlan>,
 }
 
 impl Destination {
     /// Compiles the settings. Fails on a setting that cannot be used, naming it.
     pub fn new(config: Config) -> Result<Destination, ConfigError> {
-        Ok(Destination { strict: config.strict })
+        let mappings = config.mappings.as_ref().map(CustomMappings::compile).transpose()?;
+        Ok(Destination { strict: config.strict, mappings, plan: compile_plan(config.tracking_plan.as_ref())? })
     }
 
     /// Checks one message: `{valid, errors, warnings}`.
@@ -138,13 +146,74 @@ impl Destination {
             None => self.finish(report, Vec::new(), None),
             Some(Checked::Unsupported(reason)) => self.finish(report, Vec::new(), Some(reason)),
             Some(Checked::Message(fields)) => {
+                let omit = self.enforce_plan(value, base, envelope, &fields, &mut report);
                 let operations = if build && report.errors.is_empty() && fields.disabled.is_none() {
-                    map::operations(&fields)
+                    let mut operations = self.operations(value, base, envelope, &fields, &mut report);
+                    omit_keys(&mut operations, &omit);
+                    operations
                 } else {
                     Vec::new()
                 };
                 self.finish(report, operations, fields.disabled)
             }
+        }
+    }
+
+    /// The operations of a valid message: the built-in mapping, or for the operations that have
+    /// one, the custom mapping run on the normalized message.
+    fn operations(
+        &self,
+        value: &Value,
+        base: &Pointer,
+        envelope: &Envelope<'_>,
+        fields: &Fields<'_>,
+        report: &mut Report,
+    ) -> Vec<Operation> {
+        let kinds = OperationKind::for_call(fields.call);
+        let Some(custom) = self.mappings.as_ref().filter(|custom| kinds.iter().any(|kind| custom.has(*kind))) else {
+            return map::operations(fields);
+        };
+        let payload = payload::normalized(value, envelope, fields);
+        kinds
+            .iter()
+            .filter_map(|kind| {
+                if custom.has(*kind) {
+                    custom.build(*kind, &payload, base, report)
+                } else {
+                    map::operation(*kind, fields)
+                }
+            })
+            .collect()
+    }
+
+    /// Checks the message against the tracking plan, if there is one; gives the trait or property
+    /// keys the plan wants dropped from the operations.
+    #[cfg(feature = "tracking-plan")]
+    fn enforce_plan(
+        &self,
+        value: &Value,
+        base: &Pointer,
+        envelope: &Envelope<'_>,
+        fields: &Fields<'_>,
+        report: &mut Report,
+    ) -> Vec<String> {
+        let Some(plan) = &self.plan else { return Vec::new() };
+        if fields.call == CallType::Track && fields.event.is_none() {
+            // Without an event name no rule can be chosen; missing_event already says why.
+            return Vec::new();
+        }
+        let message = payload::merged(value, envelope);
+        let check = plan.check(&message, fields.call, fields.event.as_deref(), base);
+        report.errors.extend(check.errors);
+        report.warnings.extend(check.warnings);
+        check.omit
+    }
+
+    #[cfg(not(feature = "tracking-plan"))]
+    fn enforce_plan(&self, _: &Value, _: &Pointer, _: &Envelope<'_>, _: &Fields<'_>, _: &mut Report) -> Vec<String> {
+        match &self.plan {
+            Some(never) => match *never {},
+            None => Vec::new(),
         }
     }
 
@@ -161,6 +230,48 @@ impl Destination {
             (Status::Mapped, operations, None)
         };
         Outcome { status, operations, errors: report.errors, warnings: report.warnings, reason }
+    }
+}
+
+#[cfg(feature = "tracking-plan")]
+fn compile_plan(plan: Option<&Value>) -> Result<Option<TrackingPlan>, ConfigError> {
+    plan.map(|plan| {
+        TrackingPlan::compile(plan).map_err(|error| ConfigError::new(format!("trackingPlan {}", error.message())))
+    })
+    .transpose()
+}
+
+/// The lite build has no JSON Schema validator: a plan is refused rather than ignored.
+#[cfg(not(feature = "tracking-plan"))]
+fn compile_plan(plan: Option<&Value>) -> Result<Option<TrackingPlan>, ConfigError> {
+    match plan {
+        Some(_) => Err(ConfigError::new(
+            "trackingPlan is not available in this build (the lite build has no tracking plans): use the full build",
+        )),
+        None => Ok(None),
+    }
+}
+
+/// The lite build's stand-in: no plan can exist.
+#[cfg(not(feature = "tracking-plan"))]
+#[derive(Debug)]
+enum TrackingPlan {}
+
+/// Drops the keys a tracking plan refused from the traits or properties of the operations.
+fn omit_keys(operations: &mut [Operation], keys: &[String]) {
+    if keys.is_empty() {
+        return;
+    }
+    for operation in operations {
+        let fields = match operation {
+            Operation::UpsertUser(op) => &mut op.traits,
+            Operation::UpsertAccount(op) => &mut op.traits,
+            Operation::TrackEvent(op) => &mut op.properties,
+            Operation::AssociateUser(_) => continue,
+        };
+        for key in keys {
+            fields.shift_remove(key);
+        }
     }
 }
 

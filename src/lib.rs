@@ -24,12 +24,18 @@
 
 pub mod call;
 pub mod config;
+pub mod custom;
 pub mod destination;
 pub mod input;
 pub mod issue;
+pub mod js_number;
 pub mod map;
+pub mod mapping;
 pub mod operation;
 pub mod outcome;
+pub mod payload;
+#[cfg(feature = "tracking-plan")]
+pub mod plan;
 pub mod pointer;
 pub mod spec;
 

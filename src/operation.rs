@@ -3,6 +3,8 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::call::CallType;
+
 /// One Astrolabe operation. Serialized as a JSON object whose `op` key names it; absent fields
 /// are left out, never `null`.
 ///
@@ -117,4 +119,52 @@ pub struct TrackEvent {
     /// The message id, for de-duplication.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message_id: Option<String>,
+}
+
+/// The four kinds of operation, for settings that name them (`Config.mappings`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OperationKind {
+    /// `upsertUser`.
+    UpsertUser,
+    /// `upsertAccount`.
+    UpsertAccount,
+    /// `associateUser`.
+    AssociateUser,
+    /// `trackEvent`.
+    TrackEvent,
+}
+
+impl OperationKind {
+    /// All kinds, in the spec's order.
+    pub const ALL: [OperationKind; 4] = [
+        OperationKind::UpsertUser,
+        OperationKind::UpsertAccount,
+        OperationKind::AssociateUser,
+        OperationKind::TrackEvent,
+    ];
+
+    /// The name used in `op` and in settings.
+    pub const fn name(self) -> &'static str {
+        match self {
+            OperationKind::UpsertUser => "upsertUser",
+            OperationKind::UpsertAccount => "upsertAccount",
+            OperationKind::AssociateUser => "associateUser",
+            OperationKind::TrackEvent => "trackEvent",
+        }
+    }
+
+    /// The kind with this name.
+    pub fn from_name(name: &str) -> Option<OperationKind> {
+        OperationKind::ALL.into_iter().find(|kind| kind.name() == name)
+    }
+
+    /// The kinds a call becomes, in order (group: the account first, then the association).
+    pub const fn for_call(call: CallType) -> &'static [OperationKind] {
+        match call {
+            CallType::Identify => &[OperationKind::UpsertUser],
+            CallType::Group => &[OperationKind::UpsertAccount, OperationKind::AssociateUser],
+            CallType::Track => &[OperationKind::TrackEvent],
+            CallType::Page | CallType::Screen | CallType::Alias | CallType::Delete => &[],
+        }
+    }
 }

@@ -5,38 +5,9 @@
 mod common;
 
 use astrolabe_segment::{CallType, Code, Config, Destination, MapOptions};
+use common::{fixture_input, fixtures, Fixture};
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::fs;
-use std::path::Path;
-
-struct Fixture {
-    name: String,
-    body: Value,
-}
-
-fn fixtures() -> Vec<Fixture> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut fixtures: Vec<Fixture> = fs::read_dir(&dir)
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
-        .map(|path| Fixture {
-            name: path.file_name().unwrap().to_string_lossy().into_owned(),
-            body: serde_json::from_str(&fs::read_to_string(&path).unwrap())
-                .unwrap_or_else(|error| panic!("{}: {error}", path.display())),
-        })
-        .collect();
-    fixtures.sort_by(|a, b| a.name.cmp(&b.name));
-    fixtures
-}
-
-fn input(body: &Value) -> Value {
-    match body.get("inputGenerator") {
-        Some(generator) => common::generate(generator),
-        None => body["input"].clone(),
-    }
-}
 
 fn run(fixture: &Fixture) -> Vec<String> {
     let body = &fixture.body;
@@ -45,7 +16,7 @@ fn run(fixture: &Fixture) -> Vec<String> {
     let options = MapOptions {
         call_type: body.pointer("/options/type").and_then(Value::as_str).map(|name| CallType::from_name(name).unwrap()),
     };
-    let input = input(body);
+    let input = fixture_input(body);
     let text = serde_json::to_vec(&input).unwrap();
     let expected = &body["expected"];
     let paths = body.get("pathsExact").and_then(Value::as_bool).unwrap_or(true);

@@ -3,6 +3,8 @@
 
 use serde_json::{Number, Value};
 
+use crate::js_number::js_number_to_string;
+
 /// What an id field holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Id {
@@ -63,72 +65,14 @@ pub fn number_to_string(number: &Number) -> String {
         return number.to_string();
     }
     match number.as_f64() {
-        Some(float) => js_float_to_string(float),
+        Some(float) => js_number_to_string(float),
         None => number.to_string(),
     }
-}
-
-/// ECMAScript's Number::toString for a finite float.
-pub fn js_float_to_string(float: f64) -> String {
-    if float == 0.0 {
-        return "0".to_owned();
-    }
-    if !float.is_finite() {
-        return if float.is_nan() {
-            "NaN".to_owned()
-        } else if float > 0.0 {
-            "Infinity".to_owned()
-        } else {
-            "-Infinity".to_owned()
-        };
-    }
-    // Rust's `{:e}` gives the shortest digits that round-trip, like ECMAScript requires.
-    let scientific = format!("{:e}", float.abs());
-    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((scientific.as_str(), "0"));
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let exponent: i64 = exponent.parse().unwrap_or(0);
-    let k = i64::try_from(digits.len()).unwrap_or(i64::MAX);
-    let n = exponent + 1;
-    let sign = if float < 0.0 { "-" } else { "" };
-    let body = if k <= n && n <= 21 {
-        format!("{digits}{}", "0".repeat(usize::try_from(n - k).unwrap_or(0)))
-    } else if 0 < n && n <= 21 {
-        let (int, frac) = digits.split_at(usize::try_from(n).unwrap_or(0));
-        format!("{int}.{frac}")
-    } else if -6 < n && n <= 0 {
-        format!("0.{}{digits}", "0".repeat(usize::try_from(-n).unwrap_or(0)))
-    } else {
-        let (first, rest) = digits.split_at(1.min(digits.len()));
-        let dot = if rest.is_empty() { "" } else { "." };
-        let exp_sign = if n > 0 { "+" } else { "-" };
-        format!("{first}{dot}{rest}e{exp_sign}{}", (n - 1).abs())
-    };
-    format!("{sign}{body}")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn js_float_formatting() {
-        for (float, text) in [
-            (1.5, "1.5"),
-            (-1.5, "-1.5"),
-            (100.0, "100"),
-            (0.1, "0.1"),
-            (0.000001, "0.000001"),
-            (0.0000001, "1e-7"),
-            (1.25e-7, "1.25e-7"),
-            (1e21, "1e+21"),
-            (1.5e21, "1.5e+21"),
-            (123456789012345680000.0, "123456789012345680000"),
-            (-0.0, "0"),
-            (f64::MAX, "1.7976931348623157e+308"),
-        ] {
-            assert_eq!(js_float_to_string(float), text, "{float:e}");
-        }
-    }
 
     #[test]
     fn ids() {

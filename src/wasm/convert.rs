@@ -22,7 +22,7 @@ use crate::{Code, Issue, Pointer};
 
 /// Most values one conversion visits. A JSON text holds at most one value per two bytes, so
 /// anything past this is far over the 500 KB batch limit and would be refused anyway.
-pub const MAX_VALUES: usize = 600_000;
+pub const MAX_VALUES: usize = 300_000;
 
 /// A JS value converted to JSON, with every problem found on the way.
 pub struct Converted {
@@ -43,11 +43,23 @@ pub fn batch_to_json(input: &JsValue) -> Converted {
     Walk::new(Code::BatchTooLarge, Some(items)).run(input)
 }
 
+/// The Rust text of a JS string, or `None` when it has a lone surrogate (which UTF-8 cannot
+/// encode; the lossy conversion would have turned it into U+FFFD, so only then is it checked).
+pub fn exact_string(input: &JsValue) -> Option<Result<String, ()>> {
+    let text = input.as_string()?;
+    if text.contains('\u{FFFD}') && !input.unchecked_ref::<JsString>().is_valid_utf16() {
+        return Some(Err(()));
+    }
+    Some(Ok(text))
+}
+
 struct Walk {
     issues: Vec<Issue>,
-    /// The objects and arrays being walked, root first: a cycle shows up as one of them again.
-    ancestors: Vec<JsValue>,
-    /// How many of `ancestors` are above the current level 1 (the batch array, inside a batch item).
+    /// The objects and arrays being walked: a cycle shows up as one of them again.
+    ancestors: js_sys::Set,
+    /// How many objects and arrays are being walked (the level of their children, less one).
+    depth: usize,
+    /// The `depth` at which the current level 1 starts (a batch item starts again at 1).
     origin: usize,
     /// The path of the array whose items are batch items, when converting a batch.
     items: Option<&'static str>,
@@ -55,25 +67,34 @@ struct Walk {
     values: usize,
     over_budget: bool,
     too_large: Code,
+    to_json_key: JsValue,
+    object_prototype: JsValue,
 }
 
 impl Walk {
     fn new(too_large: Code, items: Option<&'static str>) -> Walk {
         Walk {
             issues: Vec::new(),
-            ancestors: Vec::new(),
+            ancestors: js_sys::Set::new(&JsValue::UNDEFINED),
+            depth: 0,
             origin: 0,
             items,
             too_deep_reported: false,
             values: 0,
             over_budget: false,
             too_large,
+            to_json_key: JsValue::from_str("toJSON"),
+            object_prototype: Object::get_prototype_of(&Object::new()).into(),
         }
     }
 
     fn run(mut self, input: &JsValue) -> Converted {
         let value = self.value(input, &Pointer::root(), None).unwrap_or(Value::Null);
         Converted { value, issues: self.issues }
+    }
+
+    fn not_json(&mut self, path: &Pointer, message: String) {
+        self.issues.push(Issue::new(Code::NotJson, path, message));
     }
 
     /// Reports the first value past the depth limit (or the first cycle); the core reports one too.
@@ -84,12 +105,8 @@ impl Walk {
         }
     }
 
-    fn not_json(&mut self, path: &Pointer, message: String) {
-        self.issues.push(Issue::new(Code::NotJson, path, message));
-    }
-
-    /// Converts one value. `None` means "leave the key out" (`undefined` or a function-valued
-    /// `toJSON` result as a property value) and is only possible where `key` is `Some`.
+    /// Converts one value. `None` means "leave the key out" (`undefined` as a property value, or a
+    /// `toJSON` that returns `undefined`), and is only possible where `key` is `Some`.
     fn value(&mut self, input: &JsValue, path: &Pointer, key: Option<&str>) -> Option<Value> {
         self.values += 1;
         if self.values > MAX_VALUES {
@@ -98,34 +115,49 @@ impl Walk {
                 self.issues.push(Issue::new(
                     self.too_large,
                     &Pointer::root(),
-                    format!("the value has more than {MAX_VALUES} values to convert (shared objects count each time)"),
+                    format!("The value has more than {MAX_VALUES} values to convert (a shared object counts each time it is reached)."),
                 ));
             }
             return Some(Value::Null);
         }
-        if input.is_object() && !input.is_function() {
-            let to_json = Reflect::get(input, &JsValue::from_str("toJSON")).ok();
-            if let Some(function) = to_json.and_then(|f| f.dyn_into::<js_sys::Function>().ok()) {
+        if input.is_object() {
+            let to_json = Reflect::get(input, &self.to_json_key).unwrap_or(JsValue::UNDEFINED);
+            if let Some(function) = to_json.dyn_ref::<js_sys::Function>() {
                 let argument = JsValue::from_str(key.unwrap_or(""));
                 return match function.call1(input, &argument) {
-                    Ok(replaced) => self.primitive_or_container(&replaced, path, key),
+                    Ok(replaced) => self.after_to_json(&replaced, path, key),
                     Err(error) => {
-                        self.not_json(path, format!("its toJSON method threw: {}", describe_error(&error)));
+                        self.not_json(path, format!("Its toJSON method threw: {}", describe_error(&error)));
                         Some(Value::Null)
                     }
                 };
             }
         }
-        self.primitive_or_container(input, path, key)
+        self.after_to_json(input, path, key)
     }
 
-    fn primitive_or_container(&mut self, input: &JsValue, path: &Pointer, key: Option<&str>) -> Option<Value> {
+    fn after_to_json(&mut self, input: &JsValue, path: &Pointer, key: Option<&str>) -> Option<Value> {
         if key.is_some() && input.is_undefined() {
             return None;
         }
-        if self.ancestors.len() - self.origin + 1 > MAX_DEPTH {
+        if self.depth - self.origin + 1 > MAX_DEPTH {
             self.too_deep(path, &format!("The JSON is nested deeper than {MAX_DEPTH} levels here."));
             return Some(Value::Null);
+        }
+        if let Some(text) = exact_string(input) {
+            return Some(match text {
+                Ok(text) => Value::String(text),
+                Err(()) => {
+                    self.not_json(path, "A string with a lone surrogate cannot be encoded as UTF-8.".into());
+                    Value::Null
+                }
+            });
+        }
+        if let Some(number) = input.as_f64() {
+            return Some(self.number(number, path));
+        }
+        if input.is_object() {
+            return Some(self.container(input, path));
         }
         if input.is_null() {
             return Some(Value::Null);
@@ -133,50 +165,48 @@ impl Walk {
         if let Some(flag) = input.as_bool() {
             return Some(Value::Bool(flag));
         }
-        if let Some(number) = input.as_f64() {
-            return Some(self.number(number, path));
+        let what = if input.is_undefined() {
+            "undefined is not JSON (only an object property may be undefined, meaning absent)."
+        } else if input.is_bigint() {
+            "A BigInt is not JSON; pass a number or a string."
+        } else if input.is_symbol() {
+            "A symbol is not JSON."
+        } else if input.is_function() {
+            "A function is not JSON."
+        } else {
+            "This value is not JSON."
+        };
+        self.not_json(path, what.into());
+        Some(Value::Null)
+    }
+
+    fn container(&mut self, input: &JsValue, path: &Pointer) -> Value {
+        let is_array = Array::is_array(input);
+        if !is_array {
+            let prototype: JsValue = Object::get_prototype_of(input).into();
+            if prototype != self.object_prototype && !prototype.is_null() {
+                if let Some(kind) = refused_object_kind(input) {
+                    self.not_json(path, format!("A {kind} is not JSON; convert it to a plain object or array first."));
+                    return Value::Null;
+                }
+            }
         }
-        if input.is_string() {
-            return Some(self.string(input, path).map_or(Value::Null, Value::String));
-        }
-        if input.is_undefined() {
-            self.not_json(path, "undefined is not JSON (only an object property may be undefined, meaning absent)".into());
-            return Some(Value::Null);
-        }
-        if input.is_bigint() {
-            self.not_json(path, "a BigInt is not JSON; pass a number or a string".into());
-            return Some(Value::Null);
-        }
-        if input.is_symbol() {
-            self.not_json(path, "a symbol is not JSON".into());
-            return Some(Value::Null);
-        }
-        if input.is_function() {
-            self.not_json(path, "a function is not JSON".into());
-            return Some(Value::Null);
-        }
-        if !input.is_object() {
-            self.not_json(path, "this value is not JSON".into());
-            return Some(Value::Null);
-        }
-        if let Some(kind) = refused_object_kind(input) {
-            self.not_json(path, format!("a {kind} is not JSON; convert it to a plain object or array first"));
-            return Some(Value::Null);
-        }
-        if self.ancestors.iter().any(|ancestor| Object::is(ancestor, input)) {
+        if self.ancestors.has(input) {
             self.too_deep(path, "A cyclic reference: this object contains itself, so its JSON would be infinitely deep.");
-            return Some(Value::Null);
+            return Value::Null;
         }
-        self.ancestors.push(input.clone());
-        let value = if Array::is_array(input) { self.array(input.unchecked_ref(), path) } else { self.object(input, path) };
-        self.ancestors.pop();
-        Some(value)
+        self.ancestors.add(input);
+        self.depth += 1;
+        let value = if is_array { self.array(input.unchecked_ref(), path) } else { self.object(input, path) };
+        self.depth -= 1;
+        self.ancestors.delete(input);
+        value
     }
 
     fn number(&mut self, number: f64, path: &Pointer) -> Value {
         if !number.is_finite() {
             let name = if number.is_nan() { "NaN" } else if number > 0.0 { "Infinity" } else { "-Infinity" };
-            self.not_json(path, format!("{name} is not JSON; pass a finite number or null"));
+            self.not_json(path, format!("{name} is not JSON; pass a finite number or null."));
             return Value::Null;
         }
         // Integral values become integers, as JSON text would give them: `1` stays `1`, not `1.0`.
@@ -190,15 +220,6 @@ impl Walk {
         Number::from_f64(number).map_or(Value::Null, Value::Number)
     }
 
-    fn string(&mut self, input: &JsValue, path: &Pointer) -> Option<String> {
-        let text: &JsString = input.unchecked_ref();
-        if !text.is_valid_utf16() {
-            self.not_json(path, "a string with a lone surrogate cannot be encoded as UTF-8".into());
-            return None;
-        }
-        input.as_string()
-    }
-
     fn array(&mut self, array: &Array, path: &Pointer) -> Value {
         let length = array.length();
         let batch_items = self.items == Some(path.as_str());
@@ -206,11 +227,11 @@ impl Walk {
         for index in 0..length {
             let item_path = path.index(usize::try_from(index).unwrap_or(usize::MAX));
             let item = array.get(index);
-            // `undefined` in an array (a hole too) is an issue, reported by `value` without a key.
             let origin = self.origin;
             if batch_items {
-                self.origin = self.ancestors.len();
+                self.origin = self.depth;
             }
+            // `undefined` in an array (a hole too) is an issue, reported by `value` without a key.
             let converted = self.value(&item, &item_path, None).unwrap_or(Value::Null);
             self.origin = origin;
             items.push(converted);
@@ -222,17 +243,23 @@ impl Walk {
     }
 
     fn object(&mut self, input: &JsValue, path: &Pointer) -> Value {
-        let object: &Object = input.unchecked_ref();
-        let keys = Object::keys(object);
+        let keys = Object::keys::<JsValue>(input.unchecked_ref());
         let mut map = Map::new();
         for key in keys.iter() {
-            let Some(name) = self.key(&key, path) else { continue };
+            let name = match exact_string(&key) {
+                Some(Ok(name)) => name,
+                _ => {
+                    let shown = key.as_string().unwrap_or_default();
+                    self.not_json(&path.key(&shown), "A key with a lone surrogate cannot be encoded as UTF-8.".into());
+                    continue;
+                }
+            };
             let key_path = path.key(&name);
             // Reflect.get reads `__proto__` as the own property it is (Object.keys listed it).
             let item = match Reflect::get(input, &key) {
                 Ok(item) => item,
                 Err(error) => {
-                    self.not_json(&key_path, format!("reading it threw: {}", describe_error(&error)));
+                    self.not_json(&key_path, format!("Reading it threw: {}", describe_error(&error)));
                     continue;
                 }
             };
@@ -244,16 +271,6 @@ impl Walk {
             }
         }
         Value::Object(map)
-    }
-
-    fn key(&mut self, key: &JsValue, path: &Pointer) -> Option<String> {
-        let text: &JsString = key.unchecked_ref();
-        if !text.is_valid_utf16() {
-            let shown = key.as_string().unwrap_or_default();
-            self.not_json(&path.key(&shown), "a key with a lone surrogate cannot be encoded as UTF-8".into());
-            return None;
-        }
-        key.as_string()
     }
 }
 

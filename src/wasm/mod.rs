@@ -9,13 +9,13 @@ mod convert;
 
 use std::cell::OnceCell;
 
-use js_sys::{Array, JsString, Object, Reflect, Uint8Array};
+use js_sys::{Array, Object, Reflect, Uint8Array};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::{BatchOutcome, CallType, Code, Config, Issue, MapOptions, Mapped, Outcome, Pointer, Validation};
-use convert::{batch_to_json, parse, to_json, Converted};
+use convert::{batch_to_json, exact_string, parse, to_json, Converted};
 
 /// Validates and maps Segment messages with one set of settings.
 #[wasm_bindgen(js_name = Destination)]
@@ -112,14 +112,35 @@ fn destination(config: &JsValue) -> Result<crate::Destination, JsValue> {
     let config = if config.is_undefined() || config.is_null() {
         Config::default()
     } else {
+        if !config.is_object() || config.is_function() || Array::is_array(config) {
+            return Err(type_error("the Destination config must be an object such as { strict: true }"));
+        }
         let Converted { value, issues } = to_json(config);
         if !issues.is_empty() {
             let listed: Vec<String> = issues.iter().map(ToString::to_string).collect();
             return Err(js_sys::Error::new(&format!("invalid Destination config: {}", listed.join("; "))).into());
         }
-        Config::from_value(value).map_err(|error| js_sys::Error::new(&error.to_string()))?
+        Config::from_value(value.clone()).map_err(|error| config_error(&value, &error))?
     };
     crate::Destination::new(config).map_err(|error| js_sys::Error::new(&error.to_string()).into())
+}
+
+/// The core's message, with the key at fault named when the message does not name it (serde says
+/// "invalid type: string, expected a boolean" without saying for which key).
+fn config_error(value: &Value, error: &crate::ConfigError) -> JsValue {
+    let culprit = value.as_object().and_then(|map| {
+        map.iter().find_map(|(key, item)| {
+            let alone = Value::Object(std::iter::once((key.clone(), item.clone())).collect());
+            Config::from_value(alone).is_err().then_some(key)
+        })
+    });
+    let message = match culprit {
+        Some(key) if !error.message().contains(key.as_str()) => {
+            format!("invalid Destination config: option \"{key}\": {}", error.message())
+        }
+        _ => error.to_string(),
+    };
+    js_sys::Error::new(&message).into()
 }
 
 fn type_error(message: &str) -> JsValue {
@@ -238,18 +259,17 @@ fn item_index(path: &str, prefix: &str) -> Option<usize> {
 
 fn map_json_with(dest: &crate::Destination, input: &JsValue, options: &JsValue) -> Result<String, JsValue> {
     let options = map_options(options)?;
-    if input.is_string() {
-        let text: &JsString = input.unchecked_ref();
-        if !text.is_valid_utf16() {
+    match exact_string(input) {
+        Some(Ok(text)) => return Ok(dest.map_json(text.as_bytes(), &options).to_json()),
+        Some(Err(())) => {
             let issue = Issue::new(
                 Code::InvalidJson,
                 &Pointer::root(),
-                "the text has a lone surrogate, which cannot be encoded as UTF-8",
+                "The text has a lone surrogate, which cannot be encoded as UTF-8.",
             );
             return Ok(Mapped::Message(Outcome::invalid(vec![issue])).to_json());
         }
-        let text = input.as_string().unwrap_or_default();
-        return Ok(dest.map_json(text.as_bytes(), &options).to_json());
+        None => {}
     }
     if let Some(bytes) = input.dyn_ref::<Uint8Array>() {
         return Ok(dest.map_json(&bytes.to_vec(), &options).to_json());

@@ -2,6 +2,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use serde_json::{json, Value};
+use std::fs;
 use std::path::{Path, PathBuf};
 
 /// `../shared/` beside the repository, when this checkout has it.
@@ -101,4 +102,35 @@ pub fn generate(generator: &Value) -> Value {
         return json!({"type": "identify", "userId": "u", "traits": {"padding": "x".repeat(length as usize)}});
     }
     panic!("unknown input generator {generator}");
+}
+
+/// One file of `tests/fixtures/`.
+pub struct Fixture {
+    pub name: String,
+    pub body: Value,
+}
+
+/// The fixture corpus, sorted by file name.
+pub fn fixtures() -> Vec<Fixture> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut fixtures: Vec<Fixture> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .map(|path| Fixture {
+            name: path.file_name().unwrap().to_string_lossy().into_owned(),
+            body: serde_json::from_str(&fs::read_to_string(&path).unwrap())
+                .unwrap_or_else(|error| panic!("{}: {error}", path.display())),
+        })
+        .collect();
+    fixtures.sort_by(|a, b| a.name.cmp(&b.name));
+    fixtures
+}
+
+/// A fixture's input, generated when it is too large to write.
+pub fn fixture_input(body: &Value) -> Value {
+    match body.get("inputGenerator") {
+        Some(generator) => generate(generator),
+        None => body["input"].clone(),
+    }
 }

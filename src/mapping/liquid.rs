@@ -1,0 +1,554 @@
+//! `@liquid`: a Liquid template (at most 1,000 characters) rendered against the payload, always
+//! to a string. Like mapping-kit's engine, the tags `case`, `for`, `include`, `layout`, `render`
+//! and `tablerow` and a list of filters are disabled; templates are checked and parsed once, when
+//! the mapping is compiled, with mapping-kit's messages (`tag "for" is disabled, line:1, col:1`).
+
+use std::sync::OnceLock;
+
+use liquid_core::model::{ArrayView, ObjectView, ValueView};
+use liquid_core::parser::{FilterArguments, ParameterReflection};
+use liquid_core::{
+    BlockReflection, Filter, FilterReflection, Language, ParseBlock, ParseFilter, ParseTag, Renderable, TagBlock,
+    TagReflection, TagTokenIter,
+};
+
+use super::value::{js_length, number_as_f64, Val};
+use super::{MappingError, MAX_LIQUID_LENGTH, MAX_VALUE_DEPTH};
+
+/// Tags mapping-kit disables.
+pub(crate) const DISABLED_TAGS: &[&str] = &["case", "for", "include", "layout", "render", "tablerow"];
+
+/// Filters mapping-kit disables.
+pub(crate) const DISABLED_FILTERS: &[&str] = &[
+    "array_to_sentence_string",
+    "concat",
+    "find",
+    "find_exp",
+    "find_index",
+    "find_index_exp",
+    "group_by",
+    "group_by_exp",
+    "has",
+    "has_exp",
+    "map",
+    "newline_to_br",
+    "reject",
+    "reject_exp",
+    "reverse",
+    "sort",
+    "sort_natural",
+    "uniq",
+    "where_exp",
+    "type",
+];
+
+/// A parsed `@liquid` template.
+pub(crate) struct LiquidTemplate {
+    /// Empty templates render to `""` without the engine, as in mapping-kit.
+    template: Option<liquid::Template>,
+}
+
+impl std::fmt::Debug for LiquidTemplate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LiquidTemplate").finish_non_exhaustive()
+    }
+}
+
+impl LiquidTemplate {
+    /// Checks and parses a template; the error is mapping-kit's message.
+    pub(crate) fn compile(source: &str) -> Result<LiquidTemplate, String> {
+        if source.is_empty() {
+            return Ok(LiquidTemplate { template: None });
+        }
+        if js_length(source) > MAX_LIQUID_LENGTH {
+            return Err(format!("liquid template values are limited to {MAX_LIQUID_LENGTH} characters"));
+        }
+        if let Some(problem) = find_disabled(source) {
+            return Err(problem);
+        }
+        let parser = parser()?;
+        let template = parser.parse(source).map_err(|e| liquid_message(&e))?;
+        Ok(LiquidTemplate { template: Some(template) })
+    }
+
+    /// Renders against a payload (an object gives the variables; anything else none).
+    pub(crate) fn render(&self, payload: &Val) -> Result<String, MappingError> {
+        let Some(template) = &self.template else {
+            return Ok(String::new());
+        };
+        let globals = match payload {
+            Val::Obj(_) => Lv::from_val(payload, 0)?,
+            _ => Lv::Obj(indexmap::IndexMap::new()),
+        };
+        template.render(&globals).map_err(|e| MappingError::new(liquid_message(&e)))
+    }
+}
+
+fn liquid_message(error: &liquid_core::Error) -> String {
+    error.to_string().trim().to_string()
+}
+
+/// The shared parser: the standard library with the disabled tags, blocks and filters replaced
+/// by ones that refuse to parse.
+fn parser() -> Result<&'static liquid::Parser, String> {
+    static PARSER: OnceLock<Result<liquid::Parser, String>> = OnceLock::new();
+    PARSER
+        .get_or_init(|| {
+            let mut builder = liquid::ParserBuilder::with_stdlib();
+            for tag in DISABLED_TAGS {
+                builder = builder.tag(DisabledTag(tag)).block(DisabledBlock(tag));
+            }
+            for filter in DISABLED_FILTERS {
+                builder = builder.filter(DisabledFilter(filter));
+            }
+            builder.build().map_err(|e| liquid_message(&e))
+        })
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+fn disabled_tag(name: &str) -> liquid_core::Error {
+    liquid_core::Error::with_msg(format!("tag \"{name}\" is disabled"))
+}
+
+#[derive(Clone)]
+struct DisabledTag(&'static str);
+
+impl TagReflection for DisabledTag {
+    fn tag(&self) -> &str {
+        self.0
+    }
+    fn description(&self) -> &str {
+        "disabled"
+    }
+}
+
+impl ParseTag for DisabledTag {
+    fn parse(&self, _arguments: TagTokenIter<'_>, _options: &Language) -> liquid_core::Result<Box<dyn Renderable>> {
+        Err(disabled_tag(self.0))
+    }
+    fn reflection(&self) -> &dyn TagReflection {
+        self
+    }
+}
+
+#[derive(Clone)]
+struct DisabledBlock(&'static str);
+
+impl BlockReflection for DisabledBlock {
+    fn start_tag(&self) -> &str {
+        self.0
+    }
+    fn end_tag(&self) -> &str {
+        "end"
+    }
+    fn description(&self) -> &str {
+        "disabled"
+    }
+}
+
+impl ParseBlock for DisabledBlock {
+    fn parse(
+        &self,
+        _arguments: TagTokenIter<'_>,
+        _block: TagBlock<'_, '_>,
+        _options: &Language,
+    ) -> liquid_core::Result<Box<dyn Renderable>> {
+        Err(disabled_tag(self.0))
+    }
+    fn reflection(&self) -> &dyn BlockReflection {
+        self
+    }
+}
+
+#[derive(Clone)]
+struct DisabledFilter(&'static str);
+
+impl FilterReflection for DisabledFilter {
+    fn name(&self) -> &str {
+        self.0
+    }
+    fn description(&self) -> &str {
+        "disabled"
+    }
+    fn positional_parameters(&self) -> &'static [ParameterReflection] {
+        &[]
+    }
+    fn keyword_parameters(&self) -> &'static [ParameterReflection] {
+        &[]
+    }
+}
+
+impl ParseFilter for DisabledFilter {
+    fn parse(&self, _arguments: FilterArguments<'_>) -> liquid_core::Result<Box<dyn Filter>> {
+        Err(liquid_core::Error::with_msg(format!("filter \"{}\" is disabled", self.0)))
+    }
+    fn reflection(&self) -> &dyn FilterReflection {
+        self
+    }
+}
+
+/// Finds the first disabled tag or filter, reported like liquidjs does
+/// (`tag "for" is disabled, line:1, col:1`, the position of the markup's `{%` or `{{`).
+/// `raw` and `comment` bodies are skipped.
+fn find_disabled(source: &str) -> Option<String> {
+    let mut rest = source;
+    let mut offset = 0usize;
+    let mut skip_until: Option<&str> = None;
+    while let Some(start) = find_markup(rest) {
+        let (open_at, is_tag) = start;
+        let after_open = rest.get(open_at + 2..)?;
+        let close = if is_tag { "%}" } else { "}}" };
+        let inner_len = after_open.find(close)?;
+        let inner = after_open.get(..inner_len)?;
+        let markup_at = offset + open_at;
+        let consumed = open_at + 2 + inner_len + 2;
+        let content = inner.trim_start_matches('-').trim_end_matches('-').trim();
+        let name: String = content.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        if let Some(end) = skip_until {
+            if is_tag && name == end {
+                skip_until = None;
+            }
+        } else if is_tag && name == "raw" {
+            skip_until = Some("endraw");
+        } else if is_tag && name == "comment" {
+            skip_until = Some("endcomment");
+        } else {
+            if is_tag && DISABLED_TAGS.contains(&name.as_str()) {
+                return Some(format!("tag \"{name}\" is disabled, {}", position(source, markup_at)));
+            }
+            if let Some(filter) = disabled_filter_in(content) {
+                return Some(format!("filter \"{filter}\" is disabled, {}", position(source, markup_at)));
+            }
+        }
+        offset += consumed;
+        rest = rest.get(consumed..)?;
+    }
+    None
+}
+
+/// The next `{%` (true) or `{{` (false).
+fn find_markup(s: &str) -> Option<(usize, bool)> {
+    let tag = s.find("{%");
+    let output = s.find("{{");
+    match (tag, output) {
+        (Some(t), Some(o)) if t < o => Some((t, true)),
+        (Some(_), Some(o)) => Some((o, false)),
+        (Some(t), None) => Some((t, true)),
+        (None, Some(o)) => Some((o, false)),
+        (None, None) => None,
+    }
+}
+
+/// The first disabled filter applied in a piece of markup (`| name`, outside quotes).
+fn disabled_filter_in(markup: &str) -> Option<&'static str> {
+    let mut quote: Option<char> = None;
+    for (i, c) in markup.char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == '|' => {
+                let after = markup.get(i + 1..).unwrap_or_default().trim_start();
+                let name: String =
+                    after.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect();
+                if let Some(found) = DISABLED_FILTERS.iter().find(|f| **f == name) {
+                    return Some(found);
+                }
+            }
+            None => {}
+        }
+    }
+    None
+}
+
+/// `line:L, col:C` (1-based) of a byte offset.
+fn position(source: &str, at: usize) -> String {
+    let before = source.get(..at).unwrap_or_default();
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    format!("line:{line}, col:{col}")
+}
+
+/// A payload value as Liquid sees it. Like liquidjs (and unlike the `liquid` crate's own
+/// objects), a missing member or index is `nil` at any depth, so `{{ properties.missing.x }}`
+/// renders as `""`. Integral numbers are integers (JS prints `1.0` as `1`); `undefined` members
+/// are dropped.
+#[derive(Debug)]
+enum Lv {
+    Nil,
+    Scalar(liquid_core::model::Scalar),
+    Arr(Vec<Lv>),
+    Obj(indexmap::IndexMap<String, Lv>),
+}
+
+static NIL: Lv = Lv::Nil;
+
+impl Lv {
+    fn from_val(value: &Val, depth: usize) -> Result<Lv, MappingError> {
+        if depth > MAX_VALUE_DEPTH {
+            return Err(MappingError::new(format!("value is nested more than {MAX_VALUE_DEPTH} levels deep")));
+        }
+        use liquid_core::model::Scalar;
+        Ok(match value {
+            Val::Undef | Val::Null => Lv::Nil,
+            Val::Bool(b) => Lv::Scalar(Scalar::new(*b)),
+            Val::Num(n) => {
+                if let Some(i) = n.as_i64() {
+                    Lv::Scalar(Scalar::new(i))
+                } else {
+                    let f = number_as_f64(n);
+                    if f.fract() == 0.0 && f.abs() < 9.0e15 {
+                        // Exact: |f| < 2^53.
+                        #[allow(clippy::cast_possible_truncation)]
+                        let i = f as i64;
+                        Lv::Scalar(Scalar::new(i))
+                    } else {
+                        Lv::Scalar(Scalar::new(f))
+                    }
+                }
+            }
+            Val::Str(s) => Lv::Scalar(Scalar::new(s.clone())),
+            Val::Arr(items) => Lv::Arr(items.iter().map(|v| Lv::from_val(v, depth + 1)).collect::<Result<_, _>>()?),
+            Val::Obj(obj) => {
+                let mut out = indexmap::IndexMap::with_capacity(obj.len());
+                for (k, v) in obj {
+                    if *v != Val::Undef {
+                        out.insert(k.clone(), Lv::from_val(v, depth + 1)?);
+                    }
+                }
+                Lv::Obj(out)
+            }
+        })
+    }
+
+    fn owned_text(text: String) -> liquid_core::model::DisplayCow<'static> {
+        liquid_core::model::DisplayCow::Owned(Box::new(text))
+    }
+}
+
+impl ValueView for Lv {
+    fn as_debug(&self) -> &dyn std::fmt::Debug {
+        self
+    }
+    fn render(&self) -> liquid_core::model::DisplayCow<'_> {
+        match self {
+            Lv::Nil => liquid_core::model::DisplayCow::Borrowed(&""),
+            Lv::Scalar(x) => x.render(),
+            _ => Lv::owned_text(self.to_value().render().to_string()),
+        }
+    }
+    fn source(&self) -> liquid_core::model::DisplayCow<'_> {
+        match self {
+            Lv::Scalar(x) => x.source(),
+            _ => Lv::owned_text(self.to_value().source().to_string()),
+        }
+    }
+    fn type_name(&self) -> &'static str {
+        match self {
+            Lv::Nil => "nil",
+            Lv::Scalar(x) => x.type_name(),
+            Lv::Arr(_) => "array",
+            Lv::Obj(_) => "object",
+        }
+    }
+    fn query_state(&self, state: liquid_core::model::State) -> bool {
+        use liquid_core::model::State;
+        match self {
+            Lv::Nil => !matches!(state, State::Truthy),
+            Lv::Scalar(x) => x.query_state(state),
+            Lv::Arr(items) => matches!(state, State::Truthy) || items.is_empty(),
+            Lv::Obj(obj) => matches!(state, State::Truthy) || obj.is_empty(),
+        }
+    }
+    fn to_kstr(&self) -> liquid_core::model::KStringCow<'_> {
+        match self {
+            Lv::Nil => liquid_core::model::KStringCow::from_static(""),
+            Lv::Scalar(x) => x.to_kstr(),
+            _ => liquid_core::model::KStringCow::from_string(self.render().to_string()),
+        }
+    }
+    fn to_value(&self) -> liquid_core::Value {
+        match self {
+            Lv::Nil => liquid_core::Value::Nil,
+            Lv::Scalar(x) => liquid_core::Value::Scalar(x.clone()),
+            Lv::Arr(items) => liquid_core::Value::Array(items.iter().map(ValueView::to_value).collect()),
+            Lv::Obj(obj) => {
+                let mut out = liquid_core::Object::new();
+                for (k, v) in obj {
+                    out.insert(k.clone().into(), v.to_value());
+                }
+                liquid_core::Value::Object(out)
+            }
+        }
+    }
+    fn as_scalar(&self) -> Option<liquid_core::model::ScalarCow<'_>> {
+        match self {
+            Lv::Scalar(x) => Some(x.as_ref()),
+            _ => None,
+        }
+    }
+    fn as_array(&self) -> Option<&dyn ArrayView> {
+        match self {
+            Lv::Arr(_) => Some(self),
+            _ => None,
+        }
+    }
+    fn as_object(&self) -> Option<&dyn ObjectView> {
+        match self {
+            // `nil` answers every member with `nil`.
+            Lv::Obj(_) | Lv::Nil => Some(self),
+            _ => None,
+        }
+    }
+    fn is_nil(&self) -> bool {
+        matches!(self, Lv::Nil)
+    }
+}
+
+impl ObjectView for Lv {
+    fn as_value(&self) -> &dyn ValueView {
+        self
+    }
+    fn size(&self) -> i64 {
+        match self {
+            Lv::Obj(obj) => i64::try_from(obj.len()).unwrap_or(i64::MAX),
+            _ => 0,
+        }
+    }
+    fn keys<'k>(&'k self) -> Box<dyn Iterator<Item = liquid_core::model::KStringCow<'k>> + 'k> {
+        match self {
+            Lv::Obj(obj) => Box::new(obj.keys().map(|k| liquid_core::model::KStringCow::from_ref(k.as_str()))),
+            _ => Box::new(std::iter::empty()),
+        }
+    }
+    fn values<'k>(&'k self) -> Box<dyn Iterator<Item = &'k dyn ValueView> + 'k> {
+        match self {
+            Lv::Obj(obj) => Box::new(obj.values().map(|v| v as &dyn ValueView)),
+            _ => Box::new(std::iter::empty()),
+        }
+    }
+    fn iter<'k>(&'k self) -> Box<dyn Iterator<Item = (liquid_core::model::KStringCow<'k>, &'k dyn ValueView)> + 'k> {
+        match self {
+            Lv::Obj(obj) => Box::new(
+                obj.iter().map(|(k, v)| (liquid_core::model::KStringCow::from_ref(k.as_str()), v as &dyn ValueView)),
+            ),
+            _ => Box::new(std::iter::empty()),
+        }
+    }
+    fn contains_key(&self, _index: &str) -> bool {
+        true
+    }
+    fn get<'s>(&'s self, index: &str) -> Option<&'s dyn ValueView> {
+        match self {
+            Lv::Obj(obj) => Some(obj.get(index).map_or(&NIL as &dyn ValueView, |v| v as &dyn ValueView)),
+            _ => Some(&NIL),
+        }
+    }
+}
+
+impl ArrayView for Lv {
+    fn as_value(&self) -> &dyn ValueView {
+        self
+    }
+    fn size(&self) -> i64 {
+        match self {
+            Lv::Arr(items) => i64::try_from(items.len()).unwrap_or(i64::MAX),
+            _ => 0,
+        }
+    }
+    fn values<'k>(&'k self) -> Box<dyn Iterator<Item = &'k dyn ValueView> + 'k> {
+        match self {
+            Lv::Arr(items) => Box::new(items.iter().map(|v| v as &dyn ValueView)),
+            _ => Box::new(std::iter::empty()),
+        }
+    }
+    fn contains_key(&self, index: i64) -> bool {
+        self.array_index(index).is_some()
+    }
+    fn get(&self, index: i64) -> Option<&dyn ValueView> {
+        match (self, self.array_index(index)) {
+            (Lv::Arr(items), Some(i)) => items.as_slice().get(i).map(|v| v as &dyn ValueView),
+            _ => Some(&NIL),
+        }
+    }
+}
+
+impl Lv {
+    fn array_index(&self, index: i64) -> Option<usize> {
+        let Lv::Arr(items) = self else { return None };
+        let len = i64::try_from(items.len()).ok()?;
+        let i = if index < 0 { len + index } else { index };
+        if (0..len).contains(&i) {
+            usize::try_from(i).ok()
+        } else {
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn render(template: &str, payload: serde_json::Value) -> Result<String, String> {
+        let t = LiquidTemplate::compile(template)?;
+        t.render(&Val::from_json(&payload).map_err(|e| e.to_string())?).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn renders() {
+        assert_eq!(render("Hello {{ p.w | upcase }}", json!({"p": {"w": "earth"}})).unwrap(), "Hello EARTH");
+        assert_eq!(render("{{ n }} {{ f }}", json!({"n": 2.0, "f": 1.5})).unwrap(), "2 1.5");
+        assert_eq!(render("", json!({})).unwrap(), "");
+        assert_eq!(render("{{ x }}", json!({})).unwrap(), "");
+        assert_eq!(render("{% assign a = 'b' %}{{ a }}", json!({})).unwrap(), "b");
+        assert_eq!(render("[{{ p.missing.deeper }}][{{ p.list[5] }}]", json!({"p": {"list": [1]}})).unwrap(), "[][]");
+        assert_eq!(render("{{ p.list[-1] }} {{ p.list.size }}", json!({"p": {"list": [1, 2]}})).unwrap(), "2 2");
+        assert_eq!(render("{{ p.x | default: 'd' }}", json!({"p": {}})).unwrap(), "d");
+        assert_eq!(render("{% if p.x %}yes{% else %}no{% endif %}", json!({"p": {}})).unwrap(), "no");
+        assert_eq!(render("{{ a }}", json!([1])).unwrap(), "");
+    }
+
+    #[test]
+    fn disabled_tags_and_filters_are_refused_with_positions() {
+        assert_eq!(render("{% for %}", json!({})).unwrap_err(), "tag \"for\" is disabled, line:1, col:1");
+        assert_eq!(
+            render("ab\n x{%- layout 'x' -%}", json!({})).unwrap_err(),
+            "tag \"layout\" is disabled, line:2, col:3"
+        );
+        assert_eq!(render("{{ a | sort }}", json!({})).unwrap_err(), "filter \"sort\" is disabled, line:1, col:1");
+        assert_eq!(
+            render("{{ 'a|sort' | upcase }}{{ b | split: ',' | uniq }}", json!({})).unwrap_err(),
+            "filter \"uniq\" is disabled, line:1, col:24"
+        );
+        assert!(render("{% raw %}{% for %}{% endraw %}", json!({})).is_ok());
+        assert!(render("{% comment %}{% for x in y %}{% endcomment %}ok", json!({})).is_ok());
+    }
+
+    #[test]
+    fn the_engine_refuses_them_too() {
+        // Defence in depth: even if the scan missed one, the parser refuses it.
+        let parser = parser().unwrap();
+        for tag in
+            ["{% for x in y %}{% endfor %}", "{% case x %}{% endcase %}", "{% include 'a' %}", "{% render 'a' %}"]
+        {
+            let e = parser.parse(tag).err().unwrap().to_string();
+            assert!(e.contains("is disabled"), "{tag}: {e}");
+        }
+        let e = parser.parse("{{ a | reverse }}").err().unwrap().to_string();
+        assert!(e.contains("filter \"reverse\" is disabled"), "{e}");
+    }
+
+    #[test]
+    fn length_limit() {
+        let ok = "a".repeat(1000);
+        assert!(LiquidTemplate::compile(&ok).is_ok());
+        let too_long = "a".repeat(1001);
+        assert_eq!(
+            LiquidTemplate::compile(&too_long).err().unwrap(),
+            "liquid template values are limited to 1000 characters"
+        );
+    }
+}

@@ -1,0 +1,142 @@
+//! Checking one message against a compiled [`TrackingPlan`].
+
+use jsonschema::error::ValidationErrorKind;
+use serde_json::Value;
+
+use super::compile::CompiledRule;
+use super::rules::{UnplannedEvents, UnplannedProperties, Violations};
+use super::{describe, PlanCheck, TrackingPlan};
+use crate::call::CallType;
+use crate::issue::{Code, Issue};
+use crate::pointer::Pointer;
+
+/// See [`TrackingPlan::check`].
+pub(crate) fn check(
+    plan: &TrackingPlan,
+    message: &Value,
+    call: CallType,
+    event: Option<&str>,
+    base: &Pointer,
+) -> PlanCheck {
+    let mut out = PlanCheck::default();
+    let (own, field) = match call {
+        CallType::Track => (event.and_then(|event| plan.track.get(event)), "properties"),
+        CallType::Identify => (plan.identify.as_ref(), "traits"),
+        CallType::Group => (plan.group.as_ref(), "traits"),
+        _ => return out,
+    };
+    if let (CallType::Track, Some(event), None) = (call, event, own) {
+        let issue = || Issue::new(Code::UnplannedEvent, &base.key("event"), describe::unplanned_event(event));
+        match plan.unplanned_events {
+            UnplannedEvents::Allow => {}
+            UnplannedEvents::Warn => out.warnings.push(issue()),
+            UnplannedEvents::Block => out.errors.push(issue()),
+        }
+    }
+    let mut report = Report { out: &mut out, base, field, violations: plan.violations };
+    if let Some(common) = &plan.common {
+        report.violations_of(common, message);
+    }
+    if let Some(own) = own {
+        report.violations_of(own, message);
+        if plan.unplanned_properties == UnplannedProperties::Omit {
+            report.unplanned(own, message);
+        }
+    }
+    out
+}
+
+/// Where issues go while one message is checked.
+struct Report<'a> {
+    out: &'a mut PlanCheck,
+    base: &'a Pointer,
+    /// `properties` (track) or `traits` (identify, group): whose top-level keys can be omitted.
+    field: &'static str,
+    violations: Violations,
+}
+
+impl Report<'_> {
+    /// Every violation of one rule, each where the offending value is (for `required`: where the
+    /// missing key would be).
+    fn violations_of(&mut self, rule: &CompiledRule, message: &Value) {
+        for error in rule.validator.iter_errors(message) {
+            let at = error.instance_path().as_str();
+            let here = || Pointer::from_escaped(format!("{}{at}", self.base));
+            match error.kind() {
+                ValidationErrorKind::AdditionalProperties { unexpected }
+                | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
+                    let keyword = error.kind().keyword();
+                    let parent = here();
+                    for key in unexpected {
+                        let text = describe::unexpected(key, keyword, &rule.label);
+                        let omit = if at == self.field_pointer() { Some(key.clone()) } else { self.top_key(at) };
+                        self.violation(parent.key(key), text, omit);
+                    }
+                }
+                ValidationErrorKind::Required { property: Value::String(key) } => {
+                    let text = describe::missing(key, at, &rule.label);
+                    // The missing key itself cannot be omitted; the object that lacks it can.
+                    let omit = self.top_key(at);
+                    self.violation(here().key(key), text, omit);
+                }
+                _ => {
+                    let text = describe::violation(&error, &rule.label);
+                    let omit = self.top_key(at);
+                    self.violation(here(), text, omit);
+                }
+            }
+        }
+    }
+
+    /// One violation, by the `violations` setting.
+    fn violation(&mut self, path: Pointer, text: String, omit: Option<String>) {
+        let issue = Issue::new(Code::PlanViolation, &path, text);
+        match self.violations {
+            Violations::Block => self.out.errors.push(issue),
+            Violations::Allow => self.out.warnings.push(issue),
+            Violations::OmitProperties => {
+                self.out.warnings.push(issue);
+                if let Some(key) = omit {
+                    self.omit(key);
+                }
+            }
+        }
+    }
+
+    /// Top-level keys of `properties`/`traits` that the rule (with COMMON) does not name.
+    fn unplanned(&mut self, rule: &CompiledRule, message: &Value) {
+        let Some(Value::Object(values)) = message.get(self.field) else { return };
+        for key in values.keys() {
+            if !rule.planned.contains(key.as_str()) {
+                let path = self.base.key(self.field).key(key);
+                self.out.warnings.push(Issue::new(
+                    Code::UnplannedProperty,
+                    &path,
+                    describe::unplanned(key, &rule.label),
+                ));
+                self.omit(key.clone());
+            }
+        }
+    }
+
+    fn omit(&mut self, key: String) {
+        if !self.out.omit.contains(&key) {
+            self.out.omit.push(key);
+        }
+    }
+
+    fn field_pointer(&self) -> &'static str {
+        if self.field == "properties" {
+            "/properties"
+        } else {
+            "/traits"
+        }
+    }
+
+    /// The top-level key of `properties`/`traits` an escaped pointer into the message is in.
+    fn top_key(&self, at: &str) -> Option<String> {
+        let rest = at.strip_prefix(self.field_pointer())?.strip_prefix('/')?;
+        let token = rest.split('/').next().unwrap_or(rest);
+        Some(token.replace("~1", "/").replace("~0", "~"))
+    }
+}

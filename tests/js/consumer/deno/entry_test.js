@@ -1,0 +1,38 @@
+// Deno loads the package through its `deno` exports condition (the .wasm imported as a module),
+// offline and with no permissions: `deno test --no-remote --no-prompt deno/`.
+import * as full from "astrolabe-segment";
+import * as lite from "astrolabe-segment/lite";
+
+function assertEquals(actual, expected, what) {
+  const a = JSON.stringify(actual);
+  const e = JSON.stringify(expected);
+  if (a !== e) throw new Error(`${what}: got ${a}, expected ${e}`);
+}
+
+for (const [name, api, specifier] of [["full", full, "astrolabe-segment"], ["lite", lite, "astrolabe-segment/lite"]]) {
+  Deno.test(`${name}: resolved through the deno condition`, () => {
+    const resolved = import.meta.resolve(specifier);
+    if (!resolved.endsWith(`/node_modules/astrolabe-segment/${name}/deno.js`)) throw new Error(`resolved to ${resolved}`);
+  });
+
+  Deno.test(`${name}: maps, validates and refuses`, () => {
+    const destination = new api.Destination({ strict: true });
+    const outcome = destination.map({ type: "group", groupId: "g1", userId: "u1", traits: { name: "Initech" } });
+    assertEquals(outcome.operations, [
+      { op: "upsertAccount", groupId: "g1", traits: { name: "Initech" } },
+      { op: "associateUser", groupId: "g1", userId: "u1" },
+    ], "operations");
+    assertEquals(destination.validate({ type: "track", userId: 1, event: "e" }).errors.map((e) => e.code), ["id_coerced"], "strict");
+    assertEquals(api.map({ type: "track", userId: "u", event: "e", properties: { n: NaN } }).errors.map((e) => `${e.code} ${e.path}`), ["not_json /properties/n"], "not_json");
+    assertEquals(JSON.parse(api.mapJson("{")).errors[0].code, "invalid_json", "mapJson");
+    assertEquals(api.mapBatch([{ type: "page", userId: "u" }]).outcomes[0].status, "skipped", "mapBatch");
+    let threw = false;
+    try {
+      new api.Destination({ strcit: true });
+    } catch (error) {
+      threw = /strcit/.test(error.message);
+    }
+    if (!threw) throw new Error("a bad config must throw naming the key");
+    destination.free();
+  });
+}
