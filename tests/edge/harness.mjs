@@ -27,8 +27,8 @@ export function freePort() {
 
 /**
  * The test upstream: records every request ({ at, method, url, headers, body, json }) and answers
- * from `script` (one entry per request, then `fallback`). An entry is { status, headers, body },
- * or "destroy" to drop the connection without an answer.
+ * from `script` (one entry per request, then `fallback`). An entry is { status, headers, body,
+ * delayMs? }, or "destroy" to drop the connection without an answer.
  */
 export async function startUpstream() {
   const upstream = {
@@ -58,8 +58,13 @@ export async function startUpstream() {
         return;
       }
       const text = typeof step.body === "string" ? step.body : JSON.stringify(step.body ?? {});
-      res.writeHead(step.status, { "content-type": "application/json", ...(step.headers ?? {}) });
-      res.end(text);
+      const answer = () => {
+        if (res.destroyed) return;
+        res.writeHead(step.status, { "content-type": "application/json", ...(step.headers ?? {}) });
+        res.end(text);
+      };
+      if (step.delayMs) setTimeout(answer, step.delayMs).unref();
+      else answer();
     });
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -9,7 +9,7 @@ import { basic, freePort, rawRequest, startUpstream, startWorkerd } from "./harn
 const API_KEY = "ak_test_0f3c9d5e7a1b2c4d";
 const WRITE_KEY = "wk_test_9a8b7c6d5e4f";
 const MARKER = "payload-marker-5c1e77"; // a trait value that must never reach the log
-const BUDGET_MS = 4_000;
+const BUDGET_MS = 3_000;
 const MAX_ATTEMPTS = 4;
 
 let upstream;
@@ -373,7 +373,7 @@ describe("upstream failures", () => {
   });
 
   test("Retry-After as an HTTP date is honoured too", async () => {
-    const date = new Date(Math.ceil((Date.now() + 1_500) / 1000) * 1000).toUTCString();
+    const date = new Date(Math.ceil((Date.now() + 1_000) / 1000) * 1000).toUTCString();
     upstream.reset([{ status: 503, headers: { "retry-after": date } }]);
     const res = await post("/v1/track", track);
     assert.equal(res.status, 200, res.raw);
@@ -390,6 +390,16 @@ describe("upstream failures", () => {
     assert.equal(res.headers.get("retry-after"), "60");
     assert.equal(upstream.requests.length, 1);
     assert.ok(Date.now() - started < BUDGET_MS);
+  });
+
+  test("an upstream slower than the budget: 503 with Retry-After when the budget runs out", async () => {
+    upstream.reset([{ status: 200, delayMs: BUDGET_MS + 2_000 }]);
+    const started = Date.now();
+    const res = await post("/v1/track", track);
+    const took = Date.now() - started;
+    assert.equal(res.status, 503, res.raw);
+    assert.match(res.headers.get("retry-after"), /^\d+$/);
+    assert.ok(took >= BUDGET_MS - 200 && took < BUDGET_MS + 1_500, `answered after ${took} ms`);
   });
 
   test("always 503: bounded retries, then 503 with Retry-After", async () => {
