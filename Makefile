@@ -14,7 +14,7 @@ export CARGO_TARGET_DIR ?= $(CURDIR)/target
 WASM_BINDGEN_VERSION := 0.2.129
 BIN := $(CURDIR)/node_modules/.bin
 
-.PHONY: all setup setup-rust setup-node setup-chromium build size test test-rust test-js pack clean-pkg
+.PHONY: all setup setup-rust setup-node setup-chromium build size test test-rust test-js pack
 all: build
 
 setup: setup-rust setup-node setup-chromium
@@ -70,11 +70,8 @@ test-js: pack
 	cd $(CONSUMER) && DENO_DIR=$(CARGO_TARGET_DIR)/deno DENO_NO_UPDATE_CHECK=1 NO_COLOR=1 $(BIN)/deno test --no-remote --no-prompt deno/
 	node tests/js/workerd/run.mjs
 
+# Every step runs even when one fails; a summary closes the output (scripts/test-all.sh).
 test: setup
-	$(MAKE) test-rust
-	$(MAKE) build
-	$(MAKE) size
-	$(MAKE) test-js
-	$(MAKE) test-edge
+	@scripts/test-all.sh
 
 include examples/cloudflare-worker/edge.mk

@@ -46,9 +46,10 @@ mkdir -p "$out"
 cp "$work/web/astrolabe_segment.js" "$out/astrolabe_segment.js"
 cp "$work/nodejs/astrolabe_segment.js" "$out/astrolabe_segment.cjs"
 cp "$work/bundler/astrolabe_segment_bg.js" "$out/astrolabe_segment_bg.js"
-# rustc's default wasm32 features; wasm-opt must accept them and adds none.
+# rustc's default wasm32 features, and SIMD (jsonschema's dependencies compile simd128 functions);
+# wasm-opt must accept what the module uses and adds nothing new.
 "$wasm_opt" -Oz \
   --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-simd \
   "$work/web/astrolabe_segment_bg.wasm" -o "$out/astrolabe_segment_bg.wasm"
 echo "built pkg/dist/$flavor ($(wc -c < "$out/astrolabe_segment_bg.wasm") bytes of wasm)"

@@ -47,5 +47,10 @@ pub use operation::{AssociateUser, Operation, TrackEvent, UpsertAccount, UpsertU
 pub use outcome::{BatchOutcome, Mapped, Outcome, Status, Validation};
 pub use pointer::Pointer;
 
+/// The README's Rust examples, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 #[cfg(target_arch = "wasm32")]
 mod wasm;

@@ -602,7 +602,7 @@ fn duplicate_rules_are_refused_naming_both() {
     let rules = json!([
         order_completed(),
         {"type": "IDENTIFY", "jsonSchema": {}},
-        {"type": "TRACK", "key": "Order Completed", "version": 2, "jsonSchema": {}}
+        {"type": "TRACK", "key": "Order Completed", "version": 1, "jsonSchema": {}}
     ]);
     let message = refused(json!({"rules": rules}));
     assert!(
@@ -632,4 +632,32 @@ fn unknown_formats_are_ignored() {
         "properties": {"price": {"type": "string", "format": "currency"}}
     }}}});
     assert!(errors_for(rule, json!({"event": "E", "properties": {"price": "$12"}})).is_empty());
+}
+
+#[test]
+fn event_versions_are_chosen_by_context_protocols_event_version() {
+    let v1 = json!({"type": "TRACK", "key": "Order Completed", "version": 1, "jsonSchema": {
+        "properties": {"properties": {"required": ["order_id"]}}}});
+    let v2 = json!({"type": "TRACK", "key": "Order Completed", "version": 2, "jsonSchema": {
+        "properties": {"properties": {"required": ["order_id", "subtotal"]}}}});
+    let plan = TrackingPlan::compile(&json!({"rules": [v2, v1], "violations": "block"})).unwrap();
+    let check = |context: Value| {
+        let message =
+            json!({"type": "track", "event": "Order Completed", "properties": {"order_id": "o1"}, "context": context});
+        plan.check(&message, CallType::Track, Some("Order Completed"), &Pointer::root()).errors.len()
+    };
+    // No version, or one the plan lacks (3, 3.2): the oldest version, which this message meets.
+    assert_eq!(check(json!({})), 0);
+    assert_eq!(check(json!({"protocols": {"event_version": 3}})), 0);
+    assert_eq!(check(json!({"protocols": {"event_version": 3.2}})), 0);
+    assert_eq!(check(json!({"protocols": {"event_version": 1}})), 0);
+    // Version 2 also needs a subtotal.
+    assert_eq!(check(json!({"protocols": {"event_version": 2}})), 1);
+}
+
+#[test]
+fn a_version_must_be_a_positive_integer() {
+    let rule = json!({"type": "TRACK", "key": "E", "version": 1.5, "jsonSchema": {}});
+    let message = refused(json!({"rules": [rule]}));
+    assert!(message.contains("\"version\" must be a positive integer"), "{message}");
 }

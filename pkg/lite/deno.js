@@ -1,11 +1,11 @@
 // Deno: the .wasm is imported as a module (Deno instantiates it and links its imports to the glue),
 // so loading the package needs no --allow-read and no network.
 import * as wasm from "../dist/lite/astrolabe_segment_bg.wasm";
-import { __wbg_set_wasm, Destination, map, mapBatch, mapJson, validate, __version, __codes } from "../dist/lite/astrolabe_segment_bg.js";
+import { __wbg_set_wasm, Destination, map, mapBatch, mapJson, validate, transform, validateMapping, __version, __codes } from "../dist/lite/astrolabe_segment_bg.js";
 
 __wbg_set_wasm(wasm);
 
-export { Destination, map, mapBatch, mapJson, validate };
+export { Destination, map, mapBatch, mapJson, validate, transform, validateMapping };
 /** The package version. */
 export const version = __version();
 /** Every issue code, in the README's order. */

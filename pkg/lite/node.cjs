@@ -9,6 +9,8 @@ module.exports = {
   mapBatch: glue.mapBatch,
   mapJson: glue.mapJson,
   validate: glue.validate,
+  transform: glue.transform,
+  validateMapping: glue.validateMapping,
   version: glue.__version(),
   codes: Object.freeze(glue.__codes()),
 };

@@ -171,6 +171,17 @@ export declare function mapBatch(batch: unknown): BatchOutcome;
 /** `mapJson` on a Destination with the default settings. */
 export declare function mapJson(input: string | Uint8Array | ArrayBuffer, options?: MapOptions): string;
 
+/**
+ * mapping-kit's `transform(mapping, payload)`: the payload with the mapping's directives
+ * (`@path`, `@template`, `@if`, `@liquid` in the full build, ...) applied; `undefined` when the
+ * mapping resolves to nothing. `payload` defaults to `{}`.
+ * @throws {Error} with mapping-kit's message when the mapping is invalid or cannot be applied.
+ * @throws {TypeError} when the mapping or the payload holds values JSON cannot carry.
+ */
+export declare function transform(mapping: JsonObject, payload?: JsonObject): JsonValue | undefined;
+/** Every problem of a mapping, as mapping-kit words it; `[]` when the mapping is valid. */
+export declare function validateMapping(mapping: JsonValue): string[];
+
 /** The package version. */
 export declare const version: string;
 /** Every issue code, in the README's order. */

@@ -20,7 +20,9 @@ pub(crate) fn check(
 ) -> PlanCheck {
     let mut out = PlanCheck::default();
     let (own, field) = match call {
-        CallType::Track => (event.and_then(|event| plan.track.get(event)), "properties"),
+        CallType::Track => {
+            (event.and_then(|event| plan.track.get(event)).and_then(|versions| pick(versions, message)), "properties")
+        }
         CallType::Identify => (plan.identify.as_ref(), "traits"),
         CallType::Group => (plan.group.as_ref(), "traits"),
         _ => return out,
@@ -44,6 +46,13 @@ pub(crate) fn check(
         }
     }
     out
+}
+
+/// The version `context.protocols.event_version` asks for; the oldest when it asks for none or
+/// for one the plan does not have, as Protocols does.
+fn pick<'a>(versions: &'a [(u64, CompiledRule)], message: &Value) -> Option<&'a CompiledRule> {
+    let wanted = message.pointer("/context/protocols/event_version").and_then(Value::as_u64);
+    versions.iter().find(|(version, _)| Some(*version) == wanted).or_else(|| versions.first()).map(|(_, rule)| rule)
 }
 
 /// Where issues go while one message is checked.

@@ -1,6 +1,5 @@
 //! Building a [`TrackingPlan`]: reading the rules, refusing bad ones, compiling every schema once.
 
-use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 
 use jsonschema::error::ValidationErrorKind;
@@ -47,7 +46,8 @@ pub(crate) fn compile(plan: &Value) -> Result<TrackingPlan, ConfigError> {
     let mut common: Option<(usize, CompiledRule)> = None;
     let mut identify: Option<(usize, CompiledRule)> = None;
     let mut group: Option<(usize, CompiledRule)> = None;
-    let mut track: BTreeMap<String, (usize, CompiledRule)> = BTreeMap::new();
+    // Every version of each event, oldest first: (version, rule index, rule).
+    let mut track: BTreeMap<String, Vec<(u64, usize, CompiledRule)>> = BTreeMap::new();
     let mut common_schema: Option<&Value> = None;
 
     for (index, raw) in rules.iter().enumerate() {
@@ -61,14 +61,17 @@ pub(crate) fn compile(plan: &Value) -> Result<TrackingPlan, ConfigError> {
             RuleType::Track if key.is_empty() => {
                 return Err(ConfigError::new(format!("{place}: a TRACK rule needs the event name in \"key\"")))
             }
-            RuleType::Track => match track.entry(key.to_owned()) {
-                Entry::Occupied(first) => return Err(duplicate(&place, first.get().0, rule.kind, key)),
-                Entry::Vacant(slot) => {
-                    let compiled = build(&options, &rule, schema, &place, "properties")?;
-                    slot.insert((index, compiled));
-                    continue;
+            RuleType::Track => {
+                let version = event_version(&rule, &place)?;
+                let versions = track.entry(key.to_owned()).or_default();
+                if let Some((_, first, _)) = versions.iter().find(|(known, _, _)| *known == version) {
+                    return Err(duplicate(&place, *first, rule.kind, key));
                 }
-            },
+                let compiled = build(&options, &rule, schema, &place, "properties")?;
+                let at = versions.partition_point(|(known, _, _)| *known < version);
+                versions.insert(at, (version, index, compiled));
+                continue;
+            }
             RuleType::Identify => &mut identify,
             RuleType::Group => &mut group,
             RuleType::Common => &mut common,
@@ -95,7 +98,15 @@ pub(crate) fn compile(plan: &Value) -> Result<TrackingPlan, ConfigError> {
         group: with_common(group, "traits"),
         track: track
             .into_iter()
-            .filter_map(|(key, slot)| Some((key, with_common(Some(slot), "properties")?)))
+            .map(|(key, versions)| {
+                let versions = versions
+                    .into_iter()
+                    .filter_map(|(version, index, rule)| {
+                        Some((version, with_common(Some((index, rule)), "properties")?))
+                    })
+                    .collect();
+                (key, versions)
+            })
             .collect(),
         common: common.map(|(_, rule)| rule),
         unplanned_events: settings.unplanned_events,
@@ -176,11 +187,19 @@ fn raw_place(index: usize, raw: &Value) -> String {
 }
 
 fn duplicate(place: &str, first: usize, kind: RuleType, key: &str) -> ConfigError {
-    let what = if kind == RuleType::Track { "event" } else { "call type" };
-    ConfigError::new(format!(
-        "{place}: duplicate of {}: one rule per {what} (versions of an event are not supported)",
-        self::place(first, kind, key)
-    ))
+    let what = if kind == RuleType::Track { "event version" } else { "call type" };
+    ConfigError::new(format!("{place}: duplicate of {}: one rule per {what}", self::place(first, kind, key)))
+}
+
+/// A TRACK rule's version: a positive integer, 1 when absent (Protocols' event versioning).
+fn event_version(rule: &RuleConfig, place: &str) -> Result<u64, ConfigError> {
+    match &rule.version {
+        None => Ok(1),
+        Some(number) => number
+            .as_u64()
+            .filter(|version| *version >= 1)
+            .ok_or_else(|| ConfigError::new(format!("{place}: \"version\" must be a positive integer, not {number}"))),
+    }
 }
 
 /// A string as a JSON string literal.

@@ -22,8 +22,11 @@
 //! event name, `IDENTIFY`, `GROUP`). `PAGE` and `SCREEN` rules are accepted and ignored (not even
 //! compiled): Astrolabe does not consume those calls. A rule may carry the Public API's `version`
 //! (shown in messages), `createdAt`, `updatedAt` and `deprecatedAt` (ignored); any other key is
-//! refused. One rule per event or call type: a second `TRACK` rule for an event (another version
-//! of it included) is refused, naming both rules.
+//! refused. An event may have several versions (`TRACK` rules with the same `key` and different
+//! `version`s, 1 when absent): a message is checked against the version its
+//! `context.protocols.event_version` names, or against the oldest when it names none or one the
+//! plan lacks, as Protocols does. Two rules for the same event version or call type are refused,
+//! naming both.
 //!
 //! **Schemas.** The draft is the one the schema's `$schema` declares (4, 6, 7, 2019-09, 2020-12);
 //! without `$schema`, 2020-12. Formats (`email`, `date-time`, `uri`, ...) are checked. A schema
@@ -93,7 +96,8 @@ pub struct TrackingPlan {
     common: Option<CompiledRule>,
     identify: Option<CompiledRule>,
     group: Option<CompiledRule>,
-    track: BTreeMap<String, CompiledRule>,
+    /// Each event's versions, oldest first.
+    track: BTreeMap<String, Vec<(u64, CompiledRule)>>,
     unplanned_events: UnplannedEvents,
     unplanned_properties: UnplannedProperties,
     violations: Violations,

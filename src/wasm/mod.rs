@@ -96,6 +96,37 @@ pub fn map_json(input: JsValue, options: JsValue) -> Result<String, JsValue> {
     with_default(|dest| map_json_with(dest, &input, &options))
 }
 
+/// `transform(mapping, payload?)`: mapping-kit's `transform` (`payload` defaults to `{}`). Returns
+/// the mapped value (`undefined` when the mapping resolves to nothing); throws an `Error` with
+/// mapping-kit's message when the mapping is invalid or cannot be applied.
+#[wasm_bindgen]
+pub fn transform(mapping: JsValue, payload: JsValue) -> Result<JsValue, JsValue> {
+    let mapping = json_argument(&mapping, "mapping")?;
+    let payload =
+        if payload.is_undefined() { Value::Object(serde_json::Map::new()) } else { json_argument(&payload, "payload")? };
+    match crate::mapping::transform(&mapping, &payload) {
+        Ok(Some(value)) => parse(&to_text(&value)?),
+        Ok(None) => Ok(JsValue::UNDEFINED),
+        Err(error) => Err(js_sys::Error::new(&error.to_string()).into()),
+    }
+}
+
+/// `validateMapping(mapping)`: every problem of a mapping, as mapping-kit words it (`[]` when valid).
+#[wasm_bindgen(js_name = validateMapping)]
+pub fn validate_mapping(mapping: JsValue) -> Result<Vec<String>, JsValue> {
+    Ok(crate::mapping::validate_mapping(&json_argument(&mapping, "mapping")?))
+}
+
+/// A JS value as JSON, or a `TypeError` listing what JSON cannot carry.
+fn json_argument(value: &JsValue, name: &str) -> Result<Value, JsValue> {
+    let Converted { value, issues } = to_json(value);
+    if issues.is_empty() {
+        return Ok(value);
+    }
+    let listed: Vec<String> = issues.iter().map(ToString::to_string).collect();
+    Err(type_error(&format!("the {name} is not JSON: {}", listed.join("; "))))
+}
+
 /// The crate's version (the entries export it as the string `version`).
 #[wasm_bindgen(js_name = "__version")]
 pub fn version() -> String {

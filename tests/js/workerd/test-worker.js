@@ -24,6 +24,8 @@ function exercise(api, name) {
   const refused = JSON.parse(destination.mapJson(new Uint8Array([0xff])));
   check(refused.status === "invalid" && refused.errors[0].code === "invalid_json", `${name}: mapJson`);
   check(api.validate({ type: "identify" }).errors[0].code === "missing_identity", `${name}: validate`);
+  const mapped = api.transform({ plan: { "@path": "$.traits.plan" } }, { traits: { plan: "pro" } });
+  check(JSON.stringify(mapped) === '{"plan":"pro"}', `${name}: transform`);
   destination.free();
   console.log(`${name}: mapped ${operation.op} on workerd, version ${api.version}`);
 }

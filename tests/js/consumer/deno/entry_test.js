@@ -33,6 +33,7 @@ for (const [name, api, specifier] of [["full", full, "astrolabe-segment"], ["lit
       threw = /strcit/.test(error.message);
     }
     if (!threw) throw new Error("a bad config must throw naming the key");
+    assertEquals(api.transform({ plan: { "@path": "$.traits.plan" } }, { traits: { plan: "pro" } }), { plan: "pro" }, "transform");
     destination.free();
   });
 }

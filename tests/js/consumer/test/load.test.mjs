@@ -24,7 +24,7 @@ test("import and require share one instance; version and codes", async () => {
     const cjs = require(specifier);
     assert.equal(esm.Destination, cjs.Destination);
     assert.equal(esm.codes, cjs.codes);
-    assert.deepEqual(Object.keys(esm).sort(), ["Destination", "codes", "map", "mapBatch", "mapJson", "validate", "version"]);
+    assert.deepEqual(Object.keys(esm).sort(), ["Destination", "codes", "map", "mapBatch", "mapJson", "transform", "validate", "validateMapping", "version"]);
     assert.equal(esm.version, JSON.parse(readFileSync(path.join(installed, "package.json"), "utf8")).version);
     const cargo = readFileSync(path.join(repoDir, "Cargo.toml"), "utf8").match(/^version = "([^"]+)"/m)[1];
     assert.equal(esm.version, cargo, "pkg/package.json and Cargo.toml disagree on the version");

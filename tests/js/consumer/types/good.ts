@@ -1,5 +1,5 @@
 // Compiles against the package's types: the Operation union narrows on `op`.
-import { Destination, map, mapBatch, mapJson, validate, codes, version } from "astrolabe-segment";
+import { Destination, map, mapBatch, mapJson, validate, codes, version, transform, validateMapping } from "astrolabe-segment";
 import type { BatchOutcome, Code, Config, Issue, MapOptions, Operation, Outcome, Status, Validation } from "astrolabe-segment";
 
 const config: Config = { strict: false };
@@ -36,6 +36,10 @@ const all: readonly Code[] = codes;
 const v: string = version;
 const reason: string | undefined = outcome.reason?.path;
 dest.free();
+const transformed = transform({ a: { "@path": "$.b" } }, { b: 1 });
+const problems: string[] = validateMapping({ a: { "@path": 1 } });
+// @ts-expect-error: transform may return undefined.
+const mustNarrow: string = transform({ a: 1 });
 
 // These must not compile; `@ts-expect-error` fails the build if they ever do (types are not `any`).
 const first = outcome.operations[0];
@@ -56,4 +60,4 @@ const wrongCode: Code = "missing_user";
 // @ts-expect-error: mapJson returns text.
 const notText: Outcome = mapJson("{}");
 
-export { lines, status, code, batch, validation, text, again, all, v, reason, wrongStatus, wrongCode, notText };
+export { transformed, problems, mustNarrow, lines, status, code, batch, validation, text, again, all, v, reason, wrongStatus, wrongCode, notText };
