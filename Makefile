@@ -8,6 +8,9 @@
 #   make serve   build, then serve the playground (www/, with pkg/ at /pkg/) on http://localhost:8080/
 #   make test-browser  build, then the playground's tests (its modules in Node, the page in Chromium)
 
+#   make edge    serve the Cloudflare Worker example locally in workerd (see examples/cloudflare-worker/edge.mk)
+#   make test-edge  its end-to-end tests in workerd and Deno
+
 SHELL := /usr/bin/env bash
 .SHELLFLAGS := -euo pipefail -c
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
@@ -87,3 +90,5 @@ test-www: setup-node setup-chromium
 
 test-browser: build
 	$(MAKE) test-www
+
+include examples/cloudflare-worker/edge.mk
