@@ -1,7 +1,9 @@
 //! Tracking plans enforced through a `Destination`: statuses, paths in batches, dropped keys.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-use astrolabe_segment::{Config, Destination, MapOptions, Status};
+use astrolabe_segment::{Config, Destination};
+#[cfg(feature = "tracking-plan")]
+use astrolabe_segment::{MapOptions, Status};
 use serde_json::{json, Value};
 
 fn destination(plan: Value) -> Result<Destination, astrolabe_segment::ConfigError> {
@@ -24,6 +26,7 @@ fn order_plan(settings: Value) -> Value {
     plan
 }
 
+#[cfg(feature = "tracking-plan")]
 fn order(properties: Value) -> Value {
     json!({"type": "track", "userId": "u1", "event": "Order Completed", "properties": properties})
 }

@@ -166,7 +166,7 @@ pub fn check<'a>(
         CallType::Identify | CallType::Track if !user_given => report.error(
             Code::MissingIdentity,
             &base.key("userId"),
-            format!("A {call} call needs a userId or an anonymousId (a non-empty string)."),
+            format!("{} call needs a userId or an anonymousId (a non-empty string).", with_article(call)),
         ),
         _ => {}
     }
@@ -213,6 +213,12 @@ pub fn check<'a>(
     Some(Checked::Message(Box::new(fields)))
 }
 
+/// "An identify", "A group", "A track": call names with their article, for sentences.
+fn with_article(call: CallType) -> String {
+    let article = if call.as_str().starts_with(['a', 'e', 'i', 'o', 'u']) { "An" } else { "A" };
+    format!("{article} {call}")
+}
+
 /// The call type from `type`, or from the caller's hint for bodies without one.
 fn call_type(
     message: &Map<String, Value>,
@@ -238,7 +244,11 @@ fn call_type(
                     report.error(
                         Code::TypeMismatch,
                         &path,
-                        format!("The message says it is a {call} call, but it was sent as a {expected} call."),
+                        format!(
+                            "The message says it is {} call, but it was sent as {} call.",
+                            with_article(call).to_lowercase(),
+                            with_article(expected).to_lowercase()
+                        ),
                     );
                 }
                 Some(call)
