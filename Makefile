@@ -92,3 +92,11 @@ test-browser: build
 	$(MAKE) test-www
 
 include examples/cloudflare-worker/edge.mk
+
+# ---- Benchmarks ----------------------------------------------------------------------------------
+# Side by side in one run, ratios printed and written to benches/RESULTS.md: the package against
+# ajv (+ a hand-written mapping) and Segment's actions-core (mapping-kit). Not part of make test.
+.PHONY: bench
+bench: build
+	cd benches && npm ci --no-audit --no-fund
+	node benches/compare.mjs --out benches/RESULTS.md
