@@ -97,43 +97,106 @@ fn looks_like_batch(bytes: &[u8]) -> bool {
 /// (where `value` stands at level `level`; only objects and arrays add a level). Recursion stops at the limit, so hostile input cannot
 /// exhaust the stack.
 pub fn too_deep(value: &Value, path: &Pointer, level: usize) -> Option<Issue> {
-    let is_container = matches!(value, Value::Array(_) | Value::Object(_));
-    if is_container && level > MAX_DEPTH {
-        return Some(Issue::new(
-            Code::TooDeep,
-            path,
-            format!("The JSON is nested deeper than {MAX_DEPTH} levels here."),
-        ));
-    }
+    let steps = deepest(value, level)?;
+    // The steps come back innermost first; nothing was allocated on the way down.
+    let at = steps.iter().rev().fold(path.clone(), |path, step| match step {
+        Step::Key(key) => path.key(key),
+        Step::Index(index) => path.index(*index),
+    });
+    Some(Issue::new(Code::TooDeep, &at, format!("The JSON is nested deeper than {MAX_DEPTH} levels here.")))
+}
+
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// The steps to the first object or array past the limit, innermost first.
+fn deepest(value: &Value, level: usize) -> Option<Vec<Step<'_>>> {
     match value {
+        Value::Array(_) | Value::Object(_) if level > MAX_DEPTH => Some(Vec::new()),
         Value::Array(items) => {
-            items.iter().enumerate().find_map(|(at, item)| too_deep(item, &path.index(at), level + 1))
+            items.iter().enumerate().find_map(|(at, item)| below(deepest(item, level + 1), Step::Index(at)))
         }
-        Value::Object(map) => map.iter().find_map(|(key, item)| too_deep(item, &path.key(key), level + 1)),
+        Value::Object(map) => map.iter().find_map(|(key, item)| below(deepest(item, level + 1), Step::Key(key))),
         _ => None,
     }
 }
 
-/// The length of `value` serialized as compact UTF-8 JSON, counted without building the text,
-/// and given up past `limit` (then `limit + 1` or more is returned).
+/// `steps` (from below) with the step that led to them.
+fn below<'a>(steps: Option<Vec<Step<'a>>>, step: Step<'a>) -> Option<Vec<Step<'a>>> {
+    steps.map(|mut steps| {
+        steps.push(step);
+        steps
+    })
+}
+
+/// The length of `value` serialized as compact UTF-8 JSON (exactly what `serde_json::to_vec`
+/// writes), counted without writing it, and given up past `limit` (then more than `limit` is
+/// returned).
 pub fn serialized_len(value: &Value, limit: usize) -> usize {
-    let mut counter = Counter { count: 0, limit };
-    // The counter fails the write once past the limit; the count so far is what matters.
-    let _ = serde_json::to_writer(&mut counter, value);
-    counter.count
+    let mut total = 0;
+    add_len(value, &mut total, limit);
+    total
+}
+
+/// Adds the serialized length of `value` to `total`; stops early once past `limit`.
+fn add_len(value: &Value, total: &mut usize, limit: usize) {
+    if *total > limit {
+        return;
+    }
+    match value {
+        Value::Null | Value::Bool(true) => *total += 4,
+        Value::Bool(false) => *total += 5,
+        Value::Number(number) => {
+            let mut counter = Counter { count: 0 };
+            // Numbers are few; serde_json's own formatting gives their exact length.
+            let _ = serde_json::to_writer(&mut counter, number);
+            *total += counter.count;
+        }
+        Value::String(text) => *total += string_len(text),
+        Value::Array(items) => {
+            *total += 2 + items.len().saturating_sub(1);
+            for item in items {
+                add_len(item, total, limit);
+            }
+        }
+        Value::Object(map) => {
+            *total += 2 + map.len().saturating_sub(1);
+            for (key, item) in map {
+                *total += string_len(key) + 1;
+                add_len(item, total, limit);
+            }
+        }
+    }
+}
+
+/// A JSON string's serialized length, quotes included, with serde_json's escapes: `\"`, `\\`,
+/// `\b \f \n \r \t`, and `\u00XX` for the other control characters.
+fn string_len(text: &str) -> usize {
+    let needs_escape = |byte: &u8| *byte < 0x20 || *byte == b'"' || *byte == b'\\';
+    if !text.as_bytes().iter().any(needs_escape) {
+        return text.len() + 2;
+    }
+    text.len()
+        + 2
+        + text
+            .bytes()
+            .map(|byte| match byte {
+                b'"' | b'\\' | 0x08 | 0x0C | b'\n' | b'\r' | b'\t' => 1,
+                0x00..=0x1F => 5,
+                _ => 0,
+            })
+            .sum::<usize>()
 }
 
 struct Counter {
     count: usize,
-    limit: usize,
 }
 
 impl io::Write for Counter {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.count += buf.len();
-        if self.count > self.limit {
-            return Err(io::Error::other("over the limit"));
-        }
         Ok(buf.len())
     }
 
@@ -228,6 +291,19 @@ mod tests {
         let value = json!([{ "a": value }]);
         let issue = too_deep(&value, &Pointer::root(), 1).unwrap();
         assert_eq!(issue.path, format!("/0{}", "/a".repeat(63)));
+    }
+
+    #[test]
+    fn sizes_match_serde_json_exactly() {
+        let values = [
+            json!(null),
+            json!([true, false, null, 0, -1, 1.5, 1e300, 25.0, 18446744073709551615u64, -9223372036854775808i64]),
+            json!({"a\"b\\c": "line\nbreak\ttab\r\u{8}\u{c}\u{0}\u{1f}\u{7f}é😀", "": [], "o": {}}),
+            json!({"nested": [[[{"x": [1, {"y": "z"}]}]]], "empty": ""}),
+        ];
+        for value in values {
+            assert_eq!(serialized_len(&value, usize::MAX), serde_json::to_vec(&value).unwrap().len(), "{value}");
+        }
     }
 
     #[test]
