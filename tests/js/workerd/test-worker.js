@@ -30,9 +30,54 @@ function exercise(api, name) {
   console.log(`${name}: mapped ${operation.op} on workerd, version ${api.version}`);
 }
 
+// A tracking plan is compiled at run time inside workerd (no `new Function`, unlike ajv) and
+// enforced; the lite build refuses it, as it refuses `@liquid`.
+function trackingPlan() {
+  const trackingPlan = {
+    rules: [
+      {
+        type: "TRACK",
+        key: "Order Completed",
+        version: 1,
+        jsonSchema: {
+          $schema: "http://json-schema.org/draft-07/schema#",
+          properties: {
+            properties: {
+              type: "object",
+              required: ["revenue"],
+              properties: { revenue: { type: "number" }, email: { type: "string", format: "email" } },
+            },
+          },
+        },
+      },
+    ],
+    unplannedEvents: "block",
+    violations: "block",
+  };
+  const destination = new full.Destination({ trackingPlan });
+  const bad = destination.map({ type: "track", userId: "u1", event: "Order Completed", properties: { revenue: "12", email: "nope" } });
+  const violations = bad.errors.filter((issue) => issue.code === "plan_violation").map((issue) => issue.path).sort();
+  check(bad.status === "invalid" && JSON.stringify(violations) === '["/properties/email","/properties/revenue"]', `plan: ${JSON.stringify(bad)}`);
+  const unplanned = destination.map({ type: "track", userId: "u1", event: "Other" });
+  check(unplanned.errors[0].code === "unplanned_event" && unplanned.errors[0].path === "/event", `plan: ${JSON.stringify(unplanned)}`);
+  const good = destination.map({ type: "track", userId: "u1", event: "Order Completed", properties: { revenue: 12 } });
+  check(good.status === "mapped", `plan: ${JSON.stringify(good)}`);
+  const liquid = full.transform({ greeting: { "@liquid": "Hi {{ traits.name | upcase }}" } }, { traits: { name: "ada" } });
+  check(liquid.greeting === "Hi ADA", `liquid: ${JSON.stringify(liquid)}`);
+  let refusal = "";
+  try {
+    new lite.Destination({ trackingPlan });
+  } catch (error) {
+    refusal = String(error.message);
+  }
+  check(refusal.includes("trackingPlan is not available"), `lite plan: ${refusal}`);
+  console.log("full: tracking plan compiled and enforced on workerd; lite refuses it");
+}
+
 export default {
   async test() {
     exercise(full, "full");
     exercise(lite, "lite");
+    trackingPlan();
   },
 };
