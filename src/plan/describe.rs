@@ -1,5 +1,6 @@
 //! The sentences of `plan_violation` issues.
 
+use crate::spec::ids::json_type_name;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::ValidationError;
 use serde_json::Value;
@@ -24,7 +25,7 @@ pub(crate) fn violation(error: &ValidationError<'_>, rule: &str) -> String {
                     names.join(" or ")
                 }
             };
-            format!("{subject} must be {expected} (rule {rule}): {} is {}", short(instance), kind_of(instance))
+            format!("{subject} must be {expected} (rule {rule}): {} is {}", short(instance), json_type_name(instance))
         }
         ValidationErrorKind::Format { format } => {
             format!("{subject} must be a valid {format} (rule {rule}): {} is not", short(instance))
@@ -67,17 +68,6 @@ fn with_article(kind: &str) -> String {
         "null" => "null".to_owned(),
         "array" | "integer" | "object" => format!("an {kind}"),
         _ => format!("a {kind}"),
-    }
-}
-
-fn kind_of(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 
