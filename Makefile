@@ -43,6 +43,11 @@ build: setup-rust setup-node
 	scripts/build-wasm.sh full
 	scripts/build-wasm.sh lite
 	cp pkg/types/index.d.ts pkg/types/index.d.cts
+	@# node.cjs requires the fast path as CommonJS: fast.js with its one export made module.exports.
+	@test "$$(grep -c '^export ' pkg/shared/fast.js)" = 1 && grep -q '^export function withFastPath(' pkg/shared/fast.js \
+	  || { echo "pkg/shared/fast.js must have exactly one export: function withFastPath" >&2; exit 1; }
+	{ echo '"use strict";'; echo '// Written by make build from fast.js: edit that file.'; \
+	  sed 's/^export function /function /' pkg/shared/fast.js; echo 'module.exports = { withFastPath };'; } > pkg/shared/fast.cjs
 	cp README.md pkg/README.md
 
 size:
@@ -60,7 +65,7 @@ test-rust:
 # Reinstalled on every run, so the tests never see a stale copy (a test compares the bytes too).
 CONSUMER := tests/js/consumer
 pack:
-	@test -f pkg/dist/full/astrolabe_segment_bg.wasm -a -f pkg/dist/lite/astrolabe_segment_bg.wasm \
+	@test -f pkg/dist/full/astrolabe_segment_bg.wasm -a -f pkg/dist/lite/astrolabe_segment_bg.wasm -a -f pkg/shared/fast.cjs \
 	  || { echo "pkg/dist is not built: run make build" >&2; exit 1; }
 	rm -rf $(CONSUMER)/.pack $(CONSUMER)/node_modules/astrolabe-segment
 	mkdir -p $(CONSUMER)/.pack

@@ -1,12 +1,15 @@
 // Browsers and bundlers (Vite, webpack, Rollup, esbuild): the module is fetched next to this file
 // and compiled while it streams in, once, when this module is first imported (top-level await).
 // Bundlers see `new URL("...wasm", import.meta.url)` and emit the .wasm as an asset.
-import init, { Destination, map, mapBatch, mapJson, validate, transform, validateMapping, __version, __codes } from "../dist/full/astrolabe_segment.js";
+import init, * as glue from "../dist/full/astrolabe_segment.js";
+import { withFastPath } from "../shared/fast.js";
 
 await init({ module_or_path: new URL("../dist/full/astrolabe_segment_bg.wasm", import.meta.url) });
 
-export { Destination, map, mapBatch, mapJson, validate, transform, validateMapping };
+// map, validate and mapBatch take the fast path for plain JSON (see ../shared/fast.js).
+export const { Destination, map, mapBatch, validate } = withFastPath(glue);
+export const { mapJson, transform, validateMapping } = glue;
 /** The package version. */
-export const version = __version();
+export const version = glue.__version();
 /** Every issue code, in the README's order. */
-export const codes = Object.freeze(__codes());
+export const codes = Object.freeze(glue.__codes());

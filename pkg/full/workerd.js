@@ -1,12 +1,15 @@
 // Cloudflare Workers (workerd): Workers cannot compile WebAssembly from bytes, so the .wasm is
 // imported as a module (wrangler and workerd configs treat `*.wasm` imports as compiled modules).
 import wasm from "../dist/full/astrolabe_segment_bg.wasm";
-import { initSync, Destination, map, mapBatch, mapJson, validate, transform, validateMapping, __version, __codes } from "../dist/full/astrolabe_segment.js";
+import * as glue from "../dist/full/astrolabe_segment.js";
+import { withFastPath } from "../shared/fast.js";
 
-initSync({ module: wasm });
+glue.initSync({ module: wasm });
 
-export { Destination, map, mapBatch, mapJson, validate, transform, validateMapping };
+// map, validate and mapBatch take the fast path for plain JSON (see ../shared/fast.js).
+export const { Destination, map, mapBatch, validate } = withFastPath(glue);
+export const { mapJson, transform, validateMapping } = glue;
 /** The package version. */
-export const version = __version();
+export const version = glue.__version();
 /** Every issue code, in the README's order. */
-export const codes = Object.freeze(__codes());
+export const codes = Object.freeze(glue.__codes());

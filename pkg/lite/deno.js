@@ -1,12 +1,15 @@
 // Deno: the .wasm is imported as a module (Deno instantiates it and links its imports to the glue),
 // so loading the package needs no --allow-read and no network.
 import * as wasm from "../dist/lite/astrolabe_segment_bg.wasm";
-import { __wbg_set_wasm, Destination, map, mapBatch, mapJson, validate, transform, validateMapping, __version, __codes } from "../dist/lite/astrolabe_segment_bg.js";
+import * as glue from "../dist/lite/astrolabe_segment_bg.js";
+import { withFastPath } from "../shared/fast.js";
 
-__wbg_set_wasm(wasm);
+glue.__wbg_set_wasm(wasm);
 
-export { Destination, map, mapBatch, mapJson, validate, transform, validateMapping };
+// map, validate and mapBatch take the fast path for plain JSON (see ../shared/fast.js).
+export const { Destination, map, mapBatch, validate } = withFastPath(glue);
+export const { mapJson, transform, validateMapping } = glue;
 /** The package version. */
-export const version = __version();
+export const version = glue.__version();
 /** Every issue code, in the README's order. */
-export const codes = Object.freeze(__codes());
+export const codes = Object.freeze(glue.__codes());

@@ -4,6 +4,11 @@
 //! work, and its outcome comes back as JSON text that `JSON.parse` turns into plain JS objects.
 //! The JS names (`Destination`, `mapBatch`, `mapJson`, ...) are the package's public contract; the
 //! entry files in `pkg/` re-export them and `pkg/types/index.d.ts` describes them.
+//!
+//! The `__…Text` functions are internal: the entries' fast path (`pkg/shared/fast.js`) serializes a
+//! plain-JSON value with `JSON.stringify` and hands the text here, which is faster than the walk
+//! over the JS value. They give `undefined` when only the walk can answer exactly, and the entry
+//! then calls `map`, `validate` or `mapBatch`.
 
 mod convert;
 
@@ -14,6 +19,7 @@ use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::input::{self, Parsed, MAX_DEPTH};
 use crate::{BatchOutcome, CallType, Code, Config, Issue, MapOptions, Mapped, Outcome, Pointer, Validation};
 use convert::{batch_to_json, exact_string, parse, to_json, Converted};
 
@@ -51,6 +57,24 @@ impl JsDestination {
     #[wasm_bindgen(js_name = mapJson)]
     pub fn map_json(&self, input: JsValue, options: JsValue) -> Result<String, JsValue> {
         map_json_with(&self.inner, &input, &options)
+    }
+
+    /// Internal: `validate` of a plain-JSON message serialized by `JSON.stringify`, as JSON text.
+    #[wasm_bindgen(js_name = "__validateText")]
+    pub fn validate_text(&self, text: &str, options: JsValue) -> Result<Option<String>, JsValue> {
+        validate_text_with(&self.inner, text, &options)
+    }
+
+    /// Internal: `map` of a plain-JSON message serialized by `JSON.stringify`, as JSON text.
+    #[wasm_bindgen(js_name = "__mapText")]
+    pub fn map_text(&self, text: &str, options: JsValue) -> Result<Option<String>, JsValue> {
+        map_text_with(&self.inner, text, &options)
+    }
+
+    /// Internal: `mapBatch` of a plain-JSON batch serialized by `JSON.stringify`, as JSON text.
+    #[wasm_bindgen(js_name = "__mapBatchText")]
+    pub fn map_batch_text(&self, text: &str) -> Option<String> {
+        map_batch_text_with(&self.inner, text)
     }
 }
 
@@ -94,6 +118,24 @@ pub fn map_batch(batch: JsValue) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = mapJson)]
 pub fn map_json(input: JsValue, options: JsValue) -> Result<String, JsValue> {
     with_default(|dest| map_json_with(dest, &input, &options))
+}
+
+/// Internal: `validate` on the default Destination, from `JSON.stringify` text.
+#[wasm_bindgen(js_name = "__validateText")]
+pub fn validate_text(text: &str, options: JsValue) -> Result<Option<String>, JsValue> {
+    with_default(|dest| validate_text_with(dest, text, &options))
+}
+
+/// Internal: `map` on the default Destination, from `JSON.stringify` text.
+#[wasm_bindgen(js_name = "__mapText")]
+pub fn map_text(text: &str, options: JsValue) -> Result<Option<String>, JsValue> {
+    with_default(|dest| map_text_with(dest, text, &options))
+}
+
+/// Internal: `mapBatch` on the default Destination, from `JSON.stringify` text.
+#[wasm_bindgen(js_name = "__mapBatchText")]
+pub fn map_batch_text(text: &str) -> Result<Option<String>, JsValue> {
+    with_default(|dest| Ok(map_batch_text_with(dest, text)))
 }
 
 /// `transform(mapping, payload?)`: mapping-kit's `transform` (`payload` defaults to `{}`). Returns
@@ -289,6 +331,46 @@ fn item_index(path: &str, prefix: &str) -> Option<usize> {
         return None;
     }
     digits.parse().ok()
+}
+
+/// The value of JSON text that `JSON.stringify` made of a value the fast path found plain (so the
+/// walk would have converted it to this very value, without an issue), or `None` when only the walk
+/// can answer exactly: text the parser refuses (over 500 KB, nested past its recursion limit), or a
+/// value past [`MAX_DEPTH`] levels, where the walk counts scalars too and the core does not.
+fn plain_json(text: &str) -> Option<Value> {
+    match input::parse(text.as_bytes()) {
+        Parsed::Value(value) if within_depth(&value, 1) => Some(value),
+        _ => None,
+    }
+}
+
+/// Whether `value`, at `level` (the root is level 1), and everything in it stand within
+/// [`MAX_DEPTH`] levels. Recursion stops at the limit.
+fn within_depth(value: &Value, level: usize) -> bool {
+    match value {
+        Value::Array(items) => {
+            items.is_empty() || (level < MAX_DEPTH && items.iter().all(|item| within_depth(item, level + 1)))
+        }
+        Value::Object(map) => {
+            map.is_empty() || (level < MAX_DEPTH && map.values().all(|item| within_depth(item, level + 1)))
+        }
+        _ => level <= MAX_DEPTH,
+    }
+}
+
+fn validate_text_with(dest: &crate::Destination, text: &str, options: &JsValue) -> Result<Option<String>, JsValue> {
+    let options = map_options(options)?;
+    let Some(value) = plain_json(text) else { return Ok(None) };
+    to_text(&dest.validate(&value, &options)).map(Some)
+}
+
+fn map_text_with(dest: &crate::Destination, text: &str, options: &JsValue) -> Result<Option<String>, JsValue> {
+    let options = map_options(options)?;
+    Ok(plain_json(text).map(|value| dest.map(&value, &options).to_json()))
+}
+
+fn map_batch_text_with(dest: &crate::Destination, text: &str) -> Option<String> {
+    plain_json(text).map(|value| dest.map_batch(&value).to_json())
 }
 
 fn map_json_with(dest: &crate::Destination, input: &JsValue, options: &JsValue) -> Result<String, JsValue> {

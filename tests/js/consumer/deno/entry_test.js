@@ -33,6 +33,12 @@ for (const [name, api, specifier] of [["full", full, "astrolabe-segment"], ["lit
       threw = /strcit/.test(error.message);
     }
     if (!threw) throw new Error("a bad config must throw naming the key");
+    // The fast path (JSON.stringify, then the module's parser) and the walk it falls back to agree.
+    const walk = Object.getPrototypeOf(api.Destination.prototype);
+    for (const message of [{ type: "identify", userId: "u1", traits: { n: -0, when: new Date(0) } }, { type: "identify", userId: "u1", traits: { n: new Number(1) } }]) {
+      assertEquals(destination.map(message), walk.map.call(destination, message), "fast path");
+    }
+    if (!(destination instanceof walk.constructor)) throw new Error("the Destination must extend wasm-bindgen's class");
     assertEquals(api.transform({ plan: { "@path": "$.traits.plan" } }, { traits: { plan: "pro" } }), { plan: "pro" }, "transform");
     destination.free();
   });

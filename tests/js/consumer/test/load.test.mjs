@@ -16,6 +16,10 @@ test("the installed package is the one just built", () => {
     const file = `dist/${flavor}/astrolabe_segment_bg.wasm`;
     assert.ok(readFileSync(path.join(installed, file)).equals(readFileSync(path.join(repoDir, "pkg", file))), `${file} is stale`);
   }
+  // node.cjs requires shared/fast.cjs, which make build writes from shared/fast.js.
+  const source = readFileSync(path.join(repoDir, "pkg/shared/fast.js"), "utf8");
+  const cjs = readFileSync(path.join(installed, "shared/fast.cjs"), "utf8");
+  assert.ok(cjs.includes(source.replace(/^export function /m, "function ")), "shared/fast.cjs is stale: run make build");
 });
 
 test("import and require share one instance; version and codes", async () => {
@@ -70,6 +74,6 @@ test("the package holds no wasm-bindgen leftovers and nothing unlisted", () => {
     `${name}/browser.js`, `${name}/deno.js`, `${name}/node.cjs`, `${name}/node.js`, `${name}/workerd.js`,
     `dist/${name}/astrolabe_segment.cjs`, `dist/${name}/astrolabe_segment.js`, `dist/${name}/astrolabe_segment_bg.js`, `dist/${name}/astrolabe_segment_bg.wasm`,
   ];
-  const expected = ["README.md", "package.json", "types/index.d.cts", "types/index.d.ts", ...flavor("full"), ...flavor("lite")].sort();
+  const expected = ["README.md", "package.json", "shared/fast.cjs", "shared/fast.js", "types/index.d.cts", "types/index.d.ts", ...flavor("full"), ...flavor("lite")].sort();
   assert.deepEqual(files, expected);
 });
