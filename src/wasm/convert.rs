@@ -140,10 +140,6 @@ impl Walk {
         if key.is_some() && input.is_undefined() {
             return None;
         }
-        if self.depth - self.origin + 1 > MAX_DEPTH {
-            self.too_deep(path, &format!("The JSON is nested deeper than {MAX_DEPTH} levels here."));
-            return Some(Value::Null);
-        }
         if let Some(text) = exact_string(input) {
             return Some(match text {
                 Ok(text) => Value::String(text),
@@ -181,6 +177,11 @@ impl Walk {
     }
 
     fn container(&mut self, input: &JsValue, path: &Pointer) -> Value {
+        // Only objects and arrays add a level, as the core counts (input::too_deep).
+        if self.depth - self.origin + 1 > MAX_DEPTH {
+            self.too_deep(path, &format!("The JSON is nested deeper than {MAX_DEPTH} levels here."));
+            return Value::Null;
+        }
         let is_array = Array::is_array(input);
         if !is_array {
             let prototype: JsValue = Object::get_prototype_of(input).into();

@@ -335,8 +335,8 @@ fn item_index(path: &str, prefix: &str) -> Option<usize> {
 
 /// The value of JSON text that `JSON.stringify` made of a value the fast path found plain (so the
 /// walk would have converted it to this very value, without an issue), or `None` when only the walk
-/// can answer exactly: text the parser refuses (over 500 KB, nested past its recursion limit), or a
-/// value past [`MAX_DEPTH`] levels, where the walk counts scalars too and the core does not.
+/// can answer exactly: text the parser refuses (over 500 KB, nested past its recursion limit), or
+/// nesting past [`MAX_DEPTH`] levels, which the walk reports with its own words for cycles.
 fn plain_json(text: &str) -> Option<Value> {
     match input::parse(text.as_bytes()) {
         Parsed::Value(value) if within_depth(&value, 1) => Some(value),
@@ -344,17 +344,13 @@ fn plain_json(text: &str) -> Option<Value> {
     }
 }
 
-/// Whether `value`, at `level` (the root is level 1), and everything in it stand within
-/// [`MAX_DEPTH`] levels. Recursion stops at the limit.
+/// Whether every object and array in `value` (at `level`; the root is level 1) stands within
+/// [`MAX_DEPTH`] levels, counted as the core and the walk count them. Recursion stops at the limit.
 fn within_depth(value: &Value, level: usize) -> bool {
     match value {
-        Value::Array(items) => {
-            items.is_empty() || (level < MAX_DEPTH && items.iter().all(|item| within_depth(item, level + 1)))
-        }
-        Value::Object(map) => {
-            map.is_empty() || (level < MAX_DEPTH && map.values().all(|item| within_depth(item, level + 1)))
-        }
-        _ => level <= MAX_DEPTH,
+        Value::Array(items) => level <= MAX_DEPTH && items.iter().all(|item| within_depth(item, level + 1)),
+        Value::Object(map) => level <= MAX_DEPTH && map.values().all(|item| within_depth(item, level + 1)),
+        _ => true,
     }
 }
 

@@ -257,10 +257,12 @@ for (const { label, flavor, api } of loaded) {
         for (const kind of ["object", "array"]) {
           for (const leaf of [1, "s", null, {}, []]) {
             const what = `${depth} levels of ${kind}s around ${JSON.stringify(leaf)}`;
-            // The leaf at level depth + 2 (properties is level 2): the walk counts scalars, the core
-            // does not, so past 64 levels Rust declines the text and the walk answers.
+            // properties is level 2, the innermost nested container level depth + 1, and a leaf
+            // that is itself an object or array one more. Only containers count, in the core and
+            // in the walk: past 64 levels Rust declines the text and the walk answers.
+            const deepest = typeof leaf === "object" && leaf !== null ? depth + 2 : depth + 1;
             const message = track({ deep: nest(depth - 1, leaf, kind) });
-            same("map", [message], depth + 2 <= 64 ? "fast" : "walk", what);
+            same("map", [message], deepest <= 64 ? "fast" : "walk", what);
             same("map", [nest(depth, leaf, kind)], undefined, `${what}, at the root`);
             same("mapBatch", [{ batch: [identify(), message] }], undefined, `${what}, in a batch item`);
             same("mapBatch", [[message]], undefined, `${what}, in a bare batch item`);

@@ -123,6 +123,16 @@ for (const { label, api } of loaded) {
         assert.deepEqual(issues(fromValue.errors), issues(fromText.errors), `depth ${depth}`);
         assert.equal(fromValue.status, depth <= 63 ? "mapped" : "invalid", `depth ${depth}`);
       }
+      // Only objects and arrays count: a number inside the 64th object is fine both ways.
+      for (let depth = 62; depth <= 66; depth += 1) {
+        let properties = 1;
+        for (let level = 2; level <= depth; level += 1) properties = { a: properties };
+        const message = { type: "track", userId: "u", event: "e", properties };
+        const fromValue = map(message);
+        const fromText = JSON.parse(mapJson(JSON.stringify(message)));
+        assert.deepEqual(fromValue, fromText, `scalar leaf, depth ${depth}`);
+        assert.equal(fromValue.status, depth <= 64 ? "mapped" : "invalid", `scalar leaf, depth ${depth}`);
+      }
       const deep = map(deepTrack(100_000));
       assert.deepEqual(deep.errors.map((e) => e.code), ["too_deep"]);
       // Batch items count their depth from the item, as the core does.
