@@ -2,6 +2,8 @@
 
 use serde::Deserialize;
 use serde_json::Value;
+
+use crate::spec::ids::json_type_name;
 use std::fmt;
 
 /// Settings of a [`Destination`](crate::Destination). Deserialized from camelCase JSON; unknown
@@ -11,8 +13,12 @@ use std::fmt;
 /// use astrolabe_segment::Config;
 /// let config = Config::from_json(r#"{"strict": true}"#).unwrap();
 /// assert!(config.strict);
-/// let error = Config::from_json(r#"{"strcit": true}"#).unwrap_err();
-/// assert!(error.to_string().contains("strcit"));
+/// let error = Config::from_json(r#"{"strcit": true, "strict": "yes"}"#).unwrap_err();
+/// assert_eq!(
+///     error.to_string(),
+///     "invalid Destination config: unknown option \"strcit\" (the options are strict, mappings, trackingPlan); \
+///      option \"strict\" must be a boolean, not a string"
+/// );
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
@@ -28,17 +34,53 @@ pub struct Config {
 impl Config {
     /// Settings from JSON text.
     pub fn from_json(text: &str) -> Result<Config, ConfigError> {
-        serde_json::from_str(text).map_err(|error| ConfigError::new(error.to_string()))
+        let value = serde_json::from_str(text).map_err(|error| ConfigError::new(error.to_string()))?;
+        Config::from_value(value)
     }
 
-    /// Settings from a parsed JSON value (`null` means the defaults).
+    /// Settings from a parsed JSON value (`null` means the defaults). Every problem is reported,
+    /// each naming its option: `option "strict" must be a boolean, not a string`, `unknown option
+    /// "strcit" (the options are strict, mappings, trackingPlan)`.
     pub fn from_value(value: Value) -> Result<Config, ConfigError> {
-        if value.is_null() {
-            return Ok(Config::default());
+        let map = match value {
+            Value::Null => return Ok(Config::default()),
+            Value::Object(map) => map,
+            other => {
+                return Err(ConfigError::new(format!(
+                    "the config must be an object such as {{\"strict\": true}}, not {}",
+                    json_type_name(&other)
+                )))
+            }
+        };
+        let mut config = Config::default();
+        let mut problems = Vec::new();
+        for (key, value) in map {
+            match (key.as_str(), value) {
+                (_, Value::Null) if OPTIONS.contains(&key.as_str()) => {}
+                ("strict", Value::Bool(strict)) => config.strict = strict,
+                ("mappings", value @ Value::Object(_)) => config.mappings = Some(value),
+                ("trackingPlan", value @ Value::Object(_)) => config.tracking_plan = Some(value),
+                ("strict", other) => {
+                    problems.push(format!("option \"strict\" must be a boolean, not {}", json_type_name(&other)))
+                }
+                (name @ ("mappings" | "trackingPlan"), other) => {
+                    problems.push(format!("option \"{name}\" must be an object, not {}", json_type_name(&other)))
+                }
+                (unknown, _) => {
+                    problems.push(format!("unknown option \"{unknown}\" (the options are {})", OPTIONS.join(", ")))
+                }
+            }
         }
-        serde_json::from_value(value).map_err(|error| ConfigError::new(error.to_string()))
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(ConfigError::new(problems.join("; ")))
+        }
     }
 }
+
+/// The options a config may have.
+const OPTIONS: [&str; 3] = ["strict", "mappings", "trackingPlan"];
 
 /// A configuration that cannot be used: an unknown key, a value of the wrong type, a bad custom
 /// mapping or tracking plan. The message names the key, operation, field or rule at fault.
@@ -66,3 +108,37 @@ impl fmt::Display for ConfigError {
 }
 
 impl std::error::Error for ConfigError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn problem(value: Value) -> String {
+        Config::from_value(value).unwrap_err().message().to_owned()
+    }
+
+    #[test]
+    fn every_problem_names_its_option() {
+        assert_eq!(problem(json!({"mappings": []})), "option \"mappings\" must be an object, not an array");
+        assert_eq!(
+            problem(json!({"trackingPlan": "plan.json"})),
+            "option \"trackingPlan\" must be an object, not a string"
+        );
+        assert_eq!(problem(json!([])), "the config must be an object such as {\"strict\": true}, not an array");
+        let both = problem(json!({"Strict": true, "strict": 1}));
+        assert!(
+            both.contains("unknown option \"Strict\"") && both.contains("option \"strict\" must be a boolean"),
+            "{both}"
+        );
+    }
+
+    #[test]
+    fn null_means_the_default() {
+        assert_eq!(Config::from_value(json!(null)).unwrap(), Config::default());
+        assert_eq!(Config::from_value(json!({"strict": null, "mappings": null})).unwrap(), Config::default());
+        let config =
+            Config::from_value(json!({"strict": true, "mappings": {}, "trackingPlan": {"rules": []}})).unwrap();
+        assert!(config.strict && config.mappings.is_some() && config.tracking_plan.is_some());
+    }
+}

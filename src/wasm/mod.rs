@@ -196,27 +196,9 @@ fn destination(config: &JsValue) -> Result<crate::Destination, JsValue> {
             let listed: Vec<String> = issues.iter().map(ToString::to_string).collect();
             return Err(js_sys::Error::new(&format!("invalid Destination config: {}", listed.join("; "))).into());
         }
-        Config::from_value(value.clone()).map_err(|error| config_error(&value, &error))?
+        Config::from_value(value).map_err(|error| JsValue::from(js_sys::Error::new(&error.to_string())))?
     };
     crate::Destination::new(config).map_err(|error| js_sys::Error::new(&error.to_string()).into())
-}
-
-/// The core's message, with the key at fault named when the message does not name it (serde says
-/// "invalid type: string, expected a boolean" without saying for which key).
-fn config_error(value: &Value, error: &crate::ConfigError) -> JsValue {
-    let culprit = value.as_object().and_then(|map| {
-        map.iter().find_map(|(key, item)| {
-            let alone = Value::Object(std::iter::once((key.clone(), item.clone())).collect());
-            Config::from_value(alone).is_err().then_some(key)
-        })
-    });
-    let message = match culprit {
-        Some(key) if !error.message().contains(key.as_str()) => {
-            format!("invalid Destination config: option \"{key}\": {}", error.message())
-        }
-        _ => error.to_string(),
-    };
-    js_sys::Error::new(&message).into()
 }
 
 fn type_error(message: &str) -> JsValue {
