@@ -13,18 +13,12 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { SETTINGS } from "../src/handler.js";
 
 export const EXAMPLE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-/** The bindings, each read from workerd's environment. */
-export const SETTINGS = [
-  "ASTROLABE_ENDPOINT",
-  "ASTROLABE_API_KEY",
-  "SEGMENT_WRITE_KEY",
-  "ASTROLABE_RETRY_BUDGET_MS",
-  "ASTROLABE_RETRY_MAX_ATTEMPTS",
-  "ASTROLABE_RETRY_BASE_MS",
-];
+/** The bindings, each read from workerd's environment: the settings the handler reads. */
+export { SETTINGS };
 
 /** Conditions, in wrangler's order, for the `exports` of packages. */
 const CONDITIONS = ["workerd", "worker", "browser", "import", "default"];

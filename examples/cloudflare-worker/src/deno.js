@@ -6,19 +6,11 @@
 // Settings are read from the environment (ASTROLABE_ENDPOINT, ASTROLABE_API_KEY,
 // SEGMENT_WRITE_KEY, ASTROLABE_RETRY_*); PORT and HOSTNAME choose the address (127.0.0.1:8787).
 import { Destination } from "astrolabe-segment";
-import { createHandler } from "./handler.js";
+import { createHandler, SETTINGS } from "./handler.js";
 
 const handle = createHandler({ destination: new Destination({ strict: false }) });
 
-const NAMES = [
-  "ASTROLABE_ENDPOINT",
-  "ASTROLABE_API_KEY",
-  "SEGMENT_WRITE_KEY",
-  "ASTROLABE_RETRY_BUDGET_MS",
-  "ASTROLABE_RETRY_MAX_ATTEMPTS",
-  "ASTROLABE_RETRY_BASE_MS",
-];
-const env = Object.fromEntries(NAMES.map((name) => [name, Deno.env.get(name)]));
+const env = Object.fromEntries(SETTINGS.map((name) => [name, Deno.env.get(name)]));
 
 const port = Number(Deno.env.get("PORT") ?? 8787);
 const hostname = Deno.env.get("HOSTNAME") ?? "127.0.0.1";

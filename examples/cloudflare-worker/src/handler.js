@@ -19,6 +19,16 @@
 /** Segment's limits: one message 32 KB, one batch request 500 KB. */
 export const LIMITS = Object.freeze({ single: 32_768, batch: 512_000 });
 
+/** The settings the handler reads from its environment (see the list above). */
+export const SETTINGS = Object.freeze([
+  "ASTROLABE_ENDPOINT",
+  "ASTROLABE_API_KEY",
+  "SEGMENT_WRITE_KEY",
+  "ASTROLABE_RETRY_BUDGET_MS",
+  "ASTROLABE_RETRY_MAX_ATTEMPTS",
+  "ASTROLABE_RETRY_BASE_MS",
+]);
+
 /** The routes: call type for single calls, `batch` for batches, `unsupported` for 501. */
 export const ROUTES = Object.freeze({
   "/v1/identify": { kind: "single", type: "identify" },
