@@ -193,14 +193,32 @@ export function basic(user, password = "") {
  * A raw HTTP request (node:http), for what fetch cannot do: a chunked body of unknown length,
  * sent slowly in `chunks`. Resolves { status, headers, json } even if the server answers early.
  */
-export function rawRequest(url, { method = "POST", headers = {}, chunks = [] } = {}) {
+export async function rawRequest(url, options = {}) {
+  // A server that answers before reading the whole body (413) may close the connection while the
+  // client is still writing: the write fails (EPIPE, ECONNRESET) and, when that happens before the
+  // response is read, the response is lost with it. That is the transport, not the worker: send
+  // again, a few times, and fail only if it keeps happening.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await rawRequestOnce(url, options);
+    } catch (error) {
+      const cut = error && (error.code === "EPIPE" || error.code === "ECONNRESET");
+      if (!cut || attempt >= 5) throw error;
+    }
+  }
+}
+
+function rawRequestOnce(url, { method = "POST", headers = {}, chunks = [] } = {}) {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method, headers });
-    req.on("error", (error) => {
-      if (!settled) reject(error);
-    });
+    let responded = false;
     let settled = false;
+    req.on("error", (error) => {
+      // Once the response has begun, a failed write of the rest of the body does not matter.
+      if (!responded && !settled) reject(error);
+    });
     req.on("response", (res) => {
+      responded = true;
       const parts = [];
       res.on("data", (part) => parts.push(part));
       res.on("end", () => {
@@ -215,15 +233,18 @@ export function rawRequest(url, { method = "POST", headers = {}, chunks = [] } =
         resolve({ status: res.statusCode, headers: res.headers, text, json });
         req.destroy();
       });
+      res.on("error", (error) => {
+        if (!settled) reject(error);
+      });
     });
     (async () => {
       for (const chunk of chunks) {
-        if (settled || req.destroyed) return;
+        if (responded || req.destroyed) return;
         const ok = req.write(chunk);
         if (!ok) await new Promise((r) => req.once("drain", r).once("close", r));
         await new Promise((r) => setImmediate(r));
       }
-      if (!settled && !req.destroyed) req.end();
+      if (!responded && !req.destroyed) req.end();
     })().catch(() => {});
   });
 }
