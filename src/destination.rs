@@ -67,12 +67,12 @@ impl Destination {
 
     /// Checks one message: `{valid, errors, warnings}`.
     pub fn validate(&self, message: &Value, options: &MapOptions) -> Validation {
-        self.message(message, &Pointer::root(), options.call_type, &Envelope::default(), false).into()
+        self.map(message, options).into()
     }
 
     /// Checks one message and maps it to Astrolabe operations.
     pub fn map(&self, message: &Value, options: &MapOptions) -> Outcome {
-        self.message(message, &Pointer::root(), options.call_type, &Envelope::default(), true)
+        self.message(message, &Pointer::root(), options.call_type, &Envelope::default())
     }
 
     /// Maps a batch: an envelope `{"batch": [...], "context"?, "integrations"?, "sentAt"?}` or a
@@ -124,20 +124,13 @@ impl Destination {
         let outcomes = items
             .iter()
             .enumerate()
-            .map(|(at, item)| self.message(item, &items_path.index(at), None, &envelope, true))
+            .map(|(at, item)| self.message(item, &items_path.index(at), None, &envelope))
             .collect();
         BatchOutcome { outcomes, errors: Vec::new() }
     }
 
     /// The whole path for one message at `base` in the caller's input.
-    fn message(
-        &self,
-        value: &Value,
-        base: &Pointer,
-        hint: Option<CallType>,
-        envelope: &Envelope<'_>,
-        build: bool,
-    ) -> Outcome {
+    fn message(&self, value: &Value, base: &Pointer, hint: Option<CallType>, envelope: &Envelope<'_>) -> Outcome {
         if let Some(issue) = input::message_limits(value, base) {
             return Outcome::invalid(vec![issue]);
         }
@@ -147,7 +140,7 @@ impl Destination {
             Some(Checked::Unsupported(reason)) => self.finish(report, Vec::new(), Some(reason)),
             Some(Checked::Message(fields)) => {
                 let omit = self.enforce_plan(value, base, envelope, &fields, &mut report);
-                let operations = if build && report.errors.is_empty() && fields.disabled.is_none() {
+                let operations = if report.errors.is_empty() && fields.disabled.is_none() {
                     let mut operations = self.operations(value, base, envelope, &fields, &mut report);
                     omit_keys(&mut operations, &omit);
                     operations

@@ -131,3 +131,15 @@ fn configuration_errors_name_the_operation_and_field() {
         "{message}"
     );
 }
+
+/// `validate` answers as `map` does: a mapping that fails makes the message invalid for both.
+#[test]
+fn validate_runs_the_custom_mappings_too() {
+    let destination = destination(json!({"mappings": {"trackEvent": {"event": {"@path": "$.properties.name"}}}}));
+    let message = json!({"type": "track", "userId": "u", "event": "E"});
+    let validation = destination.validate(&message, &MapOptions::default());
+    let outcome = destination.map(&message, &MapOptions::default());
+    assert_eq!(outcome.status, Status::Invalid);
+    assert!(!validation.valid);
+    assert_eq!(validation.errors, outcome.errors);
+}
