@@ -216,7 +216,8 @@ impl Built<'_> {
     fn text(&mut self, field: &str) -> Option<String> {
         match ids::read(self.values.get(field)) {
             ids::Id::Absent => None,
-            ids::Id::Text(text) | ids::Id::Coerced(text) => Some(text),
+            ids::Id::Text(text) => Some(text.to_owned()),
+            ids::Id::Coerced(text) => Some(text),
             ids::Id::WrongType(kind) => {
                 self.fail(field, &format!("it gave {kind}, but {field} must be a string"));
                 None

@@ -7,11 +7,11 @@ use crate::js_number::js_number_to_string;
 
 /// What an id field holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Id {
+pub enum Id<'a> {
     /// Missing, `null`, empty or only whitespace.
     Absent,
     /// A string, passed through as it is.
-    Text(String),
+    Text(&'a str),
     /// A number, turned into the string JavaScript's `String(n)` gives.
     Coerced(String),
     /// Any other JSON type (named for the message).
@@ -27,11 +27,11 @@ pub enum Id {
 /// assert_eq!(read(Some(&json!(123))), Id::Coerced("123".into()));
 /// assert_eq!(read(Some(&json!(true))), Id::WrongType("a boolean"));
 /// ```
-pub fn read(value: Option<&Value>) -> Id {
+pub fn read(value: Option<&Value>) -> Id<'_> {
     match value {
         None | Some(Value::Null) => Id::Absent,
         Some(Value::String(text)) if text.trim().is_empty() => Id::Absent,
-        Some(Value::String(text)) => Id::Text(text.clone()),
+        Some(Value::String(text)) => Id::Text(text),
         Some(Value::Number(number)) => Id::Coerced(number_to_string(number)),
         Some(other) => Id::WrongType(json_type_name(other)),
     }
@@ -80,7 +80,7 @@ mod tests {
         assert_eq!(read(Some(&Value::Null)), Id::Absent);
         assert_eq!(read(Some(&serde_json::json!(""))), Id::Absent);
         assert_eq!(read(Some(&serde_json::json!(" \t\n"))), Id::Absent);
-        assert_eq!(read(Some(&serde_json::json!(" a "))), Id::Text(" a ".into()));
+        assert_eq!(read(Some(&serde_json::json!(" a "))), Id::Text(" a "));
         assert_eq!(read(Some(&serde_json::json!(1.5))), Id::Coerced("1.5".into()));
         assert_eq!(read(Some(&serde_json::json!(-7))), Id::Coerced("-7".into()));
         assert_eq!(read(Some(&serde_json::json!({}))), Id::WrongType("an object"));

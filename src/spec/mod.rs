@@ -306,7 +306,7 @@ fn id_field(message: &Map<String, Value>, key: &str, base: &Pointer, report: &mu
 fn read_id(value: Option<&Value>, name: &str, path: &Pointer, report: &mut Report) -> Option<String> {
     match ids::read(value) {
         Id::Absent => None,
-        Id::Text(text) => Some(text),
+        Id::Text(text) => Some(text.to_owned()),
         Id::Coerced(text) => {
             report.warn(Code::IdCoerced, path, format!("{name} is a number; it is sent as the string {text:?}."));
             Some(text)
