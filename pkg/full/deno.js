@@ -5,10 +5,12 @@ import * as glue from "../dist/full/astrolabe_segment_bg.js";
 import { withFastPath } from "../shared/fast.js";
 
 glue.__wbg_set_wasm(wasm);
+// Set up the externref table (the bundler wrapper does the same, when the module exports it).
+wasm.__wbindgen_start?.();
 
-// map, validate and mapBatch take the fast path for plain JSON (see ../shared/fast.js).
-export const { Destination, map, mapBatch, validate } = withFastPath(glue);
-export const { mapJson, transform, validateMapping } = glue;
+// map, validate, mapBatch and mapJson take the fast path for plain JSON (see ../shared/fast.js).
+export const { Destination, map, mapBatch, mapJson, validate } = withFastPath(glue);
+export const { transform, validateMapping } = glue;
 /** The package version. */
 export const version = glue.__version();
 /** Every issue code, in the README's order. */

@@ -6,9 +6,9 @@ import { withFastPath } from "../shared/fast.js";
 
 await init({ module_or_path: new URL("../dist/lite/astrolabe_segment_bg.wasm", import.meta.url) });
 
-// map, validate and mapBatch take the fast path for plain JSON (see ../shared/fast.js).
-export const { Destination, map, mapBatch, validate } = withFastPath(glue);
-export const { mapJson, transform, validateMapping } = glue;
+// map, validate, mapBatch and mapJson take the fast path for plain JSON (see ../shared/fast.js).
+export const { Destination, map, mapBatch, mapJson, validate } = withFastPath(glue);
+export const { transform, validateMapping } = glue;
 /** The package version. */
 export const version = glue.__version();
 /** Every issue code, in the README's order. */

@@ -96,47 +96,78 @@ function plainText(value) {
 /**
  * The public `Destination`, `map`, `validate` and `mapBatch` of one wasm-bindgen module (`glue`),
  * each trying the fast path first. `Destination` extends the wasm-bindgen class, so `free()`,
- * `Symbol.dispose`, `mapJson` and `instanceof` are the class's own; its parent's methods are the
+ * `Symbol.dispose` and `instanceof` are the class's own; its parent's methods are the
  * exact walk (the tests compare the two).
  */
 export function withFastPath(glue) {
+  const encoder = new TextEncoder();
+  let view = null;
+
+  /**
+   * Writes `text` into the module's input buffer with TextEncoder.encodeInto (native; the glue's
+   * own string passing copies ASCII one character at a time in JS, which cost more than the
+   * mapping) and gives its length in bytes.
+   */
+  function encode(text) {
+    const capacity = text.length * 3;
+    const address = glue.__inputBuffer(capacity);
+    const buffer = glue.__memory().buffer;
+    if (view === null || view.buffer !== buffer || view.byteOffset !== address || view.length < capacity) {
+      view = new Uint8Array(buffer, address, capacity);
+    }
+    return encoder.encodeInto(text, view).written;
+  }
+
+  /** Strings the input buffer can carry: within the parser's limit and without lone surrogates. */
+  function encodable(input) {
+    return typeof input === "string" && input.length <= MAX_TEXT && wellFormed(input);
+  }
+
   class Destination extends glue.Destination {
+    mapJson(input, options) {
+      return encodable(input) ? this.__mapJsonInput(encode(input), options) : super.mapJson(input, options);
+    }
+
     validate(message, options) {
       const text = plainText(message);
-      const result = text === undefined ? undefined : this.__validateText(text, options);
+      const result = text === undefined ? undefined : this.__validateText(encode(text), options);
       return result === undefined ? super.validate(message, options) : parse(result);
     }
 
     map(message, options) {
       const text = plainText(message);
-      const result = text === undefined ? undefined : this.__mapText(text, options);
+      const result = text === undefined ? undefined : this.__mapText(encode(text), options);
       return result === undefined ? super.map(message, options) : parse(result);
     }
 
     mapBatch(batch) {
       const text = plainText(batch);
-      const result = text === undefined ? undefined : this.__mapBatchText(text);
+      const result = text === undefined ? undefined : this.__mapBatchText(encode(text));
       return result === undefined ? super.mapBatch(batch) : parse(result);
     }
   }
 
+  function mapJson(input, options) {
+    return encodable(input) ? glue.__mapJsonInput(encode(input), options) : glue.mapJson(input, options);
+  }
+
   function validate(message, options) {
     const text = plainText(message);
-    const result = text === undefined ? undefined : glue.__validateText(text, options);
+    const result = text === undefined ? undefined : glue.__validateText(encode(text), options);
     return result === undefined ? glue.validate(message, options) : parse(result);
   }
 
   function map(message, options) {
     const text = plainText(message);
-    const result = text === undefined ? undefined : glue.__mapText(text, options);
+    const result = text === undefined ? undefined : glue.__mapText(encode(text), options);
     return result === undefined ? glue.map(message, options) : parse(result);
   }
 
   function mapBatch(batch) {
     const text = plainText(batch);
-    const result = text === undefined ? undefined : glue.__mapBatchText(text);
+    const result = text === undefined ? undefined : glue.__mapBatchText(encode(text));
     return result === undefined ? glue.mapBatch(batch) : parse(result);
   }
 
-  return { Destination, validate, map, mapBatch };
+  return { Destination, mapJson, validate, map, mapBatch };
 }
