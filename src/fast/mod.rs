@@ -213,7 +213,7 @@ impl<'t> Lane<'t> {
         }
         let mut raw = Raw::default();
         let message = if entry.kind == Kind::Object {
-            let mut map = Map::new();
+            let mut map = Map::with_capacity(16);
             for (child, member) in tape.children(index) {
                 let key = self.key(member);
                 let value = match key {

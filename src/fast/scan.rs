@@ -126,15 +126,16 @@ struct Scanner<'a> {
     record: u32,
 }
 
-/// Eight bytes at once: a byte that ends or escapes a string, or a control character.
+/// Eight bytes at once: the high bit of each byte that ends or escapes a string or is a control
+/// character. Borrows can only mark bytes after a marked one, so the lowest mark is exact.
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
 
 #[inline(always)]
-fn has_special(word: u64) -> bool {
+fn specials(word: u64) -> u64 {
     let zero_in = |value: u64| value.wrapping_sub(ONES) & !value & HIGHS;
     let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
-    (zero_in(word ^ (ONES * u64::from(b'"'))) | zero_in(word ^ (ONES * u64::from(b'\\'))) | below_space) != 0
+    zero_in(word ^ (ONES * u64::from(b'"'))) | zero_in(word ^ (ONES * u64::from(b'\\'))) | below_space
 }
 
 impl Scanner<'_> {
@@ -345,7 +346,9 @@ impl Scanner<'_> {
             // Runs of plain bytes, eight at a time.
             while let Some(word) = self.bytes.get(self.at..self.at + 8) {
                 let word = u64::from_le_bytes(<[u8; 8]>::try_from(word).map_err(|_| Bail)?);
-                if has_special(word) {
+                let marks = specials(word);
+                if marks != 0 {
+                    self.at += (marks.trailing_zeros() / 8) as usize;
                     break;
                 }
                 self.at += 8;
