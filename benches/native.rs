@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use astrolabe_segment::{Config, Destination, MapOptions, Mapped};
+use astrolabe_segment::{input, Config, Destination, MapOptions, Mapped};
 use criterion::{Criterion, Throughput};
 use serde_json::Value;
 
@@ -100,6 +100,23 @@ fn run(criterion: &mut Criterion, corpus: &Corpus, destination: &Destination) {
         b.iter(|| {
             for value in &parsed {
                 black_box(destination.map(black_box(value), &options));
+            }
+        });
+    });
+    // map_json's three parts apart: the parse (limits included), the core above, the outcome's text.
+    group.bench_function("parse", |b| {
+        b.iter(|| {
+            for text in &corpus.messages {
+                black_box(input::parse(black_box(text.as_bytes())));
+            }
+        });
+    });
+    let outcomes: Vec<Mapped> =
+        corpus.messages.iter().map(|text| destination.map_json(text.as_bytes(), &options)).collect();
+    group.bench_function("to_json", |b| {
+        b.iter(|| {
+            for outcome in &outcomes {
+                black_box(black_box(outcome).to_json());
             }
         });
     });
