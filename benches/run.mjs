@@ -18,7 +18,7 @@
 // Then cold starts (fresh processes, benches/cold.mjs), gzip sizes, and where ours spends its time.
 // Writes DIR/results.json (DIR: $CARGO_TARGET_DIR/bench, else target/bench) and the markdown.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import { dirname, relative, resolve } from "node:path";
@@ -198,10 +198,20 @@ const split = glueSplit();
 console.log(
   `\nours mapJson per message: ${split.totalUs} µs = string into wasm memory (TextEncoder.encodeInto) ~${split.encodeUs} µs` +
     ` + outcome text out (TextDecoder) ~${split.decodeUs} µs + wasm work ~${split.wasmUs} µs` +
-    `\nours map(object) per message: ${split.objectUs} µs, of which JSON.stringify(message) ~${split.stringifyUs} µs and JSON.parse(outcome) ~${split.parseUs} µs`,
+    `\nours map(object) per message: ${split.objectUs} µs, of which JSON.stringify(message, checking replacer) ~${split.stringifyUs} µs and JSON.parse(outcome) ~${split.parseUs} µs`,
 );
 
 function glueSplit() {
+  // The package's own fast path (pkg/shared/fast.js) over a stand-in for the wasm class: what
+  // map(object) spends in JSON.stringify with its checking replacer, and nothing else.
+  const fast = require("../pkg/shared/fast.cjs").withFastPath({
+    Destination: class {
+      __mapText() {
+        return "0";
+      }
+    },
+  });
+  const replacerOnly = new fast.Destination();
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
   const buffer = new Uint8Array(64 * 1024);
@@ -212,7 +222,7 @@ function glueSplit() {
     encode: () => { for (const t of texts) sink = (sink + encoder.encodeInto(t, buffer).written) | 0; },
     decode: () => { for (const o of outputs) consume(decoder.decode(o)); },
     object: () => { for (const o of objects) consume(ours.map(o)); },
-    stringify: () => { for (const o of objects) consume(JSON.stringify(o)); },
+    stringify: () => { for (const o of objects) consume(replacerOnly.map(o)); },
     parse: () => { for (const t of outTexts) consume(JSON.parse(t)); },
   };
   const samples = Object.fromEntries(Object.keys(steps).map((k) => [k, []]));
@@ -269,6 +279,31 @@ for (const [which, s] of Object.entries(sizes)) {
   console.log(`  ${which.padEnd(13)} ${kb(s.totalGzip)} gzip = JS ${s.jsFiles} files ${kb(s.jsRaw)} raw / ${kb(s.jsGzip)} gzip` + (s.wasmRaw ? ` + wasm ${kb(s.wasmRaw)} raw / ${kb(s.wasmGzip)} gzip` : ""));
 }
 
+// ---- Native: the last Criterion run (make bench-native), when there is one -------------------
+const native = readNative();
+if (native) {
+  console.log(`\nNative (Criterion, last make bench-native, ${native.date}; µs per event, median):`);
+  for (const [id, n] of Object.entries(native.benches)) console.log(`  ${id.padEnd(22)} ${n.usPerEvent}`);
+}
+
+function readNative() {
+  const root = resolve(dirname(corpusPath), "..", "criterion");
+  const ids = ["messages/map_json", "messages/parse", "messages/map_value", "messages/to_json", "messages/serde_floor", "batches/map_json", "batches/serde_floor"];
+  const benches = {};
+  let newest = 0;
+  for (const id of ids) {
+    const dir = resolve(root, id, "new");
+    if (!existsSync(resolve(dir, "estimates.json"))) continue;
+    const estimates = readJson(resolve(dir, "estimates.json"));
+    const elements = readJson(resolve(dir, "benchmark.json")).throughput?.Elements;
+    if (!elements) continue;
+    newest = Math.max(newest, statSync(resolve(dir, "estimates.json")).mtimeMs);
+    const us = estimates.median.point_estimate / 1000 / elements;
+    benches[id] = { usPerEvent: Math.round(us * 10) / 10, eventsPerSec: Math.round(1e6 / us) };
+  }
+  return Object.keys(benches).length ? { date: new Date(newest).toISOString(), benches } : null;
+}
+
 // ---- Results ------------------------------------------------------------------------------------
 const machine = {
   cpu: os.cpus()[0]?.model?.trim() ?? "unknown CPU",
@@ -297,6 +332,7 @@ const results = {
   messages: messageRows,
   batches: batchRows,
   split,
+  native,
   coldStart: cold,
   sizes,
   sink,
@@ -386,7 +422,25 @@ function markdown(r) {
     "",
     `\`mapJson\`: ${r.split.totalUs} µs per message: copying the text into WebAssembly memory (\`TextEncoder.encodeInto\`, as the glue does) ~${r.split.encodeUs} µs, ` +
       `the outcome text back (\`TextDecoder\`) ~${r.split.decodeUs} µs, leaving ~${r.split.wasmUs} µs of WebAssembly work (parse, checks, mapping, serialization). ` +
-      `\`map(object)\`: ${r.split.objectUs} µs, of which \`JSON.stringify\` of the message ~${r.split.stringifyUs} µs and \`JSON.parse\` of the outcome ~${r.split.parseUs} µs (measured apart, same corpus).`,
+      `\`map(object)\`: ${r.split.objectUs} µs, of which \`JSON.stringify\` of the message with the fast path's checking replacer ~${r.split.stringifyUs} µs and \`JSON.parse\` of the outcome ~${r.split.parseUs} µs (measured apart, same corpus).`,
+    "",
+    ...(r.native
+      ? [
+          `Natively (\`make bench-native\`, Criterion, run ${r.native.date.slice(0, 16).replace("T", " ")} UTC; the release profile, built for size), µs per message: ` +
+            [
+              ["messages/map_json", "`map_json` + `to_json`"],
+              ["messages/parse", "of which the parse"],
+              ["messages/map_value", "the core on a parsed value"],
+              ["messages/to_json", "the outcome's text"],
+              ["messages/serde_floor", "serde_json parse + serialize (the floor)"],
+              ["batches/map_json", "batches, per event"],
+            ]
+              .filter(([id]) => r.native.benches[id])
+              .map(([id, label]) => `${label} ${r.native.benches[id].usPerEvent}`)
+              .join("; ") +
+            ".",
+        ]
+      : []),
     "",
   ].join("\n");
 }
