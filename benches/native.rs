@@ -87,7 +87,15 @@ fn run(criterion: &mut Criterion, corpus: &Corpus, destination: &Destination) {
     let mut group = criterion.benchmark_group("messages");
     group.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(4));
     group.throughput(Throughput::Elements(corpus.messages.len() as u64));
-    // What the wasm `mapJson` runs: UTF-8 text in, the outcome's JSON text out.
+    // What the wasm `mapJson` runs: UTF-8 text in, the outcome's JSON text out (the fast lane).
+    group.bench_function("map_json_text", |b| {
+        b.iter(|| {
+            for text in &corpus.messages {
+                black_box(destination.map_json_text(black_box(text.as_bytes()), &options));
+            }
+        });
+    });
+    // The exact path: the whole text parsed to a Value, checked, mapped, serialized.
     group.bench_function("map_json", |b| {
         b.iter(|| {
             for text in &corpus.messages {
@@ -134,6 +142,13 @@ fn run(criterion: &mut Criterion, corpus: &Corpus, destination: &Destination) {
     let mut group = criterion.benchmark_group("batches");
     group.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(4));
     group.throughput(Throughput::Elements(corpus.batch_items));
+    group.bench_function("map_json_text", |b| {
+        b.iter(|| {
+            for text in &corpus.batches {
+                black_box(destination.map_json_text(black_box(text.as_bytes()), &options));
+            }
+        });
+    });
     group.bench_function("map_json", |b| {
         b.iter(|| {
             for text in &corpus.batches {
