@@ -21,7 +21,22 @@ esac
 wasm_opt=$root/node_modules/.bin/wasm-opt
 [ -x "$wasm_opt" ] || { echo "missing $wasm_opt: run 'make setup' (npm ci)" >&2; exit 1; }
 
-cargo build --release --target wasm32-unknown-unknown --lib "${features[@]}"
+# The regex engines without the features that cost size and serve no user (scripts/trim-regex.mjs):
+# copies of the locked versions with trimmed feature lists, patched in for this build only. A path
+# [patch] makes cargo rewrite Cargo.lock (the patched packages lose `source` and `checksum`), so the
+# lock is saved first and put back afterwards, also when the build fails or is interrupted; the
+# check in between proves the patch applies and that nothing else in the resolution moved.
+trim_config=$(node scripts/trim-regex.mjs prepare)
+saved_lock=$CARGO_TARGET_DIR/trimmed-crates/Cargo.lock.saved
+cp -p Cargo.lock "$saved_lock"
+restore_lock() { { cmp -s "$saved_lock" Cargo.lock || cp -p "$saved_lock" Cargo.lock; } && rm -f "$saved_lock"; }
+trap restore_lock EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+node scripts/trim-regex.mjs check "$saved_lock" "${features[@]}"
+cargo build --release --target wasm32-unknown-unknown --lib "${features[@]}" --config "$trim_config"
+restore_lock
+trap - EXIT INT TERM
 input=$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/astrolabe_segment.wasm
 
 work=$CARGO_TARGET_DIR/wasm-bindgen/$flavor
