@@ -1,8 +1,9 @@
 # astrolabe-segment: Rust crate, WebAssembly builds and the npm package in pkg/.
 #   make setup   install what is missing (idempotent): wasm32 target, wasm-bindgen-cli 0.2.129,
 #                the npm tooling (binaryen, typescript, workerd, deno, playwright-core), Chromium
-#   make build   pkg/dist/{full,lite}: cargo build --release (wasm32) + wasm-bindgen + wasm-opt -Oz
-#   make size    raw and gzip -9 size of each .wasm, beside its budget
+#   make build   pkg/dist/{full,lite}: cargo build --release (wasm32, with the regex crates' unused
+#                features cut: scripts/trim-regex.mjs) + wasm-bindgen + wasm-opt -Oz
+#   make size    raw and gzip -9 size of each .wasm, beside its budget (fails when over)
 #   make test    everything: cargo test, clippy (both feature sets, host and wasm32), build, JS tests
 #   make test-js the JS tests alone (package installed by name in tests/js/consumer)
 #   make serve   build, then serve the playground (www/, with pkg/ at /pkg/) on http://localhost:8080/
