@@ -176,7 +176,7 @@ function check(savedLock, features) {
   if (JSON.stringify(got) !== JSON.stringify(expected)) {
     problems.push("the patched resolution differs from Cargo.lock beyond the patched packages' source lines");
   }
-  if (problems.length > 0) fail(`the trimmed regex crates are not what the wasm build uses:\n  ${problems.join("\n  ")}`);
+  if (problems.length > 0) fail(`the trimmed regex crates are not what the wasm build uses:\n  ${[...new Set(problems)].join("\n  ")}`);
   console.error(`trim-regex: patched in ${Object.keys(rules).join(", ")} for wasm32 (checked: no unicode-age, unicode-segment or perf features, no aho-corasick)`);
 }
 
