@@ -26,6 +26,9 @@ wasm_opt=$root/node_modules/.bin/wasm-opt
 # [patch] makes cargo rewrite Cargo.lock (the patched packages lose `source` and `checksum`), so the
 # lock is saved first and put back afterwards, also when the build fails or is interrupted; the
 # check in between proves the patch applies and that nothing else in the resolution moved.
+# First the lock as any cargo command leaves it (a current one byte for byte; a stale one brought up
+# to date, as the build did before) and the wasm32 dependencies downloaded.
+cargo fetch --target wasm32-unknown-unknown
 trim_config=$(node scripts/trim-regex.mjs prepare)
 saved_lock=$CARGO_TARGET_DIR/trimmed-crates/Cargo.lock.saved
 cp -p Cargo.lock "$saved_lock"
