@@ -3,6 +3,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::quote::quote;
 use crate::spec::ids::json_type_name;
 use std::fmt;
 
@@ -66,9 +67,11 @@ impl Config {
                 (name @ ("mappings" | "trackingPlan"), other) => {
                     problems.push(format!("option \"{name}\" must be an object, not {}", json_type_name(&other)))
                 }
-                (unknown, _) => {
-                    problems.push(format!("unknown option \"{unknown}\" (the options are {})", OPTIONS.join(", ")))
-                }
+                (unknown, _) => problems.push(format!(
+                    "unknown option {} (the options are {})",
+                    quote(&unknown),
+                    OPTIONS.join(", ")
+                )),
             }
         }
         if problems.is_empty() {
