@@ -67,11 +67,9 @@ impl Config {
                 (name @ ("mappings" | "trackingPlan"), other) => {
                     problems.push(format!("option \"{name}\" must be an object, not {}", json_type_name(&other)))
                 }
-                (unknown, _) => problems.push(format!(
-                    "unknown option {} (the options are {})",
-                    quote(&unknown),
-                    OPTIONS.join(", ")
-                )),
+                (unknown, _) => {
+                    problems.push(format!("unknown option {} (the options are {})", quote(unknown), OPTIONS.join(", ")))
+                }
             }
         }
         if problems.is_empty() {
