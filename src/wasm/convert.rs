@@ -127,7 +127,8 @@ impl Walk {
                 return match function.call1(input, &argument) {
                     Ok(replaced) => self.after_to_json(&replaced, path, key),
                     Err(error) => {
-                        self.not_json(path, format!("Its toJSON method threw: {}", describe_error(&error)));
+                        let thrown = describe_error(&error);
+                        self.not_json(path, format!("Its toJSON method threw: {}", crate::quote::truncated(&thrown)));
                         Some(Value::Null)
                     }
                 };
@@ -269,7 +270,8 @@ impl Walk {
             let item = match Reflect::get(input, &key) {
                 Ok(item) => item,
                 Err(error) => {
-                    self.not_json(&key_path, format!("Reading it threw: {}", describe_error(&error)));
+                    let thrown = describe_error(&error);
+                    self.not_json(&key_path, format!("Reading it threw: {}", crate::quote::truncated(&thrown)));
                     continue;
                 }
             };
