@@ -202,8 +202,10 @@ for (const { label, flavor, api } of loaded) {
       assert.equal(api.Destination.name, "Destination");
       const made = new api.Destination({ strict: true });
       assert.equal(typeof made.free, "function");
-      assert.equal(made.mapJson, walk.mapJson);
-      if (Symbol.dispose) assert.equal(made[Symbol.dispose], walk.free);
+      // mapJson, free and Symbol.dispose are the class's, under the trap guard (see trap.test.mjs).
+      assert.equal(made.mapJson, api.Destination.prototype.mapJson);
+      assert.notEqual(made.mapJson, walk.mapJson);
+      if (Symbol.dispose) assert.equal(typeof made[Symbol.dispose], "function");
       made.free();
       assert.throws(() => made.map(identify()));
     });
