@@ -31,7 +31,7 @@ for target in $targets; do
   cargo +nightly fuzz run --fuzz-dir fuzz "$target" "$corpus/$target" "$seeds/$target" -- \
     -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     >"$log" 2>&1 || status=$?
-  runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' | tail -1)
+  runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' | tail -1 || true)
   done_line=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1 || true)
   if [ "$status" -eq 0 ]; then
     summary+=("ok       $target: ${runs:-?} executions in ${seconds}s ${done_line:+($done_line)}")
