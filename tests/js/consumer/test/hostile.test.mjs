@@ -152,6 +152,33 @@ for (const { label, flavor, api } of loaded) {
       assert.ok(outcome.errors[0].message.length < 120, outcome.errors[0].message);
     });
 
+    test("Proxies whose traps throw, or revoked ones, are not_json at their path; no exception unwinds through the module", () => {
+      const { proxy: revoked, revoke } = Proxy.revocable({}, {});
+      revoke();
+      const fail = () => {
+        throw new Error("trap");
+      };
+      const proxies = {
+        revoked,
+        ownKeys: new Proxy({}, { ownKeys: fail }),
+        prototype: new Proxy({}, { getPrototypeOf: fail }),
+        arrayItem: new Proxy([1, 2], { get: (target, key) => (key === "length" ? 2 : fail()) }),
+        arrayLength: new Proxy([1], { get: fail }),
+      };
+      for (const [name, value] of Object.entries(proxies)) {
+        const at = name === "arrayItem" ? ["/properties/x/0", "/properties/x/1"] : ["/properties/x"];
+        assert.deepEqual(issues(map(track({ x: value })).errors), at.map((path) => `not_json ${path}`), name);
+        assert.deepEqual(issues(validate(track({ x: value })).errors), at.map((path) => `not_json ${path}`), name);
+        const batch = mapBatch([item(), track({ x: value })]);
+        assert.deepEqual(batch.outcomes.map((o) => o.status), ["mapped", "invalid"], name);
+      }
+      assert.deepEqual(issues(mapBatch(revoked).errors).length, 1);
+      // Many in a row leave the instance as it was.
+      for (let round = 0; round < 20_000; round += 1) map(track({ x: proxies.ownKeys }));
+      assert.equal(map(item()).status, "mapped");
+      assert.equal(JSON.parse(mapJson(JSON.stringify(item()))).status, "mapped");
+    });
+
     test("2,500 batch items pass and 2,501 are batch_too_many, as values and as text", () => {
       for (const [count, refused] of [[2_500, false], [2_501, true]]) {
         const items = Array.from({ length: count }, item);
