@@ -100,12 +100,40 @@ test-browser: build
 include examples/cloudflare-worker/edge.mk
 
 # ---- Benchmarks ----------------------------------------------------------------------------------
-# Side by side in one run, ratios printed and written to benches/RESULTS.md: the package against
-# ajv (+ a hand-written mapping) and Segment's actions-core (mapping-kit). Not part of make test.
-.PHONY: bench
-bench: build
+# Not part of make test (benchmarks are not tests: nothing asserts a timing).
+#   make bench         the package side by side with the JS incumbent (JSON.parse + ajv + mapping +
+#                      JSON.stringify), @segment/actions-core and the JSON.parse + JSON.stringify floor,
+#                      interleaved in one process on one seeded corpus: benches/run.mjs writes
+#                      $(CARGO_TARGET_DIR)/bench/results.json and benches/RESULTS.md
+#   make bench-quick   the same as a smoke run (a few rounds; RESULTS.md left alone)
+#   make bench-native  Criterion benchmarks of the native crate on the same corpus (cargo bench)
+#   make bench-readme  copy the summary of benches/RESULTS.md into the README's "Size and speed"
+#   make bench-cases   the older micro cases (custom mapping, tracking plan, plan compile): benches/CASES.md
+BENCH_DIR := $(CARGO_TARGET_DIR)/bench
+.PHONY: bench bench-quick bench-native bench-readme bench-cases bench-setup bench-corpus
+bench-setup: build benches/node_modules/.installed
+
+benches/node_modules/.installed: benches/package.json benches/package-lock.json
 	cd benches && npm ci --no-audit --no-fund
-	node benches/compare.mjs --out benches/RESULTS.md
+	@touch $@
+
+bench-corpus:
+	node benches/corpus.mjs --out $(BENCH_DIR)/corpus.json
+
+bench: bench-setup bench-corpus
+	node benches/run.mjs --corpus $(BENCH_DIR)/corpus.json --markdown benches/RESULTS.md
+
+bench-quick: bench-setup bench-corpus
+	node benches/run.mjs --quick --corpus $(BENCH_DIR)/corpus.json --markdown $(BENCH_DIR)/RESULTS.md
+
+bench-native: bench-corpus
+	ASTROLABE_BENCH_CORPUS=$(BENCH_DIR)/corpus.json cargo bench --bench native -- $(CRITERION_ARGS)
+
+bench-readme:
+	node benches/readme.mjs benches/RESULTS.md README.md
+
+bench-cases: bench-setup
+	node benches/compare.mjs --out benches/CASES.md
 
 # ---- Fuzzing ---------------------------------------------------------------------------------------
 # cargo-fuzz (libFuzzer, nightly) on map_json, map_batch, the directive engine and tracking plans,

@@ -26,6 +26,7 @@ pub mod call;
 pub mod config;
 pub mod custom;
 pub mod destination;
+mod fast;
 pub mod input;
 pub mod issue;
 pub mod js_number;

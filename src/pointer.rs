@@ -24,6 +24,10 @@ impl Pointer {
         let mut path = String::with_capacity(self.0.len() + key.len() + 1);
         path.push_str(&self.0);
         path.push('/');
+        if !key.bytes().any(|byte| byte == b'~' || byte == b'/') {
+            path.push_str(key);
+            return Pointer(path);
+        }
         for ch in key.chars() {
             match ch {
                 '~' => path.push_str("~0"),

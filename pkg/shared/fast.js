@@ -143,6 +143,29 @@ const OWNER = Symbol("rebuilt destination");
 export function withFastPath(glue) {
   /** Incremented each time the module is re-instantiated. */
   let generation = 0;
+  const encoder = new TextEncoder();
+  let view = null;
+
+  /**
+   * Writes `text` into the module's input buffer with TextEncoder.encodeInto (native; the glue's
+   * own string passing copies ASCII one character at a time in JS, which cost more than the
+   * mapping) and gives its length in bytes. The view is made again when the memory is another
+   * (grown, or a new instance after a trap).
+   */
+  function encode(text) {
+    const capacity = text.length * 3;
+    const address = glue.__inputBuffer(capacity);
+    const buffer = glue.__memory().buffer;
+    if (view === null || view.buffer !== buffer || view.byteOffset !== address || view.length < capacity) {
+      view = new Uint8Array(buffer, address, capacity);
+    }
+    return encoder.encodeInto(text, view).written;
+  }
+
+  /** Strings the input buffer can carry: within the parser's limit and without lone surrogates. */
+  function encodable(input) {
+    return typeof input === "string" && input.length <= MAX_TEXT && wellFormed(input);
+  }
 
   /** The error a call throws: a trap re-instantiates the module first and is wrapped. */
   function after(error) {
@@ -199,7 +222,7 @@ export function withFastPath(glue) {
       try {
         live(this);
         const text = plainText(message);
-        const result = text === undefined ? undefined : this.__validateText(text, options);
+        const result = text === undefined ? undefined : this.__validateText(encode(text), options);
         return result === undefined ? super.validate(message, options) : parse(result);
       } catch (error) {
         throw after(error);
@@ -210,7 +233,7 @@ export function withFastPath(glue) {
       try {
         live(this);
         const text = plainText(message);
-        const result = text === undefined ? undefined : this.__mapText(text, options);
+        const result = text === undefined ? undefined : this.__mapText(encode(text), options);
         return result === undefined ? super.map(message, options) : parse(result);
       } catch (error) {
         throw after(error);
@@ -221,7 +244,7 @@ export function withFastPath(glue) {
       try {
         live(this);
         const text = plainText(batch);
-        const result = text === undefined ? undefined : this.__mapBatchText(text);
+        const result = text === undefined ? undefined : this.__mapBatchText(encode(text));
         return result === undefined ? super.mapBatch(batch) : parse(result);
       } catch (error) {
         throw after(error);
@@ -231,7 +254,7 @@ export function withFastPath(glue) {
     mapJson(input, options) {
       try {
         live(this);
-        return super.mapJson(bounded(input), options);
+        return encodable(input) ? this.__mapJsonInput(encode(input), options) : super.mapJson(bounded(input), options);
       } catch (error) {
         throw after(error);
       }
@@ -263,7 +286,7 @@ export function withFastPath(glue) {
   function validate(message, options) {
     try {
       const text = plainText(message);
-      const result = text === undefined ? undefined : glue.__validateText(text, options);
+      const result = text === undefined ? undefined : glue.__validateText(encode(text), options);
       return result === undefined ? glue.validate(message, options) : parse(result);
     } catch (error) {
       throw after(error);
@@ -273,7 +296,7 @@ export function withFastPath(glue) {
   function map(message, options) {
     try {
       const text = plainText(message);
-      const result = text === undefined ? undefined : glue.__mapText(text, options);
+      const result = text === undefined ? undefined : glue.__mapText(encode(text), options);
       return result === undefined ? glue.map(message, options) : parse(result);
     } catch (error) {
       throw after(error);
@@ -283,7 +306,7 @@ export function withFastPath(glue) {
   function mapBatch(batch) {
     try {
       const text = plainText(batch);
-      const result = text === undefined ? undefined : glue.__mapBatchText(text);
+      const result = text === undefined ? undefined : glue.__mapBatchText(encode(text));
       return result === undefined ? glue.mapBatch(batch) : parse(result);
     } catch (error) {
       throw after(error);
@@ -292,7 +315,7 @@ export function withFastPath(glue) {
 
   function mapJson(input, options) {
     try {
-      return glue.mapJson(bounded(input), options);
+      return encodable(input) ? glue.__mapJsonInput(encode(input), options) : glue.mapJson(bounded(input), options);
     } catch (error) {
       throw after(error);
     }

@@ -88,13 +88,68 @@ fn liquid_message(error: &liquid_core::Error) -> String {
     error.to_string().trim().to_string()
 }
 
-/// The shared parser: the standard library with the disabled tags, blocks and filters replaced
-/// by ones that refuse to parse.
+/// The shared parser: the standard library without the tags, blocks and filters mapping-kit
+/// disables, which are registered as ones that refuse to parse. The stdlib items are listed one
+/// by one (not `with_stdlib`) so that the disabled ones are not linked into the module.
 fn parser() -> Result<&'static liquid::Parser, String> {
     static PARSER: OnceLock<Result<liquid::Parser, String>> = OnceLock::new();
     PARSER
         .get_or_init(|| {
-            let mut builder = liquid::ParserBuilder::with_stdlib();
+            use liquid_lib::stdlib;
+            let mut builder = liquid::ParserBuilder::new()
+                .tag(stdlib::AssignTag)
+                .tag(stdlib::BreakTag)
+                .tag(stdlib::ContinueTag)
+                .tag(stdlib::CycleTag)
+                .tag(stdlib::IncrementTag)
+                .tag(stdlib::DecrementTag)
+                .block(stdlib::RawBlock)
+                .block(stdlib::IfBlock)
+                .block(stdlib::UnlessBlock)
+                .block(stdlib::IfChangedBlock)
+                .block(stdlib::CommentBlock)
+                .block(stdlib::CaptureBlock)
+                .filter(stdlib::Abs)
+                .filter(stdlib::Append)
+                .filter(stdlib::AtLeast)
+                .filter(stdlib::AtMost)
+                .filter(stdlib::Capitalize)
+                .filter(stdlib::Ceil)
+                .filter(stdlib::Compact)
+                .filter(stdlib::Date)
+                .filter(stdlib::Default)
+                .filter(stdlib::DividedBy)
+                .filter(stdlib::Downcase)
+                .filter(stdlib::Escape)
+                .filter(stdlib::EscapeOnce)
+                .filter(stdlib::First)
+                .filter(stdlib::Floor)
+                .filter(stdlib::Join)
+                .filter(stdlib::Last)
+                .filter(stdlib::Lstrip)
+                .filter(stdlib::Minus)
+                .filter(stdlib::Modulo)
+                .filter(stdlib::Plus)
+                .filter(stdlib::Prepend)
+                .filter(stdlib::Remove)
+                .filter(stdlib::RemoveFirst)
+                .filter(stdlib::Replace)
+                .filter(stdlib::ReplaceFirst)
+                .filter(stdlib::Round)
+                .filter(stdlib::Rstrip)
+                .filter(stdlib::Size)
+                .filter(stdlib::Slice)
+                .filter(stdlib::Split)
+                .filter(stdlib::Strip)
+                .filter(stdlib::StripHtml)
+                .filter(stdlib::StripNewlines)
+                .filter(stdlib::Times)
+                .filter(stdlib::Truncate)
+                .filter(stdlib::TruncateWords)
+                .filter(stdlib::Upcase)
+                .filter(stdlib::UrlDecode)
+                .filter(stdlib::UrlEncode)
+                .filter(stdlib::Where);
             for tag in DISABLED_TAGS {
                 builder = builder.tag(DisabledTag(tag)).block(DisabledBlock(tag));
             }
@@ -539,6 +594,74 @@ mod tests {
         }
         let e = parser.parse("{{ a | reverse }}").err().unwrap().to_string();
         assert!(e.contains("filter \"reverse\" is disabled"), "{e}");
+    }
+
+    #[test]
+    fn the_enabled_standard_library_is_all_there() {
+        // The parser lists the stdlib items one by one: every one mapping-kit keeps must parse.
+        let parser = parser().unwrap();
+        for template in [
+            "{% assign a = 1 %}{% increment c %}{% decrement d %}{% cycle 'x', 'y' %}",
+            "{% raw %}{{ x }}{% endraw %}{% comment %}c{% endcomment %}{% capture k %}v{% endcapture %}",
+            "{% if a %}{% elsif b %}{% else %}{% endif %}{% unless a %}{% endunless %}",
+            "{% ifchanged %}x{% endifchanged %}{% break %}{% continue %}",
+        ] {
+            assert!(parser.parse(template).is_ok(), "{template}");
+        }
+        for filter in [
+            "abs",
+            "append: 'x'",
+            "at_least: 1",
+            "at_most: 1",
+            "capitalize",
+            "ceil",
+            "compact",
+            "date: '%Y'",
+            "default: 1",
+            "divided_by: 1",
+            "downcase",
+            "escape",
+            "escape_once",
+            "first",
+            "floor",
+            "join: ','",
+            "last",
+            "lstrip",
+            "minus: 1",
+            "modulo: 1",
+            "plus: 1",
+            "prepend: 'x'",
+            "remove: 'x'",
+            "remove_first: 'x'",
+            "replace: 'x', 'y'",
+            "replace_first: 'x', 'y'",
+            "round",
+            "rstrip",
+            "size",
+            "slice: 1",
+            "split: ','",
+            "strip",
+            "strip_html",
+            "strip_newlines",
+            "times: 1",
+            "truncate: 3",
+            "truncatewords: 3",
+            "upcase",
+            "url_decode",
+            "url_encode",
+            "where: 'k', 'v'",
+        ] {
+            let template = format!("{{{{ a | {filter} }}}}");
+            assert!(parser.parse(&template).is_ok(), "{template}");
+        }
+        assert_eq!(
+            render(
+                "{{ t | date: '%Y-%m-%d' }} {{ s | strip_html | truncate: 6 }}",
+                json!({"t": "2024-02-03 04:05:06 +0000", "s": "<b>bold</b> text"})
+            )
+            .unwrap(),
+            "2024-02-03 bol..."
+        );
     }
 
     #[test]

@@ -196,7 +196,7 @@ pub fn check<'a>(
                 envelope: envelope.context.map(|map| (map, Pointer::root().key("context"))),
             };
             if let Some((value, path)) = context.get("groupId") {
-                fields.context_group_id = read_id(Some(value), "context.groupId", &path, report);
+                fields.context_group_id = read_id(Some(value), "context.groupId", &|| path.clone(), report);
             }
         }
         _ => {}
@@ -227,13 +227,13 @@ fn call_type(
     hint: Option<CallType>,
     report: &mut Report,
 ) -> Option<CallType> {
-    let path = base.key("type");
+    let path = || base.key("type");
     match message.get("type") {
         None | Some(Value::Null) => {
             if hint.is_none() {
                 report.error(
                     Code::MissingType,
-                    &path,
+                    &path(),
                     "The message has no \"type\": give one (identify, group or track), or pass the call type as an option for an HTTP API body.",
                 );
             }
@@ -244,7 +244,7 @@ fn call_type(
                 if let Some(expected) = hint.filter(|expected| *expected != call) {
                     report.error(
                         Code::TypeMismatch,
-                        &path,
+                        &path(),
                         format!(
                             "The message says it is {} call, but it was sent as {} call.",
                             with_article(call).to_lowercase(),
@@ -257,7 +257,7 @@ fn call_type(
             None => {
                 report.error(
                     Code::UnknownType,
-                    &path,
+                    &path(),
                     format!(
                         "{} is not a Segment call type (identify, group, track, page, screen, alias).",
                         quote(name)
@@ -269,7 +269,7 @@ fn call_type(
         Some(other) => {
             report.error(
                 Code::InvalidType,
-                &path,
+                &path(),
                 format!("\"type\" must be a string, not {}.", json_type_name(other)),
             );
             hint
@@ -303,24 +303,24 @@ fn is_wrong_type(message: &Map<String, Value>, key: &str) -> bool {
 }
 
 fn id_field(message: &Map<String, Value>, key: &str, base: &Pointer, report: &mut Report) -> Option<String> {
-    read_id(message.get(key), key, &base.key(key), report)
+    read_id(message.get(key), key, &|| base.key(key), report)
 }
 
 /// Reads an id, warning about a coerced number and failing a value of another type.
-fn read_id(value: Option<&Value>, name: &str, path: &Pointer, report: &mut Report) -> Option<String> {
+fn read_id(value: Option<&Value>, name: &str, path: &dyn Fn() -> Pointer, report: &mut Report) -> Option<String> {
     match ids::read(value) {
         Id::Absent => None,
         Id::Text(text) => Some(text.to_owned()),
         Id::Coerced(text) => {
             report.warn(
                 Code::IdCoerced,
-                path,
+                &path(),
                 format!("{name} is a number; it is sent as the string {}.", quote(&text)),
             );
             Some(text)
         }
         Id::WrongType(kind) => {
-            report.error(Code::InvalidType, path, format!("{name} must be a string (or a number), not {kind}."));
+            report.error(Code::InvalidType, &path(), format!("{name} must be a string (or a number), not {kind}."));
             None
         }
     }
@@ -328,13 +328,13 @@ fn read_id(value: Option<&Value>, name: &str, path: &Pointer, report: &mut Repor
 
 /// Segment de-duplicates on messageId; ids of 100 characters or more are too long for it.
 fn message_id(message: &Map<String, Value>, base: &Pointer, report: &mut Report) -> Option<String> {
-    let path = base.key("messageId");
+    let path = || base.key("messageId");
     let id = read_id(message.get("messageId"), "messageId", &path, report)?;
     let length = id.chars().count();
     if length >= 100 {
         report.warn(
             Code::MessageIdTooLong,
-            &path,
+            &path(),
             format!("messageId has {length} characters; Segment expects fewer than 100."),
         );
     }
@@ -342,13 +342,13 @@ fn message_id(message: &Map<String, Value>, base: &Pointer, report: &mut Report)
 }
 
 fn event(message: &Map<String, Value>, base: &Pointer, report: &mut Report) -> Option<String> {
-    let path = base.key("event");
+    let path = || base.key("event");
     match message.get("event") {
         Some(Value::String(name)) if !name.trim().is_empty() => Some(name.clone()),
         None | Some(Value::Null) | Some(Value::String(_)) => {
             report.error(
                 Code::MissingEvent,
-                &path,
+                &path(),
                 "A track call needs an \"event\" (a non-empty string naming the event).",
             );
             None
@@ -356,7 +356,7 @@ fn event(message: &Map<String, Value>, base: &Pointer, report: &mut Report) -> O
         Some(other) => {
             report.error(
                 Code::InvalidType,
-                &path,
+                &path(),
                 format!("\"event\" must be a string, not {}.", json_type_name(other)),
             );
             None
@@ -372,7 +372,9 @@ fn operation_timestamp(
     envelope: &Envelope<'_>,
     report: &mut Report,
 ) -> Option<String> {
-    let mut read = |key: &str, value: Option<&Value>, path: Pointer| -> Option<timestamp::Millis> {
+    // `envelope` says the value came from the batch envelope: its path is then the envelope's.
+    let mut read = |key: &str, value: Option<&Value>, envelope: bool| -> Option<timestamp::Millis> {
+        let path = || if envelope { Pointer::root().key(key) } else { base.key(key) };
         match value {
             None | Some(Value::Null) => None,
             Some(Value::String(text)) => match timestamp::parse(text) {
@@ -380,7 +382,7 @@ fn operation_timestamp(
                 Err(why) => {
                     report.warn(
                         Code::InvalidTimestamp,
-                        &path,
+                        &path(),
                         format!("{key} {} is not an ISO-8601 date-time: {why}.", quote(text)),
                     );
                     None
@@ -389,25 +391,20 @@ fn operation_timestamp(
             Some(other) => {
                 report.warn(
                     Code::InvalidTimestamp,
-                    &path,
+                    &path(),
                     format!("{key} must be an ISO-8601 date-time string, not {}.", json_type_name(other)),
                 );
                 None
             }
         }
     };
-    let own = |key: &str| (message.get(key), base.key(key));
-    let (value, path) = own("timestamp");
-    let timestamp = read("timestamp", value, path);
-    let (value, path) = own("originalTimestamp");
-    let original = read("originalTimestamp", value, path);
-    let (value, path) = match message.get("sentAt").filter(|value| !value.is_null()) {
-        Some(value) => (Some(value), base.key("sentAt")),
-        None => (envelope.sent_at, Pointer::root().key("sentAt")),
+    let timestamp = read("timestamp", message.get("timestamp"), false);
+    let original = read("originalTimestamp", message.get("originalTimestamp"), false);
+    let sent = match message.get("sentAt").filter(|value| !value.is_null()) {
+        Some(value) => read("sentAt", Some(value), false),
+        None => read("sentAt", envelope.sent_at, true),
     };
-    let sent = read("sentAt", value, path);
-    let (value, path) = own("receivedAt");
-    let received = read("receivedAt", value, path);
+    let received = read("receivedAt", message.get("receivedAt"), false);
 
     let timestamp_absent = message.get("timestamp").is_none_or(Value::is_null);
     let millis = match (timestamp, original, sent, received) {

@@ -12,13 +12,14 @@
 
 mod convert;
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::fast::Shape;
 use crate::input::{self, Parsed, MAX_DEPTH};
 use crate::{BatchOutcome, CallType, Code, Config, Issue, MapOptions, Mapped, Outcome, Pointer, Validation};
 use convert::{batch_to_json, exact_string, parse, to_json, Converted};
@@ -59,23 +60,74 @@ impl JsDestination {
         map_json_with(&self.inner, &input, &options)
     }
 
-    /// Internal: `validate` of a plain-JSON message serialized by `JSON.stringify`, as JSON text.
+    /// Internal: `mapJson` of the first `length` bytes of the input buffer (see [`input_buffer`]).
+    #[wasm_bindgen(js_name = "__mapJsonInput")]
+    pub fn map_json_input(&self, length: usize, options: JsValue) -> Result<String, JsValue> {
+        let options = map_options(&options)?;
+        with_input(length, |bytes| self.inner.map_json_text(bytes, &options))
+    }
+
+    /// Internal: `validate` of a plain-JSON message serialized by `JSON.stringify` into the input
+    /// buffer, as JSON text.
     #[wasm_bindgen(js_name = "__validateText")]
-    pub fn validate_text(&self, text: &str, options: JsValue) -> Result<Option<String>, JsValue> {
-        validate_text_with(&self.inner, text, &options)
+    pub fn validate_text(&self, length: usize, options: JsValue) -> Result<Option<String>, JsValue> {
+        with_text(length, |text| validate_text_with(&self.inner, text, &options))?
     }
 
-    /// Internal: `map` of a plain-JSON message serialized by `JSON.stringify`, as JSON text.
+    /// Internal: `map` of a plain-JSON message serialized by `JSON.stringify` into the input
+    /// buffer, as JSON text.
     #[wasm_bindgen(js_name = "__mapText")]
-    pub fn map_text(&self, text: &str, options: JsValue) -> Result<Option<String>, JsValue> {
-        map_text_with(&self.inner, text, &options)
+    pub fn map_text(&self, length: usize, options: JsValue) -> Result<Option<String>, JsValue> {
+        with_text(length, |text| map_text_with(&self.inner, text, &options))?
     }
 
-    /// Internal: `mapBatch` of a plain-JSON batch serialized by `JSON.stringify`, as JSON text.
+    /// Internal: `mapBatch` of a plain-JSON batch serialized by `JSON.stringify` into the input
+    /// buffer, as JSON text.
     #[wasm_bindgen(js_name = "__mapBatchText")]
-    pub fn map_batch_text(&self, text: &str) -> Option<String> {
-        map_batch_text_with(&self.inner, text)
+    pub fn map_batch_text(&self, length: usize) -> Result<Option<String>, JsValue> {
+        with_text(length, |text| map_batch_text_with(&self.inner, text))
     }
+}
+
+thread_local! {
+    /// Where JS writes input text (`TextEncoder.encodeInto`, native and fast) before a call that
+    /// reads it: wasm-bindgen's own string passing copies ASCII one character at a time in JS,
+    /// which cost more than mapping the message.
+    static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Internal: the address of the input buffer, made at least `capacity` bytes long. The buffer
+/// only grows; JS views it through [`memory`] again after each call (growth moves it).
+#[wasm_bindgen(js_name = "__inputBuffer")]
+pub fn input_buffer(capacity: usize) -> Result<usize, JsValue> {
+    INPUT.with(|cell| {
+        let mut buffer = cell.try_borrow_mut().map_err(|_| js_sys::Error::new("the input buffer is in use"))?;
+        if buffer.len() < capacity {
+            buffer.resize(capacity, 0);
+        }
+        Ok(buffer.as_mut_ptr() as usize)
+    })
+}
+
+/// Internal: this module's memory, for writing into the input buffer.
+#[wasm_bindgen(js_name = "__memory")]
+pub fn memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
+/// Runs `f` on the first `length` bytes of the input buffer.
+fn with_input<T>(length: usize, f: impl FnOnce(&[u8]) -> T) -> Result<T, JsValue> {
+    INPUT.with(|cell| {
+        let buffer = cell.try_borrow().map_err(|_| js_sys::Error::new("the input buffer is in use"))?;
+        let bytes = buffer.get(..length).ok_or_else(|| js_sys::Error::new("the input is longer than the buffer"))?;
+        Ok(f(bytes))
+    })
+}
+
+/// Runs `f` on the input buffer's first `length` bytes, which JS wrote from a string.
+fn with_text<T>(length: usize, f: impl FnOnce(&str) -> T) -> Result<T, JsValue> {
+    with_input(length, |bytes| std::str::from_utf8(bytes).map(f))?
+        .map_err(|_| js_sys::Error::new("the input is not UTF-8").into())
 }
 
 thread_local! {
@@ -120,22 +172,29 @@ pub fn map_json(input: JsValue, options: JsValue) -> Result<String, JsValue> {
     with_default(|dest| map_json_with(dest, &input, &options))
 }
 
-/// Internal: `validate` on the default Destination, from `JSON.stringify` text.
+/// Internal: `mapJson` on the default Destination, of the input buffer's first `length` bytes.
+#[wasm_bindgen(js_name = "__mapJsonInput")]
+pub fn map_json_input(length: usize, options: JsValue) -> Result<String, JsValue> {
+    let options = map_options(&options)?;
+    with_default(|dest| with_input(length, |bytes| dest.map_json_text(bytes, &options)))
+}
+
+/// Internal: `validate` on the default Destination, from `JSON.stringify` text in the input buffer.
 #[wasm_bindgen(js_name = "__validateText")]
-pub fn validate_text(text: &str, options: JsValue) -> Result<Option<String>, JsValue> {
-    with_default(|dest| validate_text_with(dest, text, &options))
+pub fn validate_text(length: usize, options: JsValue) -> Result<Option<String>, JsValue> {
+    with_default(|dest| with_text(length, |text| validate_text_with(dest, text, &options))?)
 }
 
-/// Internal: `map` on the default Destination, from `JSON.stringify` text.
+/// Internal: `map` on the default Destination, from `JSON.stringify` text in the input buffer.
 #[wasm_bindgen(js_name = "__mapText")]
-pub fn map_text(text: &str, options: JsValue) -> Result<Option<String>, JsValue> {
-    with_default(|dest| map_text_with(dest, text, &options))
+pub fn map_text(length: usize, options: JsValue) -> Result<Option<String>, JsValue> {
+    with_default(|dest| with_text(length, |text| map_text_with(dest, text, &options))?)
 }
 
-/// Internal: `mapBatch` on the default Destination, from `JSON.stringify` text.
+/// Internal: `mapBatch` on the default Destination, from `JSON.stringify` text in the input buffer.
 #[wasm_bindgen(js_name = "__mapBatchText")]
-pub fn map_batch_text(text: &str) -> Result<Option<String>, JsValue> {
-    with_default(|dest| Ok(map_batch_text_with(dest, text)))
+pub fn map_batch_text(length: usize) -> Result<Option<String>, JsValue> {
+    with_default(|dest| with_text(length, |text| map_batch_text_with(dest, text)))
 }
 
 /// `transform(mapping, payload?)`: mapping-kit's `transform` (`payload` defaults to `{}`). Returns
@@ -178,8 +237,8 @@ fn json_argument(value: &JsValue, name: &str) -> Result<Value, JsValue> {
 #[wasm_bindgen(start)]
 pub fn start() {}
 
-/// Test-only (`__forceTrap`; no entry re-exports it under a public name, and it is not in the
-/// types): converts `value` as a message would be, with heap references and allocations in flight,
+/// Test-only (`__forceTrap`: the entries export it under that name, for their tests, but it is in
+/// neither the types nor the README): converts `value` as a message would be, with heap references and allocations in flight,
 /// then traps with `unreachable`, as a bug would under `panic = "abort"`. The JS tests use it to
 /// check that the entries re-instantiate the module and that the next call works.
 #[wasm_bindgen(js_name = "__forceTrap")]
@@ -362,17 +421,23 @@ fn validate_text_with(dest: &crate::Destination, text: &str, options: &JsValue) 
 
 fn map_text_with(dest: &crate::Destination, text: &str, options: &JsValue) -> Result<Option<String>, JsValue> {
     let options = map_options(options)?;
+    if let Some(outcome) = dest.fast(text.as_bytes(), options.call_type, Shape::Message) {
+        return Ok(Some(outcome));
+    }
     Ok(plain_json(text).map(|value| dest.map(&value, &options).to_json()))
 }
 
 fn map_batch_text_with(dest: &crate::Destination, text: &str) -> Option<String> {
+    if let Some(outcome) = dest.fast(text.as_bytes(), None, Shape::Batch) {
+        return Some(outcome);
+    }
     plain_json(text).map(|value| dest.map_batch(&value).to_json())
 }
 
 fn map_json_with(dest: &crate::Destination, input: &JsValue, options: &JsValue) -> Result<String, JsValue> {
     let options = map_options(options)?;
     match exact_string(input) {
-        Some(Ok(text)) => return Ok(dest.map_json(text.as_bytes(), &options).to_json()),
+        Some(Ok(text)) => return Ok(dest.map_json_text(text.as_bytes(), &options)),
         Some(Err(())) => {
             let issue = Issue::new(
                 Code::InvalidJson,
@@ -384,10 +449,10 @@ fn map_json_with(dest: &crate::Destination, input: &JsValue, options: &JsValue) 
         None => {}
     }
     if let Some(bytes) = input.dyn_ref::<Uint8Array>() {
-        return Ok(dest.map_json(&bytes.to_vec(), &options).to_json());
+        return Ok(dest.map_json_text(&bytes.to_vec(), &options));
     }
     if let Some(buffer) = input.dyn_ref::<js_sys::ArrayBuffer>() {
-        return Ok(dest.map_json(&Uint8Array::new(buffer).to_vec(), &options).to_json());
+        return Ok(dest.map_json_text(&Uint8Array::new(buffer).to_vec(), &options));
     }
     Err(type_error("mapJson expects JSON text: a string, a Uint8Array or an ArrayBuffer"))
 }

@@ -196,15 +196,20 @@ for (const { label, flavor, api } of loaded) {
       return JSON.parse(viaWalk.result ?? "null");
     }
 
-    test("the Destination is wasm-bindgen's class, extended: instanceof, free, Symbol.dispose, mapJson", () => {
+    test("the Destination is wasm-bindgen's class, extended: instanceof, free, Symbol.dispose", () => {
       assert.ok(destination instanceof api.Destination);
       assert.ok(destination instanceof walk.constructor);
       assert.equal(api.Destination.name, "Destination");
       const made = new api.Destination({ strict: true });
       assert.equal(typeof made.free, "function");
-      // mapJson, free and Symbol.dispose are the class's, under the trap guard (see trap.test.mjs).
+      // mapJson, free and Symbol.dispose are the class's, under the trap guard (see trap.test.mjs);
+      // mapJson writes strings into wasm memory itself (encodeInto) and gives the parent's text.
       assert.equal(made.mapJson, api.Destination.prototype.mapJson);
       assert.notEqual(made.mapJson, walk.mapJson);
+      for (const text of [JSON.stringify(identify()), '{"type":"track","userId":"é","event":"Ünïcode ✓ 😀"}', "[1,", "\ud800", JSON.stringify({ batch: [identify()] })]) {
+        assert.equal(made.mapJson(text), walk.mapJson.call(made, text), text);
+        assert.equal(made.mapJson(text, { type: "identify" }), walk.mapJson.call(made, text, { type: "identify" }), text);
+      }
       if (Symbol.dispose) assert.equal(typeof made[Symbol.dispose], "function");
       made.free();
       assert.throws(() => made.map(identify()));

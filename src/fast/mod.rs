@@ -1,0 +1,381 @@
+//! The fast lane of [`Destination::map_json_text`](crate::Destination::map_json_text): JSON text
+//! in, outcome text out, for a Destination with the built-in mapping (no custom mappings, no
+//! tracking plan).
+//!
+//! The exact path parses the whole text into a `Value` tree, checks it, clones traits and
+//! properties into operations and serializes them again; for an edge worker, most of that work is
+//! on data it only passes through. Here the text is scanned once ([`scan`]): the rules read only a
+//! few fields, so only those are parsed (ids, type, event, timestamps, integrations, the reserved
+//! traits and `context.groupId`), into a skeleton message that the very same checks
+//! ([`spec::check`]) run on; traits and properties go to the output as the text they were
+//! ([`write::compact`]). The outcome is the exact path's, byte for byte, except that numbers inside
+//! traits and properties keep the digits they were sent with.
+//!
+//! Whatever the scanner cannot settle exactly (broken JSON, nesting or sizes near a limit, escaped
+//! keys) makes the lane give up (`None`), and the exact path answers.
+
+mod scan;
+mod write;
+
+use serde_json::{Map, Value};
+
+use crate::call::CallType;
+use crate::input::{MAX_BATCH_BYTES, MAX_BATCH_ITEMS, MAX_DEPTH, MAX_MESSAGE_BYTES};
+use crate::issue::Issue;
+use crate::operation::OperationKind;
+use crate::outcome::Status;
+use crate::pointer::Pointer;
+use crate::spec::{self, reserved, Checked, Envelope, Fields, Report};
+use scan::{Entry, Kind, Tape};
+use write::Object;
+
+/// How much longer serde may write a number than it was sent ("1E2" is "100.0"): sizes within
+/// this margin of a limit are left to the exact path.
+const NUMBER_SLACK: u32 = 24;
+
+/// What the text is expected to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// A message or a batch, told apart as `Destination::map_input` does.
+    Any,
+    /// One message, whatever it looks like (`Destination::map`; the wasm `map` of `JSON.stringify` text).
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    Message,
+    /// A batch (`Destination::map_batch`; the wasm `mapBatch` of `JSON.stringify` text).
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    Batch,
+}
+
+/// The outcome text of `bytes`, as the exact path writes it for a Destination with the built-in
+/// mapping, or `None` when the exact path must answer.
+pub fn map_text(strict: bool, bytes: &[u8], hint: Option<CallType>, shape: Shape) -> Option<String> {
+    if bytes.len() > MAX_BATCH_BYTES {
+        return None;
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).ok()?;
+    let lane = Lane { text, strict };
+    let start = text.trim_start();
+    let first_key_is_batch = start.strip_prefix('{').is_some_and(|rest| rest.trim_start().starts_with("\"batch\""));
+    let record = match (shape, start.as_bytes().first()) {
+        (Shape::Message, _) => 2,
+        (_, Some(b'[')) => 3,
+        (Shape::Batch, _) => 4,
+        (_, Some(b'{')) if first_key_is_batch => 4,
+        _ => 2,
+    };
+    let tape = Tape::scan(text, record).ok()?;
+    let root = tape.get(0)?;
+    let mut out = String::with_capacity(text.len() + 256);
+    let batch = match (shape, root.kind) {
+        (Shape::Message, _) => false,
+        (_, Kind::Array) => {
+            let items = Items { tape: &tape, container: 0, path: Pointer::root() };
+            lane.batch(&mut out, &items, &Envelope::default())?;
+            return Some(out);
+        }
+        (Shape::Batch, _) => true,
+        (Shape::Any, Kind::Object) => {
+            let keys = || tape.children(0).map(|(_, entry)| lane.key(entry));
+            keys().any(|key| key == "batch") && !keys().any(|key| key == "type")
+        }
+        (Shape::Any, _) => false,
+    };
+    if !batch {
+        lane.message(&mut out, &tape, 0, &Pointer::root(), hint, &Envelope::default())?;
+    } else if record < 4 {
+        lane.envelope(&mut out, &Tape::scan(text, 4).ok()?)?;
+    } else {
+        lane.envelope(&mut out, &tape)?;
+    }
+    Some(out)
+}
+
+struct Lane<'t> {
+    text: &'t str,
+    strict: bool,
+}
+
+/// The items of a batch: the array's entry and its path.
+struct Items<'a> {
+    tape: &'a Tape,
+    container: u32,
+    path: Pointer,
+}
+
+/// Where a message's traits or properties were, to copy them out.
+#[derive(Default, Clone, Copy)]
+struct Raw {
+    traits: Option<Entry>,
+    properties: Option<Entry>,
+}
+
+impl<'t> Lane<'t> {
+    fn slice(&self, (start, end): (u32, u32)) -> &'t str {
+        self.text.get(start as usize..end as usize).unwrap_or_default()
+    }
+
+    fn key(&self, entry: &Entry) -> &'t str {
+        self.slice(entry.key)
+    }
+
+    /// The value of an entry, parsed.
+    fn value(&self, entry: &Entry) -> Option<Value> {
+        serde_json::from_slice(self.slice(entry.value).as_bytes()).ok()
+    }
+
+    /// An object with only the members `keep` says the checks read, parsed.
+    fn skeleton(&self, tape: &Tape, index: u32, keep: impl Fn(&str) -> bool) -> Option<Value> {
+        let mut map = Map::new();
+        for (_, entry) in tape.children(index) {
+            let key = self.key(entry);
+            if keep(key) {
+                map.insert(key.to_owned(), self.value(entry)?);
+            }
+        }
+        Some(Value::Object(map))
+    }
+
+    /// A member that is an object: its skeleton; anything else: its value, for the checks to refuse.
+    fn object_or_value(&self, tape: &Tape, index: u32, entry: &Entry, keep: impl Fn(&str) -> bool) -> Option<Value> {
+        if entry.kind == Kind::Object {
+            self.skeleton(tape, index, keep)
+        } else {
+            self.value(entry)
+        }
+    }
+
+    /// `{"batch": [...], "context"?, "integrations"?, "sentAt"?}`.
+    fn envelope(&self, out: &mut String, tape: &Tape) -> Option<()> {
+        if tape.get(0)?.kind != Kind::Object {
+            return None;
+        }
+        let root = Pointer::root();
+        let (mut items, mut context, mut integrations, mut sent_at) = (None, None, None, None);
+        for (index, entry) in tape.children(0) {
+            match self.key(entry) {
+                "batch" if entry.kind == Kind::Array => items = Some(index),
+                // The exact path says what is wrong with the envelope.
+                "batch" => return None,
+                "context" | "integrations" if entry.kind == Kind::Null => {}
+                key @ ("context" | "integrations") => {
+                    if entry.kind != Kind::Object || entry.height as usize + 1 > MAX_DEPTH {
+                        return None;
+                    }
+                    if key == "context" {
+                        context = Some(self.skeleton(tape, index, |key| key == "groupId")?);
+                    } else {
+                        integrations = Some(self.value(entry)?);
+                    }
+                }
+                "sentAt" => sent_at = Some(self.value(entry)?).filter(|value| !value.is_null()),
+                _ => {}
+            }
+        }
+        let envelope = Envelope {
+            context: context.as_ref().and_then(Value::as_object),
+            integrations: integrations.as_ref().and_then(Value::as_object),
+            sent_at: sent_at.as_ref(),
+        };
+        self.batch(out, &Items { tape, container: items?, path: root.key("batch") }, &envelope)
+    }
+
+    /// `{"outcomes":[...],"errors":[]}`.
+    fn batch(&self, out: &mut String, items: &Items<'_>, envelope: &Envelope<'_>) -> Option<()> {
+        if items.tape.children(items.container).nth(MAX_BATCH_ITEMS).is_some() {
+            return None;
+        }
+        out.push_str("{\"outcomes\":[");
+        for (at, (index, _)) in items.tape.children(items.container).enumerate() {
+            if at > 0 {
+                out.push(',');
+            }
+            self.message(out, items.tape, index, &items.path.index(at), None, envelope)?;
+        }
+        out.push_str("],\"errors\":[]}");
+        Some(())
+    }
+
+    /// One message's outcome, as `Destination::message` makes it.
+    fn message(
+        &self,
+        out: &mut String,
+        tape: &Tape,
+        index: u32,
+        base: &Pointer,
+        hint: Option<CallType>,
+        envelope: &Envelope<'_>,
+    ) -> Option<()> {
+        let entry = tape.get(index)?;
+        let within = entry.compact_len.saturating_add(entry.numbers.saturating_mul(NUMBER_SLACK));
+        if entry.height as usize > MAX_DEPTH || within as usize > MAX_MESSAGE_BYTES {
+            return None;
+        }
+        let mut raw = Raw::default();
+        let message = if entry.kind == Kind::Object {
+            let mut map = Map::with_capacity(16);
+            for (child, member) in tape.children(index) {
+                let key = self.key(member);
+                let value = match key {
+                    "type" | "userId" | "anonymousId" | "groupId" | "event" | "messageId" | "timestamp"
+                    | "originalTimestamp" | "sentAt" | "receivedAt" | "integrations" => self.value(member)?,
+                    "context" => self.object_or_value(tape, child, member, |key| key == "groupId")?,
+                    "traits" | "properties" => {
+                        let slot = if key == "traits" { &mut raw.traits } else { &mut raw.properties };
+                        *slot = Some(*member).filter(|member| member.kind == Kind::Object);
+                        self.object_or_value(tape, child, member, reserved::is_reserved)?
+                    }
+                    _ => continue,
+                };
+                map.insert(key.to_owned(), value);
+            }
+            Value::Object(map)
+        } else {
+            self.value(entry)?
+        };
+        let mut report = Report::default();
+        match spec::check(&message, base, hint, envelope, &mut report) {
+            None => self.finish(out, report, None, None),
+            Some(Checked::Unsupported(reason)) => self.finish(out, report, None, Some(reason)),
+            Some(Checked::Message(fields)) => {
+                let operations = (report.errors.is_empty() && fields.disabled.is_none()).then_some((&*fields, raw));
+                let skip = fields.disabled.clone();
+                self.finish(out, report, operations, skip)
+            }
+        }
+        Some(())
+    }
+
+    /// As `Destination::finish`: errors win over skipping; in strict mode warnings are errors.
+    fn finish(
+        &self,
+        out: &mut String,
+        mut report: Report,
+        operations: Option<(&Fields<'_>, Raw)>,
+        skip: Option<Issue>,
+    ) {
+        if self.strict {
+            report.make_strict();
+        }
+        let (status, operations, reason) = if !report.errors.is_empty() {
+            (Status::Invalid, None, None)
+        } else if skip.is_some() {
+            (Status::Skipped, None, skip)
+        } else {
+            (Status::Mapped, operations, None)
+        };
+        out.push_str("{\"status\":");
+        write::status(out, status);
+        out.push_str(",\"operations\":[");
+        if let Some((fields, raw)) = operations {
+            self.operations(out, fields, raw);
+        }
+        out.push_str("],\"errors\":");
+        write::issues(out, &report.errors);
+        out.push_str(",\"warnings\":");
+        write::issues(out, &report.warnings);
+        if let Some(reason) = &reason {
+            out.push_str(",\"reason\":");
+            write::issue(out, reason);
+        }
+        out.push('}');
+    }
+
+    /// The built-in mapping (`map::operation`), written as `Operation` serializes.
+    fn operations(&self, out: &mut String, fields: &Fields<'_>, raw: Raw) {
+        let mut first = true;
+        for kind in OperationKind::for_call(fields.call) {
+            let user = fields.user_id.is_some() || fields.anonymous_id.is_some();
+            let made = match kind {
+                OperationKind::UpsertAccount | OperationKind::AssociateUser if fields.group_id.is_none() => false,
+                OperationKind::AssociateUser if !user => false,
+                OperationKind::TrackEvent if fields.event.is_none() => false,
+                _ => true,
+            };
+            if !made {
+                continue;
+            }
+            if !first {
+                out.push(',');
+            }
+            first = false;
+            let mut op = Object::open(out);
+            op.string("op", kind.name());
+            match kind {
+                OperationKind::UpsertUser => {
+                    op.optional("userId", fields.user_id.as_deref());
+                    op.optional("anonymousId", fields.anonymous_id.as_deref());
+                    self.fields(op.key("traits"), raw.traits.as_ref());
+                }
+                OperationKind::UpsertAccount => {
+                    op.optional("groupId", fields.group_id.as_deref());
+                    self.fields(op.key("traits"), raw.traits.as_ref());
+                }
+                OperationKind::AssociateUser => {
+                    op.optional("groupId", fields.group_id.as_deref());
+                    op.optional("userId", fields.user_id.as_deref());
+                    op.optional("anonymousId", fields.anonymous_id.as_deref());
+                }
+                OperationKind::TrackEvent => {
+                    op.optional("event", fields.event.as_deref());
+                    op.optional("userId", fields.user_id.as_deref());
+                    op.optional("anonymousId", fields.anonymous_id.as_deref());
+                    op.optional("groupId", fields.context_group_id.as_deref());
+                    self.fields(op.key("properties"), raw.properties.as_ref());
+                }
+            }
+            if *kind != OperationKind::AssociateUser {
+                op.optional("timestamp", fields.timestamp.as_deref());
+                op.optional("messageId", fields.message_id.as_deref());
+            }
+            op.close();
+        }
+    }
+
+    /// Traits or properties as sent, or `{}` when there were none.
+    fn fields(&self, out: &mut String, entry: Option<&Entry>) {
+        match entry {
+            Some(entry) => write::compact(out, self.slice(entry.value), entry.clean),
+            None => out.push_str("{}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Config, Destination};
+    use std::path::Path;
+
+    /// The message and batch shapes (what the wasm `map` and `mapBatch` run on `JSON.stringify`
+    /// text) give `map(value)` and `map_batch(value)` byte for byte, over the fixture corpus.
+    #[test]
+    fn message_and_batch_shapes_agree_with_the_value_api() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let destinations = [Config::default(), Config { strict: true, ..Config::default() }]
+            .map(|config| Destination::new(config).unwrap());
+        let mut compared = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|ext| ext != "json") {
+                continue;
+            }
+            let body: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+            let Some(input) = body.get("input") else { continue };
+            let text = input.to_string();
+            let hint = body.pointer("/options/type").and_then(Value::as_str).and_then(CallType::from_name);
+            for destination in &destinations {
+                let options = crate::MapOptions { call_type: hint };
+                if let Some(message) = destination.fast(text.as_bytes(), hint, Shape::Message) {
+                    assert_eq!(message, destination.map(input, &options).to_json(), "{text}");
+                    compared += 1;
+                }
+                if let Some(batch) = destination.fast(text.as_bytes(), None, Shape::Batch) {
+                    assert_eq!(batch, destination.map_batch(input).to_json(), "{text}");
+                    compared += 1;
+                }
+            }
+        }
+        assert!(compared > 300, "only {compared} texts compared");
+    }
+}

@@ -1,0 +1,531 @@
+//! One pass over JSON text that checks it is JSON and records where things are, without
+//! building values: each member and item of the containers near the root becomes an [`Entry`]
+//! (its key, its text span, its kind), and every value is measured as `serde_json` would write
+//! it compactly, which is what the size limits count.
+//!
+//! The scanner only ever answers "here it is" or "I cannot say" ([`Bail`]): anything it does not
+//! settle exactly (broken JSON, nesting past the limit, escaped keys, lone surrogates, numbers a
+//! parser would refuse) goes to the exact path, which reports it with its line, column or path.
+
+/// Text the scanner leaves to the exact path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bail;
+
+/// What kind of JSON value an entry holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Null,
+    Bool,
+    Number,
+    String,
+    Array,
+    Object,
+}
+
+/// An object member or array item. Offsets index the scanned text.
+#[derive(Debug, Clone, Copy)]
+pub struct Entry {
+    /// The key's text between its quotes (empty for array items). Keys never hold escapes here.
+    pub key: (u32, u32),
+    /// The value's text, from its first to one past its last byte.
+    pub value: (u32, u32),
+    pub kind: Kind,
+    /// Nesting below this value: 0 for scalars, 1 for an object or array of scalars, and so on.
+    pub height: u32,
+    /// Bytes `serde_json::to_string` would write for the value (numbers counted as written).
+    pub compact_len: u32,
+    /// Numbers inside the value, whose rewritten form may differ in length from the text.
+    pub numbers: u32,
+    /// No whitespace between tokens and no escapes: the text is already what serde would write,
+    /// numbers aside.
+    pub clean: bool,
+    /// The index of the next member or item of the same container, or [`NONE`].
+    pub next: u32,
+    /// The index of this container's first member or item, when its level was recorded.
+    pub first: u32,
+}
+
+/// No entry.
+pub const NONE: u32 = u32::MAX;
+
+/// Containers deeper than this (the root is level 1) are left to the exact path; the message
+/// limit is 64 levels from each message, which stands at level 3 of a batch envelope.
+const MAX_LEVEL: u32 = 68;
+
+/// The scanned text: the root at index 0, then the members and items of every container up to
+/// the recorded level, in document order (each container's children right after it).
+#[derive(Debug, Default)]
+pub struct Tape {
+    pub entries: Vec<Entry>,
+}
+
+impl Tape {
+    /// Scans `text`, recording the children of containers at levels up to `record` (the root is
+    /// level 1).
+    pub fn scan(text: &str, record: u32) -> Result<Tape, Bail> {
+        let mut scanner = Scanner { bytes: text.as_bytes(), at: 0, entries: Vec::new(), record };
+        scanner.entries.push(Entry::placeholder());
+        scanner.whitespace();
+        let root = scanner.value(1, 0)?;
+        scanner.whitespace();
+        if scanner.at != scanner.bytes.len() {
+            return Err(Bail);
+        }
+        scanner.fill(0, root);
+        Ok(Tape { entries: scanner.entries })
+    }
+
+    /// The entry at `index`.
+    pub fn get(&self, index: u32) -> Option<&Entry> {
+        self.entries.get(index as usize)
+    }
+
+    /// The members or items of the container at `index`, when its level was recorded.
+    pub fn children(&self, index: u32) -> Children<'_> {
+        Children { tape: self, next: self.get(index).map_or(NONE, |entry| entry.first) }
+    }
+}
+
+/// Iterates over one container's entries: `(index, entry)`.
+pub struct Children<'a> {
+    tape: &'a Tape,
+    next: u32,
+}
+
+impl<'a> Iterator for Children<'a> {
+    type Item = (u32, &'a Entry);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let index = self.next;
+        let entry = self.tape.get(index)?;
+        self.next = entry.next;
+        Some((index, entry))
+    }
+}
+
+impl Entry {
+    fn placeholder() -> Entry {
+        Entry {
+            key: (0, 0),
+            value: (0, 0),
+            kind: Kind::Null,
+            height: 0,
+            compact_len: 0,
+            numbers: 0,
+            clean: true,
+            next: NONE,
+            first: NONE,
+        }
+    }
+}
+
+struct Scanner<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    entries: Vec<Entry>,
+    record: u32,
+}
+
+/// Eight bytes at once: the high bit of each byte that ends or escapes a string or is a control
+/// character. Borrows can only mark bytes after a marked one, so the lowest mark is exact.
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+#[inline(always)]
+fn specials(word: u64) -> u64 {
+    let zero_in = |value: u64| value.wrapping_sub(ONES) & !value & HIGHS;
+    let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+    zero_in(word ^ (ONES * u64::from(b'"'))) | zero_in(word ^ (ONES * u64::from(b'\\'))) | below_space
+}
+
+impl Scanner<'_> {
+    #[inline(always)]
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    /// Skips whitespace; says whether there was any.
+    #[inline(always)]
+    fn whitespace(&mut self) -> bool {
+        let start = self.at;
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
+            self.at += 1;
+        }
+        self.at != start
+    }
+
+    #[inline(always)]
+    fn expect(&mut self, byte: u8) -> Result<(), Bail> {
+        if self.peek() == Some(byte) {
+            self.at += 1;
+            Ok(())
+        } else {
+            Err(Bail)
+        }
+    }
+
+    #[inline(always)]
+    fn offset(&self) -> Result<u32, Bail> {
+        u32::try_from(self.at).map_err(|_| Bail)
+    }
+
+    /// One value at `level` (the level it would have as a container). Its children are recorded
+    /// when `level` is within the recorded levels; `parent` is the entry being filled for it.
+    fn value(&mut self, level: u32, parent: u32) -> Result<Entry, Bail> {
+        let start = self.offset()?;
+        let mut entry = Entry::placeholder();
+        match self.peek().ok_or(Bail)? {
+            b'{' => self.object(level, parent, &mut entry)?,
+            b'[' => self.array(level, parent, &mut entry)?,
+            b'"' => {
+                entry.kind = Kind::String;
+                let (len, escaped) = self.string()?;
+                entry.compact_len = len;
+                entry.clean = !escaped;
+            }
+            b't' => self.literal(b"true", Kind::Bool, &mut entry)?,
+            b'f' => self.literal(b"false", Kind::Bool, &mut entry)?,
+            b'n' => self.literal(b"null", Kind::Null, &mut entry)?,
+            _ => {
+                entry.kind = Kind::Number;
+                entry.numbers = 1;
+                self.number()?;
+                entry.compact_len = self.offset()? - start;
+            }
+        }
+        entry.value = (start, self.offset()?);
+        Ok(entry)
+    }
+
+    fn literal(&mut self, word: &[u8], kind: Kind, entry: &mut Entry) -> Result<(), Bail> {
+        let end = self.at + word.len();
+        if self.bytes.get(self.at..end) != Some(word) {
+            return Err(Bail);
+        }
+        self.at = end;
+        entry.kind = kind;
+        entry.compact_len = u32::try_from(word.len()).map_err(|_| Bail)?;
+        Ok(())
+    }
+
+    fn object(&mut self, level: u32, parent: u32, entry: &mut Entry) -> Result<(), Bail> {
+        if level > MAX_LEVEL {
+            return Err(Bail);
+        }
+        entry.kind = Kind::Object;
+        entry.height = 1;
+        self.at += 1;
+        let mut len: u32 = 2;
+        let mut previous = NONE;
+        let record = level <= self.record;
+        entry.clean = !self.whitespace();
+        if self.peek() == Some(b'}') {
+            self.at += 1;
+            entry.compact_len = len;
+            return Ok(());
+        }
+        loop {
+            if self.peek() != Some(b'"') {
+                return Err(Bail);
+            }
+            let key_start = self.offset()? + 1;
+            let (key_len, escaped) = self.string()?;
+            // An escaped key might spell a reserved name; the exact path decodes it.
+            if escaped && record {
+                return Err(Bail);
+            }
+            let key_end = self.offset()? - 1;
+            entry.clean &= !escaped & !self.whitespace();
+            self.expect(b':')?;
+            entry.clean &= !self.whitespace();
+            let slot = self.reserve(record, parent, &mut previous);
+            let mut member = self.value(level + 1, slot)?;
+            member.key = (key_start, key_end);
+            self.fill(slot, member);
+            len = len.saturating_add(key_len).saturating_add(1).saturating_add(member.compact_len);
+            self.absorb(entry, &member);
+            entry.clean &= !self.whitespace();
+            match self.peek() {
+                Some(b',') => {
+                    self.at += 1;
+                    len = len.saturating_add(1);
+                    entry.clean &= !self.whitespace();
+                }
+                Some(b'}') => {
+                    self.at += 1;
+                    entry.compact_len = len;
+                    return Ok(());
+                }
+                _ => return Err(Bail),
+            }
+        }
+    }
+
+    fn array(&mut self, level: u32, parent: u32, entry: &mut Entry) -> Result<(), Bail> {
+        if level > MAX_LEVEL {
+            return Err(Bail);
+        }
+        entry.kind = Kind::Array;
+        entry.height = 1;
+        self.at += 1;
+        let mut len: u32 = 2;
+        let mut previous = NONE;
+        let record = level <= self.record;
+        entry.clean = !self.whitespace();
+        if self.peek() == Some(b']') {
+            self.at += 1;
+            entry.compact_len = len;
+            return Ok(());
+        }
+        loop {
+            let slot = self.reserve(record, parent, &mut previous);
+            let item = self.value(level + 1, slot)?;
+            self.fill(slot, item);
+            len = len.saturating_add(item.compact_len);
+            self.absorb(entry, &item);
+            entry.clean &= !self.whitespace();
+            match self.peek() {
+                Some(b',') => {
+                    self.at += 1;
+                    len = len.saturating_add(1);
+                    entry.clean &= !self.whitespace();
+                }
+                Some(b']') => {
+                    self.at += 1;
+                    entry.compact_len = len;
+                    return Ok(());
+                }
+                _ => return Err(Bail),
+            }
+        }
+    }
+
+    /// A slot for a child entry when its container is recorded, linked after the previous one.
+    #[inline(always)]
+    fn reserve(&mut self, record: bool, parent: u32, previous: &mut u32) -> u32 {
+        if !record || parent == NONE {
+            return NONE;
+        }
+        let Ok(index) = u32::try_from(self.entries.len()) else { return NONE };
+        self.entries.push(Entry::placeholder());
+        let link = if *previous == NONE { parent } else { *previous };
+        if let Some(before) = self.entries.get_mut(link as usize) {
+            if *previous == NONE {
+                before.first = index;
+            } else {
+                before.next = index;
+            }
+        }
+        *previous = index;
+        index
+    }
+
+    /// Writes a scanned value into its slot, keeping the links made while it was scanned.
+    #[inline(always)]
+    fn fill(&mut self, slot: u32, entry: Entry) {
+        if let Some(place) = self.entries.get_mut(slot as usize) {
+            *place = Entry { next: place.next, first: place.first, ..entry };
+        }
+    }
+
+    #[inline(always)]
+    fn absorb(&self, container: &mut Entry, child: &Entry) {
+        container.height = container.height.max(child.height + 1);
+        container.numbers = container.numbers.saturating_add(child.numbers);
+        container.clean &= child.clean;
+    }
+
+    /// A string at the cursor: its length as serde writes it (quotes included) and whether it
+    /// holds escapes.
+    fn string(&mut self) -> Result<(u32, bool), Bail> {
+        let start = self.at;
+        self.at += 1;
+        let mut extra: i64 = 0;
+        let mut escaped = false;
+        loop {
+            // Runs of plain bytes, eight at a time.
+            while let Some(word) = self.bytes.get(self.at..self.at + 8) {
+                let word = u64::from_le_bytes(<[u8; 8]>::try_from(word).map_err(|_| Bail)?);
+                let marks = specials(word);
+                if marks != 0 {
+                    self.at += (marks.trailing_zeros() / 8) as usize;
+                    break;
+                }
+                self.at += 8;
+            }
+            match self.peek().ok_or(Bail)? {
+                b'"' => {
+                    self.at += 1;
+                    let raw = i64::try_from(self.at - start).map_err(|_| Bail)?;
+                    let len = u32::try_from(raw + extra).map_err(|_| Bail)?;
+                    return Ok((len, escaped));
+                }
+                b'\\' => {
+                    escaped = true;
+                    extra += self.escape()?;
+                }
+                byte if byte < 0x20 => return Err(Bail),
+                _ => self.at += 1,
+            }
+        }
+    }
+
+    /// One escape at the cursor; gives how much longer (or shorter) serde writes it than it is
+    /// written here.
+    fn escape(&mut self) -> Result<i64, Bail> {
+        let code = self.bytes.get(self.at + 1).copied().ok_or(Bail)?;
+        self.at += 2;
+        Ok(match code {
+            b'"' | b'\\' | b'b' | b'f' | b'n' | b'r' | b't' => 0,
+            b'/' => -1,
+            b'u' => {
+                let unit = self.hex4()?;
+                let written = match unit {
+                    0xD800..=0xDBFF => {
+                        // A pair written as two escapes (12 bytes) becomes 4 bytes of UTF-8.
+                        if self.bytes.get(self.at..self.at + 2) != Some(b"\\u") {
+                            return Err(Bail);
+                        }
+                        self.at += 2;
+                        if !(0xDC00..=0xDFFF).contains(&self.hex4()?) {
+                            return Err(Bail);
+                        }
+                        return Ok(4 - 12);
+                    }
+                    0xDC00..=0xDFFF => return Err(Bail),
+                    0x08 | 0x09 | 0x0A | 0x0C | 0x0D | 0x22 | 0x5C => 2,
+                    0x00..=0x1F => 6,
+                    0x20..=0x7F => 1,
+                    0x80..=0x7FF => 2,
+                    _ => 3,
+                };
+                written - 6
+            }
+            _ => return Err(Bail),
+        })
+    }
+
+    fn hex4(&mut self) -> Result<u32, Bail> {
+        let digits = self.bytes.get(self.at..self.at + 4).ok_or(Bail)?;
+        let mut unit = 0;
+        for digit in digits {
+            unit = unit * 16 + char::from(*digit).to_digit(16).ok_or(Bail)?;
+        }
+        self.at += 4;
+        Ok(unit)
+    }
+
+    /// A number in JSON's grammar. Numbers a parser could not hold as a double (over about 300
+    /// digits, or a three-digit exponent) are left to the exact path, which refuses the largest.
+    fn number(&mut self) -> Result<(), Bail> {
+        if self.peek() == Some(b'-') {
+            self.at += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.at += 1,
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            _ => return Err(Bail),
+        }
+        let mut digits = 0;
+        if self.peek() == Some(b'.') {
+            self.at += 1;
+            digits = self.digits();
+            if digits == 0 {
+                return Err(Bail);
+            }
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.at += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.at += 1;
+            }
+            let exponent = self.digits();
+            if exponent == 0 || exponent > 2 {
+                return Err(Bail);
+            }
+        }
+        if digits > 300 {
+            return Err(Bail);
+        }
+        Ok(())
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.at;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.at += 1;
+        }
+        self.at - start
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan(text: &str) -> Result<Tape, Bail> {
+        Tape::scan(text, 2)
+    }
+
+    #[test]
+    fn compact_length_is_serde_length() {
+        let texts = [
+            r#"{"a": 1, "b" : [true, false, null], "c": {"d": "e"}}"#,
+            r#"["\u00e9\n\/\"\\", "\ud83d\ude00", "\u0001", "\u0041", "é"]"#,
+            r#"  {"k":-0.5,"l":[],"m":{}}  "#,
+            r#""plain""#,
+            r#"{"long": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"bbbbbbbbbbbbbbbbbbb\\cccccccccccccccccc"}"#,
+        ];
+        for text in texts {
+            let tape = scan(text).unwrap();
+            let value: serde_json::Value = serde_json::from_str(text).unwrap();
+            let expected = serde_json::to_string(&value).unwrap().len();
+            assert_eq!(tape.entries[0].compact_len as usize, expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn refuses_what_serde_refuses() {
+        for text in [
+            "{",
+            r#"{"a":}"#,
+            r#"{"a":1,}"#,
+            "[1,]",
+            r#""\ud800""#,
+            r#""\udc00x""#,
+            "01",
+            "1.",
+            "1e",
+            "tru",
+            "\"a\u{1}\"",
+            "{} x",
+            r#""\x""#,
+        ] {
+            assert_eq!(scan(text).err(), Some(Bail), "{text}");
+            assert!(serde_json::from_str::<serde_json::Value>(text).is_err(), "{text}");
+        }
+    }
+
+    #[test]
+    fn records_members_with_links() {
+        let tape = scan(r#"{"a": {"x": 1, "y": [2]}, "b": "c"}"#).unwrap();
+        let keys: Vec<_> = tape
+            .children(0)
+            .map(|(_, entry)| &r#"{"a": {"x": 1, "y": [2]}, "b": "c"}"#[entry.key.0 as usize..entry.key.1 as usize])
+            .collect();
+        assert_eq!(keys, ["a", "b"]);
+        let (a, _) = tape.children(0).next().unwrap();
+        assert_eq!(tape.children(a).count(), 2);
+        assert_eq!(tape.entries[0].height, 3);
+        assert!(!tape.entries[0].clean);
+        assert!(scan(r#"{"a":{"x":1}}"#).unwrap().entries[0].clean);
+    }
+
+    #[test]
+    fn deep_nesting_is_left_to_the_exact_path() {
+        let deep = "[".repeat(100) + &"]".repeat(100);
+        assert_eq!(scan(&deep).err(), Some(Bail));
+    }
+}
