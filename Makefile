@@ -11,6 +11,7 @@
 
 #   make edge    serve the Cloudflare Worker example locally in workerd (see examples/cloudflare-worker/edge.mk)
 #   make test-edge  its end-to-end tests in workerd and Deno
+#   make fuzz    each cargo-fuzz target for FUZZ_SECONDS (default 60) from the fixtures (nightly; not in make test)
 
 SHELL := /usr/bin/env bash
 .SHELLFLAGS := -euo pipefail -c
@@ -134,3 +135,11 @@ bench-readme:
 
 bench-cases: bench-setup
 	node benches/compare.mjs --out benches/CASES.md
+
+# ---- Fuzzing ---------------------------------------------------------------------------------------
+# cargo-fuzz (libFuzzer, nightly) on map_json, map_batch, the directive engine and tracking plans,
+# FUZZ_SECONDS each (default 60), seeded from tests/fixtures/ and ../shared/conformance/ at run
+# time (scripts/fuzz.sh). Not part of make test.
+.PHONY: fuzz
+fuzz:
+	scripts/fuzz.sh

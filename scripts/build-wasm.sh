@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Builds one flavor of the WebAssembly module into pkg/dist/FLAVOR/:
-#   astrolabe_segment.js       wasm-bindgen --target web     (ESM; browser, bundlers, workerd)
+#   astrolabe_segment.js       wasm-bindgen --target web     (ESM; browser, bundlers, workerd, Deno)
 #   astrolabe_segment.cjs      wasm-bindgen --target nodejs  (CommonJS; Node's require and import)
-#   astrolabe_segment_bg.js    wasm-bindgen --target bundler (ESM imports of the .wasm; Deno)
-#   astrolabe_segment_bg.wasm  one module for all three (wasm-bindgen writes the same bytes for
-#                              every target), optimized with wasm-opt -Oz from npm's binaryen.
+#   astrolabe_segment_bg.wasm  one module for both (wasm-bindgen writes the same bytes for each
+#                              target), optimized with wasm-opt -Oz from npm's binaryen.
+# Both glues get wasm-bindgen's `__wbg_reset_state` (--experimental-reset-state-function): after a
+# trap, pkg/shared/fast.js re-instantiates the module with it (a new instance of the same compiled
+# Module, so it works in workerd too) instead of leaving a poisoned instance behind.
 # Usage: scripts/build-wasm.sh full|lite
 set -euo pipefail
 flavor=${1:?usage: build-wasm.sh full|lite}
@@ -45,26 +47,22 @@ input=$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/astrolabe_segment.wasm
 work=$CARGO_TARGET_DIR/wasm-bindgen/$flavor
 rm -rf "$work"
 mkdir -p "$work"
-for target in web nodejs bundler; do
-  wasm-bindgen --target "$target" --out-dir "$work/$target" "$input"
+for target in web nodejs; do
+  wasm-bindgen --target "$target" --experimental-reset-state-function --out-dir "$work/$target" "$input"
+  grep -q '^export function __wbg_reset_state\|^exports.__wbg_reset_state = \|function __wbg_reset_state' \
+    "$work/$target/astrolabe_segment.js" || {
+    echo "wasm-bindgen --target $target wrote no __wbg_reset_state: pkg/shared/fast.js needs it" >&2; exit 1; }
 done
 
-# The three targets must share one module; stop if a wasm-bindgen version ever changes that.
-for target in nodejs bundler; do
-  cmp -s "$work/web/astrolabe_segment_bg.wasm" "$work/$target/astrolabe_segment_bg.wasm" || {
-    echo "wasm-bindgen wrote a different .wasm for --target $target than for web" >&2; exit 1; }
-done
-# pkg/*/deno.js does what the bundler target's wrapper does; stop if the wrapper ever does more.
-wrapper=$(grep -v '^\s*$\|^/[/*]\|^import \|^export \|^    \|^}' "$work/bundler/astrolabe_segment.js" || true)
-[ "$wrapper" = "$(printf '__wbg_set_wasm(wasm);\nwasm.__wbindgen_start();')" ] || [ "$wrapper" = "__wbg_set_wasm(wasm);" ] || {
-  echo "the bundler wrapper does more than pkg/*/deno.js does: update them" >&2; echo "$wrapper" >&2; exit 1; }
+# The targets must share one module; stop if a wasm-bindgen version ever changes that.
+cmp -s "$work/web/astrolabe_segment_bg.wasm" "$work/nodejs/astrolabe_segment_bg.wasm" || {
+  echo "wasm-bindgen wrote a different .wasm for --target nodejs than for web" >&2; exit 1; }
 
 out=$root/pkg/dist/$flavor
 rm -rf "$out"
 mkdir -p "$out"
 cp "$work/web/astrolabe_segment.js" "$out/astrolabe_segment.js"
 cp "$work/nodejs/astrolabe_segment.js" "$out/astrolabe_segment.cjs"
-cp "$work/bundler/astrolabe_segment_bg.js" "$out/astrolabe_segment_bg.js"
 # rustc's default wasm32 features, and SIMD (jsonschema's dependencies compile simd128 functions);
 # wasm-opt must accept what the module uses and adds nothing new. --low-memory-unused lets it fold
 # `load(p + C)` into `load offset=C (p)` (about 4 KB of gzip on the full build): it assumes no

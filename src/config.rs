@@ -3,6 +3,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::quote::quote;
 use crate::spec::ids::json_type_name;
 use std::fmt;
 
@@ -67,7 +68,7 @@ impl Config {
                     problems.push(format!("option \"{name}\" must be an object, not {}", json_type_name(&other)))
                 }
                 (unknown, _) => {
-                    problems.push(format!("unknown option \"{unknown}\" (the options are {})", OPTIONS.join(", ")))
+                    problems.push(format!("unknown option {} (the options are {})", quote(unknown), OPTIONS.join(", ")))
                 }
             }
         }

@@ -17,6 +17,7 @@ use crate::issue::Code;
 use crate::mapping::Mapping;
 use crate::operation::{AssociateUser, Operation, OperationKind, TrackEvent, UpsertAccount, UpsertUser};
 use crate::pointer::Pointer;
+use crate::quote::quote;
 use crate::spec::{ids, timestamp, Report};
 
 /// The default of every field, as mapping-kit directives. Running these through the engine
@@ -231,7 +232,7 @@ impl Built<'_> {
             Some(Value::String(text)) => match timestamp::parse(text).ok().and_then(timestamp::format) {
                 Some(formatted) => Some(formatted),
                 None => {
-                    self.fail("timestamp", &format!("it gave {text:?}, which is not an ISO-8601 date-time"));
+                    self.fail("timestamp", &format!("it gave {}, which is not an ISO-8601 date-time", quote(text)));
                     None
                 }
             },

@@ -38,6 +38,7 @@ pub mod payload;
 #[cfg(feature = "tracking-plan")]
 pub mod plan;
 pub mod pointer;
+pub mod quote;
 pub mod spec;
 
 pub use call::CallType;

@@ -1,16 +1,15 @@
-// Deno: the .wasm is imported as a module (Deno instantiates it and links its imports to the glue),
-// so loading the package needs no --allow-read and no network.
-import * as wasm from "../dist/full/astrolabe_segment_bg.wasm";
-import * as glue from "../dist/full/astrolabe_segment_bg.js";
+// Deno: the .wasm is imported as a compiled module (a source phase import), so loading the package
+// needs no --allow-read and no network; initSync instantiates it, and after a trap the same Module
+// is instantiated again (see ../shared/fast.js).
+import source wasm from "../dist/full/astrolabe_segment_bg.wasm";
+import * as glue from "../dist/full/astrolabe_segment.js";
 import { withFastPath } from "../shared/fast.js";
 
-glue.__wbg_set_wasm(wasm);
-// Set up the externref table (the bundler wrapper does the same, when the module exports it).
-wasm.__wbindgen_start?.();
+glue.initSync({ module: wasm });
 
-// map, validate, mapBatch and mapJson take the fast path for plain JSON (see ../shared/fast.js).
-export const { Destination, map, mapBatch, mapJson, validate } = withFastPath(glue);
-export const { transform, validateMapping } = glue;
+// map, validate and mapBatch take the fast path for plain JSON, and every call is guarded against
+// a trap (see ../shared/fast.js). __forceTrap is test-only (not in the types).
+export const { Destination, map, mapBatch, validate, mapJson, transform, validateMapping, __forceTrap } = withFastPath(glue);
 /** The package version. */
 export const version = glue.__version();
 /** Every issue code, in the README's order. */

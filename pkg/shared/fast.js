@@ -1,5 +1,6 @@
-// The fast path of map, validate and mapBatch, shared by every entry (pkg/{full,lite}/*.js; the
-// build writes fast.cjs from this file for node.cjs, so it keeps to one `export function`).
+// The fast path of map, validate and mapBatch, and the trap guard of every call, shared by every
+// entry (pkg/{full,lite}/*.js; the build writes fast.cjs from this file for node.cjs, so it keeps
+// to one `export function`).
 //
 // The exact way in, wasm-bindgen's `map(value)`, walks the JS value from Rust: one crossing of
 // the JS/WebAssembly boundary per value, which costs more than the validation itself. Most values
@@ -78,6 +79,25 @@ function replacer(key, value) {
   }
 }
 
+/**
+ * mapJson's input, cut to what the module needs to refuse it: text over MAX_TEXT bytes is refused
+ * on its length alone (too_large or batch_too_large, from its first bytes), so a huge input is not
+ * copied into the module's memory in full. A string keeps more than MAX_TEXT UTF-16 units (so more
+ * than MAX_TEXT bytes of UTF-8), cut between two characters; one that is not well formed goes in
+ * whole, to be refused for its lone surrogate as before.
+ */
+function bounded(input) {
+  if (typeof input === "string") {
+    if (input.length <= MAX_TEXT || !wellFormed(input)) return input;
+    const end = MAX_TEXT + 8;
+    const last = input.charCodeAt(end - 1);
+    return input.slice(0, last >= 0xd800 && last <= 0xdbff ? end - 1 : end);
+  }
+  if (input instanceof Uint8Array) return input.length > MAX_TEXT ? input.subarray(0, MAX_TEXT + 8) : input;
+  if (input instanceof ArrayBuffer) return input.byteLength > MAX_TEXT ? new Uint8Array(input, 0, MAX_TEXT + 8) : input;
+  return input;
+}
+
 /** The JSON text of `value` when it is plain JSON and not over the parser's limit, else undefined. */
 function plainText(value) {
   const outer = seen;
@@ -93,20 +113,44 @@ function plainText(value) {
   return text !== undefined && text.length <= MAX_TEXT ? text : undefined;
 }
 
+// The trap guard. A trap (a WebAssembly.RuntimeError: `unreachable` from a bug under
+// panic=abort, an out-of-bounds access, memory that cannot grow) or a stack overflow (RangeError)
+// leaves the instance's memory half-way through a call: reusing it would poison every later call,
+// for every request an edge isolate serves. So when a call throws one, the module is re-instantiated
+// at once (wasm-bindgen's __wbg_reset_state: a new Instance of the same compiled Module, which works
+// where bytes cannot be compiled, as in workerd) and that call throws one Error saying so, with the
+// trap as its `cause`. Later calls run on the new instance. A Destination made before is rebuilt
+// from its settings on its next call (they were checked and copied when it was constructed), so a
+// Destination kept in a global goes on working; free() on one releases what it holds.
+
+/** A thrown value that means the instance can no longer be trusted. */
+function isTrap(error) {
+  return error instanceof WebAssembly.RuntimeError || error instanceof RangeError;
+}
+
+const GENERATION = Symbol("instance generation");
+const SETTINGS = Symbol("settings");
+const OWNER = Symbol("rebuilt destination");
+
 /**
- * The public `Destination`, `map`, `validate` and `mapBatch` of one wasm-bindgen module (`glue`),
- * each trying the fast path first. `Destination` extends the wasm-bindgen class, so `free()`,
- * `Symbol.dispose` and `instanceof` are the class's own; its parent's methods are the
- * exact walk (the tests compare the two).
+ * The public API of one wasm-bindgen module (`glue`): `Destination`, `map`, `validate` and
+ * `mapBatch` with the fast path, and every call (those and `mapJson`, `transform`,
+ * `validateMapping`) under the trap guard. `Destination` extends the wasm-bindgen class, so
+ * `instanceof` is the class's own, and its parent's methods are the exact walk (the tests compare
+ * the two). `__forceTrap` is for the tests only (the entries export it under that name, outside
+ * the types and the README's API): it makes the module trap in the middle of a call.
  */
 export function withFastPath(glue) {
+  /** Incremented each time the module is re-instantiated. */
+  let generation = 0;
   const encoder = new TextEncoder();
   let view = null;
 
   /**
    * Writes `text` into the module's input buffer with TextEncoder.encodeInto (native; the glue's
    * own string passing copies ASCII one character at a time in JS, which cost more than the
-   * mapping) and gives its length in bytes.
+   * mapping) and gives its length in bytes. The view is made again when the memory is another
+   * (grown, or a new instance after a trap).
    */
   function encode(text) {
     const capacity = text.length * 3;
@@ -123,51 +167,184 @@ export function withFastPath(glue) {
     return typeof input === "string" && input.length <= MAX_TEXT && wellFormed(input);
   }
 
+  /** The error a call throws: a trap re-instantiates the module first and is wrapped. */
+  function after(error) {
+    if (!isTrap(error)) return error;
+    try {
+      glue.__wbg_reset_state();
+      generation += 1;
+    } catch (failure) {
+      return new Error(
+        `astrolabe-segment: the WebAssembly module failed (${error}) and could not be instantiated again (${failure})`,
+        { cause: error },
+      );
+    }
+    return new Error(
+      `astrolabe-segment: internal error: the WebAssembly module failed during this call (${error}). ` +
+        "It has been instantiated again and later calls work; please report the input that caused it.",
+      { cause: error },
+    );
+  }
+
+  /** The settings a Destination was built with, copied as the module read them (JSON). */
+  function settings(config) {
+    return config === undefined || config === null ? config : parse(stringify(config));
+  }
+
+  /**
+   * After a re-instantiation a Destination's pointer belongs to the dead instance: build the same
+   * settings in the new one and take over its pointer. The new object (`OWNER`) stays registered
+   * for finalization, so the memory is released when the Destination is collected (or by free()).
+   * A freed Destination (pointer 0) stays freed: the call then throws as it always has.
+   */
+  function live(destination) {
+    if (destination[GENERATION] === generation || destination.__wbg_ptr === 0) return;
+    const fresh = new glue.Destination(destination[SETTINGS]);
+    destination.__wbg_ptr = fresh.__wbg_ptr;
+    destination.__wbg_inst = fresh.__wbg_inst;
+    destination[OWNER] = fresh;
+    destination[GENERATION] = generation;
+  }
+
   class Destination extends glue.Destination {
-    mapJson(input, options) {
-      return encodable(input) ? this.__mapJsonInput(encode(input), options) : super.mapJson(input, options);
+    constructor(config) {
+      try {
+        super(config);
+      } catch (error) {
+        throw after(error);
+      }
+      this[GENERATION] = generation;
+      this[SETTINGS] = settings(config);
+      this[OWNER] = undefined;
     }
 
     validate(message, options) {
-      const text = plainText(message);
-      const result = text === undefined ? undefined : this.__validateText(encode(text), options);
-      return result === undefined ? super.validate(message, options) : parse(result);
+      try {
+        live(this);
+        const text = plainText(message);
+        const result = text === undefined ? undefined : this.__validateText(encode(text), options);
+        return result === undefined ? super.validate(message, options) : parse(result);
+      } catch (error) {
+        throw after(error);
+      }
     }
 
     map(message, options) {
-      const text = plainText(message);
-      const result = text === undefined ? undefined : this.__mapText(encode(text), options);
-      return result === undefined ? super.map(message, options) : parse(result);
+      try {
+        live(this);
+        const text = plainText(message);
+        const result = text === undefined ? undefined : this.__mapText(encode(text), options);
+        return result === undefined ? super.map(message, options) : parse(result);
+      } catch (error) {
+        throw after(error);
+      }
     }
 
     mapBatch(batch) {
+      try {
+        live(this);
+        const text = plainText(batch);
+        const result = text === undefined ? undefined : this.__mapBatchText(encode(text));
+        return result === undefined ? super.mapBatch(batch) : parse(result);
+      } catch (error) {
+        throw after(error);
+      }
+    }
+
+    mapJson(input, options) {
+      try {
+        live(this);
+        return encodable(input) ? this.__mapJsonInput(encode(input), options) : super.mapJson(bounded(input), options);
+      } catch (error) {
+        throw after(error);
+      }
+    }
+
+    free() {
+      const owner = this[OWNER];
+      this[OWNER] = undefined;
+      if (this[GENERATION] !== generation) {
+        // Its memory went with the old instance: there is nothing to release.
+        this.__destroy_into_raw();
+        return;
+      }
+      // A rebuilt Destination shares its pointer with its owner: release it once.
+      if (owner !== undefined) owner.__destroy_into_raw();
+      super.free();
+    }
+  }
+  if (typeof Symbol.dispose === "symbol") {
+    Object.defineProperty(Destination.prototype, Symbol.dispose, {
+      value() {
+        this.free();
+      },
+      writable: true,
+      configurable: true,
+    });
+  }
+
+  function validate(message, options) {
+    try {
+      const text = plainText(message);
+      const result = text === undefined ? undefined : glue.__validateText(encode(text), options);
+      return result === undefined ? glue.validate(message, options) : parse(result);
+    } catch (error) {
+      throw after(error);
+    }
+  }
+
+  function map(message, options) {
+    try {
+      const text = plainText(message);
+      const result = text === undefined ? undefined : glue.__mapText(encode(text), options);
+      return result === undefined ? glue.map(message, options) : parse(result);
+    } catch (error) {
+      throw after(error);
+    }
+  }
+
+  function mapBatch(batch) {
+    try {
       const text = plainText(batch);
-      const result = text === undefined ? undefined : this.__mapBatchText(encode(text));
-      return result === undefined ? super.mapBatch(batch) : parse(result);
+      const result = text === undefined ? undefined : glue.__mapBatchText(encode(text));
+      return result === undefined ? glue.mapBatch(batch) : parse(result);
+    } catch (error) {
+      throw after(error);
     }
   }
 
   function mapJson(input, options) {
-    return encodable(input) ? glue.__mapJsonInput(encode(input), options) : glue.mapJson(input, options);
+    try {
+      return encodable(input) ? glue.__mapJsonInput(encode(input), options) : glue.mapJson(bounded(input), options);
+    } catch (error) {
+      throw after(error);
+    }
   }
 
-  function validate(message, options) {
-    const text = plainText(message);
-    const result = text === undefined ? undefined : glue.__validateText(encode(text), options);
-    return result === undefined ? glue.validate(message, options) : parse(result);
+  function transform(mapping, payload) {
+    try {
+      return glue.transform(mapping, payload);
+    } catch (error) {
+      throw after(error);
+    }
   }
 
-  function map(message, options) {
-    const text = plainText(message);
-    const result = text === undefined ? undefined : glue.__mapText(encode(text), options);
-    return result === undefined ? glue.map(message, options) : parse(result);
+  function validateMapping(mapping) {
+    try {
+      return glue.validateMapping(mapping);
+    } catch (error) {
+      throw after(error);
+    }
   }
 
-  function mapBatch(batch) {
-    const text = plainText(batch);
-    const result = text === undefined ? undefined : glue.__mapBatchText(encode(text));
-    return result === undefined ? glue.mapBatch(batch) : parse(result);
+  /** Test-only: a trap in the middle of a call, to check the recovery. */
+  function __forceTrap(value) {
+    try {
+      glue.__forceTrap(value);
+    } catch (error) {
+      throw after(error);
+    }
   }
 
-  return { Destination, mapJson, validate, map, mapBatch };
+  return { Destination, validate, map, mapBatch, mapJson, transform, validateMapping, __forceTrap };
 }

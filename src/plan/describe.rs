@@ -5,7 +5,7 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::ValidationError;
 use serde_json::Value;
 
-use super::compile::quoted;
+use crate::quote::quote as quoted;
 
 /// The longest rendering of a value or of the schema crate's own sentence kept in a message.
 const MAX_TEXT: usize = 120;
@@ -30,7 +30,10 @@ pub(crate) fn violation(error: &ValidationError<'_>, rule: &str) -> String {
         ValidationErrorKind::Format { format } => {
             format!("{subject} must be a valid {format} (rule {rule}): {} is not", short(instance))
         }
-        _ => format!("{subject} is invalid (rule {rule}): {}", truncate(error.to_string())),
+        // The schema crate's sentence, with the value it quotes cut to a short piece.
+        _ => {
+            format!("{subject} is invalid (rule {rule}): {}", truncate(error.masked_with(short(instance)).to_string()))
+        }
     }
 }
 
@@ -71,21 +74,14 @@ fn with_article(kind: &str) -> String {
     }
 }
 
-/// A value as JSON, cut short.
+/// A value as JSON, cut to a short piece (crate::quote).
 fn short(value: &Value) -> String {
-    truncate(value.to_string())
+    crate::quote::truncated(&value.to_string()).into_owned()
 }
 
-fn truncate(mut text: String) -> String {
-    if text.len() > MAX_TEXT {
-        let mut end = MAX_TEXT;
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
-        text.truncate(end);
-        text.push('…');
-    }
-    text
+/// The schema crate's own sentence (which may quote the value), cut to [`MAX_TEXT`] characters.
+fn truncate(text: String) -> String {
+    crate::quote::cut(&text, MAX_TEXT).into_owned()
 }
 
 #[cfg(test)]
@@ -109,10 +105,11 @@ mod tests {
 
     #[test]
     fn truncates_on_char_boundaries() {
-        let text = "é".repeat(MAX_TEXT);
+        let text = "é".repeat(MAX_TEXT + 1);
         let cut = truncate(text);
         assert!(cut.ends_with('…'));
-        assert!(cut.len() <= MAX_TEXT + '…'.len_utf8());
+        assert_eq!(cut.chars().count(), MAX_TEXT + 1);
         assert_eq!(truncate("short".to_owned()), "short");
+        assert_eq!(short(&Value::from("x".repeat(1000))), format!("\"{}…", "x".repeat(39)));
     }
 }

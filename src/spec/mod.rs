@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 use crate::call::CallType;
 use crate::issue::{Code, Issue};
 use crate::pointer::Pointer;
+use crate::quote::quote;
 use ids::{json_type_name, Id};
 
 /// Errors and warnings collected while checking.
@@ -257,7 +258,10 @@ fn call_type(
                 report.error(
                     Code::UnknownType,
                     &path(),
-                    format!("{name:?} is not a Segment call type (identify, group, track, page, screen, alias)."),
+                    format!(
+                        "{} is not a Segment call type (identify, group, track, page, screen, alias).",
+                        quote(name)
+                    ),
                 );
                 None
             }
@@ -308,7 +312,11 @@ fn read_id(value: Option<&Value>, name: &str, path: &dyn Fn() -> Pointer, report
         Id::Absent => None,
         Id::Text(text) => Some(text.to_owned()),
         Id::Coerced(text) => {
-            report.warn(Code::IdCoerced, &path(), format!("{name} is a number; it is sent as the string {text:?}."));
+            report.warn(
+                Code::IdCoerced,
+                &path(),
+                format!("{name} is a number; it is sent as the string {}.", quote(&text)),
+            );
             Some(text)
         }
         Id::WrongType(kind) => {
@@ -375,7 +383,7 @@ fn operation_timestamp(
                     report.warn(
                         Code::InvalidTimestamp,
                         &path(),
-                        format!("{key} {text:?} is not an ISO-8601 date-time: {why}."),
+                        format!("{key} {} is not an ISO-8601 date-time: {why}.", quote(text)),
                     );
                     None
                 }

@@ -7,6 +7,7 @@ use super::{currency, timestamp, Report};
 use crate::call::CallType;
 use crate::issue::Code;
 use crate::pointer::Pointer;
+use crate::quote::quote;
 
 /// The shape a reserved key's value should have.
 #[derive(Debug, Clone, Copy)]
@@ -131,16 +132,16 @@ fn check_value(key: &str, shape: Shape, value: &Value, path: &Pointer, what: &st
         (Shape::Number, other) => Some(format!("should be a number, not {}", described(other))),
         (Shape::TextOrNumber, other) => Some(format!("should be a string or a number, not {}", json_type_name(other))),
         (Shape::Object, other) => Some(format!("should be an object, not {}", json_type_name(other))),
-        (Shape::Date, Value::String(text)) => {
-            timestamp::parse(text).err().map(|why| format!("should be an ISO-8601 date, but {text:?} is not: {why}"))
-        }
+        (Shape::Date, Value::String(text)) => timestamp::parse(text)
+            .err()
+            .map(|why| format!("should be an ISO-8601 date, but {} is not: {why}", quote(text))),
         (Shape::Date, other) => Some(format!("should be an ISO-8601 date string, not {}", json_type_name(other))),
-        (Shape::Email, Value::String(text)) => {
-            (!looks_like_email(text)).then(|| format!("should be an email address (text@domain), but {text:?} is not"))
-        }
+        (Shape::Email, Value::String(text)) => (!looks_like_email(text))
+            .then(|| format!("should be an email address (text@domain), but {} is not", quote(text))),
         (Shape::Email, other) => Some(format!("should be an email address string, not {}", json_type_name(other))),
-        (Shape::Currency, Value::String(text)) => (!currency::is_iso_4217(text))
-            .then(|| format!("should be an ISO 4217 currency code in upper case, such as \"USD\", not {text:?}")),
+        (Shape::Currency, Value::String(text)) => (!currency::is_iso_4217(text)).then(|| {
+            format!("should be an ISO 4217 currency code in upper case, such as \"USD\", not {}", quote(text))
+        }),
         (Shape::Currency, other) => {
             Some(format!("should be an ISO 4217 currency code string, not {}", json_type_name(other)))
         }
@@ -151,7 +152,7 @@ fn check_value(key: &str, shape: Shape, value: &Value, path: &Pointer, what: &st
         (Shape::Company, other) => Some(format!("should be an object, not {}", json_type_name(other))),
     };
     if let Some(problem) = problem {
-        report.warn(Code::ReservedTraitType, path, format!("The reserved {what} \"{key}\" {problem}."));
+        report.warn(Code::ReservedTraitType, path, format!("The reserved {what} {} {problem}.", quote(key)));
     }
 }
 
@@ -174,7 +175,7 @@ fn check_company(company: &Map<String, Value>, path: &Pointer, report: &mut Repo
 /// A number that arrived as a string is the commonest mistake: say so.
 fn described(value: &Value) -> String {
     match value {
-        Value::String(text) if text.trim().parse::<f64>().is_ok() => format!("the string {text:?}"),
+        Value::String(text) if text.trim().parse::<f64>().is_ok() => format!("the string {}", quote(text)),
         other => json_type_name(other).to_owned(),
     }
 }

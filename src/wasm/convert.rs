@@ -15,10 +15,24 @@
 
 use js_sys::{Array, ArrayBuffer, JsString, Object, Reflect, JSON};
 use serde_json::{Map, Number, Value};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::input::MAX_DEPTH;
 use crate::{Code, Issue, Pointer};
+
+// The walk's reads that a Proxy can make throw (a revoked one, or a trap that throws), imported
+// with `catch`: an exception must never unwind through the module, and the value that threw is
+// reported as `not_json` at its path, like a getter that throws.
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
+    fn try_is_array(value: &JsValue) -> Result<bool, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = getPrototypeOf)]
+    fn try_prototype(value: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
+    fn try_keys(value: &JsValue) -> Result<Array, JsValue>;
+}
 
 /// Most values one conversion visits. A JSON text holds at most one value per two bytes, so
 /// anything past this is far over the 500 KB batch limit and would be refused anyway.
@@ -39,7 +53,7 @@ pub fn to_json(input: &JsValue) -> Converted {
 
 /// Converts a batch: `{"batch": [...]}` or an array, whose items count their depth from 1.
 pub fn batch_to_json(input: &JsValue) -> Converted {
-    let items = if Array::is_array(input) { "" } else { "/batch" };
+    let items = if try_is_array(input).unwrap_or(false) { "" } else { "/batch" };
     Walk::new(Code::BatchTooLarge, Some(items)).run(input)
 }
 
@@ -127,7 +141,8 @@ impl Walk {
                 return match function.call1(input, &argument) {
                     Ok(replaced) => self.after_to_json(&replaced, path, key),
                     Err(error) => {
-                        self.not_json(path, format!("Its toJSON method threw: {}", describe_error(&error)));
+                        let thrown = describe_error(&error);
+                        self.not_json(path, format!("Its toJSON method threw: {}", crate::quote::truncated(&thrown)));
                         Some(Value::Null)
                     }
                 };
@@ -182,14 +197,21 @@ impl Walk {
             self.too_deep(path, &format!("The JSON is nested deeper than {MAX_DEPTH} levels here."));
             return Value::Null;
         }
-        let is_array = Array::is_array(input);
-        if !is_array {
-            let prototype: JsValue = Object::get_prototype_of(input).into();
-            if prototype != self.object_prototype && !prototype.is_null() {
-                if let Some(kind) = refused_object_kind(input) {
-                    self.not_json(path, format!("A {kind} is not JSON; convert it to a plain object or array first."));
-                    return Value::Null;
-                }
+        let read = try_is_array(input).and_then(|is_array| match is_array {
+            true => Ok((true, JsValue::NULL)),
+            false => try_prototype(input).map(|prototype| (false, prototype)),
+        });
+        let (is_array, prototype) = match read {
+            Ok(read) => read,
+            Err(error) => {
+                self.threw(path, &error);
+                return Value::Null;
+            }
+        };
+        if !is_array && prototype != self.object_prototype && !prototype.is_null() {
+            if let Some(kind) = refused_object_kind(input) {
+                self.not_json(path, format!("A {kind} is not JSON; convert it to a plain object or array first."));
+                return Value::Null;
             }
         }
         if self.ancestors.has(input) {
@@ -230,13 +252,35 @@ impl Walk {
         Number::from_f64(number).map_or(Value::Null, Value::Number)
     }
 
+    /// A read of the value at `path` threw (a getter, a Proxy's trap): `not_json` there.
+    fn threw(&mut self, path: &Pointer, error: &JsValue) {
+        let thrown = describe_error(error);
+        self.not_json(path, format!("Reading it threw: {}", crate::quote::truncated(&thrown)));
+    }
+
     fn array(&mut self, array: &Array, path: &Pointer) -> Value {
-        let length = array.length();
+        let length = match Reflect::get(array, &JsValue::from_str("length")) {
+            Ok(length) => length
+                .as_f64()
+                .filter(|length| *length >= 0.0)
+                .map_or(0, |length| length.min(f64::from(u32::MAX)) as u32),
+            Err(error) => {
+                self.threw(path, &error);
+                return Value::Null;
+            }
+        };
         let batch_items = self.items == Some(path.as_str());
         let mut items = Vec::with_capacity(usize::try_from(length).unwrap_or(0).min(4096));
         for index in 0..length {
             let item_path = path.index(usize::try_from(index).unwrap_or(usize::MAX));
-            let item = array.get(index);
+            let item = match Reflect::get_u32(array, index) {
+                Ok(item) => item,
+                Err(error) => {
+                    self.threw(&item_path, &error);
+                    items.push(Value::Null);
+                    continue;
+                }
+            };
             let origin = self.origin;
             if batch_items {
                 self.origin = self.depth;
@@ -253,7 +297,13 @@ impl Walk {
     }
 
     fn object(&mut self, input: &JsValue, path: &Pointer) -> Value {
-        let keys = Object::keys::<JsValue>(input.unchecked_ref());
+        let keys = match try_keys(input) {
+            Ok(keys) => keys,
+            Err(error) => {
+                self.threw(path, &error);
+                return Value::Null;
+            }
+        };
         let mut map = Map::new();
         for key in keys.iter() {
             let name = match exact_string(&key) {
@@ -269,7 +319,7 @@ impl Walk {
             let item = match Reflect::get(input, &key) {
                 Ok(item) => item,
                 Err(error) => {
-                    self.not_json(&key_path, format!("Reading it threw: {}", describe_error(&error)));
+                    self.threw(&key_path, &error);
                     continue;
                 }
             };

@@ -231,6 +231,22 @@ fn json_argument(value: &JsValue, name: &str) -> Result<Value, JsValue> {
     Err(type_error(&format!("the {name} is not JSON: {}", listed.join("; "))))
 }
 
+/// The module's start function. It does nothing, but its export (`__wbindgen_start`) is what
+/// wasm-bindgen's `__wbg_reset_state` calls after re-instantiating the module, which the entries
+/// do when a call traps (see `pkg/shared/fast.js`).
+#[wasm_bindgen(start)]
+pub fn start() {}
+
+/// Test-only (`__forceTrap`: the entries export it under that name, for their tests, but it is in
+/// neither the types nor the README): converts `value` as a message would be, with heap references and allocations in flight,
+/// then traps with `unreachable`, as a bug would under `panic = "abort"`. The JS tests use it to
+/// check that the entries re-instantiate the module and that the next call works.
+#[wasm_bindgen(js_name = "__forceTrap")]
+pub fn force_trap(value: JsValue) {
+    std::hint::black_box(to_json(&value));
+    core::arch::wasm32::unreachable()
+}
+
 /// The crate's version (the entries export it as the string `version`).
 #[wasm_bindgen(js_name = "__version")]
 pub fn version() -> String {
@@ -275,7 +291,8 @@ fn map_options(options: &JsValue) -> Result<MapOptions, JsValue> {
     for key in Object::keys::<JsValue>(options.unchecked_ref()).iter() {
         let name = key.as_string().unwrap_or_default();
         if name != "type" {
-            return Err(type_error(&format!("unknown option \"{name}\": the only option is \"type\"")));
+            let name = crate::quote::quote(&name);
+            return Err(type_error(&format!("unknown option {name}: the only option is \"type\"")));
         }
     }
     let given = Reflect::get(options, &JsValue::from_str("type"))?;
@@ -288,7 +305,8 @@ fn map_options(options: &JsValue) -> Result<MapOptions, JsValue> {
     match CallType::from_name(&name) {
         Some(call_type) => Ok(MapOptions::with_type(call_type)),
         None => Err(type_error(&format!(
-            "unknown call type \"{name}\" in option \"type\": expected identify, group, track, page, screen, alias or delete"
+            "unknown call type {} in option \"type\": expected identify, group, track, page, screen, alias or delete",
+            crate::quote::quote(&name)
         ))),
     }
 }

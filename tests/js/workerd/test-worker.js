@@ -74,10 +74,32 @@ function trackingPlan() {
   console.log("full: tracking plan compiled and enforced on workerd; lite refuses it");
 }
 
+// A trap (the test-only __forceTrap) re-instantiates the module: Workers cannot compile bytes, so
+// the entry instantiates the same imported Module again. The call throws one Error; the next call,
+// and a Destination made before (rebuilt from its settings), work.
+function trapRecovery(api, name) {
+  const strict = new api.Destination({ strict: true });
+  let thrown;
+  try {
+    api.__forceTrap({ properties: [1, { a: "x" }] });
+  } catch (error) {
+    thrown = error;
+  }
+  check(thrown instanceof Error && /internal error/.test(thrown.message), `${name}: trap: ${thrown}`);
+  check(thrown.cause instanceof WebAssembly.RuntimeError, `${name}: trap cause: ${thrown.cause}`);
+  check(api.map({ type: "identify", userId: "u1" }).status === "mapped", `${name}: map after a trap`);
+  check(JSON.parse(api.mapJson('{"type":"identify","userId":"u1"}')).status === "mapped", `${name}: mapJson after a trap`);
+  check(strict.map({ type: "track", userId: 1, event: "e" }).status === "invalid", `${name}: a Destination made before`);
+  strict.free();
+  console.log(`${name}: a trap re-instantiated the module on workerd; later calls work`);
+}
+
 export default {
   async test() {
     exercise(full, "full");
     exercise(lite, "lite");
     trackingPlan();
+    trapRecovery(full, "full");
+    trapRecovery(lite, "lite");
   },
 };

@@ -42,4 +42,20 @@ for (const [name, api, specifier] of [["full", full, "astrolabe-segment"], ["lit
     assertEquals(api.transform({ plan: { "@path": "$.traits.plan" } }, { traits: { plan: "pro" } }), { plan: "pro" }, "transform");
     destination.free();
   });
+
+  Deno.test(`${name}: a trap re-instantiates the imported Module; the next call works`, () => {
+    const strict = new api.Destination({ strict: true });
+    let thrown;
+    try {
+      api.__forceTrap({ properties: [1, { a: "x" }] });
+    } catch (error) {
+      thrown = error;
+    }
+    if (!(thrown instanceof Error) || !/internal error/.test(thrown.message)) throw new Error(`trap: ${thrown}`);
+    if (!(thrown.cause instanceof WebAssembly.RuntimeError)) throw new Error(`trap cause: ${thrown.cause}`);
+    assertEquals(api.map({ type: "identify", userId: "u1" }).status, "mapped", "map after a trap");
+    assertEquals(JSON.parse(api.mapJson('{"type":"identify","userId":"u1"}')).status, "mapped", "mapJson after a trap");
+    assertEquals(strict.map({ type: "track", userId: 1, event: "e" }).status, "invalid", "a Destination made before");
+    strict.free();
+  });
 }

@@ -42,6 +42,14 @@ const page = (imports) => `<!doctype html>
       text: JSON.parse(destination.mapJson(new TextEncoder().encode('{"type": "group", "groupId": "g"}'))).operations,
       version: api.version,
     };
+    // A trap (test-only __forceTrap) re-instantiates the streamed-in Module; the next call works.
+    const strict = new api.Destination({ strict: true });
+    try {
+      api.__forceTrap({ a: [1] });
+    } catch (error) {
+      results[name].trap = error instanceof Error && error.cause instanceof WebAssembly.RuntimeError && /internal error/.test(error.message);
+    }
+    results[name].afterTrap = [api.map({ type: "identify", userId: "u1" }).status, strict.map({ type: "track", userId: 1, event: "e" }).status];
   }
   window.__results = results;
 </script>`;
@@ -92,6 +100,8 @@ test("Chromium loads the browser entry and maps messages", { timeout: 120_000 },
       assert.ok(result.ownProto && result.plain);
       assert.deepEqual(result.invalid, ["not_json /properties/n"]);
       assert.deepEqual(result.text, [{ op: "upsertAccount", groupId: "g", traits: {} }]);
+      assert.equal(result.trap, true, "a trap throws one Error caused by the RuntimeError");
+      assert.deepEqual(result.afterTrap, ["mapped", "invalid"], "calls after a trap work, old Destinations too");
     }
     assert.deepEqual(messages.filter((message) => !message.startsWith("debug")), [], "console output");
     assert.ok(requests.every((url) => url.startsWith(origin)), `requests went elsewhere: ${requests}`);

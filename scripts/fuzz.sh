@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# `make fuzz`: runs each fuzz target (fuzz/fuzz_targets/) for FUZZ_SECONDS (default 60) with a seed
+# corpus written at run time from tests/fixtures/ and ../shared/conformance/, then prints each
+# target's executions. Needs nightly and cargo-fuzz (installed when missing). Not part of CI.
+#   FUZZ_SECONDS=300 make fuzz            every target, 5 minutes each
+#   FUZZ_TARGETS="map_json transform" make fuzz
+# A crash leaves its input in fuzz/artifacts/<target>/ (reproduce: cargo +nightly fuzz run <target> <file>).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+seconds=${FUZZ_SECONDS:-60}
+targets=${FUZZ_TARGETS:-map_json map_batch transform tracking_plan}
+# The fuzz build (sanitizers, nightly) gets its own target directory, away from the crate's.
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target}/fuzz
+
+rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+cargo fuzz --version >/dev/null 2>&1 || cargo install cargo-fuzz --locked
+
+corpus=$CARGO_TARGET_DIR/corpus
+seeds=$CARGO_TARGET_DIR/seeds
+rm -rf "$seeds"
+node scripts/fuzz-seeds.mjs "$seeds"
+
+summary=()
+for target in $targets; do
+  mkdir -p "$corpus/$target"
+  log=$CARGO_TARGET_DIR/$target.log
+  echo "=== fuzz $target for ${seconds}s (log: $log)"
+  status=0
+  # -max_len: a message is at most 32 KB; 64 KB leaves room for batches and plan + message pairs.
+  cargo +nightly fuzz run --fuzz-dir fuzz "$target" "$corpus/$target" "$seeds/$target" -- \
+    -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    >"$log" 2>&1 || status=$?
+  runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' | tail -1 || true)
+  done_line=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1 || true)
+  if [ "$status" -eq 0 ]; then
+    summary+=("ok       $target: ${runs:-?} executions in ${seconds}s ${done_line:+($done_line)}")
+  else
+    tail -40 "$log"
+    summary+=("CRASH    $target: status $status after ${runs:-?} executions; see $log and fuzz/artifacts/$target/")
+  fi
+done
+
+echo
+echo "=== make fuzz summary"
+printf '%s\n' "${summary[@]}"
+! printf '%s\n' "${summary[@]}" | grep -q '^CRASH'
