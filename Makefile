@@ -56,12 +56,12 @@ size:
 	@scripts/size.sh
 
 test-rust:
-	cargo test --all-features
-	cargo test --no-default-features
-	cargo clippy --all-targets --all-features -- -D warnings
-	cargo clippy --all-targets --no-default-features -- -D warnings
-	cargo clippy --target wasm32-unknown-unknown --lib --all-features -- -D warnings
-	cargo clippy --target wasm32-unknown-unknown --lib --no-default-features -- -D warnings
+	cargo test --workspace --all-features
+	cargo test --workspace --no-default-features
+	cargo clippy --workspace --all-targets --all-features -- -D warnings
+	cargo clippy --workspace --all-targets --no-default-features -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --workspace --lib --all-features -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --workspace --lib --no-default-features -- -D warnings
 
 # The package as users get it: npm pack, installed by name into the consumer project.
 # Reinstalled on every run, so the tests never see a stale copy (a test compares the bytes too).

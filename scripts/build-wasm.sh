@@ -14,9 +14,10 @@ cd "$(dirname "$0")/.."
 root=$PWD
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target}
 
+# The lite build keeps its hot path optimized for size too (see the profile in Cargo.toml).
 case $flavor in
-  full) features=() ;;
-  lite) features=(--no-default-features) ;;
+  full) features=(); profile=() ;;
+  lite) features=(--no-default-features); profile=(--config 'profile.release.package.astrolabe-segment-core.opt-level="z"') ;;
   *) echo "unknown flavor: $flavor" >&2; exit 2 ;;
 esac
 
@@ -39,7 +40,7 @@ trap restore_lock EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 node scripts/trim-regex.mjs check "$saved_lock" "${features[@]}"
-cargo build --release --target wasm32-unknown-unknown --lib "${features[@]}" --config "$trim_config"
+cargo build --release --target wasm32-unknown-unknown --lib "${features[@]}" "${profile[@]}" --config "$trim_config"
 restore_lock
 trap - EXIT INT TERM
 input=$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/astrolabe_segment.wasm

@@ -353,3 +353,44 @@ fn read_envelope(batch: &Value) -> Result<EnvelopeParts<'_>, Vec<Issue>> {
     let envelope = Envelope { context, integrations, sent_at: map.get("sentAt").filter(|value| !value.is_null()) };
     Ok((items, root.key("batch"), envelope))
 }
+
+#[cfg(test)]
+mod fast_lane_shapes {
+    use crate::call::CallType;
+    use crate::fast::Shape;
+    use crate::{Config, Destination};
+    use serde_json::Value;
+    use std::path::Path;
+
+    /// The message and batch shapes (what the wasm `map` and `mapBatch` run on `JSON.stringify`
+    /// text) give `map(value)` and `map_batch(value)` byte for byte, over the fixture corpus.
+    #[test]
+    fn message_and_batch_shapes_agree_with_the_value_api() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let destinations = [Config::default(), Config { strict: true, ..Config::default() }]
+            .map(|config| Destination::new(config).unwrap());
+        let mut compared = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|ext| ext != "json") {
+                continue;
+            }
+            let body: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+            let Some(input) = body.get("input") else { continue };
+            let text = input.to_string();
+            let hint = body.pointer("/options/type").and_then(Value::as_str).and_then(CallType::from_name);
+            for destination in &destinations {
+                let options = crate::MapOptions { call_type: hint };
+                if let Some(message) = destination.fast(text.as_bytes(), hint, Shape::Message) {
+                    assert_eq!(message, destination.map(input, &options).to_json(), "{text}");
+                    compared += 1;
+                }
+                if let Some(batch) = destination.fast(text.as_bytes(), None, Shape::Batch) {
+                    assert_eq!(batch, destination.map_batch(input).to_json(), "{text}");
+                    compared += 1;
+                }
+            }
+        }
+        assert!(compared > 300, "only {compared} texts compared");
+    }
+}

@@ -22,24 +22,15 @@
 //! ```
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
-pub mod call;
 pub mod config;
 pub mod custom;
 pub mod destination;
-mod fast;
-pub mod input;
-pub mod issue;
-pub mod js_number;
-pub mod map;
 pub mod mapping;
-pub mod operation;
-pub mod outcome;
 pub mod payload;
 #[cfg(feature = "tracking-plan")]
 pub mod plan;
-pub mod pointer;
-pub mod quote;
-pub mod spec;
+
+pub use astrolabe_segment_core::{call, fast, input, issue, js_number, map, operation, outcome, pointer, quote, spec};
 
 pub use call::CallType;
 pub use config::{Config, ConfigError};

@@ -15,7 +15,7 @@ pub type Millis = i64;
 /// ISO-8601), and the date must exist (February 29 only in leap years).
 ///
 /// ```
-/// use astrolabe_segment::spec::timestamp::{parse, format};
+/// use astrolabe_segment_core::spec::timestamp::{parse, format};
 /// let t = parse("2015-02-23T23:28:55.111+01:00").unwrap();
 /// assert_eq!(format(t).unwrap(), "2015-02-23T22:28:55.111Z");
 /// assert!(parse("2015-2-02T00:30:08.276Z").is_err());

@@ -21,7 +21,7 @@ pub enum Id<'a> {
 /// Reads an id value.
 ///
 /// ```
-/// use astrolabe_segment::spec::ids::{read, Id};
+/// use astrolabe_segment_core::spec::ids::{read, Id};
 /// use serde_json::json;
 /// assert_eq!(read(Some(&json!("  "))), Id::Absent);
 /// assert_eq!(read(Some(&json!(123))), Id::Coerced("123".into()));
@@ -52,7 +52,7 @@ pub fn json_type_name(value: &Value) -> &'static str {
 /// A number as JavaScript's `String(n)` writes it: `123`, `1.5`, `100` (not `100.0`), `1e+21`.
 ///
 /// ```
-/// use astrolabe_segment::spec::ids::number_to_string;
+/// use astrolabe_segment_core::spec::ids::number_to_string;
 /// let n = |text: &str| serde_json::from_str::<serde_json::Number>(text).unwrap();
 /// assert_eq!(number_to_string(&n("100.0")), "100");
 /// assert_eq!(number_to_string(&n("1e21")), "1e+21");

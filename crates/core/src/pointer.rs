@@ -15,7 +15,7 @@ impl Pointer {
     /// The pointer one object key below this one, escaping `~` as `~0` and `/` as `~1`.
     ///
     /// ```
-    /// use astrolabe_segment::Pointer;
+    /// use astrolabe_segment_core::Pointer;
     /// let traits = Pointer::root().key("traits");
     /// assert_eq!(traits.key("a/b~c").as_str(), "/traits/a~1b~0c");
     /// assert_eq!(traits.key("total billed").as_str(), "/traits/total billed");
@@ -41,7 +41,7 @@ impl Pointer {
     /// The pointer one array index below this one.
     ///
     /// ```
-    /// use astrolabe_segment::Pointer;
+    /// use astrolabe_segment_core::Pointer;
     /// assert_eq!(Pointer::root().key("batch").index(3).as_str(), "/batch/3");
     /// ```
     pub fn index(&self, index: usize) -> Pointer {
@@ -61,7 +61,7 @@ impl Pointer {
     /// The unescaped reference tokens, from the root down.
     ///
     /// ```
-    /// use astrolabe_segment::Pointer;
+    /// use astrolabe_segment_core::Pointer;
     /// let p = Pointer::root().key("a/b").key("~x").index(2);
     /// assert_eq!(p.tokens(), vec!["a/b", "~x", "2"]);
     /// ```

@@ -105,7 +105,7 @@ impl Code {
     /// The stable snake_case name.
     ///
     /// ```
-    /// use astrolabe_segment::Code;
+    /// use astrolabe_segment_core::Code;
     /// assert_eq!(Code::MissingIdentity.as_str(), "missing_identity");
     /// ```
     pub const fn as_str(self) -> &'static str {

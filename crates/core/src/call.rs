@@ -27,7 +27,7 @@ impl CallType {
     /// The call type with this name (`"identify"`, ...). Names are case-sensitive, as in Segment.
     ///
     /// ```
-    /// use astrolabe_segment::CallType;
+    /// use astrolabe_segment_core::CallType;
     /// assert_eq!(CallType::from_name("track"), Some(CallType::Track));
     /// assert_eq!(CallType::from_name("Track"), None);
     /// ```

@@ -9,7 +9,7 @@ use crate::call::CallType;
 /// are left out, never `null`.
 ///
 /// ```
-/// use astrolabe_segment::{Operation, UpsertAccount};
+/// use astrolabe_segment_core::{Operation, UpsertAccount};
 /// let op = Operation::UpsertAccount(UpsertAccount {
 ///     group_id: "0e8c78ea9d97a7b8185e8632".into(),
 ///     traits: serde_json::from_str(r#"{"name":"Initech","total billed":830}"#).unwrap(),
