@@ -208,42 +208,30 @@ impl Scanner<'_> {
         Ok(())
     }
 
-    fn object(&mut self, level: u32, parent: u32, entry: &mut Entry) -> Result<(), Bail> {
+    /// An object or array at the cursor (`close` is its closing byte): its members or items are
+    /// read by `item`, which gives each one's compact length.
+    fn container(
+        &mut self,
+        level: u32,
+        close: u8,
+        entry: &mut Entry,
+        mut item: impl FnMut(&mut Self, &mut Entry, &mut u32) -> Result<u32, Bail>,
+    ) -> Result<(), Bail> {
         if level > MAX_LEVEL {
             return Err(Bail);
         }
-        entry.kind = Kind::Object;
         entry.height = 1;
         self.at += 1;
         let mut len: u32 = 2;
         let mut previous = NONE;
-        let record = level <= self.record;
         entry.clean = !self.whitespace();
-        if self.peek() == Some(b'}') {
+        if self.peek() == Some(close) {
             self.at += 1;
             entry.compact_len = len;
             return Ok(());
         }
         loop {
-            if self.peek() != Some(b'"') {
-                return Err(Bail);
-            }
-            let key_start = self.offset()? + 1;
-            let (key_len, escaped) = self.string()?;
-            // An escaped key might spell a reserved name; the exact path decodes it.
-            if escaped && record {
-                return Err(Bail);
-            }
-            let key_end = self.offset()? - 1;
-            entry.clean &= !escaped & !self.whitespace();
-            self.expect(b':')?;
-            entry.clean &= !self.whitespace();
-            let slot = self.reserve(record, parent, &mut previous);
-            let mut member = self.value(level + 1, slot)?;
-            member.key = (key_start, key_end);
-            self.fill(slot, member);
-            len = len.saturating_add(key_len).saturating_add(1).saturating_add(member.compact_len);
-            self.absorb(entry, &member);
+            len = len.saturating_add(item(self, entry, &mut previous)?);
             entry.clean &= !self.whitespace();
             match self.peek() {
                 Some(b',') => {
@@ -251,7 +239,7 @@ impl Scanner<'_> {
                     len = len.saturating_add(1);
                     entry.clean &= !self.whitespace();
                 }
-                Some(b'}') => {
+                Some(byte) if byte == close => {
                     self.at += 1;
                     entry.compact_len = len;
                     return Ok(());
@@ -261,43 +249,42 @@ impl Scanner<'_> {
         }
     }
 
-    fn array(&mut self, level: u32, parent: u32, entry: &mut Entry) -> Result<(), Bail> {
-        if level > MAX_LEVEL {
-            return Err(Bail);
-        }
-        entry.kind = Kind::Array;
-        entry.height = 1;
-        self.at += 1;
-        let mut len: u32 = 2;
-        let mut previous = NONE;
+    fn object(&mut self, level: u32, parent: u32, entry: &mut Entry) -> Result<(), Bail> {
+        entry.kind = Kind::Object;
         let record = level <= self.record;
-        entry.clean = !self.whitespace();
-        if self.peek() == Some(b']') {
-            self.at += 1;
-            entry.compact_len = len;
-            return Ok(());
-        }
-        loop {
-            let slot = self.reserve(record, parent, &mut previous);
-            let item = self.value(level + 1, slot)?;
-            self.fill(slot, item);
-            len = len.saturating_add(item.compact_len);
-            self.absorb(entry, &item);
-            entry.clean &= !self.whitespace();
-            match self.peek() {
-                Some(b',') => {
-                    self.at += 1;
-                    len = len.saturating_add(1);
-                    entry.clean &= !self.whitespace();
-                }
-                Some(b']') => {
-                    self.at += 1;
-                    entry.compact_len = len;
-                    return Ok(());
-                }
-                _ => return Err(Bail),
+        self.container(level, b'}', entry, |this, entry, previous| {
+            if this.peek() != Some(b'"') {
+                return Err(Bail);
             }
-        }
+            let key_start = this.offset()? + 1;
+            let (key_len, escaped) = this.string()?;
+            // An escaped key might spell a reserved name; the exact path decodes it.
+            if escaped && record {
+                return Err(Bail);
+            }
+            let key_end = this.offset()? - 1;
+            entry.clean &= !escaped & !this.whitespace();
+            this.expect(b':')?;
+            entry.clean &= !this.whitespace();
+            let slot = this.reserve(record, parent, previous);
+            let mut member = this.value(level + 1, slot)?;
+            member.key = (key_start, key_end);
+            this.fill(slot, member);
+            this.absorb(entry, &member);
+            Ok(key_len.saturating_add(1).saturating_add(member.compact_len))
+        })
+    }
+
+    fn array(&mut self, level: u32, parent: u32, entry: &mut Entry) -> Result<(), Bail> {
+        entry.kind = Kind::Array;
+        let record = level <= self.record;
+        self.container(level, b']', entry, |this, entry, previous| {
+            let slot = this.reserve(record, parent, previous);
+            let item = this.value(level + 1, slot)?;
+            this.fill(slot, item);
+            this.absorb(entry, &item);
+            Ok(item.compact_len)
+        })
     }
 
     /// A slot for a child entry when its container is recorded, linked after the previous one.
