@@ -63,7 +63,9 @@ impl Tape {
     /// Scans `text`, recording the children of containers at levels up to `record` (the root is
     /// level 1).
     pub fn scan(text: &str, record: u32) -> Result<Tape, Bail> {
-        let mut scanner = Scanner { bytes: text.as_bytes(), at: 0, entries: Vec::new(), record };
+        // About one recorded entry per 24 bytes of a typical message: one allocation, no regrowth.
+        let entries = Vec::with_capacity(text.len() / 24 + 8);
+        let mut scanner = Scanner { bytes: text.as_bytes(), at: 0, entries, record };
         scanner.entries.push(Entry::placeholder());
         scanner.whitespace();
         let root = scanner.value(1, 0)?;
