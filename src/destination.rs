@@ -237,18 +237,10 @@ impl Destination {
         }
     }
 
-    /// Errors win over skipping; in strict mode warnings are errors.
+    /// The outcome of a checked message (see `Report::settle`).
     fn finish(&self, mut report: Report, operations: Vec<Operation>, skip: Option<Issue>) -> Outcome {
-        if self.strict {
-            report.make_strict();
-        }
-        let (status, operations, reason) = if !report.errors.is_empty() {
-            (Status::Invalid, Vec::new(), None)
-        } else if skip.is_some() {
-            (Status::Skipped, Vec::new(), skip)
-        } else {
-            (Status::Mapped, operations, None)
-        };
+        let (status, reason) = report.settle(self.strict, skip);
+        let operations = if status == Status::Mapped { operations } else { Vec::new() };
         Outcome { status, operations, errors: report.errors, warnings: report.warnings, reason }
     }
 }

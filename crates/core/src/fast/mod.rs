@@ -244,7 +244,7 @@ impl<'t> Lane<'t> {
         Some(())
     }
 
-    /// As `Destination::finish`: errors win over skipping; in strict mode warnings are errors.
+    /// The outcome's text, as `Destination::finish` builds the outcome.
     fn finish(
         &self,
         out: &mut String,
@@ -252,16 +252,8 @@ impl<'t> Lane<'t> {
         operations: Option<(&Fields<'_>, Raw)>,
         skip: Option<Issue>,
     ) {
-        if self.strict {
-            report.make_strict();
-        }
-        let (status, operations, reason) = if !report.errors.is_empty() {
-            (Status::Invalid, None, None)
-        } else if skip.is_some() {
-            (Status::Skipped, None, skip)
-        } else {
-            (Status::Mapped, operations, None)
-        };
+        let (status, reason) = report.settle(self.strict, skip);
+        let operations = operations.filter(|_| status == Status::Mapped);
         out.push_str("{\"status\":");
         write::status(out, status);
         out.push_str(",\"operations\":[");

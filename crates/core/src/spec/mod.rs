@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 
 use crate::call::CallType;
 use crate::issue::{Code, Issue};
+use crate::outcome::Status;
 use crate::pointer::Pointer;
 use crate::quote::quote;
 use ids::{json_type_name, Id};
@@ -38,6 +39,21 @@ impl Report {
     /// Strict mode: every warning becomes an error.
     pub fn make_strict(&mut self) {
         self.errors.append(&mut self.warnings);
+    }
+
+    /// The status of a checked message: errors win over skipping (`skip`, the reason it is not
+    /// for Astrolabe); in strict mode warnings are errors. Gives the reason when it is skipped.
+    pub fn settle(&mut self, strict: bool, skip: Option<Issue>) -> (Status, Option<Issue>) {
+        if strict {
+            self.make_strict();
+        }
+        if !self.errors.is_empty() {
+            (Status::Invalid, None)
+        } else if skip.is_some() {
+            (Status::Skipped, skip)
+        } else {
+            (Status::Mapped, None)
+        }
     }
 }
 
