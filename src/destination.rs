@@ -377,6 +377,14 @@ mod fast_lane_shapes {
                     assert_eq!(message, destination.map(input, &options).to_json(), "{text}");
                     compared += 1;
                 }
+                let validation = destination.fast(text.as_bytes(), hint, Shape::Validation);
+                if let Some(validation) = validation {
+                    assert_eq!(
+                        validation,
+                        serde_json::to_string(&destination.validate(input, &options)).unwrap(),
+                        "{text}"
+                    );
+                }
                 if let Some(batch) = destination.fast(text.as_bytes(), None, Shape::Batch) {
                     assert_eq!(batch, destination.map_batch(input).to_json(), "{text}");
                     compared += 1;

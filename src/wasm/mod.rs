@@ -415,6 +415,9 @@ fn within_depth(value: &Value, level: usize) -> bool {
 
 fn validate_text_with(dest: &crate::Destination, text: &str, options: &JsValue) -> Result<Option<String>, JsValue> {
     let options = map_options(options)?;
+    if let Some(validation) = dest.fast(text.as_bytes(), options.call_type, Shape::Validation) {
+        return Ok(Some(validation));
+    }
     let Some(value) = plain_json(text) else { return Ok(None) };
     to_text(&dest.validate(&value, &options)).map(Some)
 }

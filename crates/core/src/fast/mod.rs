@@ -42,6 +42,9 @@ pub enum Shape {
     Message,
     /// A batch (`Destination::map_batch`; the wasm `mapBatch` of `JSON.stringify` text).
     Batch,
+    /// One message, answered as `{valid, errors, warnings}` (`Destination::validate`; the wasm
+    /// `validate` of `JSON.stringify` text).
+    Validation,
 }
 
 /// The outcome text of `bytes`, as the exact path writes it for a Destination with the built-in
@@ -52,11 +55,11 @@ pub fn map_text(strict: bool, bytes: &[u8], hint: Option<CallType>, shape: Shape
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).ok()?;
-    let lane = Lane { text, strict };
+    let lane = Lane { text, strict, validation: shape == Shape::Validation };
     let start = text.trim_start();
     let first_key_is_batch = start.strip_prefix('{').is_some_and(|rest| rest.trim_start().starts_with("\"batch\""));
     let record = match (shape, start.as_bytes().first()) {
-        (Shape::Message, _) => 2,
+        (Shape::Message | Shape::Validation, _) => 2,
         (_, Some(b'[')) => 3,
         (Shape::Batch, _) => 4,
         (_, Some(b'{')) if first_key_is_batch => 4,
@@ -66,7 +69,7 @@ pub fn map_text(strict: bool, bytes: &[u8], hint: Option<CallType>, shape: Shape
     let root = tape.get(0)?;
     let mut out = String::with_capacity(text.len() + 256);
     let batch = match (shape, root.kind) {
-        (Shape::Message, _) => false,
+        (Shape::Message | Shape::Validation, _) => false,
         (_, Kind::Array) => {
             let items = Items { tape: &tape, container: 0, path: Pointer::root() };
             lane.batch(&mut out, &items, &Envelope::default())?;
@@ -92,6 +95,8 @@ pub fn map_text(strict: bool, bytes: &[u8], hint: Option<CallType>, shape: Shape
 struct Lane<'t> {
     text: &'t str,
     strict: bool,
+    /// Answer `{valid, errors, warnings}` rather than the outcome.
+    validation: bool,
 }
 
 /// The items of a batch: the array's entry and its path.
@@ -253,6 +258,15 @@ impl<'t> Lane<'t> {
         skip: Option<Issue>,
     ) {
         let (status, reason) = report.settle(self.strict, skip);
+        if self.validation {
+            out.push_str(if report.errors.is_empty() { "{\"valid\":true" } else { "{\"valid\":false" });
+            out.push_str(",\"errors\":");
+            write::issues(out, &report.errors);
+            out.push_str(",\"warnings\":");
+            write::issues(out, &report.warnings);
+            out.push('}');
+            return;
+        }
         let operations = operations.filter(|_| status == Status::Mapped);
         out.push_str("{\"status\":");
         write::status(out, status);
