@@ -12,9 +12,25 @@ pub fn operations(fields: &Fields<'_>) -> Vec<Operation> {
     OperationKind::for_call(fields.call).iter().filter_map(|kind| operation(*kind, fields)).collect()
 }
 
-/// One operation of a valid message, or `None` when the message does not make it (an
-/// `associateUser` for a group call that names no user).
+/// Whether a valid message makes an operation of this kind: not an `associateUser` for a group
+/// call that names no user, nor one whose required field (groupId, event) is missing. The one rule
+/// for both [`operation`] and the fast lane, which writes operations as text.
+pub fn makes(kind: OperationKind, fields: &Fields<'_>) -> bool {
+    match kind {
+        OperationKind::UpsertUser => true,
+        OperationKind::UpsertAccount => fields.group_id.is_some(),
+        OperationKind::AssociateUser => {
+            fields.group_id.is_some() && (fields.user_id.is_some() || fields.anonymous_id.is_some())
+        }
+        OperationKind::TrackEvent => fields.event.is_some(),
+    }
+}
+
+/// One operation of a valid message, or `None` when the message does not make it ([`makes`]).
 pub fn operation(kind: OperationKind, fields: &Fields<'_>) -> Option<Operation> {
+    if !makes(kind, fields) {
+        return None;
+    }
     let traits = || fields.traits.cloned().unwrap_or_else(Map::new);
     Some(match kind {
         OperationKind::UpsertUser => Operation::UpsertUser(UpsertUser {
@@ -30,16 +46,11 @@ pub fn operation(kind: OperationKind, fields: &Fields<'_>) -> Option<Operation> 
             timestamp: fields.timestamp.clone(),
             message_id: fields.message_id.clone(),
         }),
-        OperationKind::AssociateUser => {
-            if fields.user_id.is_none() && fields.anonymous_id.is_none() {
-                return None;
-            }
-            Operation::AssociateUser(AssociateUser {
-                group_id: fields.group_id.clone()?,
-                user_id: fields.user_id.clone(),
-                anonymous_id: fields.anonymous_id.clone(),
-            })
-        }
+        OperationKind::AssociateUser => Operation::AssociateUser(AssociateUser {
+            group_id: fields.group_id.clone()?,
+            user_id: fields.user_id.clone(),
+            anonymous_id: fields.anonymous_id.clone(),
+        }),
         OperationKind::TrackEvent => Operation::TrackEvent(TrackEvent {
             event: fields.event.clone()?,
             user_id: fields.user_id.clone(),

@@ -22,6 +22,7 @@ use serde_json::{Map, Value};
 use crate::call::CallType;
 use crate::input::{MAX_BATCH_BYTES, MAX_BATCH_ITEMS, MAX_DEPTH, MAX_MESSAGE_BYTES};
 use crate::issue::Issue;
+use crate::map;
 use crate::operation::OperationKind;
 use crate::outcome::Status;
 use crate::pointer::Pointer;
@@ -289,14 +290,7 @@ impl<'t> Lane<'t> {
     fn operations(&self, out: &mut String, fields: &Fields<'_>, raw: Raw) {
         let mut first = true;
         for kind in OperationKind::for_call(fields.call) {
-            let user = fields.user_id.is_some() || fields.anonymous_id.is_some();
-            let made = match kind {
-                OperationKind::UpsertAccount | OperationKind::AssociateUser if fields.group_id.is_none() => false,
-                OperationKind::AssociateUser if !user => false,
-                OperationKind::TrackEvent if fields.event.is_none() => false,
-                _ => true,
-            };
-            if !made {
+            if !map::makes(*kind, fields) {
                 continue;
             }
             if !first {
