@@ -10,18 +10,21 @@ const API_KEY = "ak_test_0f3c9d5e7a1b2c4d";
 const WRITE_KEY = "wk_test_9a8b7c6d5e4f";
 const MARKER = "payload-marker-5c1e77"; // a trait value that must never reach the log
 const BUDGET_MS = 3_000;
+const ATTEMPT_MS = 800;
 const MAX_ATTEMPTS = 4;
 
 let upstream;
 let edge; // write key required, upstream = the test upstream
 let open; // no write key, upstream down (nothing listens on its port)
+let sink; // where the upstream's redirects point: must never receive anything
 
 before(async () => {
-  upstream = await startUpstream();
+  [upstream, sink] = await Promise.all([startUpstream(), startUpstream()]);
   const downPort = await freePort();
   const retry = {
     ASTROLABE_API_KEY: API_KEY,
     ASTROLABE_RETRY_BUDGET_MS: String(BUDGET_MS),
+    ASTROLABE_ATTEMPT_TIMEOUT_MS: String(ATTEMPT_MS),
     ASTROLABE_RETRY_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
     ASTROLABE_RETRY_BASE_MS: "50",
   };
@@ -33,7 +36,7 @@ before(async () => {
 
 after(async () => {
   await Promise.all([edge?.stop(), open?.stop()]);
-  await upstream?.close();
+  await Promise.all([upstream?.close(), sink?.close()]);
 });
 
 /** POST to the authenticated worker with the right Basic credentials unless told otherwise. */
@@ -194,11 +197,14 @@ describe("batches", () => {
     assert.equal(upstream.requests.length, 1, "exactly one upstream request");
     const [sent] = upstream.requests;
     assert.equal(sent.headers.authorization, `Bearer ${API_KEY}`);
+    // The group item has no messageId: both of its operations carry one derived id.
+    const derived = sent.json.operations[2].messageId;
+    assert.match(derived, /^edge-[0-9a-f]{32}$/);
     assert.deepEqual(sent.json.operations, [
       { op: "upsertUser", userId: "u_1", traits: { email: "ada@example.com" }, messageId: "b-0" },
       { op: "trackEvent", event: "Order Completed", userId: "u_4", properties: { total: 42 }, messageId: "b-3" },
-      { op: "upsertAccount", groupId: "acct_1", traits: { name: "Acme" } },
-      { op: "associateUser", groupId: "acct_1", userId: "u_1" },
+      { op: "upsertAccount", groupId: "acct_1", traits: { name: "Acme" }, messageId: derived },
+      { op: "associateUser", groupId: "acct_1", userId: "u_1", messageId: derived },
     ]);
   });
 
@@ -392,14 +398,75 @@ describe("upstream failures", () => {
     assert.ok(Date.now() - started < BUDGET_MS);
   });
 
-  test("an upstream slower than the budget: 503 with Retry-After when the budget runs out", async () => {
+  test("an upstream that never answers in time: each attempt cut, 503 with Retry-After within the budget", async () => {
+    upstream.reset();
+    upstream.fallback = { status: 200, delayMs: BUDGET_MS + 2_000 };
+    try {
+      const started = Date.now();
+      const res = await post("/v1/track", track);
+      const took = Date.now() - started;
+      assert.equal(res.status, 503, res.raw);
+      assert.match(res.headers.get("retry-after"), /^\d+$/);
+      assert.equal(res.json.upstream.stored, "unknown");
+      assert.match(res.json.message, /may have been stored/);
+      assert.ok(upstream.requests.length >= 2, `${upstream.requests.length} attempt(s): a hang must not take the whole budget`);
+      assert.ok(took >= BUDGET_MS - 200 && took < BUDGET_MS + 1_500, `answered after ${took} ms`);
+    } finally {
+      upstream.fallback = { status: 200, body: { ok: true } };
+    }
+  });
+
+  test("a hung first attempt is cut by the attempt timeout and retried: 200 within the budget", async () => {
     upstream.reset([{ status: 200, delayMs: BUDGET_MS + 2_000 }]);
     const started = Date.now();
     const res = await post("/v1/track", track);
     const took = Date.now() - started;
-    assert.equal(res.status, 503, res.raw);
+    assert.equal(res.status, 200, res.raw);
+    assert.equal(upstream.requests.length, 2);
+    assert.equal(upstream.requests[0].headers["idempotency-key"], upstream.requests[1].headers["idempotency-key"]);
+    assert.ok(took >= ATTEMPT_MS - 100 && took < BUDGET_MS, `answered after ${took} ms`);
+  });
+
+  test("408 is retried: 200", async () => {
+    upstream.reset([{ status: 408, body: { error: "request timeout" } }]);
+    const res = await post("/v1/track", track);
+    assert.equal(res.status, 200, res.raw);
+    assert.equal(upstream.requests.length, 2);
+  });
+
+  test("409 marked retryable (Retry-After, or retryable: true) is retried: 200", async () => {
+    upstream.reset([
+      { status: 409, headers: { "retry-after": "0" }, body: { error: "in flight" } },
+      { status: 409, body: { error: "in flight", retryable: true } },
+    ]);
+    const res = await post("/v1/track", track);
+    assert.equal(res.status, 200, res.raw);
+    assert.equal(upstream.requests.length, 3);
+  });
+
+  test("409 not marked retryable: 502 that says the operations may have been stored", async () => {
+    upstream.reset([{ status: 409, body: { error: "duplicate in flight" } }]);
+    const res = await post("/v1/track", track);
+    assert.equal(res.status, 502, res.raw);
+    assert.equal(upstream.requests.length, 1);
+    assert.equal(res.json.upstream.stored, "unknown");
+    assert.match(res.json.message, /may have been stored/);
+    assert.doesNotMatch(res.json.message, /nothing was stored/);
     assert.match(res.headers.get("retry-after"), /^\d+$/);
-    assert.ok(took >= BUDGET_MS - 200 && took < BUDGET_MS + 1_500, `answered after ${took} ms`);
+  });
+
+  test("408 on every attempt: 503, may have been stored, never 'nothing was stored'", async () => {
+    upstream.reset();
+    upstream.fallback = { status: 408 };
+    try {
+      const res = await post("/v1/track", track);
+      assert.equal(res.status, 503, res.raw);
+      assert.equal(upstream.requests.length, MAX_ATTEMPTS);
+      assert.equal(res.json.upstream.stored, "unknown");
+      assert.doesNotMatch(res.json.message, /nothing was stored/);
+    } finally {
+      upstream.fallback = { status: 200, body: { ok: true } };
+    }
   });
 
   test("always 503: bounded retries, then 503 with Retry-After", async () => {
@@ -424,6 +491,8 @@ describe("upstream failures", () => {
       const res = await post("/v1/batch", { batch: [{ ...track, type: "track" }] });
       assert.equal(res.status, 502, res.raw);
       assert.equal(res.json.upstream.status, 500);
+      assert.equal(res.json.upstream.stored, "unknown");
+      assert.match(res.json.message, /may have been stored/);
       assert.equal(upstream.requests.length, MAX_ATTEMPTS);
     } finally {
       upstream.fallback = { status: 200, body: { ok: true } };
@@ -435,8 +504,18 @@ describe("upstream failures", () => {
     const res = await post("/v1/track", track);
     assert.equal(res.status, 502, res.raw);
     assert.equal(res.json.upstream.status, 422);
+    assert.equal(res.json.upstream.stored, "no");
+    assert.match(res.json.message, /nothing was stored/);
     assert.match(res.json.upstream.body, /unknown operation/);
     assert.equal(upstream.requests.length, 1);
+  });
+
+  test("a 4xx after an attempt that got no answer: 502 that says the operations may have been stored", async () => {
+    upstream.reset(["destroy", { status: 422, body: { error: "unknown operation" } }]);
+    const res = await post("/v1/track", track);
+    assert.equal(res.status, 502, res.raw);
+    assert.equal(res.json.upstream.stored, "unknown");
+    assert.doesNotMatch(res.json.message, /nothing was stored/);
   });
 
   test("upstream down (connection refused): 503 with Retry-After, never 200", async () => {
@@ -444,6 +523,86 @@ describe("upstream failures", () => {
     assert.equal(res.status, 503, res.raw);
     assert.match(res.headers.get("retry-after"), /^\d+$/);
     assert.equal(res.json.upstream.attempts, MAX_ATTEMPTS);
+  });
+});
+
+describe("redirects are never followed", () => {
+  for (const status of [301, 302, 303, 307, 308]) {
+    test(`${status}: 502 naming the status and Location; nothing sent to the Location`, async () => {
+      upstream.reset([{ status, headers: { location: sink.url }, body: "" }]);
+      sink.reset();
+      const res = await post("/v1/track", track);
+      assert.equal(res.status, 502, res.raw);
+      assert.equal(res.json.upstream.status, status);
+      assert.equal(res.json.upstream.location, sink.url);
+      assert.equal(res.json.upstream.stored, "no");
+      assert.match(res.json.message, new RegExp(`HTTP ${status} \\(a redirect to ${sink.url.replace(/[/.]/g, "\\$&")}\\)`));
+      assert.equal(upstream.requests.length, 1, "a redirect is not retried");
+      assert.equal(sink.requests.length, 0, "the redirect was followed");
+    });
+  }
+
+  test("a same-origin redirect is not followed either", async () => {
+    upstream.reset([{ status: 302, headers: { location: "/v1/elsewhere" }, body: "" }]);
+    const res = await post("/v1/batch", { batch: [{ ...track, type: "track" }] });
+    assert.equal(res.status, 502, res.raw);
+    assert.equal(res.json.upstream.location, "/v1/elsewhere");
+    assert.deepEqual(upstream.requests.map((request) => request.url), ["/v1/operations"]);
+  });
+});
+
+describe("identity per message", () => {
+  const group = { type: "group", userId: "u_7", groupId: "acct_7", traits: { name: "Initech" }, messageId: "m-group-7" };
+  const click = { type: "track", userId: "u_7", event: "Clicked", properties: { button: "buy" } };
+
+  test("every operation carries its message's messageId, associateUser included", async () => {
+    upstream.reset();
+    const res = await post("/v1/batch", { batch: [group] });
+    assert.equal(res.status, 200, res.raw);
+    assert.deepEqual(
+      upstream.requests[0].json.operations.map(({ op, messageId }) => [op, messageId]),
+      [["upsertAccount", "m-group-7"], ["associateUser", "m-group-7"]],
+    );
+  });
+
+  test("a message re-sent inside a different batch keeps its identity", async () => {
+    upstream.reset();
+    const other = { type: "identify", userId: "u_8", messageId: "m-8" };
+    assert.equal((await post("/v1/batch", { batch: [group, click] })).status, 200);
+    assert.equal((await post("/v1/batch", { batch: [other, click, group] })).status, 200);
+    const ids = (request) => new Map(request.json.operations.map((operation) => [`${operation.op} ${operation.event ?? operation.groupId ?? ""}`, operation.messageId]));
+    const [first, second] = upstream.requests.map(ids);
+    assert.equal(first.size, 3);
+    for (const [key, id] of first) {
+      assert.match(id ?? "", /./, `${key} has no messageId`);
+      assert.equal(second.get(key), id, key);
+    }
+  });
+
+  test("no messageId: a retry of the same body gets the same ids; identical clicks in one batch do not collide", async () => {
+    upstream.reset();
+    const body = { batch: [click, click, { ...click, properties: { button: "sell" } }] };
+    const res = await post("/v1/batch", body);
+    assert.equal(res.status, 200, res.raw);
+    assert.equal((await post("/v1/batch", body)).status, 200);
+    const [first, again] = upstream.requests.map((request) => request.json.operations.map((operation) => operation.messageId));
+    assert.equal(new Set(first).size, 3, `distinct events share an id: ${first}`);
+    assert.deepEqual(again, first);
+    assert.notEqual(upstream.requests[0].headers["idempotency-key"], undefined);
+    assert.equal(upstream.requests[0].headers["idempotency-key"], upstream.requests[1].headers["idempotency-key"]);
+    // Without a timestamp either, the sender is told an identical message counts as a retry.
+    assert.deepEqual(
+      res.json.warnings.filter((warning) => warning.code === "message_id_derived").map((warning) => [warning.index, warning.path]),
+      [[0, "/batch/0"], [1, "/batch/1"], [2, "/batch/2"]],
+    );
+  });
+
+  test("no messageId but a timestamp: a derived id and no warning", async () => {
+    upstream.reset();
+    const res = await post("/v1/track", { ...click, type: undefined, timestamp: "2026-12-04T10:00:00.000Z" });
+    assert.equal(res.status, 200, res.raw);
+    assert.match(upstream.requests[0].json.operations[0].messageId, /^edge-[0-9a-f]{32}$/);
+    assert.deepEqual(res.json.warnings, []);
   });
 });
 

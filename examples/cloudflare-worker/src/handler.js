@@ -9,12 +9,19 @@
 //   const response = await handle(request, env);
 //
 // Settings come from `env` (Workers bindings, or the process environment in Deno):
-//   ASTROLABE_ENDPOINT            URL the operations are POSTed to
+//   ASTROLABE_ENDPOINT            URL the operations are POSTed to (redirects are not followed)
 //   ASTROLABE_API_KEY             sent upstream as `Authorization: Bearer <key>`
 //   SEGMENT_WRITE_KEY             when set, senders must authenticate with it
 //   ASTROLABE_RETRY_BUDGET_MS     time budget of the upstream delivery, retries included (10000)
+//   ASTROLABE_ATTEMPT_TIMEOUT_MS  time one upstream attempt may take (a third of the budget)
 //   ASTROLABE_RETRY_MAX_ATTEMPTS  upstream attempts at most (5)
 //   ASTROLABE_RETRY_BASE_MS       first backoff delay; doubles per attempt, with full jitter (250)
+//   ASTROLABE_MAX_CONCURRENT      upstream requests in flight per isolate at most (64)
+import { createGate, deliver } from "./delivery.js";
+import { withMessageIds } from "./identity.js";
+import { issue, json, setting } from "./respond.js";
+
+export { parseRetryAfter } from "./delivery.js";
 
 /** Segment's limits: one message 32 KB, one batch request 500 KB. */
 export const LIMITS = Object.freeze({ single: 32_768, batch: 512_000 });
@@ -25,8 +32,10 @@ export const SETTINGS = Object.freeze([
   "ASTROLABE_API_KEY",
   "SEGMENT_WRITE_KEY",
   "ASTROLABE_RETRY_BUDGET_MS",
+  "ASTROLABE_ATTEMPT_TIMEOUT_MS",
   "ASTROLABE_RETRY_MAX_ATTEMPTS",
   "ASTROLABE_RETRY_BASE_MS",
+  "ASTROLABE_MAX_CONCURRENT",
 ]);
 
 /** The routes: call type for single calls, `batch` for batches, `unsupported` for 501. */
@@ -41,10 +50,6 @@ export const ROUTES = Object.freeze({
   "/v1/alias": { kind: "unsupported", type: "alias" },
 });
 
-const DEFAULTS = Object.freeze({ budgetMs: 10_000, maxAttempts: 5, baseMs: 250, capMs: 4_000 });
-/** How much of an upstream error body is passed back to the sender. */
-const UPSTREAM_BODY_LIMIT = 2_000;
-const USER_AGENT = "astrolabe-segment-edge/0.1";
 /** Parse-level codes: the body as a whole could not be read as JSON. */
 const PARSE_CODES = new Set(["invalid_json", "too_large", "too_deep", "batch_too_large"]);
 
@@ -71,6 +76,8 @@ export function createHandler(deps) {
     now: deps.now ?? (() => Date.now()),
     sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     random: deps.random ?? Math.random,
+    // One per isolate: the cap on upstream requests in flight holds across requests.
+    gate: createGate(),
   };
 
   return async function handle(request, env = {}) {
@@ -204,14 +211,15 @@ async function handleSingle(result, target, env, record, io) {
       warnings: result.warnings,
     });
   }
-  const delivery = await deliver(result.operations, env, record, io);
+  const { operations, derived } = await withMessageIds([result.operations]);
+  const delivery = await deliver(operations, env, record, io, io.gate);
   if (!delivery.ok) return delivery.response;
   record.forwarded = 1;
   return json(200, {
     ok: true,
     forwarded: 1,
-    operations: result.operations.length,
-    warnings: result.warnings,
+    operations: operations.length,
+    warnings: [...result.warnings, ...undated(derived, [result.operations]).map(() => derivedId(""))],
   });
 }
 
@@ -229,16 +237,16 @@ async function handleBatch(result, env, record, io) {
     record.error = result.errors[0].code;
     return json(400, { message: describeInvalid(result.errors), errors: result.errors });
   }
-  const operations = [];
+  const messages = []; // the operations of each mapped item
+  const indexes = []; // and the item's index in the batch
   const rejected = [];
   const skipped = [];
   const warnings = [];
-  let mapped = 0;
   result.outcomes.forEach((outcome, index) => {
     for (const warning of outcome.warnings ?? []) warnings.push({ index, ...warning });
     if (outcome.status === "mapped") {
-      mapped += 1;
-      operations.push(...outcome.operations);
+      messages.push(outcome.operations);
+      indexes.push(index);
     } else if (outcome.status === "skipped") {
       const reason = outcome.reason ?? issue("unsupported_type", `/batch/${index}`, "Skipped.");
       skipped.push({ index, code: reason.code, path: reason.path, message: reason.message });
@@ -250,15 +258,19 @@ async function handleBatch(result, env, record, io) {
   record.received = result.outcomes.length;
   record.rejected = rejected.length;
   record.skipped = skipped.length;
+  const { operations, derived } = await withMessageIds(messages);
   if (operations.length > 0) {
-    const delivery = await deliver(operations, env, record, io);
+    const delivery = await deliver(operations, env, record, io, io.gate);
     if (!delivery.ok) return delivery.response;
   }
-  record.forwarded = mapped;
+  record.forwarded = messages.length;
+  for (const at of undated(derived, messages)) {
+    warnings.push({ index: indexes[at], ...derivedId(`/batch/${indexes[at]}`) });
+  }
   return json(200, {
     ok: true,
     received: result.outcomes.length,
-    forwarded: mapped,
+    forwarded: messages.length,
     operations: operations.length,
     rejected,
     skipped,
@@ -266,141 +278,18 @@ async function handleBatch(result, env, record, io) {
   });
 }
 
-// ---------------------------------------------------------------------------------------------
-// Upstream delivery: one request, bounded retries with jittered exponential backoff.
-
-async function deliver(operations, env, record, io) {
-  const endpoint = setting(env.ASTROLABE_ENDPOINT);
-  const apiKey = setting(env.ASTROLABE_API_KEY);
-  if (endpoint === undefined || apiKey === undefined) {
-    record.error = "not_configured";
-    return {
-      ok: false,
-      response: json(500, {
-        message: "The edge worker is not configured: set ASTROLABE_ENDPOINT and ASTROLABE_API_KEY.",
-      }),
-    };
-  }
-  const budgetMs = positiveNumber(env.ASTROLABE_RETRY_BUDGET_MS, DEFAULTS.budgetMs);
-  const maxAttempts = Math.max(1, Math.floor(positiveNumber(env.ASTROLABE_RETRY_MAX_ATTEMPTS, DEFAULTS.maxAttempts)));
-  const baseMs = positiveNumber(env.ASTROLABE_RETRY_BASE_MS, DEFAULTS.baseMs);
-  const capMs = Math.max(baseMs, DEFAULTS.capMs);
-
-  const payload = JSON.stringify({ operations });
-  const headers = {
-    "content-type": "application/json",
-    authorization: `Bearer ${apiKey}`,
-    "user-agent": USER_AGENT,
-    "idempotency-key": await idempotencyKey(operations, payload),
-  };
-  record.operations = operations.length;
-
-  const deadline = io.now() + budgetMs;
-  let last; // { kind: "status", status, retryAfterMs, body } | { kind: "network" } | { kind: "timeout" }
-  for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-    const remaining = deadline - io.now();
-    if (remaining <= 0) {
-      last = { kind: "timeout", previous: last };
-      break;
-    }
-    record.upstreamAttempts = attempt;
-    last = await attemptOnce(endpoint, headers, payload, remaining, io);
-    if (last.kind === "status") record.upstreamStatus = last.status;
-    if (last.kind === "status" && last.status >= 200 && last.status < 300) {
-      return { ok: true };
-    }
-    const retryable = last.kind !== "status" || last.status === 429 || last.status >= 500;
-    if (!retryable || attempt === maxAttempts) break;
-    const backoff = io.random() * Math.min(capMs, baseMs * 2 ** (attempt - 1));
-    const wait = Math.max(last.retryAfterMs ?? 0, backoff);
-    if (io.now() + wait >= deadline) {
-      // Waiting would overrun the budget: give up now and let the sender retry later.
-      last = { ...last, budgetExceeded: true };
-      break;
-    }
-    await io.sleep(wait);
-  }
-  return { ok: false, response: upstreamFailure(last, record) };
+/** Of the messages whose id was derived, those without a timestamp either. */
+function undated(derived, messages) {
+  return derived.filter((at) => !messages[at].some((operation) => typeof operation.timestamp === "string"));
 }
 
-async function attemptOnce(endpoint, headers, payload, timeoutMs, io) {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), Math.max(1, timeoutMs));
-  try {
-    const response = await io.fetch(endpoint, { method: "POST", headers, body: payload, signal: controller.signal });
-    const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), io.now());
-    let body = "";
-    if (response.status >= 300) {
-      body = await response.text().catch(() => "");
-    } else {
-      await response.body?.cancel().catch(() => {});
-    }
-    return { kind: "status", status: response.status, retryAfterMs, body };
-  } catch (error) {
-    return controller.signal.aborted ? { kind: "timeout" } : { kind: "network", name: error?.name ?? "Error" };
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function upstreamFailure(last, record) {
-  const seconds = (ms) => String(Math.max(1, Math.ceil((ms ?? 0) / 1000)));
-  const attempts = record.upstreamAttempts;
-  if (last?.kind === "status" && last.status !== 429 && last.status < 500) {
-    // Refused by Astrolabe (bad key, bad request): retrying the same request cannot help.
-    record.error = "upstream_refused";
-    return json(502, {
-      message: `Astrolabe refused the operations with HTTP ${last.status}; nothing was stored.`,
-      upstream: { status: last.status, attempts, body: truncate(last.body) },
-    });
-  }
-  if (last?.kind === "status" && last.status >= 500 && last.status !== 503 && !last.budgetExceeded) {
-    record.error = "upstream_error";
-    return json(
-      502,
-      {
-        message: `Astrolabe answered HTTP ${last.status} after ${attempts} attempt(s); nothing was stored, retry later.`,
-        upstream: { status: last.status, attempts, body: truncate(last.body) },
-      },
-      { "retry-after": seconds(last.retryAfterMs ?? 5_000) },
-    );
-  }
-  let message;
-  if (last?.kind === "status" && last.status === 429) {
-    record.error = "upstream_rate_limited";
-    message = `Astrolabe is rate limiting (HTTP 429) after ${attempts} attempt(s); retry later.`;
-  } else if (last?.kind === "status") {
-    record.error = last.budgetExceeded ? "upstream_budget_exceeded" : "upstream_unavailable";
-    message = `Astrolabe answered HTTP ${last.status} after ${attempts} attempt(s); retry later.`;
-  } else if (last?.kind === "timeout") {
-    record.error = "upstream_budget_exceeded";
-    message = `Astrolabe did not answer within the time budget (${attempts} attempt(s)); retry later.`;
-  } else {
-    record.error = "upstream_unreachable";
-    message = `Astrolabe could not be reached after ${attempts} attempt(s); retry later.`;
-  }
-  const upstream = { attempts };
-  if (last?.kind === "status") upstream.status = last.status;
-  return json(503, { message, upstream }, { "retry-after": seconds(last?.retryAfterMs ?? 5_000) });
-}
-
-/** `Retry-After`: delay-seconds or an HTTP date, in milliseconds from now; undefined if absent or bad. */
-export function parseRetryAfter(value, now = Date.now()) {
-  if (value === null || value === undefined) return undefined;
-  const text = String(value).trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  // An HTTP date names its day and month ("Wed, 21 Oct 2026 07:28:00 GMT").
-  if (!/^[A-Za-z]{3},? /.test(text)) return undefined;
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-/** The same operations give the same key, so Astrolabe can drop a delivery it already has. */
-async function idempotencyKey(operations, payload) {
-  const ids = operations.map((operation) => operation.messageId);
-  const source = ids.every((id) => typeof id === "string" && id !== "") ? JSON.stringify(ids) : payload;
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(source));
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+/** The warning for such a message: an identical one sent again counts as a retry (identity.js). */
+function derivedId(path) {
+  return issue(
+    "message_id_derived",
+    path,
+    "The message has neither messageId nor timestamp, so its id was derived from its content: an identical message sent again counts as a retry of this one. Send a messageId to tell them apart.",
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -532,10 +421,6 @@ function unauthorized(message) {
 // ---------------------------------------------------------------------------------------------
 // Helpers.
 
-function issue(code, path, message) {
-  return { code, path, message };
-}
-
 function describeInvalid(errors) {
   const first = errors[0];
   if (!first) return "The request is invalid.";
@@ -543,27 +428,4 @@ function describeInvalid(errors) {
   const where = first.path === "" ? "" : ` (at ${first.path})`;
   const more = errors.length > 1 ? ` And ${errors.length - 1} more error(s), listed in errors.` : "";
   return `${text}${where}.${more}`;
-}
-
-function setting(value) {
-  if (value === undefined || value === null) return undefined;
-  const text = String(value);
-  return text === "" ? undefined : text;
-}
-
-function positiveNumber(value, fallback) {
-  const number = Number(setting(value));
-  return Number.isFinite(number) && number > 0 ? number : fallback;
-}
-
-function truncate(text) {
-  if (typeof text !== "string") return "";
-  return text.length > UPSTREAM_BODY_LIMIT ? `${text.slice(0, UPSTREAM_BODY_LIMIT)}…` : text;
-}
-
-function json(status, body, headers = {}) {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { "content-type": "application/json; charset=utf-8", ...headers },
-  });
 }
