@@ -18,8 +18,13 @@ const NOT_PLAIN = Symbol("not plain JSON");
 const MAX_VALUES = 300_000;
 /** The parser's limit (MAX_BATCH_BYTES in src/input.rs); UTF-8 takes at least a byte per UTF-16 unit. */
 const MAX_TEXT = 512_000;
-/** Integers from 2^53 on print as digits that are not their value ("9007199254740993" is 2^53). */
-const EXACT_INTEGERS = 2 ** 53;
+// Integers from 2^53 on print as digits that are not their value (9007199254740993 prints as
+// "9007199254740992"): the walk writes the same digits (js_number::json_number), and the core keeps
+// them as an integer while they fit 64 bits. Past that, JSON.stringify's digits ("1e+21",
+// "18446744073709552000") are spelled differently by the lane, which copies them, and the walk, so
+// the walk answers there.
+const INTEGERS_FROM = -(2 ** 63);
+const INTEGERS_TO = 2 ** 64;
 
 const isArray = Array.isArray;
 const getPrototypeOf = Object.getPrototypeOf;
@@ -55,8 +60,9 @@ function replacer(key, value) {
       if (!wellFormed(value)) throw NOT_PLAIN;
       return value;
     case "number":
-      // NaN and ±Infinity (JSON.stringify writes null), and integers past 2^53. -0 is 0 both ways.
-      if (!(value > -EXACT_INTEGERS && value < EXACT_INTEGERS)) throw NOT_PLAIN;
+      // NaN and ±Infinity (JSON.stringify writes null), and numbers past 64-bit integers. -0 is 0
+      // both ways.
+      if (!(value > INTEGERS_FROM && value < INTEGERS_TO)) throw NOT_PLAIN;
       return value;
     case "boolean":
       return value;

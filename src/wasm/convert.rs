@@ -14,7 +14,7 @@
 //! hostile object graph cannot make the walk run for ever.
 
 use js_sys::{Array, ArrayBuffer, JsString, Object, Reflect, JSON};
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -241,15 +241,8 @@ impl Walk {
             self.not_json(path, format!("{name} is not JSON; pass a finite number or null."));
             return Value::Null;
         }
-        // Integral values become integers, as JSON text would give them: `1` stays `1`, not `1.0`.
-        // Every integral f64 below 2^63 in magnitude is exactly an i64.
-        const I64_BOUND: f64 = 9_223_372_036_854_775_808.0; // 2^63
-        if number.fract() == 0.0 && number.abs() < I64_BOUND {
-            #[allow(clippy::cast_possible_truncation)]
-            let integer = number as i64;
-            return Value::Number(Number::from(integer));
-        }
-        Number::from_f64(number).map_or(Value::Null, Value::Number)
+        // As JSON.stringify writes it, so map(value) and mapJson(JSON.stringify(value)) agree.
+        astrolabe_segment_core::js_number::json_number(number).map_or(Value::Null, Value::Number)
     }
 
     /// A read of the value at `path` threw (a getter, a Proxy's trap): `not_json` there.

@@ -1,5 +1,34 @@
 //! Numbers written as JavaScript writes them, where Segment's JS world decides the text.
 
+use serde_json::Number;
+
+/// The JSON number `JSON.stringify` writes for a finite double, so a JS value and its
+/// `JSON.stringify` text give the same number: `157963456373623802` (a double that is exactly
+/// 157963456373623808) is `157963456373623800`, as analytics-node sends it. `None` for NaN and
+/// the infinities, which JSON cannot carry.
+///
+/// ```
+/// use astrolabe_segment_core::js_number::json_number;
+/// let text = |x: f64| json_number(x).map(|number| number.to_string());
+/// assert_eq!(text(157963456373623802.0).as_deref(), Some("157963456373623800"));
+/// assert_eq!(text(42.0).as_deref(), Some("42"));
+/// assert_eq!(text(-0.0).as_deref(), Some("0"));
+/// assert_eq!(text(0.1).as_deref(), Some("0.1"));
+/// assert_eq!(text(f64::NAN), None);
+/// ```
+pub fn json_number(x: f64) -> Option<Number> {
+    if !x.is_finite() {
+        return None;
+    }
+    // Below 2^53 every integral double is its own shortest digits: skip the text.
+    const SAFE: f64 = 9_007_199_254_740_992.0; // 2^53
+    if x.fract() == 0.0 && x.abs() < SAFE {
+        #[allow(clippy::cast_possible_truncation)]
+        return Some(Number::from(x as i64));
+    }
+    js_number_to_string(x).parse().ok()
+}
+
 /// JS `Number.prototype.toString()` for a double (ECMAScript `Number::toString`, radix 10):
 /// `1` not `1.0`, `1.5`, `1e+21`, `1e-7`, `0.000001`, `-0` as `0`.
 pub fn js_number_to_string(x: f64) -> String {
