@@ -25,6 +25,7 @@
 pub mod config;
 pub mod custom;
 pub mod destination;
+pub mod host;
 pub mod mapping;
 pub mod payload;
 #[cfg(feature = "tracking-plan")]

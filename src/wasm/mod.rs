@@ -20,8 +20,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::fast::Shape;
-use crate::input::{self, Parsed, MAX_DEPTH};
-use crate::{BatchOutcome, CallType, Code, Config, Issue, MapOptions, Mapped, Outcome, Pointer, Validation};
+use crate::{CallType, Code, Config, Issue, MapOptions, Mapped, Outcome, Pointer, Validation};
 use convert::{batch_to_json, exact_string, parse, to_json, Converted};
 
 /// Validates and maps Segment messages with one set of settings.
@@ -332,109 +331,19 @@ fn map_with(dest: &crate::Destination, message: &JsValue, options: &JsValue) -> 
 
 fn map_batch_with(dest: &crate::Destination, batch: &JsValue) -> Result<JsValue, JsValue> {
     let Converted { value, issues } = batch_to_json(batch);
-    let outcome = if issues.is_empty() { dest.map_batch(&value) } else { map_batch_with_issues(dest, value, issues) };
-    parse(&outcome.to_json())
-}
-
-/// A batch some of whose values are not JSON. Problems inside an item make that item `invalid`
-/// and leave the others to be mapped; problems in the envelope refuse the whole batch.
-fn map_batch_with_issues(dest: &crate::Destination, mut value: Value, issues: Vec<Issue>) -> BatchOutcome {
-    let (prefix, items) = match &mut value {
-        Value::Object(envelope) => ("/batch/", envelope.get_mut("batch").and_then(Value::as_array_mut)),
-        Value::Array(items) => ("/", Some(items)),
-        _ => ("/", None),
-    };
-    let Some(items) = items else {
-        return BatchOutcome { outcomes: Vec::new(), errors: issues };
-    };
-    let mut per_item: Vec<(usize, Vec<Issue>)> = Vec::new();
-    let mut envelope = Vec::new();
-    for issue in issues {
-        match item_index(&issue.path, prefix).filter(|index| *index < items.len()) {
-            Some(index) => match per_item.iter_mut().find(|(seen, _)| *seen == index) {
-                Some((_, list)) => list.push(issue),
-                None => per_item.push((index, vec![issue])),
-            },
-            None => envelope.push(issue),
-        }
-    }
-    if !envelope.is_empty() {
-        envelope.extend(per_item.into_iter().flat_map(|(_, list)| list));
-        return BatchOutcome { outcomes: Vec::new(), errors: envelope };
-    }
-    let count = items.len();
-    for (index, _) in &per_item {
-        if let Some(item) = items.get_mut(*index) {
-            *item = Value::Null;
-        }
-    }
-    let mut outcome = dest.map_batch(&value);
-    if outcome.outcomes.len() == count {
-        for (index, list) in per_item {
-            if let Some(slot) = outcome.outcomes.get_mut(index) {
-                *slot = Outcome::invalid(list);
-            }
-        }
-    } else {
-        // The batch was refused as a whole (a limit): keep its errors and add ours.
-        outcome.errors.extend(per_item.into_iter().flat_map(|(_, list)| list));
-    }
-    outcome
-}
-
-/// The batch item a path points into: `/batch/3/traits` with prefix `/batch/` is item 3.
-fn item_index(path: &str, prefix: &str) -> Option<usize> {
-    let rest = path.strip_prefix(prefix)?;
-    let digits = rest.split('/').next()?;
-    if digits.is_empty() || (digits.len() > 1 && digits.starts_with('0')) {
-        return None;
-    }
-    digits.parse().ok()
-}
-
-/// The value of JSON text that `JSON.stringify` made of a value the fast path found plain (so the
-/// walk would have converted it to this very value, without an issue), or `None` when only the walk
-/// can answer exactly: text the parser refuses (over 500 KB, nested past its recursion limit), or
-/// nesting past [`MAX_DEPTH`] levels, which the walk reports with its own words for cycles.
-fn plain_json(text: &str) -> Option<Value> {
-    match input::parse(text.as_bytes()) {
-        Parsed::Value(value) if within_depth(&value, 1) => Some(value),
-        _ => None,
-    }
-}
-
-/// Whether every object and array in `value` (at `level`; the root is level 1) stands within
-/// [`MAX_DEPTH`] levels, counted as the core and the walk count them. Recursion stops at the limit.
-fn within_depth(value: &Value, level: usize) -> bool {
-    match value {
-        Value::Array(items) => level <= MAX_DEPTH && items.iter().all(|item| within_depth(item, level + 1)),
-        Value::Object(map) => level <= MAX_DEPTH && map.values().all(|item| within_depth(item, level + 1)),
-        _ => true,
-    }
+    parse(&dest.map_batch_converted(value, issues).to_json())
 }
 
 fn validate_text_with(dest: &crate::Destination, text: &str, options: &JsValue) -> Result<Option<String>, JsValue> {
-    let options = map_options(options)?;
-    if let Some(validation) = dest.fast(text.as_bytes(), options.call_type, Shape::Validation) {
-        return Ok(Some(validation));
-    }
-    let Some(value) = plain_json(text) else { return Ok(None) };
-    to_text(&dest.validate(&value, &options)).map(Some)
+    Ok(dest.map_stringified(text, &map_options(options)?, Shape::Validation))
 }
 
 fn map_text_with(dest: &crate::Destination, text: &str, options: &JsValue) -> Result<Option<String>, JsValue> {
-    let options = map_options(options)?;
-    if let Some(outcome) = dest.fast(text.as_bytes(), options.call_type, Shape::Message) {
-        return Ok(Some(outcome));
-    }
-    Ok(plain_json(text).map(|value| dest.map(&value, &options).to_json()))
+    Ok(dest.map_stringified(text, &map_options(options)?, Shape::Message))
 }
 
 fn map_batch_text_with(dest: &crate::Destination, text: &str) -> Option<String> {
-    if let Some(outcome) = dest.fast(text.as_bytes(), None, Shape::Batch) {
-        return Some(outcome);
-    }
-    plain_json(text).map(|value| dest.map_batch(&value).to_json())
+    dest.map_stringified(text, &MapOptions::default(), Shape::Batch)
 }
 
 fn map_json_with(dest: &crate::Destination, input: &JsValue, options: &JsValue) -> Result<String, JsValue> {

@@ -1,0 +1,235 @@
+//! Input a host language has converted for the core: a value JSON could not carry everywhere
+//! (the issues say where), or the JSON text a host serializer wrote for a value it found plain.
+//! The policy for both lives here, where `cargo test` reaches it; the WebAssembly glue only
+//! converts and calls these.
+
+use serde_json::Value;
+
+use crate::destination::{Destination, MapOptions};
+use crate::fast::Shape;
+use crate::input::{self, Parsed, MAX_DEPTH};
+use crate::issue::Issue;
+use crate::outcome::{BatchOutcome, Outcome};
+
+impl Destination {
+    /// Maps a batch that was converted with `issues` (values JSON cannot carry, at their paths).
+    /// An issue inside an item makes that item `invalid` and leaves the others to be mapped; an
+    /// issue in the envelope refuses the whole batch.
+    ///
+    /// ```
+    /// use astrolabe_segment::{Code, Config, Destination, Issue, Pointer, Status};
+    /// use serde_json::json;
+    ///
+    /// let destination = Destination::new(Config::default())?;
+    /// let batch = json!({"batch": [{"type": "identify", "userId": "u1"}, {"type": "track", "userId": "u2", "event": null}]});
+    /// let at = Pointer::root().key("batch").index(1).key("event");
+    /// let issue = Issue::new(Code::NotJson, &at, "NaN is not JSON.");
+    /// let outcome = destination.map_batch_converted(batch, vec![issue]);
+    /// assert_eq!(outcome.outcomes[0].status, Status::Mapped);
+    /// assert_eq!(outcome.outcomes[1].status, Status::Invalid);
+    /// assert_eq!(outcome.outcomes[1].errors[0].path, "/batch/1/event");
+    /// # Ok::<(), astrolabe_segment::ConfigError>(())
+    /// ```
+    pub fn map_batch_converted(&self, mut value: Value, issues: Vec<Issue>) -> BatchOutcome {
+        if issues.is_empty() {
+            return self.map_batch(&value);
+        }
+        let (prefix, items) = match &mut value {
+            Value::Object(envelope) => ("/batch/", envelope.get_mut("batch").and_then(Value::as_array_mut)),
+            Value::Array(items) => ("/", Some(items)),
+            _ => ("/", None),
+        };
+        let Some(items) = items else {
+            return BatchOutcome { outcomes: Vec::new(), errors: issues };
+        };
+        let mut per_item: Vec<(usize, Vec<Issue>)> = Vec::new();
+        let mut envelope = Vec::new();
+        for issue in issues {
+            match item_index(&issue.path, prefix).filter(|index| *index < items.len()) {
+                Some(index) => match per_item.iter_mut().find(|(seen, _)| *seen == index) {
+                    Some((_, list)) => list.push(issue),
+                    None => per_item.push((index, vec![issue])),
+                },
+                None => envelope.push(issue),
+            }
+        }
+        if !envelope.is_empty() {
+            envelope.extend(per_item.into_iter().flat_map(|(_, list)| list));
+            return BatchOutcome { outcomes: Vec::new(), errors: envelope };
+        }
+        let count = items.len();
+        for (index, _) in &per_item {
+            if let Some(item) = items.get_mut(*index) {
+                *item = Value::Null;
+            }
+        }
+        let mut outcome = self.map_batch(&value);
+        if outcome.outcomes.len() == count {
+            for (index, list) in per_item {
+                if let Some(slot) = outcome.outcomes.get_mut(index) {
+                    *slot = Outcome::invalid(list);
+                }
+            }
+        } else {
+            // The batch was refused as a whole (a limit): keep its errors and add ours.
+            outcome.errors.extend(per_item.into_iter().flat_map(|(_, list)| list));
+        }
+        outcome
+    }
+
+    /// The answer of `map` (`Shape::Message`), `validate` (`Shape::Validation`) or `map_batch`
+    /// (`Shape::Batch`), as JSON text, for `text` that a host's serializer (`JSON.stringify`) wrote
+    /// of a value it found to be plain JSON. `None` when only a walk over the value itself can
+    /// answer exactly: text the parser refuses (over 500 KB, nested past its recursion limit) or
+    /// nesting past [`MAX_DEPTH`] levels, which the walk reports with its own words for cycles.
+    ///
+    /// ```
+    /// use astrolabe_segment::{fast::Shape, Config, Destination, MapOptions};
+    ///
+    /// let destination = Destination::new(Config::default())?;
+    /// let text = r#"{"type":"track","userId":"u1","event":"Paid"}"#;
+    /// let outcome = destination.map_stringified(text, &MapOptions::default(), Shape::Message).unwrap();
+    /// assert!(outcome.starts_with(r#"{"status":"mapped""#));
+    /// let deep = format!("{}{}", "[".repeat(70), "]".repeat(70));
+    /// assert_eq!(destination.map_stringified(&deep, &MapOptions::default(), Shape::Message), None);
+    /// # Ok::<(), astrolabe_segment::ConfigError>(())
+    /// ```
+    pub fn map_stringified(&self, text: &str, options: &MapOptions, shape: Shape) -> Option<String> {
+        let hint = if shape == Shape::Batch { None } else { options.call_type };
+        if let Some(answer) = self.fast(text.as_bytes(), hint, shape) {
+            return Some(answer);
+        }
+        let value = match input::parse(text.as_bytes()) {
+            Parsed::Value(value) if within_depth(&value, 1) => value,
+            _ => return None,
+        };
+        match shape {
+            Shape::Validation => serde_json::to_string(&self.validate(&value, options)).ok(),
+            Shape::Batch => Some(self.map_batch(&value).to_json()),
+            Shape::Message | Shape::Any => Some(self.map(&value, options).to_json()),
+        }
+    }
+}
+
+/// The batch item a path points into: `/batch/3/traits` with prefix `/batch/` is item 3.
+fn item_index(path: &str, prefix: &str) -> Option<usize> {
+    let rest = path.strip_prefix(prefix)?;
+    let digits = rest.split('/').next()?;
+    if digits.is_empty() || (digits.len() > 1 && digits.starts_with('0')) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// Whether every object and array in `value` (at `level`; the root is level 1) stands within
+/// [`MAX_DEPTH`] levels, counted as the core and the walk count them. Recursion stops at the limit.
+fn within_depth(value: &Value, level: usize) -> bool {
+    match value {
+        Value::Array(items) => level <= MAX_DEPTH && items.iter().all(|item| within_depth(item, level + 1)),
+        Value::Object(map) => level <= MAX_DEPTH && map.values().all(|item| within_depth(item, level + 1)),
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Code, Config, Pointer, Status};
+    use serde_json::json;
+
+    fn destination() -> Destination {
+        Destination::new(Config::default()).unwrap()
+    }
+
+    fn not_json(path: &Pointer) -> Issue {
+        Issue::new(Code::NotJson, path, "NaN is not JSON.")
+    }
+
+    #[test]
+    fn item_indexes() {
+        assert_eq!(item_index("/batch/3/traits", "/batch/"), Some(3));
+        assert_eq!(item_index("/batch/12", "/batch/"), Some(12));
+        assert_eq!(item_index("/0/x", "/"), Some(0));
+        assert_eq!(item_index("/batch/03/x", "/batch/"), None);
+        assert_eq!(item_index("/batch//x", "/batch/"), None);
+        assert_eq!(item_index("/context/x", "/batch/"), None);
+        assert_eq!(item_index("/batch/x", "/batch/"), None);
+    }
+
+    #[test]
+    fn an_issue_in_an_item_invalidates_that_item_only() {
+        let batch = json!([{"type": "identify", "userId": "u1"}, {"type": "identify", "userId": "u2"}, 1]);
+        let root = Pointer::root();
+        let issues = vec![not_json(&root.index(0).key("traits")), not_json(&root.index(0).key("x"))];
+        let outcome = destination().map_batch_converted(batch, issues);
+        assert!(outcome.errors.is_empty());
+        assert_eq!(outcome.outcomes.len(), 3);
+        assert_eq!(outcome.outcomes[0].status, Status::Invalid);
+        assert_eq!(outcome.outcomes[0].errors.len(), 2);
+        assert_eq!(outcome.outcomes[1].status, Status::Mapped);
+    }
+
+    #[test]
+    fn an_issue_in_the_envelope_refuses_the_batch() {
+        let batch = json!({"batch": [{"type": "identify", "userId": "u1"}], "context": {}});
+        let root = Pointer::root();
+        let issues = vec![not_json(&root.key("context").key("x")), not_json(&root.key("batch").index(0).key("y"))];
+        let outcome = destination().map_batch_converted(batch, issues);
+        assert!(outcome.outcomes.is_empty());
+        let paths: Vec<&str> = outcome.errors.iter().map(|issue| issue.path.as_str()).collect();
+        assert_eq!(paths, ["/context/x", "/batch/0/y"]);
+    }
+
+    #[test]
+    fn an_issue_past_the_items_or_without_items_is_the_batchs() {
+        let root = Pointer::root();
+        let outcome = destination().map_batch_converted(json!([]), vec![not_json(&root.index(4))]);
+        assert_eq!(outcome.errors.len(), 1);
+        let outcome = destination().map_batch_converted(json!("x"), vec![not_json(&root)]);
+        assert_eq!(outcome.errors.len(), 1);
+    }
+
+    #[test]
+    fn a_refused_batch_keeps_its_errors_and_ours() {
+        let items: Vec<Value> = (0..2_501).map(|_| json!({"type": "identify", "userId": "u"})).collect();
+        let path = Pointer::root().key("batch").index(0).key("x");
+        let outcome = destination().map_batch_converted(json!({ "batch": items }), vec![not_json(&path)]);
+        assert!(outcome.outcomes.is_empty());
+        assert_eq!(outcome.errors[0].code, Code::BatchTooMany);
+        assert_eq!(outcome.errors[1].path, "/batch/0/x");
+    }
+
+    #[test]
+    fn stringified_text_answers_each_shape_as_the_value_api_does() {
+        let destination = destination();
+        let message = json!({"type": "group", "groupId": "g", "traits": {"n": 1.5}});
+        let text = message.to_string();
+        let options = MapOptions::default();
+        assert_eq!(
+            destination.map_stringified(&text, &options, Shape::Message),
+            Some(destination.map(&message, &options).to_json())
+        );
+        assert_eq!(
+            destination.map_stringified(&text, &options, Shape::Validation),
+            serde_json::to_string(&destination.validate(&message, &options)).ok()
+        );
+        let batch = json!([message]);
+        assert_eq!(
+            destination.map_stringified(&batch.to_string(), &options, Shape::Batch),
+            Some(destination.map_batch(&batch).to_json())
+        );
+    }
+
+    #[test]
+    fn stringified_text_past_the_limits_is_left_to_the_walk() {
+        let destination = destination();
+        let options = MapOptions::default();
+        let mut deep = json!(1);
+        for _ in 0..MAX_DEPTH {
+            deep = json!({ "a": deep });
+        }
+        let text = json!({"type": "track", "userId": "u", "event": "e", "properties": deep}).to_string();
+        assert_eq!(destination.map_stringified(&text, &options, Shape::Message), None);
+        assert_eq!(destination.map_stringified("{", &options, Shape::Message), None);
+    }
+}
