@@ -291,7 +291,7 @@ fn omit_keys(operations: &mut [Operation], keys: &[String]) {
 fn is_batch(value: &Value) -> bool {
     match value {
         Value::Array(_) => true,
-        Value::Object(map) => map.contains_key("batch") && !map.contains_key("type"),
+        Value::Object(map) => spec::is_envelope(map.keys().map(String::as_str)),
         _ => false,
     }
 }

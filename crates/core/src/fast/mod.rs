@@ -26,7 +26,7 @@ use crate::map;
 use crate::operation::OperationKind;
 use crate::outcome::Status;
 use crate::pointer::Pointer;
-use crate::spec::{self, reserved, Checked, Envelope, Fields, Report};
+use crate::spec::{self, Checked, Envelope, Fields, Reads, Report};
 use scan::{Entry, Kind, Tape};
 use write::Object;
 
@@ -77,10 +77,7 @@ pub fn map_text(strict: bool, bytes: &[u8], hint: Option<CallType>, shape: Shape
             return Some(out);
         }
         (Shape::Batch, _) => true,
-        (Shape::Any, Kind::Object) => {
-            let keys = || tape.children(0).map(|(_, entry)| lane.key(entry));
-            keys().any(|key| key == "batch") && !keys().any(|key| key == "type")
-        }
+        (Shape::Any, Kind::Object) => spec::is_envelope(tape.children(0).map(|(_, entry)| lane.key(entry))),
         (Shape::Any, _) => false,
     };
     if !batch {
@@ -167,7 +164,7 @@ impl<'t> Lane<'t> {
                         return None;
                     }
                     if key == "context" {
-                        context = Some(self.skeleton(tape, index, |key| key == "groupId")?);
+                        context = Some(self.skeleton(tape, index, spec::reads_of_context)?);
                     } else {
                         integrations = Some(self.value(entry)?);
                     }
@@ -220,16 +217,16 @@ impl<'t> Lane<'t> {
             let mut map = Map::with_capacity(16);
             for (child, member) in tape.children(index) {
                 let key = self.key(member);
-                let value = match key {
-                    "type" | "userId" | "anonymousId" | "groupId" | "event" | "messageId" | "timestamp"
-                    | "originalTimestamp" | "sentAt" | "receivedAt" | "integrations" => self.value(member)?,
-                    "context" => self.object_or_value(tape, child, member, |key| key == "groupId")?,
-                    "traits" | "properties" => {
-                        let slot = if key == "traits" { &mut raw.traits } else { &mut raw.properties };
-                        *slot = Some(*member).filter(|member| member.kind == Kind::Object);
-                        self.object_or_value(tape, child, member, reserved::is_reserved)?
+                let value = match spec::reads(key) {
+                    Reads::Whole => self.value(member)?,
+                    Reads::Members(keep) => {
+                        if key == "traits" || key == "properties" {
+                            let slot = if key == "traits" { &mut raw.traits } else { &mut raw.properties };
+                            *slot = Some(*member).filter(|member| member.kind == Kind::Object);
+                        }
+                        self.object_or_value(tape, child, member, keep)?
                     }
-                    _ => continue,
+                    Reads::Nothing => continue,
                 };
                 map.insert(key.to_owned(), value);
             }

@@ -16,6 +16,50 @@ use crate::pointer::Pointer;
 use crate::quote::quote;
 use ids::{json_type_name, Id};
 
+/// What the rules below read of a message's member, declared once, next to them: the fast lane
+/// parses exactly this and copies the rest through unread. A rule that reads one more field
+/// declares it here, or the lane cannot see it.
+#[derive(Debug, Clone, Copy)]
+pub enum Reads {
+    /// The whole value.
+    Whole,
+    /// The members of an object that `keep` names (the whole value when it is not an object,
+    /// for the checks to refuse).
+    Members(fn(&str) -> bool),
+    /// Nothing: unknown top-level fields are ignored (section 4).
+    Nothing,
+}
+
+/// What the rules read of the top-level member `key`.
+pub fn reads(key: &str) -> Reads {
+    match key {
+        "type" | "userId" | "anonymousId" | "groupId" | "event" | "messageId" | "timestamp" | "originalTimestamp"
+        | "sentAt" | "receivedAt" | "integrations" => Reads::Whole,
+        "context" => Reads::Members(reads_of_context),
+        "traits" | "properties" => Reads::Members(reserved::is_reserved),
+        _ => Reads::Nothing,
+    }
+}
+
+/// What the rules read of a message's or a batch envelope's `context`: the account link.
+pub fn reads_of_context(key: &str) -> bool {
+    key == "groupId"
+}
+
+/// Whether an object with these keys is a batch envelope: it has `batch` and no `type`
+/// (section 2).
+pub fn is_envelope<'k>(keys: impl IntoIterator<Item = &'k str>) -> bool {
+    let (mut batch, mut typed) = (false, false);
+    for key in keys {
+        match key {
+            "batch" => batch = true,
+            "type" => typed = true,
+            _ => {}
+        }
+    }
+    batch && !typed
+}
+
 /// Errors and warnings collected while checking.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Report {
