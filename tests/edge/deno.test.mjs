@@ -21,14 +21,14 @@ test("Deno.serve maps an identify and forwards it", async () => {
   const response = await fetch(`${server.base}/v1/identify`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ userId: "u_deno", traits: { plan: "pro" } }),
+    body: JSON.stringify({ userId: "u_deno", traits: { plan: "pro" }, messageId: "m-deno-1" }),
   });
   assert.equal(response.status, 200, await response.clone().text());
   assert.equal((await response.json()).ok, true);
   assert.equal(upstream.requests.length, 1);
   assert.equal(upstream.requests[0].headers.authorization, "Bearer ak_deno_test");
   assert.deepEqual(upstream.requests[0].json, {
-    operations: [{ op: "upsertUser", userId: "u_deno", traits: { plan: "pro" } }],
+    operations: [{ op: "upsertUser", userId: "u_deno", traits: { plan: "pro" }, messageId: "m-deno-1" }],
   });
 });
 
