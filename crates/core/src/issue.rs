@@ -160,7 +160,7 @@ impl Serialize for Code {
 ///
 /// `path` is an RFC 6901 JSON Pointer into the input as the caller gave it (`""` for the whole
 /// input, `/batch/3/traits/email` for a trait of the fourth batch item).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Issue {
     /// The stable code.
     pub code: Code,
@@ -175,7 +175,16 @@ impl Issue {
     pub fn new(code: Code, path: &Pointer, message: impl Into<String>) -> Issue {
         Issue { code, path: path.as_str().to_owned(), message: message.into() }
     }
+
+    /// The JSON text of this issue: `{"code":...,"path":...,"message":...}`.
+    pub fn to_json(&self) -> String {
+        let mut out = String::new();
+        crate::write::issue(&mut out, self);
+        out
+    }
 }
+
+crate::write::serialize_as_written!(Issue);
 
 impl fmt::Display for Issue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -16,6 +16,7 @@ pub mod outcome;
 pub mod pointer;
 pub mod quote;
 pub mod spec;
+pub mod write;
 
 pub use call::CallType;
 pub use issue::{Code, Issue};

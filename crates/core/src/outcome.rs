@@ -1,13 +1,13 @@
 //! What a message or a batch becomes: the results callers read.
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 use crate::issue::Issue;
 use crate::operation::Operation;
+use crate::write;
 
 /// How a message ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
     /// Valid and selected: `operations` holds what it becomes.
     Mapped,
@@ -28,10 +28,16 @@ impl Status {
     }
 }
 
+impl Serialize for Status {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 /// The outcome of one message: `{status, operations, errors, warnings, reason?}`.
 ///
 /// `skipped` and `invalid` outcomes carry no operations; a `skipped` one carries its `reason`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
     /// How the message ended.
     pub status: Status,
@@ -42,7 +48,6 @@ pub struct Outcome {
     /// Every warning found.
     pub warnings: Vec<Issue>,
     /// Why a `skipped` message was skipped.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<Issue>,
 }
 
@@ -59,12 +64,26 @@ impl Outcome {
 
     /// The JSON text of this outcome.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_else(|error| internal_error_json(&error))
+        let mut out = String::new();
+        self.write(&mut out);
+        out
+    }
+
+    fn write(&self, out: &mut String) {
+        let operations = |out: &mut String| {
+            for (at, operation) in self.operations.iter().enumerate() {
+                if at > 0 {
+                    out.push(',');
+                }
+                write::operation(out, &operation.parts());
+            }
+        };
+        write::outcome(out, self.status, operations, &self.errors, &self.warnings, self.reason.as_ref());
     }
 }
 
 /// The outcome of a batch: one outcome per item, in order, and the errors of the batch as a whole.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BatchOutcome {
     /// One outcome per item (empty when the batch as a whole was refused).
     pub outcomes: Vec<Outcome>,
@@ -75,7 +94,16 @@ pub struct BatchOutcome {
 impl BatchOutcome {
     /// The JSON text of this batch outcome.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_else(|error| internal_error_json(&error))
+        let mut out = String::new();
+        write::batch_open(&mut out);
+        for (at, outcome) in self.outcomes.iter().enumerate() {
+            if at > 0 {
+                out.push(',');
+            }
+            outcome.write(&mut out);
+        }
+        write::batch_close(&mut out, &self.errors);
+        out
     }
 
     /// All operations of the mapped items, in order.
@@ -85,7 +113,7 @@ impl BatchOutcome {
 }
 
 /// The answer to a [`validate`](crate::Destination::validate) call: `{valid, errors, warnings}`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Validation {
     /// No errors.
     pub valid: bool,
@@ -95,6 +123,15 @@ pub struct Validation {
     pub warnings: Vec<Issue>,
 }
 
+impl Validation {
+    /// The JSON text of this answer.
+    pub fn to_json(&self) -> String {
+        let mut out = String::new();
+        write::validation(&mut out, self.valid, &self.errors, &self.warnings);
+        out
+    }
+}
+
 impl From<Outcome> for Validation {
     fn from(outcome: Outcome) -> Validation {
         Validation { valid: outcome.errors.is_empty(), errors: outcome.errors, warnings: outcome.warnings }
@@ -102,8 +139,7 @@ impl From<Outcome> for Validation {
 }
 
 /// What raw input became: one message's outcome, or a batch's.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Mapped {
     /// The input was one message.
     Message(Outcome),
@@ -121,11 +157,4 @@ impl Mapped {
     }
 }
 
-/// Serializing our own types cannot fail (all map keys are strings); should it ever, callers still
-/// get an outcome they can read rather than a panic.
-fn internal_error_json(error: &serde_json::Error) -> String {
-    let message = serde_json::Value::String(format!("internal error while serializing the outcome: {error}"));
-    format!(
-        r#"{{"status":"invalid","operations":[],"errors":[{{"code":"invalid_json","path":"","message":{message}}}],"warnings":[]}}"#
-    )
-}
+write::serialize_as_written!(Outcome, BatchOutcome, Validation, Mapped);

@@ -15,7 +15,6 @@
 //! keys) makes the lane give up (`None`), and the exact path answers.
 
 mod scan;
-mod write;
 
 use serde_json::{Map, Value};
 
@@ -27,8 +26,8 @@ use crate::operation::OperationKind;
 use crate::outcome::Status;
 use crate::pointer::Pointer;
 use crate::spec::{self, Checked, Envelope, Fields, Reads, Report};
+use crate::write::{self, Body, Parts};
 use scan::{Entry, Kind, Tape};
-use write::Object;
 
 /// How much longer serde may write a number than it was sent ("1E2" is "100.0"): sizes within
 /// this margin of a limit are left to the exact path.
@@ -186,14 +185,14 @@ impl<'t> Lane<'t> {
         if items.tape.children(items.container).nth(MAX_BATCH_ITEMS).is_some() {
             return None;
         }
-        out.push_str("{\"outcomes\":[");
+        write::batch_open(out);
         for (at, (index, _)) in items.tape.children(items.container).enumerate() {
             if at > 0 {
                 out.push(',');
             }
             self.message(out, items.tape, index, &items.path.index(at), None, envelope)?;
         }
-        out.push_str("],\"errors\":[]}");
+        write::batch_close(out, &[]);
         Some(())
     }
 
@@ -257,33 +256,18 @@ impl<'t> Lane<'t> {
     ) {
         let (status, reason) = report.settle(self.strict, skip);
         if self.validation {
-            out.push_str(if report.errors.is_empty() { "{\"valid\":true" } else { "{\"valid\":false" });
-            out.push_str(",\"errors\":");
-            write::issues(out, &report.errors);
-            out.push_str(",\"warnings\":");
-            write::issues(out, &report.warnings);
-            out.push('}');
+            write::validation(out, report.errors.is_empty(), &report.errors, &report.warnings);
             return;
         }
-        let operations = operations.filter(|_| status == Status::Mapped);
-        out.push_str("{\"status\":");
-        write::status(out, status);
-        out.push_str(",\"operations\":[");
-        if let Some((fields, raw)) = operations {
-            self.operations(out, fields, raw);
-        }
-        out.push_str("],\"errors\":");
-        write::issues(out, &report.errors);
-        out.push_str(",\"warnings\":");
-        write::issues(out, &report.warnings);
-        if let Some(reason) = &reason {
-            out.push_str(",\"reason\":");
-            write::issue(out, reason);
-        }
-        out.push('}');
+        let operations = |out: &mut String| {
+            if let Some((fields, raw)) = operations.filter(|_| status == Status::Mapped) {
+                self.operations(out, fields, raw);
+            }
+        };
+        write::outcome(out, status, operations, &report.errors, &report.warnings, reason.as_ref());
     }
 
-    /// The built-in mapping (`map::operation`), written as `Operation` serializes.
+    /// The built-in mapping (`map::operation`), written by the one writer.
     fn operations(&self, out: &mut String, fields: &Fields<'_>, raw: Raw) {
         let mut first = true;
         for kind in OperationKind::for_call(fields.call) {
@@ -294,44 +278,31 @@ impl<'t> Lane<'t> {
                 out.push(',');
             }
             first = false;
-            let mut op = Object::open(out);
-            op.string("op", kind.name());
-            match kind {
-                OperationKind::UpsertUser => {
-                    op.optional("userId", fields.user_id.as_deref());
-                    op.optional("anonymousId", fields.anonymous_id.as_deref());
-                    self.fields(op.key("traits"), raw.traits.as_ref());
-                }
-                OperationKind::UpsertAccount => {
-                    op.optional("groupId", fields.group_id.as_deref());
-                    self.fields(op.key("traits"), raw.traits.as_ref());
-                }
-                OperationKind::AssociateUser => {
-                    op.optional("groupId", fields.group_id.as_deref());
-                    op.optional("userId", fields.user_id.as_deref());
-                    op.optional("anonymousId", fields.anonymous_id.as_deref());
-                }
-                OperationKind::TrackEvent => {
-                    op.optional("event", fields.event.as_deref());
-                    op.optional("userId", fields.user_id.as_deref());
-                    op.optional("anonymousId", fields.anonymous_id.as_deref());
-                    op.optional("groupId", fields.context_group_id.as_deref());
-                    self.fields(op.key("properties"), raw.properties.as_ref());
-                }
-            }
-            if *kind != OperationKind::AssociateUser {
-                op.optional("timestamp", fields.timestamp.as_deref());
-                op.optional("messageId", fields.message_id.as_deref());
-            }
-            op.close();
+            let body = match kind {
+                OperationKind::UpsertUser | OperationKind::UpsertAccount => self.body(raw.traits.as_ref()),
+                OperationKind::TrackEvent => self.body(raw.properties.as_ref()),
+                OperationKind::AssociateUser => Body::Empty,
+            };
+            let group_id = if *kind == OperationKind::TrackEvent { &fields.context_group_id } else { &fields.group_id };
+            let parts = Parts {
+                kind: *kind,
+                group_id: group_id.as_deref(),
+                event: fields.event.as_deref(),
+                user_id: fields.user_id.as_deref(),
+                anonymous_id: fields.anonymous_id.as_deref(),
+                body,
+                timestamp: fields.timestamp.as_deref(),
+                message_id: fields.message_id.as_deref(),
+            };
+            write::operation(out, &parts);
         }
     }
 
-    /// Traits or properties as sent, or `{}` when there were none.
-    fn fields(&self, out: &mut String, entry: Option<&Entry>) {
+    /// Traits or properties as sent, or none.
+    fn body(&self, entry: Option<&Entry>) -> Body<'t> {
         match entry {
-            Some(entry) => write::compact(out, self.slice(entry.value), entry.clean),
-            None => out.push_str("{}"),
+            Some(entry) => Body::Text { text: self.slice(entry.value), clean: entry.clean },
+            None => Body::Empty,
         }
     }
 }
