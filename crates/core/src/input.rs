@@ -3,6 +3,7 @@
 use serde_json::Value;
 use std::io;
 
+use crate::fast::{Broken, Problem};
 use crate::issue::{Code, Issue};
 use crate::pointer::Pointer;
 
@@ -24,12 +25,14 @@ pub enum Parsed {
     Refused(Issue),
 }
 
-/// Parses JSON text once. Refuses, without parsing, text over the batch limit; reports broken
-/// text with its line and column. A UTF-8 byte-order mark is allowed.
-pub fn parse(bytes: &[u8]) -> Parsed {
+/// The text of input bytes, or the issue that refuses them without reading further: over the
+/// batch limit (`batch_too_large` when it looks like a batch, else `too_large`), or not UTF-8
+/// (`invalid_json`, with the line and column of the first bad byte). A UTF-8 byte-order mark is
+/// allowed and dropped.
+pub fn text(bytes: &[u8]) -> Result<&str, Issue> {
     let root = Pointer::root();
     if bytes.len() > MAX_BATCH_BYTES {
-        return Parsed::Refused(if looks_like_batch(bytes) {
+        return Err(if looks_like_batch(bytes) {
             batch_too_large()
         } else {
             Issue::new(
@@ -40,15 +43,47 @@ pub fn parse(bytes: &[u8]) -> Parsed {
         });
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if let Err(error) = std::str::from_utf8(bytes) {
+    std::str::from_utf8(bytes).map_err(|error| {
         let (line, column) = line_and_column(bytes, error.valid_up_to());
-        return Parsed::Refused(Issue::new(
+        Issue::new(
             Code::InvalidJson,
             &root,
             format!("The input is not UTF-8 text: invalid byte at line {line}, column {column}."),
-        ));
+        )
+    })
+}
+
+/// The issue of text that is not JSON, with the line and column where it breaks.
+pub fn broken(text: &str, broken: Broken) -> Issue {
+    let (line, column) = line_and_column(text.as_bytes(), broken.at);
+    let root = Pointer::root();
+    match broken.problem {
+        Problem::TooDeep => Issue::new(
+            Code::TooDeep,
+            &root,
+            format!("The JSON is nested deeper than {MAX_DEPTH} levels (at line {line}, column {column})."),
+        ),
+        Problem::Syntax(what) if broken.at >= text.len() => Issue::new(
+            Code::InvalidJson,
+            &root,
+            format!("The JSON text ends too early at line {line}, column {column}: {what}."),
+        ),
+        Problem::Syntax(what) => Issue::new(
+            Code::InvalidJson,
+            &root,
+            format!("The input is not valid JSON: {what} at line {line}, column {column}."),
+        ),
     }
-    match serde_json::from_slice(bytes) {
+}
+
+/// Parses JSON text once. Refuses, without parsing, text over the batch limit; reports broken
+/// text with its line and column. A UTF-8 byte-order mark is allowed.
+pub fn parse(bytes: &[u8]) -> Parsed {
+    let text = match text(bytes) {
+        Ok(text) => text,
+        Err(issue) => return Parsed::Refused(issue),
+    };
+    match serde_json::from_str(text) {
         Ok(value) => Parsed::Value(value),
         Err(error) => Parsed::Refused(syntax_issue(&error)),
     }

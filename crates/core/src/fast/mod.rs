@@ -16,22 +16,23 @@
 
 mod scan;
 
+pub use scan::{Broken, Problem};
+
 use serde_json::{Map, Value};
 
 use crate::call::CallType;
-use crate::input::{MAX_BATCH_BYTES, MAX_BATCH_ITEMS, MAX_DEPTH, MAX_MESSAGE_BYTES};
-use crate::issue::Issue;
+use std::borrow::Cow;
+
+use crate::input::{self, MAX_BATCH_ITEMS, MAX_DEPTH, MAX_MESSAGE_BYTES};
+use crate::issue::{Code, Issue};
 use crate::map;
 use crate::operation::OperationKind;
 use crate::outcome::Status;
 use crate::pointer::Pointer;
 use crate::spec::{self, Checked, Envelope, Fields, Reads, Report};
 use crate::write::{self, Body, Parts};
-use scan::{Entry, Kind, Tape};
+use scan::{Entry, Kind, Step, Tape};
 
-/// How much longer serde may write a number than it was sent ("1E2" is "100.0"): sizes within
-/// this margin of a limit are left to the exact path.
-const NUMBER_SLACK: u32 = 24;
 
 /// What the text is expected to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,13 +49,16 @@ pub enum Shape {
 }
 
 /// The outcome text of `bytes`, as the exact path writes it for a Destination with the built-in
-/// mapping, or `None` when the exact path must answer.
+/// mapping. With `Shape::Any` there is always an answer: text that is not JSON or over a limit
+/// gets its issue. The other shapes read text a host's serializer wrote of a value
+/// (`JSON.stringify`), and give `None` when a walk over the value must answer instead: text that
+/// is not JSON, or nests past [`MAX_DEPTH`] levels anywhere.
 pub fn map_text(strict: bool, bytes: &[u8], hint: Option<CallType>, shape: Shape) -> Option<String> {
-    if bytes.len() > MAX_BATCH_BYTES {
-        return None;
-    }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).ok()?;
+    let text = match input::text(bytes) {
+        Ok(text) => text,
+        Err(_) if shape != Shape::Any => return None,
+        Err(issue) => return Some(refusal(issue)),
+    };
     let lane = Lane { text, strict, validation: shape == Shape::Validation };
     let start = text.trim_start();
     let first_key_is_batch = start.strip_prefix('{').is_some_and(|rest| rest.trim_start().starts_with("\"batch\""));
@@ -65,8 +69,15 @@ pub fn map_text(strict: bool, bytes: &[u8], hint: Option<CallType>, shape: Shape
         (_, Some(b'{')) if first_key_is_batch => 4,
         _ => 2,
     };
-    let tape = Tape::scan(text, record).ok()?;
+    let tape = match Tape::scan(text, record) {
+        Ok(tape) => tape,
+        Err(_) if shape != Shape::Any => return None,
+        Err(broken) => return Some(refusal(input::broken(text, broken))),
+    };
     let root = tape.get(0)?;
+    if shape != Shape::Any && root.height as usize > MAX_DEPTH {
+        return None;
+    }
     let mut out = String::with_capacity(text.len() + 256);
     let batch = match (shape, root.kind) {
         (Shape::Message | Shape::Validation, _) => false,
@@ -87,6 +98,19 @@ pub fn map_text(strict: bool, bytes: &[u8], hint: Option<CallType>, shape: Shape
         lane.envelope(&mut out, &tape)?;
     }
     Some(out)
+}
+
+/// The answer to input refused as a whole: a batch's when the issue is the batch's, else an
+/// invalid message's.
+fn refusal(issue: Issue) -> String {
+    let mut out = String::new();
+    if issue.code == Code::BatchTooLarge {
+        write::batch_open(&mut out);
+        write::batch_close(&mut out, std::slice::from_ref(&issue));
+    } else {
+        write::outcome(&mut out, Status::Invalid, |_| {}, std::slice::from_ref(&issue), &[], None);
+    }
+    out
 }
 
 struct Lane<'t> {
@@ -115,8 +139,14 @@ impl<'t> Lane<'t> {
         self.text.get(start as usize..end as usize).unwrap_or_default()
     }
 
-    fn key(&self, entry: &Entry) -> &'t str {
-        self.slice(entry.key)
+    /// A member's key, decoded when it holds escapes.
+    fn key(&self, entry: &Entry) -> Cow<'t, str> {
+        let key = self.slice(entry.key);
+        if !entry.key_escaped {
+            return Cow::Borrowed(key);
+        }
+        let quoted = self.text.get(entry.key.0.saturating_sub(1) as usize..entry.key.1 as usize + 1).unwrap_or_default();
+        serde_json::from_str(quoted).map_or(Cow::Borrowed(key), Cow::Owned)
     }
 
     /// The value of an entry, parsed.
@@ -129,8 +159,8 @@ impl<'t> Lane<'t> {
         let mut map = Map::new();
         for (_, entry) in tape.children(index) {
             let key = self.key(entry);
-            if keep(key) {
-                map.insert(key.to_owned(), self.value(entry)?);
+            if keep(&key) {
+                map.insert(key.into_owned(), self.value(entry)?);
             }
         }
         Some(Value::Object(map))
@@ -145,24 +175,36 @@ impl<'t> Lane<'t> {
         }
     }
 
-    /// `{"batch": [...], "context"?, "integrations"?, "sentAt"?}`.
+    /// `{"batch": [...], "context"?, "integrations"?, "sentAt"?}`, or the batch refused with the
+    /// envelope's errors (spec section 2).
     fn envelope(&self, out: &mut String, tape: &Tape) -> Option<()> {
-        if tape.get(0)?.kind != Kind::Object {
-            return None;
-        }
         let root = Pointer::root();
+        if tape.get(0)?.kind != Kind::Object {
+            let issue = Issue::new(
+                Code::InvalidBatch,
+                &root,
+                "A batch must be an object {\"batch\": [...]} or a JSON array of messages.",
+            );
+            self.refuse_batch(out, vec![issue]);
+            return Some(());
+        }
         let (mut items, mut context, mut integrations, mut sent_at) = (None, None, None, None);
+        // Reported in the spec's order, whatever the text's: batch, context, integrations.
+        let mut errors: [Option<Issue>; 3] = [None, None, None];
         for (index, entry) in tape.children(0) {
-            match self.key(entry) {
-                "batch" if entry.kind == Kind::Array => items = Some(index),
-                // The exact path says what is wrong with the envelope.
-                "batch" => return None,
+            let key = self.key(entry);
+            match &*key {
+                "batch" => items = Some(index).filter(|_| entry.kind == Kind::Array),
                 "context" | "integrations" if entry.kind == Kind::Null => {}
-                key @ ("context" | "integrations") => {
-                    if entry.kind != Kind::Object || entry.height as usize + 1 > MAX_DEPTH {
-                        return None;
-                    }
-                    if key == "context" {
+                "context" | "integrations" => {
+                    let path = root.key(&key);
+                    let slot = if key == "context" { 1 } else { 2 };
+                    if entry.kind != Kind::Object {
+                        let message = format!("The batch's \"{key}\" must be an object.");
+                        errors[slot] = Some(Issue::new(Code::InvalidBatch, &path, message));
+                    } else if let Some(issue) = self.too_deep(entry, &path, 2) {
+                        errors[slot] = Some(issue);
+                    } else if key == "context" {
                         context = Some(self.skeleton(tape, index, spec::reads_of_context)?);
                     } else {
                         integrations = Some(self.value(entry)?);
@@ -172,18 +214,49 @@ impl<'t> Lane<'t> {
                 _ => {}
             }
         }
+        if items.is_none() {
+            let message = "\"batch\" must be an array of messages.";
+            errors[0] = Some(Issue::new(Code::InvalidBatch, &root.key("batch"), message));
+        }
+        let errors: Vec<Issue> = errors.into_iter().flatten().collect();
+        let Some(items) = items.filter(|_| errors.is_empty()) else {
+            self.refuse_batch(out, errors);
+            return Some(());
+        };
         let envelope = Envelope {
             context: context.as_ref().and_then(Value::as_object),
             integrations: integrations.as_ref().and_then(Value::as_object),
             sent_at: sent_at.as_ref(),
         };
-        self.batch(out, &Items { tape, container: items?, path: root.key("batch") }, &envelope)
+        self.batch(out, &Items { tape, container: items, path: root.key("batch") }, &envelope)
     }
 
-    /// `{"outcomes":[...],"errors":[]}`.
-    fn batch(&self, out: &mut String, items: &Items<'_>, envelope: &Envelope<'_>) -> Option<()> {
-        if items.tape.children(items.container).nth(MAX_BATCH_ITEMS).is_some() {
+    /// A batch refused as a whole.
+    fn refuse_batch(&self, out: &mut String, errors: Vec<Issue>) {
+        write::batch_open(out);
+        write::batch_close(out, &errors);
+    }
+
+    /// `too_deep` at the first container of `entry` (standing at `level`) past [`MAX_DEPTH`].
+    fn too_deep(&self, entry: &Entry, base: &Pointer, level: u32) -> Option<Issue> {
+        if (entry.height + level - 1) as usize <= MAX_DEPTH {
             return None;
+        }
+        let steps = scan::too_deep(self.slice(entry.value), level, MAX_DEPTH as u32)?;
+        let at = steps.iter().fold(base.clone(), |path, step| match step {
+            Step::Key(key) => path.key(key),
+            Step::Index(index) => path.index(*index),
+        });
+        Some(Issue::new(Code::TooDeep, &at, format!("The JSON is nested deeper than {MAX_DEPTH} levels here.")))
+    }
+
+    /// `{"outcomes":[...],"errors":[]}`, or `batch_too_many`.
+    fn batch(&self, out: &mut String, items: &Items<'_>, envelope: &Envelope<'_>) -> Option<()> {
+        let count = items.tape.children(items.container).count();
+        if count > MAX_BATCH_ITEMS {
+            let message = format!("The batch has {count} items; the limit is {MAX_BATCH_ITEMS}.");
+            self.refuse_batch(out, vec![Issue::new(Code::BatchTooMany, &items.path, message)]);
+            return Some(());
         }
         write::batch_open(out);
         for (at, (index, _)) in items.tape.children(items.container).enumerate() {
@@ -207,16 +280,28 @@ impl<'t> Lane<'t> {
         envelope: &Envelope<'_>,
     ) -> Option<()> {
         let entry = tape.get(index)?;
-        let within = entry.compact_len.saturating_add(entry.numbers.saturating_mul(NUMBER_SLACK));
-        if entry.height as usize > MAX_DEPTH || within as usize > MAX_MESSAGE_BYTES {
-            return None;
+        // The limits of one message (spec section 3): its depth from itself, its size as written.
+        let limit = self.too_deep(entry, base, 1).or_else(|| {
+            (entry.compact_len as usize > MAX_MESSAGE_BYTES).then(|| {
+                Issue::new(
+                    Code::TooLarge,
+                    base,
+                    format!("The message is over {MAX_MESSAGE_BYTES} bytes serialized as JSON; Segment refuses messages over 32 KB."),
+                )
+            })
+        });
+        if let Some(issue) = limit {
+            let mut report = Report::default();
+            report.errors.push(issue);
+            self.finish(out, report, None, None);
+            return Some(());
         }
         let mut raw = Raw::default();
         let message = if entry.kind == Kind::Object {
             let mut map = Map::with_capacity(16);
             for (child, member) in tape.children(index) {
                 let key = self.key(member);
-                let value = match spec::reads(key) {
+                let value = match spec::reads(&key) {
                     Reads::Whole => self.value(member)?,
                     Reads::Members(keep) => {
                         if key == "traits" || key == "properties" {
@@ -227,7 +312,7 @@ impl<'t> Lane<'t> {
                     }
                     Reads::Nothing => continue,
                 };
-                map.insert(key.to_owned(), value);
+                map.insert(key.into_owned(), value);
             }
             Value::Object(map)
         } else {

@@ -3,13 +3,26 @@
 //! (its key, its text span, its kind), and every value is measured as `serde_json` would write
 //! it compactly, which is what the size limits count.
 //!
-//! The scanner only ever answers "here it is" or "I cannot say" ([`Bail`]): anything it does not
-//! settle exactly (broken JSON, nesting past the limit, escaped keys, lone surrogates, numbers a
-//! parser would refuse) goes to the exact path, which reports it with its line, column or path.
+//! Text that is not JSON gives [`Broken`]: what is wrong and the byte offset where it was found,
+//! for an issue with its line and column.
 
-/// Text the scanner leaves to the exact path.
+/// Why text is not JSON, and where.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Bail;
+pub struct Broken {
+    /// The byte offset of the first byte that could not be read.
+    pub at: usize,
+    /// What went wrong.
+    pub problem: Problem,
+}
+
+/// What is wrong with text that is not JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    /// A syntax error, as a phrase ("expected `:`").
+    Syntax(&'static str),
+    /// Containers nested past [`MAX_LEVEL`], deeper than any message may be.
+    TooDeep,
+}
 
 /// What kind of JSON value an entry holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,8 +38,10 @@ pub enum Kind {
 /// An object member or array item. Offsets index the scanned text.
 #[derive(Debug, Clone, Copy)]
 pub struct Entry {
-    /// The key's text between its quotes (empty for array items). Keys never hold escapes here.
+    /// The key's text between its quotes (empty for array items).
     pub key: (u32, u32),
+    /// The key holds escapes: read it decoded.
+    pub key_escaped: bool,
     /// The value's text, from its first to one past its last byte.
     pub value: (u32, u32),
     pub kind: Kind,
@@ -48,9 +63,10 @@ pub struct Entry {
 /// No entry.
 pub const NONE: u32 = u32::MAX;
 
-/// Containers deeper than this (the root is level 1) are left to the exact path; the message
-/// limit is 64 levels from each message, which stands at level 3 of a batch envelope.
-const MAX_LEVEL: u32 = 68;
+/// Containers deeper than this (the root is level 1) are refused as a whole, as a parser with a
+/// recursion limit would; below it, a message nested past its own 64 levels is refused at the
+/// path of its first container too deep.
+pub const MAX_LEVEL: u32 = 128;
 
 /// The scanned text: the root at index 0, then the members and items of every container up to
 /// the recorded level, in document order (each container's children right after it).
@@ -62,7 +78,7 @@ pub struct Tape {
 impl Tape {
     /// Scans `text`, recording the children of containers at levels up to `record` (the root is
     /// level 1).
-    pub fn scan(text: &str, record: u32) -> Result<Tape, Bail> {
+    pub fn scan(text: &str, record: u32) -> Result<Tape, Broken> {
         // About one recorded entry per 24 bytes of a typical message: one allocation, no regrowth.
         let entries = Vec::with_capacity(text.len() / 24 + 8);
         let mut scanner = Scanner { bytes: text.as_bytes(), at: 0, entries, record };
@@ -71,7 +87,7 @@ impl Tape {
         let root = scanner.value(1, 0)?;
         scanner.whitespace();
         if scanner.at != scanner.bytes.len() {
-            return Err(Bail);
+            return Err(scanner.broken("trailing characters"));
         }
         scanner.fill(0, root);
         Ok(Tape { entries: scanner.entries })
@@ -109,6 +125,7 @@ impl Entry {
     fn placeholder() -> Entry {
         Entry {
             key: (0, 0),
+            key_escaped: false,
             value: (0, 0),
             kind: Kind::Null,
             height: 0,
@@ -126,6 +143,24 @@ struct Scanner<'a> {
     at: usize,
     entries: Vec<Entry>,
     record: u32,
+}
+
+/// A step into a container: a member's key (decoded) or an item's index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// An object member.
+    Key(String),
+    /// An array item.
+    Index(usize),
+}
+
+/// The steps from the start of `text` (JSON already scanned whole, standing at `level`) to its
+/// first object or array past `limit` levels, in document order; `None` when there is none.
+pub fn too_deep(text: &str, level: u32, limit: u32) -> Option<Vec<Step>> {
+    let mut scanner = Scanner { bytes: text.as_bytes(), at: 0, entries: Vec::new(), record: 0 };
+    let mut path = Vec::new();
+    scanner.whitespace();
+    scanner.deepest(level, limit, &mut path).ok()?.then_some(path)
 }
 
 /// Eight bytes at once: the high bit of each byte that ends or escapes a string or is a control
@@ -156,27 +191,33 @@ impl Scanner<'_> {
         self.at != start
     }
 
+    /// A syntax error at the cursor.
+    #[cold]
+    fn broken(&self, what: &'static str) -> Broken {
+        Broken { at: self.at, problem: Problem::Syntax(what) }
+    }
+
     #[inline(always)]
-    fn expect(&mut self, byte: u8) -> Result<(), Bail> {
+    fn expect(&mut self, byte: u8, what: &'static str) -> Result<(), Broken> {
         if self.peek() == Some(byte) {
             self.at += 1;
             Ok(())
         } else {
-            Err(Bail)
+            Err(self.broken(what))
         }
     }
 
     #[inline(always)]
-    fn offset(&self) -> Result<u32, Bail> {
-        u32::try_from(self.at).map_err(|_| Bail)
+    fn offset(&self) -> Result<u32, Broken> {
+        u32::try_from(self.at).map_err(|_| self.broken("text too long"))
     }
 
     /// One value at `level` (the level it would have as a container). Its children are recorded
     /// when `level` is within the recorded levels; `parent` is the entry being filled for it.
-    fn value(&mut self, level: u32, parent: u32) -> Result<Entry, Bail> {
+    fn value(&mut self, level: u32, parent: u32) -> Result<Entry, Broken> {
         let start = self.offset()?;
         let mut entry = Entry::placeholder();
-        match self.peek().ok_or(Bail)? {
+        match self.peek().ok_or_else(|| self.broken("expected a value"))? {
             b'{' => self.object(level, parent, &mut entry)?,
             b'[' => self.array(level, parent, &mut entry)?,
             b'"' => {
@@ -199,14 +240,14 @@ impl Scanner<'_> {
         Ok(entry)
     }
 
-    fn literal(&mut self, word: &[u8], kind: Kind, entry: &mut Entry) -> Result<(), Bail> {
+    fn literal(&mut self, word: &[u8], kind: Kind, entry: &mut Entry) -> Result<(), Broken> {
         let end = self.at + word.len();
         if self.bytes.get(self.at..end) != Some(word) {
-            return Err(Bail);
+            return Err(self.broken("expected a value"));
         }
         self.at = end;
         entry.kind = kind;
-        entry.compact_len = u32::try_from(word.len()).map_err(|_| Bail)?;
+        entry.compact_len = u32::try_from(word.len()).unwrap_or(u32::MAX);
         Ok(())
     }
 
@@ -217,10 +258,10 @@ impl Scanner<'_> {
         level: u32,
         close: u8,
         entry: &mut Entry,
-        mut item: impl FnMut(&mut Self, &mut Entry, &mut u32) -> Result<u32, Bail>,
-    ) -> Result<(), Bail> {
+        mut item: impl FnMut(&mut Self, &mut Entry, &mut u32) -> Result<u32, Broken>,
+    ) -> Result<(), Broken> {
         if level > MAX_LEVEL {
-            return Err(Bail);
+            return Err(Broken { at: self.at, problem: Problem::TooDeep });
         }
         entry.height = 1;
         self.at += 1;
@@ -246,38 +287,37 @@ impl Scanner<'_> {
                     entry.compact_len = len;
                     return Ok(());
                 }
-                _ => return Err(Bail),
+                _ => {
+                    return Err(self.broken(if close == b'}' { "expected `,` or `}`" } else { "expected `,` or `]`" }))
+                }
             }
         }
     }
 
-    fn object(&mut self, level: u32, parent: u32, entry: &mut Entry) -> Result<(), Bail> {
+    fn object(&mut self, level: u32, parent: u32, entry: &mut Entry) -> Result<(), Broken> {
         entry.kind = Kind::Object;
         let record = level <= self.record;
         self.container(level, b'}', entry, |this, entry, previous| {
             if this.peek() != Some(b'"') {
-                return Err(Bail);
+                return Err(this.broken("key must be a string"));
             }
             let key_start = this.offset()? + 1;
             let (key_len, escaped) = this.string()?;
-            // An escaped key might spell a reserved name; the exact path decodes it.
-            if escaped && record {
-                return Err(Bail);
-            }
             let key_end = this.offset()? - 1;
             entry.clean &= !escaped & !this.whitespace();
-            this.expect(b':')?;
+            this.expect(b':', "expected `:`")?;
             entry.clean &= !this.whitespace();
             let slot = this.reserve(record, parent, previous);
             let mut member = this.value(level + 1, slot)?;
             member.key = (key_start, key_end);
+            member.key_escaped = escaped;
             this.fill(slot, member);
             this.absorb(entry, &member);
             Ok(key_len.saturating_add(1).saturating_add(member.compact_len))
         })
     }
 
-    fn array(&mut self, level: u32, parent: u32, entry: &mut Entry) -> Result<(), Bail> {
+    fn array(&mut self, level: u32, parent: u32, entry: &mut Entry) -> Result<(), Broken> {
         entry.kind = Kind::Array;
         let record = level <= self.record;
         self.container(level, b']', entry, |this, entry, previous| {
@@ -287,6 +327,59 @@ impl Scanner<'_> {
             this.absorb(entry, &item);
             Ok(item.compact_len)
         })
+    }
+
+    /// Walks the value at the cursor for [`too_deep`]: true, with `path` leading there, when a
+    /// container stands past `limit`.
+    fn deepest(&mut self, level: u32, limit: u32, path: &mut Vec<Step>) -> Result<bool, Broken> {
+        let close = match self.peek() {
+            Some(b'{') => b'}',
+            Some(b'[') => b']',
+            _ => {
+                self.value(level, NONE)?;
+                return Ok(false);
+            }
+        };
+        if level > limit {
+            return Ok(true);
+        }
+        self.at += 1;
+        self.whitespace();
+        if self.peek() == Some(close) {
+            self.at += 1;
+            return Ok(false);
+        }
+        let mut index = 0;
+        loop {
+            if close == b'}' {
+                let start = self.at;
+                self.string()?;
+                let literal = std::str::from_utf8(self.bytes.get(start..self.at).unwrap_or_default()).unwrap_or_default();
+                path.push(Step::Key(serde_json::from_str(literal).unwrap_or_default()));
+                self.whitespace();
+                self.expect(b':', "expected `:`")?;
+                self.whitespace();
+            } else {
+                path.push(Step::Index(index));
+            }
+            if self.deepest(level + 1, limit, path)? {
+                return Ok(true);
+            }
+            path.pop();
+            index += 1;
+            self.whitespace();
+            match self.peek() {
+                Some(b',') => {
+                    self.at += 1;
+                    self.whitespace();
+                }
+                Some(byte) if byte == close => {
+                    self.at += 1;
+                    return Ok(false);
+                }
+                _ => return Err(self.broken("expected `,`")),
+            }
+        }
     }
 
     /// A slot for a child entry when its container is recorded, linked after the previous one.
@@ -326,7 +419,7 @@ impl Scanner<'_> {
 
     /// A string at the cursor: its length as serde writes it (quotes included) and whether it
     /// holds escapes.
-    fn string(&mut self) -> Result<(u32, bool), Bail> {
+    fn string(&mut self) -> Result<(u32, bool), Broken> {
         let start = self.at;
         self.at += 1;
         let mut extra: i64 = 0;
@@ -334,7 +427,7 @@ impl Scanner<'_> {
         loop {
             // Runs of plain bytes, eight at a time.
             while let Some(word) = self.bytes.get(self.at..self.at + 8) {
-                let word = u64::from_le_bytes(<[u8; 8]>::try_from(word).map_err(|_| Bail)?);
+                let word = u64::from_le_bytes(<[u8; 8]>::try_from(word).unwrap_or([0; 8]));
                 let marks = specials(word);
                 if marks != 0 {
                     self.at += (marks.trailing_zeros() / 8) as usize;
@@ -342,18 +435,20 @@ impl Scanner<'_> {
                 }
                 self.at += 8;
             }
-            match self.peek().ok_or(Bail)? {
+            match self.peek().ok_or_else(|| self.broken("EOF while parsing a string"))? {
                 b'"' => {
                     self.at += 1;
-                    let raw = i64::try_from(self.at - start).map_err(|_| Bail)?;
-                    let len = u32::try_from(raw + extra).map_err(|_| Bail)?;
+                    let raw = i64::try_from(self.at - start).unwrap_or(i64::MAX);
+                    let len = u32::try_from(raw + extra).unwrap_or(u32::MAX);
                     return Ok((len, escaped));
                 }
                 b'\\' => {
                     escaped = true;
                     extra += self.escape()?;
                 }
-                byte if byte < 0x20 => return Err(Bail),
+                byte if byte < 0x20 => {
+                    return Err(self.broken("control character (\\u0000-\\u001F) found while parsing a string"))
+                }
                 _ => self.at += 1,
             }
         }
@@ -361,8 +456,18 @@ impl Scanner<'_> {
 
     /// One escape at the cursor; gives how much longer (or shorter) serde writes it than it is
     /// written here.
-    fn escape(&mut self) -> Result<i64, Bail> {
-        let code = self.bytes.get(self.at + 1).copied().ok_or(Bail)?;
+    fn escape(&mut self) -> Result<i64, Broken> {
+        let begin = self.at;
+        let extra = self.escape_at();
+        if extra.is_err() {
+            // Errors point at the escape's backslash.
+            self.at = begin;
+        }
+        extra.map_err(|broken| Broken { at: begin, ..broken })
+    }
+
+    fn escape_at(&mut self) -> Result<i64, Broken> {
+        let code = self.bytes.get(self.at + 1).copied().ok_or_else(|| self.broken("EOF while parsing a string"))?;
         self.at += 2;
         Ok(match code {
             b'"' | b'\\' | b'b' | b'f' | b'n' | b'r' | b't' => 0,
@@ -373,15 +478,15 @@ impl Scanner<'_> {
                     0xD800..=0xDBFF => {
                         // A pair written as two escapes (12 bytes) becomes 4 bytes of UTF-8.
                         if self.bytes.get(self.at..self.at + 2) != Some(b"\\u") {
-                            return Err(Bail);
+                            return Err(self.broken("lone leading surrogate in hex escape"));
                         }
                         self.at += 2;
                         if !(0xDC00..=0xDFFF).contains(&self.hex4()?) {
-                            return Err(Bail);
+                            return Err(self.broken("lone leading surrogate in hex escape"));
                         }
                         return Ok(4 - 12);
                     }
-                    0xDC00..=0xDFFF => return Err(Bail),
+                    0xDC00..=0xDFFF => return Err(self.broken("lone trailing surrogate in hex escape")),
                     0x08 | 0x09 | 0x0A | 0x0C | 0x0D | 0x22 | 0x5C => 2,
                     0x00..=0x1F => 6,
                     0x20..=0x7F => 1,
@@ -390,23 +495,24 @@ impl Scanner<'_> {
                 };
                 written - 6
             }
-            _ => return Err(Bail),
+            _ => return Err(self.broken("invalid escape")),
         })
     }
 
-    fn hex4(&mut self) -> Result<u32, Bail> {
-        let digits = self.bytes.get(self.at..self.at + 4).ok_or(Bail)?;
+    fn hex4(&mut self) -> Result<u32, Broken> {
+        let digits = self.bytes.get(self.at..self.at + 4).ok_or_else(|| self.broken("EOF while parsing a string"))?;
         let mut unit = 0;
         for digit in digits {
-            unit = unit * 16 + char::from(*digit).to_digit(16).ok_or(Bail)?;
+            unit = unit * 16 + char::from(*digit).to_digit(16).ok_or_else(|| self.broken("invalid escape"))?;
         }
         self.at += 4;
         Ok(unit)
     }
 
-    /// A number in JSON's grammar. Numbers a parser could not hold as a double (over about 300
-    /// digits, or a three-digit exponent) are left to the exact path, which refuses the largest.
-    fn number(&mut self) -> Result<(), Bail> {
+    /// A number in JSON's grammar, kept as its text. One a double cannot hold (past about
+    /// 1.8e308) is refused, as a parser that reads numbers as doubles refuses it.
+    fn number(&mut self) -> Result<(), Broken> {
+        let start = self.at;
         if self.peek() == Some(b'-') {
             self.at += 1;
         }
@@ -415,28 +521,31 @@ impl Scanner<'_> {
             Some(b'1'..=b'9') => {
                 self.digits();
             }
-            _ => return Err(Bail),
+            _ => return Err(self.broken("expected a value")),
         }
-        let mut digits = 0;
         if self.peek() == Some(b'.') {
             self.at += 1;
-            digits = self.digits();
-            if digits == 0 {
-                return Err(Bail);
+            if self.digits() == 0 {
+                return Err(self.broken("invalid number"));
             }
         }
+        let mut exponent = 0;
         if let Some(b'e' | b'E') = self.peek() {
             self.at += 1;
             if let Some(b'+' | b'-') = self.peek() {
                 self.at += 1;
             }
-            let exponent = self.digits();
-            if exponent == 0 || exponent > 2 {
-                return Err(Bail);
+            exponent = self.digits();
+            if exponent == 0 {
+                return Err(self.broken("invalid number"));
             }
         }
-        if digits > 300 {
-            return Err(Bail);
+        if self.at - start > 300 || exponent > 2 {
+            let text = std::str::from_utf8(self.bytes.get(start..self.at).unwrap_or_default()).unwrap_or_default();
+            if !text.parse::<f64>().is_ok_and(f64::is_finite) {
+                self.at = start;
+                return Err(self.broken("number out of range"));
+            }
         }
         Ok(())
     }
@@ -454,7 +563,7 @@ impl Scanner<'_> {
 mod tests {
     use super::*;
 
-    fn scan(text: &str) -> Result<Tape, Bail> {
+    fn scan(text: &str) -> Result<Tape, Broken> {
         Tape::scan(text, 2)
     }
 
@@ -492,7 +601,7 @@ mod tests {
             "{} x",
             r#""\x""#,
         ] {
-            assert_eq!(scan(text).err(), Some(Bail), "{text}");
+            assert!(matches!(scan(text), Err(Broken { problem: Problem::Syntax(_), .. })), "{text}");
             assert!(serde_json::from_str::<serde_json::Value>(text).is_err(), "{text}");
         }
     }
@@ -513,8 +622,47 @@ mod tests {
     }
 
     #[test]
-    fn deep_nesting_is_left_to_the_exact_path() {
-        let deep = "[".repeat(100) + &"]".repeat(100);
-        assert_eq!(scan(&deep).err(), Some(Bail));
+    fn nesting_past_the_limit_is_refused() {
+        let deep = "[".repeat(200) + &"]".repeat(200);
+        assert_eq!(scan(&deep).err(), Some(Broken { at: 128, problem: Problem::TooDeep }));
+        let deep = "[".repeat(128) + &"]".repeat(128);
+        assert!(scan(&deep).is_ok());
+    }
+
+    #[test]
+    fn syntax_errors_say_what_and_where() {
+        let at = |text: &str| match scan(text) {
+            Err(Broken { at, problem: Problem::Syntax(what) }) => (at, what),
+            other => panic!("{text}: {other:?}"),
+        };
+        assert_eq!(at(r#"{"a" 1}"#), (5, "expected `:`"));
+        assert_eq!(at(r#"{"a":1 "b":2}"#), (7, "expected `,` or `}`"));
+        assert_eq!(at("[1 2]"), (3, "expected `,` or `]`"));
+        assert_eq!(at("{1:2}"), (1, "key must be a string"));
+        assert_eq!(at(r#""\ud800x""#), (1, "lone leading surrogate in hex escape"));
+        assert_eq!(at(r#""ab\udc00""#), (3, "lone trailing surrogate in hex escape"));
+        assert_eq!(at(r#""\q""#), (1, "invalid escape"));
+        assert_eq!(at("[1e400]"), (1, "number out of range"));
+        assert_eq!(at("{} x"), (3, "trailing characters"));
+        assert_eq!(at(r#"{"a":"#), (5, "expected a value"));
+        assert!(scan("[1e-400, 1e308, 12345678901234567890123456789]").is_ok());
+    }
+
+    #[test]
+    fn finds_the_first_container_too_deep() {
+        let text = r#"{"a": [1, {"b/c": {}}], "d": {"e": [[]]}}"#;
+        let key = |k: &str| Step::Key(k.to_owned());
+        assert_eq!(too_deep(text, 1, 3), Some(vec![key("a"), Step::Index(1), key("b/c")]));
+        assert_eq!(too_deep(text, 1, 4), None);
+        assert_eq!(too_deep(text, 2, 3), Some(vec![key("a"), Step::Index(1)]));
+        assert_eq!(too_deep(r#"{"\u0078": [[]]}"#, 1, 2), Some(vec![key("x"), Step::Index(0)]));
+    }
+
+    #[test]
+    fn escaped_keys_are_recorded_with_their_escapes_marked() {
+        let text = r#"{"\u0075serId": 1, "b": 2}"#;
+        let tape = scan(text).unwrap();
+        let escaped: Vec<bool> = tape.children(0).map(|(_, entry)| entry.key_escaped).collect();
+        assert_eq!(escaped, [true, false]);
     }
 }

@@ -48,10 +48,10 @@ pub fn reads_of_context(key: &str) -> bool {
 
 /// Whether an object with these keys is a batch envelope: it has `batch` and no `type`
 /// (section 2).
-pub fn is_envelope<'k>(keys: impl IntoIterator<Item = &'k str>) -> bool {
+pub fn is_envelope(keys: impl IntoIterator<Item = impl AsRef<str>>) -> bool {
     let (mut batch, mut typed) = (false, false);
     for key in keys {
-        match key {
+        match key.as_ref() {
             "batch" => batch = true,
             "type" => typed = true,
             _ => {}
