@@ -33,7 +33,6 @@ use crate::spec::{self, Checked, Envelope, Fields, Reads, Report};
 use crate::write::{self, Body, Parts};
 use scan::{Entry, Kind, Step, Tape};
 
-
 /// What the text is expected to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shape {
@@ -145,7 +144,8 @@ impl<'t> Lane<'t> {
         if !entry.key_escaped {
             return Cow::Borrowed(key);
         }
-        let quoted = self.text.get(entry.key.0.saturating_sub(1) as usize..entry.key.1 as usize + 1).unwrap_or_default();
+        let quoted =
+            self.text.get(entry.key.0.saturating_sub(1) as usize..entry.key.1 as usize + 1).unwrap_or_default();
         serde_json::from_str(quoted).map_or(Cow::Borrowed(key), Cow::Owned)
     }
 

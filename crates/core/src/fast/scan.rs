@@ -354,7 +354,8 @@ impl Scanner<'_> {
             if close == b'}' {
                 let start = self.at;
                 self.string()?;
-                let literal = std::str::from_utf8(self.bytes.get(start..self.at).unwrap_or_default()).unwrap_or_default();
+                let literal =
+                    std::str::from_utf8(self.bytes.get(start..self.at).unwrap_or_default()).unwrap_or_default();
                 path.push(Step::Key(serde_json::from_str(literal).unwrap_or_default()));
                 self.whitespace();
                 self.expect(b':', "expected `:`")?;
