@@ -1,13 +1,12 @@
 //! A `Destination`: settings compiled once, then the whole path (limits → checks → mapping →
 //! outcome) run for each message.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::call::CallType;
 use crate::config::{Config, ConfigError};
 use crate::custom::CustomMappings;
-use crate::fast;
-use crate::input::{self, Parsed, MAX_BATCH_BYTES, MAX_BATCH_ITEMS};
+use crate::fast::{self, Settings, Shape, Whole};
 use crate::issue::{Code, Issue};
 use crate::map;
 use crate::operation::Operation;
@@ -68,46 +67,37 @@ impl Destination {
 
     /// Checks one message: `{valid, errors, warnings}`.
     pub fn validate(&self, message: &Value, options: &MapOptions) -> Validation {
-        self.map(message, options).into()
+        read(&self.value(message, options.call_type, Shape::Validation), Validation::from)
     }
 
     /// Checks one message and maps it to Astrolabe operations.
     pub fn map(&self, message: &Value, options: &MapOptions) -> Outcome {
-        self.message(message, &Pointer::root(), options.call_type, &Envelope::default())
+        read(&self.value(message, options.call_type, Shape::Message), |outcome| outcome)
     }
 
     /// Maps a batch: an envelope `{"batch": [...], "context"?, "integrations"?, "sentAt"?}` or a
     /// JSON array of messages. One outcome per item, in order.
     pub fn map_batch(&self, batch: &Value) -> BatchOutcome {
-        self.batch(batch, None)
+        read(&self.value(batch, None, Shape::Batch), |outcome| BatchOutcome {
+            outcomes: Vec::new(),
+            errors: outcome.errors,
+        })
     }
 
     /// Maps whatever the input is: a batch (an envelope or an array) or one message.
     pub fn map_input(&self, input: &Value, options: &MapOptions) -> Mapped {
-        if is_batch(input) {
-            Mapped::Batch(self.batch(input, None))
-        } else {
-            Mapped::Message(self.map(input, options))
-        }
+        read(&self.value(input, options.call_type, Shape::Any), Mapped::Message)
     }
 
-    /// Maps JSON text (UTF-8 bytes), parsed once: a message, a batch envelope or an array. Never
-    /// fails: text that is not JSON, not UTF-8 or too large gives an `invalid` outcome.
+    /// Maps JSON text (UTF-8 bytes): a message, a batch envelope or an array. Never fails: text
+    /// that is not JSON, not UTF-8 or too large gives an `invalid` outcome.
     pub fn map_json(&self, bytes: &[u8], options: &MapOptions) -> Mapped {
-        match input::parse(bytes) {
-            Parsed::Refused(issue) if issue.code == Code::BatchTooLarge => {
-                Mapped::Batch(BatchOutcome { outcomes: Vec::new(), errors: vec![issue] })
-            }
-            Parsed::Refused(issue) => Mapped::Message(Outcome::invalid(vec![issue])),
-            Parsed::Value(value) if is_batch(&value) => Mapped::Batch(self.batch(&value, Some(bytes.len()))),
-            Parsed::Value(value) => Mapped::Message(self.map(&value, options)),
-        }
+        read(&self.map_json_text(bytes, options), Mapped::Message)
     }
 
-    /// `map_json(bytes, options).to_json()`, the same text, sooner: with the built-in mapping, the
-    /// text goes through a lane that parses only the fields the rules read and copies traits and
-    /// properties through as they were written (numbers keep their digits). This is what the
-    /// WebAssembly `mapJson` runs.
+    /// `map_json(bytes, options).to_json()`, without building the outcome: the engine reads the
+    /// text once and writes the outcome text, traits and properties copied through as they were
+    /// written (numbers keep their digits). This is what the WebAssembly `mapJson` runs.
     ///
     /// ```
     /// use astrolabe_segment::{Config, Destination, MapOptions};
@@ -119,48 +109,26 @@ impl Destination {
     /// # Ok::<(), astrolabe_segment::ConfigError>(())
     /// ```
     pub fn map_json_text(&self, bytes: &[u8], options: &MapOptions) -> String {
-        self.fast(bytes, options.call_type, fast::Shape::Any).unwrap_or_else(|| self.map_json(bytes, options).to_json())
+        self.engine(bytes, options.call_type, Shape::Any, false).unwrap_or_else(internal_error)
     }
 
-    /// The fast lane's answer, when the settings allow it and it can give one.
-    pub(crate) fn fast(&self, bytes: &[u8], hint: Option<CallType>, shape: fast::Shape) -> Option<String> {
-        if self.mappings.is_some() || self.plan.is_some() {
-            return None;
-        }
-        fast::map_text(self.strict, bytes, hint, shape)
+    /// The engine's answer for `bytes` read as `shape`. With `walks`, the text is what a host's
+    /// serializer wrote of a value the host can walk itself, and `None` asks it to (see
+    /// [`fast::Settings::walks`]).
+    pub(crate) fn engine(&self, bytes: &[u8], hint: Option<CallType>, shape: Shape, walks: bool) -> Option<String> {
+        let whole: Option<&dyn Whole> = (self.mappings.is_some() || self.plan.is_some()).then_some(self);
+        fast::answer(Settings { strict: self.strict, whole, walks }, bytes, hint, shape)
     }
 
-    /// `size` is the length of the text the batch was parsed from, when it was.
-    fn batch(&self, batch: &Value, size: Option<usize>) -> BatchOutcome {
-        let refuse = |issue: Issue| BatchOutcome { outcomes: Vec::new(), errors: vec![issue] };
-        let (items, items_path, envelope) = match read_envelope(batch) {
-            Ok(parts) => parts,
-            Err(errors) => return BatchOutcome { outcomes: Vec::new(), errors },
-        };
-        if items.len() > MAX_BATCH_ITEMS {
-            return refuse(Issue::new(
-                Code::BatchTooMany,
-                &items_path,
-                format!("The batch has {} items; the limit is {MAX_BATCH_ITEMS}.", items.len()),
-            ));
-        }
-        let size = size.unwrap_or_else(|| input::serialized_len(batch, MAX_BATCH_BYTES));
-        if size > MAX_BATCH_BYTES {
-            return refuse(input::batch_too_large());
-        }
-        let outcomes = items
-            .iter()
-            .enumerate()
-            .map(|(at, item)| self.message(item, &items_path.index(at), None, &envelope))
-            .collect();
-        BatchOutcome { outcomes, errors: Vec::new() }
+    /// The answer for a value: its JSON text, through the engine.
+    fn value(&self, value: &Value, hint: Option<CallType>, shape: Shape) -> String {
+        let text = serde_json::to_vec(value).unwrap_or_default();
+        self.engine(&text, hint, shape, false).unwrap_or_else(internal_error)
     }
 
-    /// The whole path for one message at `base` in the caller's input.
+    /// One message within its limits, read whole, for settings that read whole messages: checked,
+    /// held to the tracking plan, mapped by the custom mappings.
     fn message(&self, value: &Value, base: &Pointer, hint: Option<CallType>, envelope: &Envelope<'_>) -> Outcome {
-        if let Some(issue) = input::message_limits(value, base) {
-            return Outcome::invalid(vec![issue]);
-        }
         let mut report = Report::default();
         match spec::check(value, base, hint, envelope, &mut report) {
             None => self.finish(report, Vec::new(), None),
@@ -287,63 +255,30 @@ fn omit_keys(operations: &mut [Operation], keys: &[String]) {
     }
 }
 
-/// A JSON array, or an object with `batch` and no `type`.
-fn is_batch(value: &Value) -> bool {
-    match value {
-        Value::Array(_) => true,
-        Value::Object(map) => spec::is_envelope(map.keys().map(String::as_str)),
-        _ => false,
+impl Whole for Destination {
+    fn message(&self, value: &Value, base: &Pointer, hint: Option<CallType>, envelope: &Envelope<'_>) -> Outcome {
+        Destination::message(self, value, base, hint, envelope)
     }
 }
 
-type EnvelopeParts<'a> = (&'a [Value], Pointer, Envelope<'a>);
+/// The engine's text read back as the structured answer; `refused` makes it from an outcome when
+/// the text is the other kind (an outcome where a batch was asked for cannot happen, but must
+/// not panic either).
+fn read<T: serde::de::DeserializeOwned>(text: &str, refused: impl FnOnce(Outcome) -> T) -> T {
+    serde_json::from_str(text).unwrap_or_else(|_| {
+        refused(serde_json::from_str(text).unwrap_or_else(|error| {
+            let issue =
+                Issue::new(Code::InvalidJson, &Pointer::root(), format!("internal error reading the outcome: {error}"));
+            Outcome::invalid(vec![issue])
+        }))
+    })
+}
 
-/// The items, their path, and the envelope fields that apply to each.
-fn read_envelope(batch: &Value) -> Result<EnvelopeParts<'_>, Vec<Issue>> {
-    let root = Pointer::root();
-    let map = match batch {
-        Value::Array(items) => return Ok((items, root, Envelope::default())),
-        Value::Object(map) => map,
-        _ => {
-            return Err(vec![Issue::new(
-                Code::InvalidBatch,
-                &root,
-                "A batch must be an object {\"batch\": [...]} or a JSON array of messages.",
-            )])
-        }
-    };
-    let mut errors = Vec::new();
-    let items = match map.get("batch") {
-        Some(Value::Array(items)) => items.as_slice(),
-        _ => {
-            errors.push(Issue::new(Code::InvalidBatch, &root.key("batch"), "\"batch\" must be an array of messages."));
-            &[]
-        }
-    };
-    let object = |key: &str, errors: &mut Vec<Issue>| -> Option<&Map<String, Value>> {
-        let path = root.key(key);
-        match map.get(key) {
-            None | Some(Value::Null) => None,
-            Some(value @ Value::Object(object)) => match input::too_deep(value, &path, 2) {
-                Some(issue) => {
-                    errors.push(issue);
-                    None
-                }
-                None => Some(object),
-            },
-            Some(_) => {
-                errors.push(Issue::new(Code::InvalidBatch, &path, format!("The batch's \"{key}\" must be an object.")));
-                None
-            }
-        }
-    };
-    let context = object("context", &mut errors);
-    let integrations = object("integrations", &mut errors);
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let envelope = Envelope { context, integrations, sent_at: map.get("sentAt").filter(|value| !value.is_null()) };
-    Ok((items, root.key("batch"), envelope))
+/// The engine answers every text it is asked to answer; should it ever not, callers still get an
+/// outcome they can read rather than a panic.
+fn internal_error() -> String {
+    let issue = Issue::new(Code::InvalidJson, &Pointer::root(), "internal error: the input could not be answered");
+    Outcome::invalid(vec![issue]).to_json()
 }
 
 #[cfg(test)]
@@ -373,11 +308,11 @@ mod fast_lane_shapes {
             let hint = body.pointer("/options/type").and_then(Value::as_str).and_then(CallType::from_name);
             for destination in &destinations {
                 let options = crate::MapOptions { call_type: hint };
-                if let Some(message) = destination.fast(text.as_bytes(), hint, Shape::Message) {
+                if let Some(message) = destination.engine(text.as_bytes(), hint, Shape::Message, true) {
                     assert_eq!(message, destination.map(input, &options).to_json(), "{text}");
                     compared += 1;
                 }
-                let validation = destination.fast(text.as_bytes(), hint, Shape::Validation);
+                let validation = destination.engine(text.as_bytes(), hint, Shape::Validation, true);
                 if let Some(validation) = validation {
                     assert_eq!(
                         validation,
@@ -385,7 +320,7 @@ mod fast_lane_shapes {
                         "{text}"
                     );
                 }
-                if let Some(batch) = destination.fast(text.as_bytes(), None, Shape::Batch) {
+                if let Some(batch) = destination.engine(text.as_bytes(), None, Shape::Batch, true) {
                     assert_eq!(batch, destination.map_batch(input).to_json(), "{text}");
                     compared += 1;
                 }

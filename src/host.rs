@@ -7,7 +7,6 @@ use serde_json::Value;
 
 use crate::destination::{Destination, MapOptions};
 use crate::fast::Shape;
-use crate::input::{self, Parsed, MAX_DEPTH};
 use crate::issue::Issue;
 use crate::outcome::{BatchOutcome, Outcome};
 
@@ -80,8 +79,8 @@ impl Destination {
     /// The answer of `map` (`Shape::Message`), `validate` (`Shape::Validation`) or `map_batch`
     /// (`Shape::Batch`), as JSON text, for `text` that a host's serializer (`JSON.stringify`) wrote
     /// of a value it found to be plain JSON. `None` when only a walk over the value itself can
-    /// answer exactly: text the parser refuses (over 500 KB, nested past its recursion limit) or
-    /// nesting past [`MAX_DEPTH`] levels, which the walk reports with its own words for cycles.
+    /// answer exactly: text that is not JSON or over 500 KB, or nesting past 64 levels, which the
+    /// walk reports in its own words (for cycles, say).
     ///
     /// ```
     /// use astrolabe_segment::{fast::Shape, Config, Destination, MapOptions};
@@ -96,18 +95,7 @@ impl Destination {
     /// ```
     pub fn map_stringified(&self, text: &str, options: &MapOptions, shape: Shape) -> Option<String> {
         let hint = if shape == Shape::Batch { None } else { options.call_type };
-        if let Some(answer) = self.fast(text.as_bytes(), hint, shape) {
-            return Some(answer);
-        }
-        let value = match input::parse(text.as_bytes()) {
-            Parsed::Value(value) if within_depth(&value, 1) => value,
-            _ => return None,
-        };
-        match shape {
-            Shape::Validation => serde_json::to_string(&self.validate(&value, options)).ok(),
-            Shape::Batch => Some(self.map_batch(&value).to_json()),
-            Shape::Message | Shape::Any => Some(self.map(&value, options).to_json()),
-        }
+        self.engine(text.as_bytes(), hint, shape, true)
     }
 }
 
@@ -119,16 +107,6 @@ fn item_index(path: &str, prefix: &str) -> Option<usize> {
         return None;
     }
     digits.parse().ok()
-}
-
-/// Whether every object and array in `value` (at `level`; the root is level 1) stands within
-/// [`MAX_DEPTH`] levels, counted as the core and the walk count them. Recursion stops at the limit.
-fn within_depth(value: &Value, level: usize) -> bool {
-    match value {
-        Value::Array(items) => level <= MAX_DEPTH && items.iter().all(|item| within_depth(item, level + 1)),
-        Value::Object(map) => level <= MAX_DEPTH && map.values().all(|item| within_depth(item, level + 1)),
-        _ => true,
-    }
 }
 
 #[cfg(test)]
@@ -225,7 +203,7 @@ mod tests {
         let destination = destination();
         let options = MapOptions::default();
         let mut deep = json!(1);
-        for _ in 0..MAX_DEPTH {
+        for _ in 0..crate::input::MAX_DEPTH {
             deep = json!({ "a": deep });
         }
         let text = json!({"type": "track", "userId": "u", "event": "e", "properties": deep}).to_string();

@@ -1,5 +1,6 @@
 //! The Astrolabe operations a message becomes (the spec's section 8).
 
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::call::CallType;
@@ -21,7 +22,8 @@ use crate::write::{self, Body, Parts};
 ///     r#"{"op":"upsertAccount","groupId":"0e8c78ea9d97a7b8185e8632","traits":{"name":"Initech","total billed":830}}"#
 /// );
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "op", rename_all = "camelCase")]
 pub enum Operation {
     /// Create the User, or update its traits.
     UpsertUser(UpsertUser),
@@ -104,7 +106,8 @@ impl Operation {
 write::serialize_as_written!(Operation);
 
 /// `upsertUser`, from `identify`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UpsertUser {
     /// The user's id, when the message has one.
     pub user_id: Option<String>,
@@ -119,7 +122,8 @@ pub struct UpsertUser {
 }
 
 /// `upsertAccount`, from `group`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UpsertAccount {
     /// The account's id.
     pub group_id: String,
@@ -132,7 +136,8 @@ pub struct UpsertAccount {
 }
 
 /// `associateUser`, from a `group` call that names a user.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct AssociateUser {
     /// The account's id.
     pub group_id: String,
@@ -143,7 +148,8 @@ pub struct AssociateUser {
 }
 
 /// `trackEvent`, from `track`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TrackEvent {
     /// The event name.
     pub event: String,

@@ -1,13 +1,14 @@
 //! What a message or a batch becomes: the results callers read.
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::issue::Issue;
 use crate::operation::Operation;
 use crate::write;
 
 /// How a message ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Valid and selected: `operations` holds what it becomes.
     Mapped,
@@ -37,7 +38,7 @@ impl Serialize for Status {
 /// The outcome of one message: `{status, operations, errors, warnings, reason?}`.
 ///
 /// `skipped` and `invalid` outcomes carry no operations; a `skipped` one carries its `reason`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Outcome {
     /// How the message ended.
     pub status: Status,
@@ -69,7 +70,8 @@ impl Outcome {
         out
     }
 
-    fn write(&self, out: &mut String) {
+    /// Appends this outcome's JSON text.
+    pub(crate) fn write(&self, out: &mut String) {
         let operations = |out: &mut String| {
             for (at, operation) in self.operations.iter().enumerate() {
                 if at > 0 {
@@ -83,7 +85,7 @@ impl Outcome {
 }
 
 /// The outcome of a batch: one outcome per item, in order, and the errors of the batch as a whole.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct BatchOutcome {
     /// One outcome per item (empty when the batch as a whole was refused).
     pub outcomes: Vec<Outcome>,
@@ -113,7 +115,7 @@ impl BatchOutcome {
 }
 
 /// The answer to a [`validate`](crate::Destination::validate) call: `{valid, errors, warnings}`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Validation {
     /// No errors.
     pub valid: bool,
@@ -139,7 +141,8 @@ impl From<Outcome> for Validation {
 }
 
 /// What raw input became: one message's outcome, or a batch's.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
 pub enum Mapped {
     /// The input was one message.
     Message(Outcome),

@@ -27,6 +27,7 @@ use crate::input::{self, MAX_BATCH_ITEMS, MAX_DEPTH, MAX_MESSAGE_BYTES};
 use crate::issue::{Code, Issue};
 use crate::map;
 use crate::operation::OperationKind;
+use crate::outcome::Outcome;
 use crate::outcome::Status;
 use crate::pointer::Pointer;
 use crate::spec::{self, Checked, Envelope, Fields, Reads, Report};
@@ -53,12 +54,40 @@ pub enum Shape {
 /// (`JSON.stringify`), and give `None` when a walk over the value must answer instead: text that
 /// is not JSON, or nests past [`MAX_DEPTH`] levels anywhere.
 pub fn map_text(strict: bool, bytes: &[u8], hint: Option<CallType>, shape: Shape) -> Option<String> {
+    answer(Settings { strict, whole: None, walks: true }, bytes, hint, shape)
+}
+
+/// What a Destination adds to the built-in path: custom mappings or a tracking plan, which read
+/// whole messages. Implemented by `astrolabe-segment`'s Destination.
+pub trait Whole {
+    /// The outcome of one message within its limits (section 3), as a whole JSON value at `base`
+    /// in the input, with the envelope's `context` and `integrations` whole too.
+    fn message(&self, value: &Value, base: &Pointer, hint: Option<CallType>, envelope: &Envelope<'_>) -> Outcome;
+}
+
+/// The settings the engine runs with.
+#[derive(Clone, Copy)]
+pub struct Settings<'a> {
+    /// Warnings are errors.
+    pub strict: bool,
+    /// Custom mappings or a plan: messages are read whole and answered by it.
+    pub whole: Option<&'a dyn Whole>,
+    /// The text is what a host's serializer (`JSON.stringify`) wrote of a value the host can
+    /// walk itself: when it is not JSON or nests past [`MAX_DEPTH`] levels anywhere, the answer
+    /// is `None` and the walk reports it in its own words. Otherwise every text is answered.
+    pub walks: bool,
+}
+
+/// [`map_text`] with a Destination's settings: the one engine for text, whatever the settings.
+pub fn answer(settings: Settings<'_>, bytes: &[u8], hint: Option<CallType>, shape: Shape) -> Option<String> {
+    let strict = settings.strict;
+    let walks = settings.walks && shape != Shape::Any;
     let text = match input::text(bytes) {
         Ok(text) => text,
-        Err(_) if shape != Shape::Any => return None,
-        Err(issue) => return Some(refusal(issue)),
+        Err(_) if walks => return None,
+        Err(issue) => return Some(refusal(issue, shape)),
     };
-    let lane = Lane { text, strict, validation: shape == Shape::Validation };
+    let lane = Lane { text, strict, validation: shape == Shape::Validation, whole: settings.whole };
     let start = text.trim_start();
     let first_key_is_batch = start.strip_prefix('{').is_some_and(|rest| rest.trim_start().starts_with("\"batch\""));
     let record = match (shape, start.as_bytes().first()) {
@@ -70,11 +99,11 @@ pub fn map_text(strict: bool, bytes: &[u8], hint: Option<CallType>, shape: Shape
     };
     let tape = match Tape::scan(text, record) {
         Ok(tape) => tape,
-        Err(_) if shape != Shape::Any => return None,
-        Err(broken) => return Some(refusal(input::broken(text, broken))),
+        Err(_) if walks => return None,
+        Err(broken) => return Some(refusal(input::broken(text, broken), shape)),
     };
     let root = tape.get(0)?;
-    if shape != Shape::Any && root.height as usize > MAX_DEPTH {
+    if walks && root.height as usize > MAX_DEPTH {
         return None;
     }
     let mut out = String::with_capacity(text.len() + 256);
@@ -99,15 +128,22 @@ pub fn map_text(strict: bool, bytes: &[u8], hint: Option<CallType>, shape: Shape
     Some(out)
 }
 
-/// The answer to input refused as a whole: a batch's when the issue is the batch's, else an
-/// invalid message's.
-fn refusal(issue: Issue) -> String {
+/// The answer to input refused as a whole, in the shape asked for (with `Shape::Any`, a batch's
+/// when the issue is the batch's, else an invalid message's).
+fn refusal(issue: Issue, shape: Shape) -> String {
     let mut out = String::new();
-    if issue.code == Code::BatchTooLarge {
-        write::batch_open(&mut out);
-        write::batch_close(&mut out, std::slice::from_ref(&issue));
-    } else {
-        write::outcome(&mut out, Status::Invalid, |_| {}, std::slice::from_ref(&issue), &[], None);
+    let issues = std::slice::from_ref(&issue);
+    match shape {
+        Shape::Batch => {
+            write::batch_open(&mut out);
+            write::batch_close(&mut out, issues);
+        }
+        Shape::Any if issue.code == Code::BatchTooLarge => {
+            write::batch_open(&mut out);
+            write::batch_close(&mut out, issues);
+        }
+        Shape::Validation => write::validation(&mut out, false, issues, &[]),
+        Shape::Any | Shape::Message => write::outcome(&mut out, Status::Invalid, |_| {}, issues, &[], None),
     }
     out
 }
@@ -117,6 +153,7 @@ struct Lane<'t> {
     strict: bool,
     /// Answer `{valid, errors, warnings}` rather than the outcome.
     validation: bool,
+    whole: Option<&'t dyn Whole>,
 }
 
 /// The items of a batch: the array's entry and its path.
@@ -190,7 +227,7 @@ impl<'t> Lane<'t> {
         }
         let (mut items, mut context, mut integrations, mut sent_at) = (None, None, None, None);
         // Reported in the spec's order, whatever the text's: batch, context, integrations.
-        let mut errors: [Option<Issue>; 3] = [None, None, None];
+        let (mut context_error, mut integrations_error) = (None, None);
         for (index, entry) in tape.children(0) {
             let key = self.key(entry);
             match &*key {
@@ -198,14 +235,16 @@ impl<'t> Lane<'t> {
                 "context" | "integrations" if entry.kind == Kind::Null => {}
                 "context" | "integrations" => {
                     let path = root.key(&key);
-                    let slot = if key == "context" { 1 } else { 2 };
+                    let slot = if key == "context" { &mut context_error } else { &mut integrations_error };
                     if entry.kind != Kind::Object {
                         let message = format!("The batch's \"{key}\" must be an object.");
-                        errors[slot] = Some(Issue::new(Code::InvalidBatch, &path, message));
+                        *slot = Some(Issue::new(Code::InvalidBatch, &path, message));
                     } else if let Some(issue) = self.too_deep(entry, &path, 2) {
-                        errors[slot] = Some(issue);
-                    } else if key == "context" {
+                        *slot = Some(issue);
+                    } else if key == "context" && self.whole.is_none() {
                         context = Some(self.skeleton(tape, index, spec::reads_of_context)?);
+                    } else if key == "context" {
+                        context = Some(self.value(entry)?);
                     } else {
                         integrations = Some(self.value(entry)?);
                     }
@@ -214,11 +253,10 @@ impl<'t> Lane<'t> {
                 _ => {}
             }
         }
-        if items.is_none() {
-            let message = "\"batch\" must be an array of messages.";
-            errors[0] = Some(Issue::new(Code::InvalidBatch, &root.key("batch"), message));
-        }
-        let errors: Vec<Issue> = errors.into_iter().flatten().collect();
+        let batch_error = items
+            .is_none()
+            .then(|| Issue::new(Code::InvalidBatch, &root.key("batch"), "\"batch\" must be an array of messages."));
+        let errors: Vec<Issue> = [batch_error, context_error, integrations_error].into_iter().flatten().collect();
         let Some(items) = items.filter(|_| errors.is_empty()) else {
             self.refuse_batch(out, errors);
             return Some(());
@@ -294,6 +332,15 @@ impl<'t> Lane<'t> {
             let mut report = Report::default();
             report.errors.push(issue);
             self.finish(out, report, None, None);
+            return Some(());
+        }
+        if let Some(whole) = self.whole {
+            let outcome = whole.message(&self.value(entry)?, base, hint, envelope);
+            if self.validation {
+                write::validation(out, outcome.errors.is_empty(), &outcome.errors, &outcome.warnings);
+            } else {
+                outcome.write(out);
+            }
             return Some(());
         }
         let mut raw = Raw::default();
