@@ -53,6 +53,7 @@ pub fn js_number_to_string(x: f64) -> String {
         Err(_) => return format!("{x}"),
     };
     let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let (digits, exp) = even_on_a_tie(x.abs(), digits, exp);
     let k = i64::try_from(digits.len()).unwrap_or(i64::MAX);
     let n = exp + 1;
     let body = if k <= n && n <= 21 {
@@ -78,4 +79,80 @@ pub fn js_number_to_string(x: f64) -> String {
         }
     };
     format!("{sign}{body}")
+}
+
+/// JavaScript's tie rule for the shortest digits (ECMAScript `Number::toString`, step 5): when
+/// two spellings of `k` digits are equally near `x`, the one ending in an even digit. Rust's
+/// `{:e}` may give the odd one (2037946924101561.25 is "2037946924101561.3" there, ".2" in JS).
+/// A tie means `x` is exactly the midpoint, a decimal of `k + 1` digits ending in 5.
+fn even_on_a_tie(x: f64, digits: String, exp: i64) -> (String, i64) {
+    let k = digits.len();
+    let odd = digits.bytes().last().is_some_and(|last| (last - b'0') % 2 == 1);
+    if !odd {
+        return (digits, exp);
+    }
+    let significant = |text: &str| -> String {
+        let mantissa = text.split('e').next().unwrap_or_default();
+        mantissa.chars().filter(char::is_ascii_digit).collect()
+    };
+    // Cheap first: a tie needs the (k + 1)-th digit to be 5.
+    if !significant(&format!("{:.*e}", k, x)).ends_with('5') {
+        return (digits, exp);
+    }
+    // 767 digits after the point hold any double exactly.
+    let exact = significant(&format!("{:.767e}", x));
+    let midpoint = exact.get(..k + 1).unwrap_or_default();
+    let rest_is_zero = exact.get(k + 1..).is_some_and(|rest| rest.bytes().all(|digit| digit == b'0'));
+    if !midpoint.ends_with('5') || !rest_is_zero {
+        return (digits, exp);
+    }
+    // Rust's digits are one of the two neighbours of the midpoint: take the other, which is even.
+    let lower = midpoint.get(..k).unwrap_or_default();
+    if digits != lower {
+        return (lower.to_owned(), exp);
+    }
+    let mut other = digits.into_bytes();
+    let mut carry = true;
+    for digit in other.iter_mut().rev() {
+        if !carry {
+            break;
+        }
+        if *digit == b'9' {
+            *digit = b'0';
+        } else {
+            *digit += 1;
+            carry = false;
+        }
+    }
+    let mut exp = exp;
+    if carry {
+        other.insert(0, b'1');
+        exp += 1;
+    }
+    while other.len() > 1 && other.last() == Some(&b'0') {
+        other.pop();
+    }
+    (String::from_utf8(other).unwrap_or_default(), exp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ties_go_to_the_even_digit_as_in_javascript() {
+        // Each printed as node's String(x) prints it.
+        for (x, js) in [
+            (2037946924101561.2, "2037946924101561.2"),
+            (1045623405370861.2, "1045623405370861.2"),
+            (-19083374133333.562, "-19083374133333.562"),
+            (0.1, "0.1"),
+            (5e-324, "5e-324"),
+            (1.7976931348623157e308, "1.7976931348623157e+308"),
+            (123.456, "123.456"),
+            (9007199254740993.0, "9007199254740992"),
+        ] {
+            assert_eq!(js_number_to_string(x), js, "{x:e}");
+        }
+    }
 }
