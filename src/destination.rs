@@ -16,6 +16,7 @@ use crate::payload;
 #[cfg(feature = "tracking-plan")]
 use crate::plan::TrackingPlan;
 use crate::pointer::Pointer;
+use crate::read;
 use crate::spec::{self, Checked, Envelope, Fields, Report};
 
 /// Per-call options.
@@ -67,32 +68,31 @@ impl Destination {
 
     /// Checks one message: `{valid, errors, warnings}`.
     pub fn validate(&self, message: &Value, options: &MapOptions) -> Validation {
-        read(&self.value(message, options.call_type, Shape::Validation), Validation::from)
+        read::validation(&self.value(message, options.call_type, Shape::Validation)).unwrap_or_else(internal_validation)
     }
 
     /// Checks one message and maps it to Astrolabe operations.
     pub fn map(&self, message: &Value, options: &MapOptions) -> Outcome {
-        read(&self.value(message, options.call_type, Shape::Message), |outcome| outcome)
+        read::outcome(&self.value(message, options.call_type, Shape::Message)).unwrap_or_else(internal_outcome)
     }
 
     /// Maps a batch: an envelope `{"batch": [...], "context"?, "integrations"?, "sentAt"?}` or a
     /// JSON array of messages. One outcome per item, in order.
     pub fn map_batch(&self, batch: &Value) -> BatchOutcome {
-        read(&self.value(batch, None, Shape::Batch), |outcome| BatchOutcome {
-            outcomes: Vec::new(),
-            errors: outcome.errors,
-        })
+        read::batch(&self.value(batch, None, Shape::Batch))
+            .unwrap_or_else(|| BatchOutcome { outcomes: Vec::new(), errors: internal_outcome().errors })
     }
 
     /// Maps whatever the input is: a batch (an envelope or an array) or one message.
     pub fn map_input(&self, input: &Value, options: &MapOptions) -> Mapped {
-        read(&self.value(input, options.call_type, Shape::Any), Mapped::Message)
+        read::mapped(&self.value(input, options.call_type, Shape::Any))
+            .unwrap_or_else(|| Mapped::Message(internal_outcome()))
     }
 
     /// Maps JSON text (UTF-8 bytes): a message, a batch envelope or an array. Never fails: text
     /// that is not JSON, not UTF-8 or too large gives an `invalid` outcome.
     pub fn map_json(&self, bytes: &[u8], options: &MapOptions) -> Mapped {
-        read(&self.map_json_text(bytes, options), Mapped::Message)
+        read::mapped(&self.map_json_text(bytes, options)).unwrap_or_else(|| Mapped::Message(internal_outcome()))
     }
 
     /// `map_json(bytes, options).to_json()`, without building the outcome: the engine reads the
@@ -118,6 +118,12 @@ impl Destination {
     pub(crate) fn engine(&self, bytes: &[u8], hint: Option<CallType>, shape: Shape, walks: bool) -> Option<String> {
         let whole: Option<&dyn Whole> = (self.mappings.is_some() || self.plan.is_some()).then_some(self);
         fast::answer(Settings { strict: self.strict, whole, walks }, bytes, hint, shape)
+    }
+
+    /// The answer of `map` (`Shape::Message`), `validate` (`Shape::Validation`), `map_batch`
+    /// (`Shape::Batch`) or `map_input` (`Shape::Any`) for a value, as JSON text.
+    pub fn answer_value(&self, value: &Value, options: &MapOptions, shape: Shape) -> String {
+        self.value(value, if shape == Shape::Batch { None } else { options.call_type }, shape)
     }
 
     /// The answer for a value: its JSON text, through the engine.
@@ -261,24 +267,21 @@ impl Whole for Destination {
     }
 }
 
-/// The engine's text read back as the structured answer; `refused` makes it from an outcome when
-/// the text is the other kind (an outcome where a batch was asked for cannot happen, but must
-/// not panic either).
-fn read<T: serde::de::DeserializeOwned>(text: &str, refused: impl FnOnce(Outcome) -> T) -> T {
-    serde_json::from_str(text).unwrap_or_else(|_| {
-        refused(serde_json::from_str(text).unwrap_or_else(|error| {
-            let issue =
-                Issue::new(Code::InvalidJson, &Pointer::root(), format!("internal error reading the outcome: {error}"));
-            Outcome::invalid(vec![issue])
-        }))
-    })
+/// The outcome of an input the engine could not answer, or whose answer could not be read
+/// back: neither happens, but neither may panic.
+fn internal_outcome() -> Outcome {
+    let issue = Issue::new(Code::InvalidJson, &Pointer::root(), "internal error: the input could not be answered");
+    Outcome::invalid(vec![issue])
+}
+
+fn internal_validation() -> Validation {
+    Validation::from(internal_outcome())
 }
 
 /// The engine answers every text it is asked to answer; should it ever not, callers still get an
 /// outcome they can read rather than a panic.
 fn internal_error() -> String {
-    let issue = Issue::new(Code::InvalidJson, &Pointer::root(), "internal error: the input could not be answered");
-    Outcome::invalid(vec![issue]).to_json()
+    internal_outcome().to_json()
 }
 
 #[cfg(test)]

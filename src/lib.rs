@@ -31,7 +31,9 @@ pub mod payload;
 #[cfg(feature = "tracking-plan")]
 pub mod plan;
 
-pub use astrolabe_segment_core::{call, fast, input, issue, js_number, map, operation, outcome, pointer, quote, spec};
+pub use astrolabe_segment_core::{
+    call, fast, input, issue, js_number, map, operation, outcome, pointer, quote, read, spec, write,
+};
 
 pub use call::CallType;
 pub use config::{Config, ConfigError};

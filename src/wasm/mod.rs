@@ -317,16 +317,19 @@ fn to_text<T: serde::Serialize>(value: &T) -> Result<String, JsValue> {
 fn validate_with(dest: &crate::Destination, message: &JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
     let options = map_options(options)?;
     let Converted { value, issues } = to_json(message);
-    let validation =
-        if issues.is_empty() { dest.validate(&value, &options) } else { Validation::from(Outcome::invalid(issues)) };
-    parse(&to_text(&validation)?)
+    if issues.is_empty() {
+        return parse(&dest.answer_value(&value, &options, Shape::Validation));
+    }
+    parse(&Validation::from(Outcome::invalid(issues)).to_json())
 }
 
 fn map_with(dest: &crate::Destination, message: &JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
     let options = map_options(options)?;
     let Converted { value, issues } = to_json(message);
-    let outcome = if issues.is_empty() { dest.map(&value, &options) } else { Outcome::invalid(issues) };
-    parse(&outcome.to_json())
+    if issues.is_empty() {
+        return parse(&dest.answer_value(&value, &options, Shape::Message));
+    }
+    parse(&Outcome::invalid(issues).to_json())
 }
 
 fn map_batch_with(dest: &crate::Destination, batch: &JsValue) -> Result<JsValue, JsValue> {

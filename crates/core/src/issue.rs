@@ -1,7 +1,6 @@
 //! Problems found in a message: a stable code, a JSON Pointer into the caller's input, a sentence.
 
-use serde::de::Error as _;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 use std::fmt;
 
 use crate::pointer::Pointer;
@@ -151,13 +150,6 @@ impl fmt::Display for Code {
     }
 }
 
-impl<'de> Deserialize<'de> for Code {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Code, D::Error> {
-        let name = String::deserialize(deserializer)?;
-        Code::from_name(&name).ok_or_else(|| D::Error::custom(format!("unknown issue code {name}")))
-    }
-}
-
 impl Serialize for Code {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -168,7 +160,7 @@ impl Serialize for Code {
 ///
 /// `path` is an RFC 6901 JSON Pointer into the input as the caller gave it (`""` for the whole
 /// input, `/batch/3/traits/email` for a trait of the fourth batch item).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Issue {
     /// The stable code.
     pub code: Code,

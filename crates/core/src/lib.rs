@@ -15,6 +15,7 @@ pub mod operation;
 pub mod outcome;
 pub mod pointer;
 pub mod quote;
+pub mod read;
 pub mod spec;
 pub mod write;
 

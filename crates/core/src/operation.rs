@@ -1,6 +1,5 @@
 //! The Astrolabe operations a message becomes (the spec's section 8).
 
-use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::call::CallType;
@@ -22,8 +21,7 @@ use crate::write::{self, Body, Parts};
 ///     r#"{"op":"upsertAccount","groupId":"0e8c78ea9d97a7b8185e8632","traits":{"name":"Initech","total billed":830}}"#
 /// );
 /// ```
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(tag = "op", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Operation {
     /// Create the User, or update its traits.
     UpsertUser(UpsertUser),
@@ -106,8 +104,7 @@ impl Operation {
 write::serialize_as_written!(Operation);
 
 /// `upsertUser`, from `identify`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpsertUser {
     /// The user's id, when the message has one.
     pub user_id: Option<String>,
@@ -122,8 +119,7 @@ pub struct UpsertUser {
 }
 
 /// `upsertAccount`, from `group`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpsertAccount {
     /// The account's id.
     pub group_id: String,
@@ -136,8 +132,7 @@ pub struct UpsertAccount {
 }
 
 /// `associateUser`, from a `group` call that names a user.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AssociateUser {
     /// The account's id.
     pub group_id: String,
@@ -148,8 +143,7 @@ pub struct AssociateUser {
 }
 
 /// `trackEvent`, from `track`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TrackEvent {
     /// The event name.
     pub event: String,

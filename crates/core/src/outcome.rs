@@ -1,14 +1,13 @@
 //! What a message or a batch becomes: the results callers read.
 
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 
 use crate::issue::Issue;
 use crate::operation::Operation;
 use crate::write;
 
 /// How a message ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
     /// Valid and selected: `operations` holds what it becomes.
     Mapped,
@@ -38,7 +37,7 @@ impl Serialize for Status {
 /// The outcome of one message: `{status, operations, errors, warnings, reason?}`.
 ///
 /// `skipped` and `invalid` outcomes carry no operations; a `skipped` one carries its `reason`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
     /// How the message ended.
     pub status: Status,
@@ -85,7 +84,7 @@ impl Outcome {
 }
 
 /// The outcome of a batch: one outcome per item, in order, and the errors of the batch as a whole.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BatchOutcome {
     /// One outcome per item (empty when the batch as a whole was refused).
     pub outcomes: Vec<Outcome>,
@@ -115,7 +114,7 @@ impl BatchOutcome {
 }
 
 /// The answer to a [`validate`](crate::Destination::validate) call: `{valid, errors, warnings}`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Validation {
     /// No errors.
     pub valid: bool,
@@ -141,8 +140,7 @@ impl From<Outcome> for Validation {
 }
 
 /// What raw input became: one message's outcome, or a batch's.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Mapped {
     /// The input was one message.
     Message(Outcome),
