@@ -104,10 +104,12 @@ include examples/cloudflare-worker/edge.mk
 # Not part of make test (benchmarks are not tests: nothing asserts a timing).
 #   make bench         the package side by side with the JS incumbent (JSON.parse + ajv + mapping +
 #                      JSON.stringify), @segment/actions-core and the JSON.parse + JSON.stringify floor,
-#                      interleaved in one process on one seeded corpus: benches/run.mjs writes
-#                      $(CARGO_TARGET_DIR)/bench/results.json and benches/RESULTS.md
+#                      interleaved in one process on two seeded corpora, reported apart (0.9-3 KB
+#                      full-context messages; 300-900 B server SDK and analytics.js ones; each with
+#                      batches): benches/run.mjs writes $(CARGO_TARGET_DIR)/bench/results.json and
+#                      benches/RESULTS.md
 #   make bench-quick   the same as a smoke run (a few rounds; RESULTS.md left alone)
-#   make bench-native  Criterion benchmarks of the native crate on the same corpus (cargo bench)
+#   make bench-native  Criterion benchmarks of the native crate on the same (large) corpus (cargo bench)
 #   make bench-readme  copy the summary of benches/RESULTS.md into the README's "Size and speed"
 #   make bench-cases   the older micro cases (custom mapping, tracking plan, plan compile): benches/CASES.md
 BENCH_DIR := $(CARGO_TARGET_DIR)/bench

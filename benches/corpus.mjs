@@ -1,23 +1,31 @@
-// The benchmark corpus: realistic Segment messages made by a seeded PRNG, so every run, on every
+// The benchmark corpora: realistic Segment messages made by seeded PRNGs, so every run, on every
 // machine, in Node and in the native Rust bench (benches/native.rs), sees the very same bytes.
 //
 //   node benches/corpus.mjs [--out target/bench/corpus.json]
 //
-// Messages (0.5 to 3 KB of JSON text, each with a full `context` as analytics.js or a mobile SDK
-// sends it): 60% track, 25% identify, 10% group, 5% invalid (a realistic mistake: no user id, an
-// empty event, traits that are not an object, ...). Some valid messages carry warnings as real
-// traffic does (numeric ids, a revenue sent as a string, an email without "@") and about 1% are
-// turned off by `integrations` (skipped). Batches are `{"batch": [...], "sentAt", "context"}`
-// envelopes of ~500 KB (under the 512,000-byte limit), filled from the same stream of messages.
+// Two corpora, timed and reported apart by benches/run.mjs:
+//
+// The large corpus (seed SEED). Messages (500 to 3,000 characters of JSON text: 863 to 2,984
+// bytes as generated, each with a full `context` as analytics.js or a mobile SDK sends it): 60%
+// track, 25% identify, 10% group, 5% invalid (a realistic mistake: no user id, an empty event,
+// traits that are not an object, ...). Some valid messages carry warnings as real traffic does
+// (numeric ids, a revenue sent as a string, an email without "@") and about 1% are turned off by
+// `integrations` (skipped). Batches are `{"batch": [...], "sentAt", "context"}` envelopes of
+// ~500 KB (under the 512,000-byte limit), filled from the same stream of messages.
+//
+// The small corpus (seed SMALL_SEED): 300 to 900 bytes a message, as the server SDKs and
+// analytics.js send them, in batch envelopes of 20 and of ~500 KB too (see "The small corpus").
 //
 // The corpus file stores the texts themselves (not a recipe): the Rust bench reads that file, so
-// the two corpora are identical by construction. `generate()` is also imported by the harness.
+// the corpora are identical by construction. The large corpus sits at the top level (`messages`,
+// `kinds`, `batches`: what the Rust bench reads), the small one under `small`. `generate()` is
+// also imported by the harness.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** Bump when the generator changes what it writes (the harness records it in the results). */
-export const CORPUS_VERSION = 1;
+export const CORPUS_VERSION = 2;
 export const SEED = 20261128;
 /** Batches stay under this many bytes (the package refuses a batch over 512,000). */
 export const BATCH_TARGET_BYTES = 500_000;
@@ -85,8 +93,8 @@ const USER_AGENTS = [
 ];
 const PATHS = ["/", "/pricing", "/academy/", "/products/keyboards", "/checkout", "/blog/segment-spec", "/docs/getting-started"];
 
-/** A generator of messages, batches and the texts of both, from one seed. */
-export function makeGenerator(seed = SEED) {
+/** The seeded helpers both generators draw from (each generator has its own PRNG). */
+function toolkit(seed) {
   const random = prng(seed);
   const int = (low, high) => low + Math.floor(random() * (high - low + 1));
   const pick = (list) => list[Math.floor(random() * list.length)];
@@ -102,6 +110,12 @@ export function makeGenerator(seed = SEED) {
     return `${local}${sign}${String(Math.abs(hours)).padStart(2, "0")}:00`;
   };
   const money = (value) => Math.round(value * 100) / 100;
+  return { random, int, pick, chance, hex, uuid, baseTime, iso, withOffset, money };
+}
+
+/** A generator of messages, batches and the texts of both, from one seed. */
+export function makeGenerator(seed = SEED) {
+  const { random, int, pick, chance, hex, uuid, baseTime, iso, withOffset, money } = toolkit(seed);
 
   function webContext(city) {
     const path = pick(PATHS);
@@ -392,8 +406,361 @@ export function makeGenerator(seed = SEED) {
   return { next, batch };
 }
 
-/** The corpus: `messages` single messages, then `batches` batch envelopes. */
-export function generate({ seed = SEED, messages = 2000, batches = 4 } = {}) {
+// ---- The small corpus: what server SDKs and analytics.js send ------------------------------------
+// 300 to 900 bytes a message (UTF-8), in the shapes the senders give them:
+//   analytics.js (browser, analytics-next): anonymousId (userId when known, else often null),
+//     context {page {path, referrer, search, title, url}, userAgent, locale, library}, integrations
+//     {}, messageId "ajs-next-<md5>" or "ajs-next-<ms>-<uuid>", timestamp or originalTimestamp,
+//     sentAt, writeKey, sometimes _metadata; batched: {writeKey, batch, sentAt}, sentAt moved out.
+//   analytics-node 6 (classic) and @segment/analytics-node 2: userId (15% a number), context
+//     {library}, _metadata {nodeVersion, jsRuntime}, timestamp, messageId "node-<md5>-<uuid>" or
+//     "node-next-<ms>-<uuid>", integrations; batched: {batch, timestamp, sentAt} / {batch, sentAt}.
+//   analytics-python 2: its keys in its order, `anonymousId` / `userId` null when not given, ids
+//     as strings (it stringifies numbers), timestamps with microseconds and "+00:00", written by
+//     json.dumps (", " and ": " separators, non-ASCII escaped as \uXXXX); batched: {batch, sentAt}.
+// The same kind mix as the large corpus (60% track, 25% identify, 10% group, 5% invalid, the same
+// defects), with the same kinds of warnings (numeric ids, a revenue as a string, a lower-case
+// currency, an email without "@") and ~1% turned off by `integrations`. Batch envelopes come from
+// one sender each, as real ones do: envelopes of 20 (the node SDKs' flushAt), and ~500 KB ones.
+
+export const SMALL_SEED = 20261129;
+export const SMALL_MIN_BYTES = 300;
+export const SMALL_MAX_BYTES = 900;
+export const SMALL_BATCH_ITEMS = 20;
+
+/** Who sends, and how often (a message's sender is drawn with these weights). */
+export const SMALL_SENDERS = [
+  ["analytics.js", 0.45],
+  ["analytics-node", 0.15],
+  ["@segment/analytics-node", 0.15],
+  ["analytics-python", 0.25],
+];
+const SMALL_EVENTS = [
+  "Signed Up",
+  "Logged In",
+  "Order Completed",
+  "Product Viewed",
+  "Feature Used",
+  "Subscription Renewed",
+  "Invite Sent",
+  "Report Exported",
+  "Button Clicked",
+  "Trial Started",
+];
+const WRITE_KEYS = ["q3ZkF8a1Lm0PxV7cR2tY9bN4sW6eH5jD", "Xo1t3Kc9qLz7mB2vR8nW4yE6pA0sU5fG"];
+const NODE_VERSIONS = ["18.19.1", "20.11.1", "20.15.0", "22.3.0"];
+
+/** json.dumps as analytics-python calls it: ", " and ": " separators, ensure_ascii. */
+export function pythonDumps(value) {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return `[${value.map(pythonDumps).join(", ")}]`;
+  if (typeof value === "object") {
+    const entries = Object.keys(value).filter((key) => value[key] !== undefined);
+    return `{${entries.map((key) => `${asciiString(key)}: ${pythonDumps(value[key])}`).join(", ")}}`;
+  }
+  return typeof value === "string" ? asciiString(value) : JSON.stringify(value);
+}
+
+function asciiString(text) {
+  return JSON.stringify(text).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/** A generator of small messages and their batches, from one seed. */
+export function makeSmallGenerator(seed = SMALL_SEED) {
+  const { random, int, pick, chance, hex, uuid, baseTime, iso, money } = toolkit(seed);
+  const serialize = (sender, value) => (sender === "analytics-python" ? pythonDumps(value) : JSON.stringify(value));
+  const bytes = (text) => Buffer.byteLength(text);
+  const when = () => baseTime + int(0, 180 * 86_400) * 1000 + int(0, 999);
+  /** datetime.now(tz=tzutc()).isoformat(): microseconds and "+00:00". */
+  const pythonTime = (millis) => `${iso(millis).slice(0, 23)}${String(int(0, 999)).padStart(3, "0")}+00:00`;
+  const sender = () => {
+    let roll = random();
+    for (const [name, weight] of SMALL_SENDERS) {
+      if ((roll -= weight) < 0) return name;
+    }
+    return SMALL_SENDERS[0][0];
+  };
+
+  /** The user ids each sender sends: node sends numbers as they are, python as strings. */
+  function userId(from) {
+    if (from === "analytics-python") return chance(0.15) ? String(int(1000, 9_999_999)) : `user_${hex(12)}`;
+    if (from.includes("node") && chance(0.15)) return int(1000, 9_999_999); // a warning (id_coerced)
+    return `user_${hex(12)}`;
+  }
+
+  function groupId(from) {
+    if (from.includes("node") && chance(0.15)) return int(1000, 99_999);
+    return from === "analytics-python" && chance(0.15) ? String(int(1000, 99_999)) : `acct_${hex(10)}`;
+  }
+
+  function integrations() {
+    if (chance(0.01)) return pick([{ Astrolabe: false }, { All: false, Mixpanel: true }]); // skipped
+    return chance(0.1) ? { All: true, Intercom: false } : {};
+  }
+
+  function properties(event) {
+    switch (event) {
+      case "Order Completed": {
+        const revenue = money(int(500, 40_000) / 100);
+        return {
+          order_id: `ord_${hex(10)}`,
+          total: money(revenue * 1.08),
+          revenue: chance(0.05) ? String(revenue) : revenue, // reserved_trait_type
+          currency: chance(0.03) ? "usd" : pick(CURRENCIES), // reserved_trait_type
+          ...(chance(0.3) ? { coupon: "SPRING10" } : {}),
+        };
+      }
+      case "Product Viewed": {
+        const [name, category, price] = pick(PRODUCTS);
+        return { product_id: hex(12), name, category, price, currency: pick(CURRENCIES) };
+      }
+      case "Signed Up":
+      case "Trial Started":
+        return { plan: pick(PLANS), method: pick(["email", "google", "github"]) };
+      case "Subscription Renewed":
+        return { plan: pick(PLANS), value: money(int(9, 999)), interval: pick(["month", "year"]) };
+      case "Feature Used":
+        return { feature: pick(["export", "dashboard", "alerts", "sso"]), duration_ms: int(10, 60_000) };
+      default:
+        return chance(0.3) ? {} : { source: pick(["web", "api", "cron"]), count: int(1, 50) };
+    }
+  }
+
+  function traits(from) {
+    const first = pick(FIRST);
+    const last = pick(LAST);
+    const handle = first.toLowerCase();
+    const result = { email: chance(0.02) ? `${handle}.example.com` : `${handle}.${last.toLowerCase()}@example.com`, name: `${first} ${last}` };
+    if (chance(0.6)) result.plan = pick(PLANS);
+    if (from !== "analytics.js" && chance(0.5)) {
+      const created = baseTime - int(1, 900) * 86_400_000;
+      if (from === "analytics-python") result.created_at = pythonTime(created);
+      else result.createdAt = iso(created);
+    }
+    if (chance(0.3)) result.logins = int(1, 500);
+    if (from === "analytics-python" && chance(0.3)) result.is_admin = chance(0.2);
+    return result;
+  }
+
+  function accountTraits() {
+    const [name, industry] = pick(COMPANIES);
+    const result = { name, industry, employees: chance(0.5) ? int(5, 5000) : String(int(5, 5000)), plan: pick(PLANS) };
+    if (chance(0.3)) result.website = `https://www.${name.toLowerCase().replace(/[^a-z]/g, "")}.example`;
+    return result;
+  }
+
+  /** What the call itself carries: event and properties, traits, or groupId and traits. */
+  function body(type, from) {
+    if (type === "track") {
+      const event = pick(SMALL_EVENTS);
+      return { event, properties: properties(event) };
+    }
+    if (type === "identify") return { traits: traits(from) };
+    return { groupId: groupId(from), traits: accountTraits() };
+  }
+
+  /** analytics-next: the event factory's fields, then what its normalize step adds. */
+  function browser(type, inBatch) {
+    const city = pick(CITIES);
+    const at = when();
+    const message = {};
+    if (chance(0.75)) message.timestamp = iso(at);
+    else message.originalTimestamp = iso(at);
+    message.integrations = chance(0.01) ? integrations() : {};
+    message.type = type;
+    Object.assign(message, body(type, "analytics.js"));
+    const path = pick(PATHS);
+    const search = chance(0.25) ? `?utm_source=${pick(["google", "newsletter", "twitter"])}` : "";
+    message.context = {
+      page: {
+        path,
+        referrer: chance(0.5) ? pick(["https://www.google.com/", "https://t.co/", "https://www.example.com/"]) : "",
+        search,
+        title: `${pick(["Initech", "Acme", "Globex"])} | ${path === "/" ? "Home" : path.slice(1)}`,
+        url: `https://www.example.com${path}${search}`,
+      },
+      userAgent: pick(USER_AGENTS),
+      locale: city[5],
+      library: { name: "analytics.js", version: `${pick(["npm:next-", "next-"])}1.${int(55, 74)}.${int(0, 3)}` },
+    };
+    if (type === "track" && chance(0.1)) message.context.groupId = `acct_${hex(10)}`;
+    message.messageId = chance(0.5) ? `ajs-next-${hex(32)}` : `ajs-next-${at}-${uuid()}`;
+    message.anonymousId = uuid();
+    if (type === "identify" ? chance(0.9) : chance(0.4)) message.userId = userId("analytics.js");
+    else if (chance(0.5)) message.userId = null;
+    message.writeKey = pick(WRITE_KEYS);
+    if (!inBatch) message.sentAt = iso(at + int(5, 1500));
+    if (chance(0.3)) message._metadata = { bundled: ["Segment.io"], unbundled: [], bundledIds: [] };
+    return message;
+  }
+
+  /** analytics-node 6 and @segment/analytics-node 2. */
+  function node(type, from) {
+    const at = when();
+    const classic = from === "analytics-node";
+    const message = classic ? {} : { type };
+    if (chance(0.9)) message.userId = userId(from);
+    else message.anonymousId = uuid();
+    Object.assign(message, body(type, from));
+    if (classic) message.type = type;
+    if (!classic || chance(0.2)) message.integrations = integrations();
+    const version = classic ? `6.${int(0, 2)}.${int(0, 3)}` : `2.${int(0, 2)}.${int(0, 9)}`;
+    message.context = { library: { name: from, version } };
+    if (type === "track" && chance(0.2)) message.context.groupId = groupId(from);
+    message._metadata = { nodeVersion: pick(NODE_VERSIONS), jsRuntime: "node" };
+    message.timestamp = iso(at);
+    message.messageId = classic ? `node-${hex(32)}-${uuid()}` : `node-next-${at}-${uuid()}`;
+    return message;
+  }
+
+  /** analytics-python 2: client.track/identify/group's dict, then _enqueue's additions. */
+  function python(type) {
+    const at = when();
+    const identified = chance(0.9);
+    const call = body(type, "analytics-python");
+    const common = {
+      integrations: chance(0.02) ? integrations() : {},
+      anonymousId: identified && chance(0.8) ? null : uuid(),
+      timestamp: pythonTime(at),
+      context: { library: { name: "analytics-python", version: `2.${int(2, 3)}.${int(0, 4)}` } },
+    };
+    const user = identified ? userId("analytics-python") : null;
+    if (type === "track") {
+      return { properties: call.properties, ...common, userId: user, type, event: call.event, messageId: uuid() };
+    }
+    if (type === "identify") return { ...common, type, userId: user, traits: call.traits, messageId: uuid() };
+    return { ...common, userId: user, traits: call.traits, groupId: call.groupId, type, messageId: uuid() };
+  }
+
+  function make(type, from, inBatch) {
+    if (from === "analytics.js") return browser(type, inBatch);
+    return from === "analytics-python" ? python(type) : node(type, from);
+  }
+
+  /** A realistic mistake that makes the message invalid (the large corpus's nine defects). */
+  function invalid(from, inBatch) {
+    const absent = (message, key) => {
+      if (from === "analytics-python") message[key] = null;
+      else delete message[key];
+    };
+    switch (int(0, 8)) {
+      case 0: {
+        const message = make("track", from, inBatch);
+        absent(message, "userId");
+        absent(message, "anonymousId");
+        return message; // missing_identity
+      }
+      case 1: {
+        const message = make("identify", from, inBatch);
+        message.userId = "";
+        absent(message, "anonymousId");
+        return message; // blank id: missing_identity
+      }
+      case 2: {
+        const message = make("track", from, inBatch);
+        message.event = pick(["", "   "]);
+        return message; // missing_event
+      }
+      case 3: {
+        const message = make("track", from, inBatch);
+        delete message.event;
+        message.timestamp = "2024-2-02T00:30:08.276Z"; // and a bad timestamp (a warning) on top
+        return message; // missing_event
+      }
+      case 4: {
+        const message = make("identify", from, inBatch);
+        message.traits = pick([JSON.stringify(message.traits), [message.traits]]);
+        return message; // invalid_type: traits not an object
+      }
+      case 5: {
+        const message = make("group", from, inBatch);
+        absent(message, "groupId");
+        return message; // missing_group_id
+      }
+      case 6: {
+        const message = make("track", from, inBatch);
+        message.userId = { id: message.userId ?? "user_1" };
+        return message; // invalid_type: an object as userId
+      }
+      case 7: {
+        const message = make("track", from, inBatch);
+        message.properties = [message.properties];
+        return message; // invalid_type: properties an array
+      }
+      default: {
+        const message = make(pick(["track", "identify"]), from, inBatch);
+        message.type = message.type === "track" ? "Track" : "identity";
+        return message; // unknown_type
+      }
+    }
+  }
+
+  /** One message from `from` (else a sender drawn by weight): kind, sender, object and text. */
+  function next(from = undefined, inBatch = false) {
+    for (;;) {
+      const who = from ?? sender();
+      const roll = random();
+      const kind = roll < 0.6 ? "track" : roll < 0.85 ? "identify" : roll < 0.95 ? "group" : "invalid";
+      const message = kind === "invalid" ? invalid(who, inBatch) : make(kind, who, inBatch);
+      const text = serialize(who, message);
+      const size = bytes(text);
+      if (size >= SMALL_MIN_BYTES && size <= SMALL_MAX_BYTES) return { kind, sender: who, message, text, size };
+    }
+  }
+
+  /** The envelope each sender posts to /v1/batch (its items come after). */
+  function envelope(from) {
+    const at = when();
+    if (from === "analytics.js") return { writeKey: pick(WRITE_KEYS), batch: [], sentAt: iso(at) };
+    if (from === "analytics-node") return { batch: [], timestamp: iso(at), sentAt: iso(at) };
+    if (from === "analytics-python") return { batch: [], sentAt: pythonTime(at) };
+    return { batch: [], sentAt: iso(at) };
+  }
+
+  /** A batch envelope from one sender: `count` items, or as many as fit under `target` bytes. */
+  function batch({ from = sender(), count = Infinity, target = BATCH_TARGET_BYTES } = {}) {
+    const body = envelope(from);
+    const separator = from === "analytics-python" ? 2 : 1;
+    let size = bytes(serialize(from, body));
+    const kinds = [];
+    while (kinds.length < count) {
+      const item = next(from, true);
+      if (size + item.size + separator > target) break;
+      body.batch.push(item.message);
+      kinds.push(item.kind);
+      size += item.size + separator;
+    }
+    return { sender: from, kinds, text: serialize(from, body) };
+  }
+
+  return { next, batch };
+}
+
+/** The small corpus: single messages, envelopes of 20, and ~500 KB envelopes (one per sender). */
+export function generateSmall({ seed = SMALL_SEED, messages = 4000, batchesOf20 = 100 } = {}) {
+  const generator = makeSmallGenerator(seed);
+  const singles = Array.from({ length: messages }, () => generator.next());
+  const twenties = Array.from({ length: batchesOf20 }, () => generator.batch({ count: SMALL_BATCH_ITEMS }));
+  const large = SMALL_SENDERS.map(([from]) => generator.batch({ from }));
+  return {
+    seed,
+    minBytes: SMALL_MIN_BYTES,
+    maxBytes: SMALL_MAX_BYTES,
+    messages: singles.map((m) => m.text),
+    kinds: singles.map((m) => m.kind),
+    senders: singles.map((m) => m.sender),
+    batchSets: [
+      { id: "batches20", label: `batches of ${SMALL_BATCH_ITEMS}`, texts: twenties.map((b) => b.text), senders: twenties.map((b) => b.sender) },
+      { id: "batches", label: "~500 KB batches", texts: large.map((b) => b.text), senders: large.map((b) => b.sender) },
+    ],
+  };
+}
+
+/**
+ * The corpus file: the large corpus at the top level (`messages`, `kinds`, `batches`: what
+ * benches/native.rs reads) and the small one under `small`.
+ */
+export function generate({ seed = SEED, messages = 2000, batches = 4, small = {} } = {}) {
   const generator = makeGenerator(seed);
   const singles = Array.from({ length: messages }, () => generator.next());
   const envelopes = Array.from({ length: batches }, () => generator.batch());
@@ -403,6 +770,7 @@ export function generate({ seed = SEED, messages = 2000, batches = 4 } = {}) {
     messages: singles.map((m) => m.text),
     kinds: singles.map((m) => m.kind),
     batches: envelopes.map((b) => b.text),
+    small: generateSmall(small),
   };
 }
 
@@ -418,16 +786,31 @@ export function writeCorpus(path = defaultCorpusPath(), options = {}) {
   return { path, corpus };
 }
 
+/** One line on a set of messages: count, kinds, bytes, the size range. */
+export function describe(texts, kinds) {
+  const sizes = texts.map((text) => Buffer.byteLength(text)).sort((a, b) => a - b);
+  const total = sizes.reduce((sum, n) => sum + n, 0);
+  const count = (kind) => kinds.filter((k) => k === kind).length;
+  return (
+    `${texts.length} messages (${count("track")} track, ${count("identify")} identify, ${count("group")} group, ${count("invalid")} invalid), ` +
+    `${(total / 1024).toFixed(0)} KB, sizes ${sizes[0]}..${sizes.at(-1)} B (median ${sizes[sizes.length >> 1]})`
+  );
+}
+
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const out = args.includes("--out") ? resolve(args[args.indexOf("--out") + 1]) : defaultCorpusPath();
   const { path, corpus } = writeCorpus(out);
-  const bytes = corpus.messages.reduce((sum, text) => sum + Buffer.byteLength(text), 0);
-  const count = (kind) => corpus.kinds.filter((k) => k === kind).length;
-  const sizes = corpus.messages.map((text) => Buffer.byteLength(text)).sort((a, b) => a - b);
-  console.log(
-    `corpus: ${corpus.messages.length} messages (${count("track")} track, ${count("identify")} identify, ${count("group")} group, ${count("invalid")} invalid), ` +
-      `${(bytes / 1024).toFixed(0)} KB, sizes ${sizes[0]}..${sizes.at(-1)} B (median ${sizes[sizes.length >> 1]}); ` +
-      `${corpus.batches.length} batches of ${corpus.batches.map((b) => Buffer.byteLength(b).toLocaleString("en-US")).join(", ")} bytes → ${path}`,
-  );
+  const items = (text) => JSON.parse(text).batch.length;
+  const sizes = (list) => list.map((b) => Buffer.byteLength(b).toLocaleString("en-US")).join(", ");
+  console.log(`corpus → ${path}`);
+  console.log(`  large: ${describe(corpus.messages, corpus.kinds)}; ${corpus.batches.length} batches of ${sizes(corpus.batches)} bytes`);
+  const small = corpus.small;
+  const senders = SMALL_SENDERS.map(([name]) => `${small.senders.filter((s) => s === name).length} ${name}`).join(", ");
+  console.log(`  small: ${describe(small.messages, small.kinds)}; from ${senders}`);
+  for (const set of small.batchSets) {
+    const events = set.texts.reduce((sum, text) => sum + items(text), 0);
+    const range = set.texts.map((text) => Buffer.byteLength(text)).sort((a, b) => a - b);
+    console.log(`         ${set.texts.length} ${set.label} (${events} events, ${range[0].toLocaleString("en-US")}..${range.at(-1).toLocaleString("en-US")} bytes each)`);
+  }
 }

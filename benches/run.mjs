@@ -1,11 +1,13 @@
 // `make bench`: the package side by side with the best JavaScript pipelines, in one process,
-// interleaved, on the same deterministic corpus (benches/corpus.mjs). The work an edge worker
-// does: request text in, operations text out.
+// interleaved, on two deterministic corpora (benches/corpus.mjs), each timed and reported on its
+// own: the large one (messages with a full `context`, 0.9 to 3 KB, and ~500 KB batches) and the
+// small one (what the server SDKs and analytics.js send, 300 to 900 bytes, in batches of 20 and of
+// ~500 KB). The work an edge worker does: request text in, operations text out.
 //
 //   node benches/run.mjs [--quick] [--out-dir DIR] [--markdown benches/RESULTS.md]
 //
 // Contenders, each checked first to give the same verdict and the same operations as ours on
-// every message and every batch (so nothing is timed that does less work):
+// every message and every batch item of both corpora (so nothing is timed that does less work):
 //   ours mapJson   Destination.mapJson(text), text in, text out (full build; the lite build too)
 //   ours map       Destination.map(object), object in, object out
 //   ajv            JSON.parse + ajv (compiled schemas, allErrors) + hand-written mapping + JSON.stringify
@@ -13,8 +15,9 @@
 //   actions-core   @segment/actions-core: transform + removeEmptyValues + validateSchema per action,
 //                  JSON.parse and JSON.stringify around (benches/actions.mjs)
 //   floor          JSON.parse + JSON.stringify of the same text
-// Each round runs every contender once over the whole corpus, in a rotating order; the figures
-// are the medians over the rounds, after warm-up passes. Batches (~500 KB envelopes) separately.
+// Each set (a corpus's messages, or one of its kinds of batch) is raced on its own: each round runs
+// every contender once over the whole set, in a rotating order; the figures are the medians over
+// the rounds, after warm-up passes.
 // Then cold starts (fresh processes, benches/cold.mjs), gzip sizes, and where ours spends its time.
 // Writes DIR/results.json (DIR: $CARGO_TARGET_DIR/bench, else target/bench) and the markdown.
 import { execFileSync } from "node:child_process";
@@ -27,7 +30,7 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 
 import { createActions } from "./actions.mjs";
-import { CORPUS_VERSION, SEED, defaultCorpusPath, writeCorpus } from "./corpus.mjs";
+import { CORPUS_VERSION, SEED, SMALL_SEED, SMALL_SENDERS, defaultCorpusPath, writeCorpus } from "./corpus.mjs";
 import { createIncumbent } from "./incumbent.mjs";
 
 const require = createRequire(import.meta.url);
@@ -42,21 +45,75 @@ const ROUNDS = Number(option("--rounds", quick ? 3 : 15));
 const WARMUP = quick ? 1 : 3;
 const COLD_RUNS = quick ? 3 : 9;
 
-// ---- The corpus: the file the native bench reads too (made here when missing or stale) ---------
+// ---- The corpora: the file the native bench reads too (made here when missing or stale) --------
 let corpus = existsSync(corpusPath) ? JSON.parse(readFileSync(corpusPath, "utf8")) : null;
-if (!corpus || corpus.generator !== `benches/corpus.mjs v${CORPUS_VERSION}` || corpus.seed !== SEED) {
+if (!corpus || corpus.generator !== `benches/corpus.mjs v${CORPUS_VERSION}` || corpus.seed !== SEED || corpus.small?.seed !== SMALL_SEED) {
   corpus = writeCorpus(corpusPath).corpus;
   console.log(`wrote the corpus: ${relative(process.cwd(), corpusPath)}`);
 }
-const texts = corpus.messages;
-const objects = texts.map((text) => JSON.parse(text));
-const batchTexts = corpus.batches;
-const batchObjects = batchTexts.map((text) => JSON.parse(text));
 const bytes = (list) => list.reduce((sum, text) => sum + Buffer.byteLength(text), 0);
-const messageBytes = bytes(texts);
-const batchBytes = bytes(batchTexts);
-const batchItems = batchObjects.reduce((sum, b) => sum + b.batch.length, 0);
-const kinds = Object.fromEntries(["track", "identify", "group", "invalid"].map((k) => [k, corpus.kinds.filter((x) => x === k).length]));
+const KINDS = ["track", "identify", "group", "invalid"];
+
+/** A set of inputs: texts, their parsed objects, bytes, events, the size range of one input. */
+function inputSet(id, label, texts) {
+  const objects = texts.map((text) => JSON.parse(text));
+  const sizes = texts.map((text) => Buffer.byteLength(text)).sort((a, b) => a - b);
+  const isBatch = id !== "messages";
+  return {
+    id,
+    label,
+    texts,
+    objects,
+    count: texts.length,
+    bytes: bytes(texts),
+    events: isBatch ? objects.reduce((sum, b) => sum + b.batch.length, 0) : texts.length,
+    minBytes: sizes[0],
+    maxBytes: sizes.at(-1),
+    medianBytes: sizes[sizes.length >> 1],
+  };
+}
+
+/** One corpus: its messages and its batch sets, each timed apart. */
+function makeCorpus({ id, title, source, shapes, batchNote, seed, texts, kinds, senders, batchSets }) {
+  const messages = inputSet("messages", "messages", texts);
+  const counts = (list, names) => Object.fromEntries(names.map((name) => [name, list.filter((x) => x === name).length]));
+  return {
+    id,
+    title,
+    source,
+    shapes,
+    batchNote,
+    seed,
+    kinds: counts(kinds, KINDS),
+    senders: senders ? counts(senders, SMALL_SENDERS.map(([name]) => name)) : undefined,
+    sets: [messages, ...batchSets.map((b) => inputSet(b.id, b.label, b.texts))],
+  };
+}
+
+const corpora = [
+  makeCorpus({
+    id: "large",
+    title: "Full-context messages",
+    source: "analytics.js and the mobile SDKs",
+    shapes: "each with a full `context` as analytics.js or a mobile SDK sends it",
+    seed: corpus.seed,
+    texts: corpus.messages,
+    kinds: corpus.kinds,
+    batchSets: [{ id: "batches", label: "~500 KB batches", texts: corpus.batches }],
+  }),
+  makeCorpus({
+    id: "small",
+    title: "Small messages",
+    source: "the server SDKs and analytics.js",
+    shapes: "in the shapes analytics.js, analytics-node 6, @segment/analytics-node 2 and analytics-python 2 send (analytics-python's as its `json.dumps` writes them)",
+    batchNote: "each envelope from one sender",
+    seed: corpus.small.seed,
+    texts: corpus.small.messages,
+    kinds: corpus.small.kinds,
+    senders: corpus.small.senders,
+    batchSets: corpus.small.batchSets,
+  }),
+];
 
 // ---- The contenders -----------------------------------------------------------------------------
 const full = require("astrolabe-segment");
@@ -76,27 +133,33 @@ const versions = {
   liquidjs: require("liquidjs/package.json").version,
 };
 
-// id, label, what it does per message and per batch (the input: its text or its parsed object).
+// id, label, what it reads (the text or the parsed object), what it does per message and per batch.
 const contenders = [
-  { id: "ours-json", label: "ours: mapJson(text), full build", message: (i) => ours.mapJson(texts[i]), batch: (i) => ours.mapJson(batchTexts[i]) },
-  { id: "ours-json-lite", label: "ours: mapJson(text), lite build", message: (i) => oursLite.mapJson(texts[i]), batch: (i) => oursLite.mapJson(batchTexts[i]) },
-  { id: "ours-object", label: "ours: map(object), full build", message: (i) => ours.map(objects[i]), batch: (i) => ours.mapBatch(batchObjects[i]) },
-  { id: "ajv", label: "JSON.parse + ajv + JS mapping + JSON.stringify", message: (i) => incumbent.mapText(texts[i]), batch: (i) => incumbent.mapText(batchTexts[i]) },
-  { id: "ajv-object", label: "ajv + JS mapping, object in and out", message: (i) => incumbent.mapMessage(objects[i]), batch: (i) => incumbent.mapBatch(batchObjects[i]) },
-  { id: "actions-core", label: "@segment/actions-core (transform + validateSchema)", message: (i) => actions.mapText(texts[i]), batch: (i) => actions.mapText(batchTexts[i]) },
-  { id: "floor", label: "floor: JSON.parse + JSON.stringify", message: (i) => floor(texts[i]), batch: (i) => floor(batchTexts[i]) },
+  { id: "ours-json", label: "ours: mapJson(text), full build", input: "texts", message: (t) => ours.mapJson(t), batch: (t) => ours.mapJson(t) },
+  { id: "ours-json-lite", label: "ours: mapJson(text), lite build", input: "texts", message: (t) => oursLite.mapJson(t), batch: (t) => oursLite.mapJson(t) },
+  { id: "ours-object", label: "ours: map(object), full build", input: "objects", message: (o) => ours.map(o), batch: (o) => ours.mapBatch(o) },
+  { id: "ajv", label: "JSON.parse + ajv + JS mapping + JSON.stringify", input: "texts", message: (t) => incumbent.mapText(t), batch: (t) => incumbent.mapText(t) },
+  { id: "ajv-object", label: "ajv + JS mapping, object in and out", input: "objects", message: (o) => incumbent.mapMessage(o), batch: (o) => incumbent.mapBatch(o) },
+  { id: "actions-core", label: "@segment/actions-core (transform + validateSchema)", input: "texts", message: (t) => actions.mapText(t), batch: (t) => actions.mapText(t) },
+  { id: "floor", label: "floor: JSON.parse + JSON.stringify", input: "texts", message: (t) => floor(t), batch: (t) => floor(t) },
 ];
-const byId = Object.fromEntries(contenders.map((c) => [c.id, c]));
 
 // ---- Equivalence: the same verdicts and the same operations, before anything is timed -----------
-const equivalence = checkEquivalence();
-console.log(
-  `checked: ${texts.length} messages and ${batchTexts.length} batches (${batchItems} items) give the same status and operations in every pipeline; ` +
-    `ajv's warnings agree in number on ${equivalence.ajvWarningsAgree}/${equivalence.compared}`,
-);
+const problems = [];
+for (const c of corpora) {
+  c.equivalence = checkEquivalence(c);
+  const [messages, ...batchSets] = c.sets;
+  console.log(
+    `checked (${c.id}): ${messages.count} messages and ${batchSets.map((b) => `${b.count} ${b.label} (${b.events} items)`).join(" and ")} ` +
+      `give the same status and operations in every pipeline; ajv's warnings agree in number on ${c.equivalence.ajvWarningsAgree}/${c.equivalence.compared}`,
+  );
+}
+if (problems.length > 0) {
+  console.error(`The pipelines disagree (${problems.length} cases); nothing is timed:\n  ${problems.slice(0, 8).join("\n  ")}`);
+  process.exit(1);
+}
 
-function checkEquivalence() {
-  const problems = [];
+function checkEquivalence(c) {
   let ajvWarningsAgree = 0;
   let compared = 0;
   const statuses = {};
@@ -105,41 +168,42 @@ function checkEquivalence() {
       problems.push(`${who} differs at ${where}:\n    ours   ${expected.status} ${canonical(expected.operations).slice(0, 400)}\n    theirs ${got.status} ${canonical(got.operations).slice(0, 400)}`);
     }
   };
-  const each = (expected, index, path, results) => {
+  const each = (expected, path, results) => {
     compared++;
     statuses[expected.status] = (statuses[expected.status] ?? 0) + 1;
     for (const [who, got] of Object.entries(results)) compare(expected, got, who, path);
     if (results.ajv.warnings.length === expected.warnings.length) ajvWarningsAgree++;
   };
-  texts.forEach((text, i) => {
+  const [messages, ...batchSets] = c.sets;
+  messages.texts.forEach((text, i) => {
     const expected = JSON.parse(ours.mapJson(text));
-    const object = ours.map(objects[i]);
-    if (canonical(object) !== canonical(expected)) problems.push(`ours map(object) differs from mapJson at message ${i}`);
+    const object = ours.map(messages.objects[i]);
+    if (canonical(object) !== canonical(expected)) problems.push(`ours map(object) differs from mapJson at ${c.id} message ${i}`);
     const results = {
       "ours-json-lite": JSON.parse(oursLite.mapJson(text)),
       ajv: JSON.parse(incumbent.mapText(text)),
-      "ajv-object": incumbent.mapMessage(objects[i]),
+      "ajv-object": incumbent.mapMessage(messages.objects[i]),
       "actions-core": JSON.parse(actions.mapText(text)),
     };
-    each(expected, i, `message ${i}`, results);
+    each(expected, `${c.id} message ${i}`, results);
   });
-  batchTexts.forEach((text, b) => {
-    const expected = JSON.parse(ours.mapJson(text));
-    if (expected.errors.length > 0) problems.push(`batch ${b} refused: ${JSON.stringify(expected.errors)}`);
-    if (canonical(ours.mapBatch(batchObjects[b])) !== canonical(expected)) problems.push(`ours mapBatch(object) differs from mapJson at batch ${b}`);
-    const theirs = {
-      "ours-json-lite": JSON.parse(oursLite.mapJson(text)),
-      ajv: JSON.parse(incumbent.mapText(text)),
-      "ajv-object": incumbent.mapBatch(batchObjects[b]),
-      "actions-core": JSON.parse(actions.mapText(text)),
-    };
-    expected.outcomes.forEach((outcome, i) => {
-      each(outcome, i, `batch ${b} item ${i}`, Object.fromEntries(Object.entries(theirs).map(([who, r]) => [who, r.outcomes[i] ?? { status: "missing" }])));
+  for (const set of batchSets) {
+    set.texts.forEach((text, b) => {
+      const where = `${c.id} ${set.id} ${b}`;
+      const expected = JSON.parse(ours.mapJson(text));
+      if (expected.errors.length > 0) problems.push(`${where} refused: ${JSON.stringify(expected.errors)}`);
+      if (expected.outcomes.length !== set.objects[b].batch.length) problems.push(`${where}: ${expected.outcomes.length} outcomes for ${set.objects[b].batch.length} items`);
+      if (canonical(ours.mapBatch(set.objects[b])) !== canonical(expected)) problems.push(`ours mapBatch(object) differs from mapJson at ${where}`);
+      const theirs = {
+        "ours-json-lite": JSON.parse(oursLite.mapJson(text)),
+        ajv: JSON.parse(incumbent.mapText(text)),
+        "ajv-object": incumbent.mapBatch(set.objects[b]),
+        "actions-core": JSON.parse(actions.mapText(text)),
+      };
+      expected.outcomes.forEach((outcome, i) => {
+        each(outcome, `${where} item ${i}`, Object.fromEntries(Object.entries(theirs).map(([who, r]) => [who, r.outcomes[i] ?? { status: "missing" }])));
+      });
     });
-  });
-  if (problems.length > 0) {
-    console.error(`The pipelines disagree (${problems.length} cases); nothing is timed:\n  ${problems.slice(0, 8).join("\n  ")}`);
-    process.exit(1);
   }
   return { compared, statuses, ajvWarningsAgree };
 }
@@ -150,13 +214,15 @@ function consume(result) {
   sink = (sink + (typeof result === "string" ? result.length : result.status?.length ?? result.outcomes?.length ?? 1)) | 0;
 }
 
-/** Medians over interleaved rounds: each round runs every contender once over all `count` inputs. */
-function race(kind, count, inputBytes, events) {
+/** Medians over interleaved rounds: each round runs every contender once over all of `set`. */
+function race(set, kind) {
   const samples = Object.fromEntries(contenders.map((c) => [c.id, []]));
   const pass = (c) => {
     const run = c[kind];
+    const inputs = set[c.input];
+    const count = inputs.length;
     const start = performance.now();
-    for (let i = 0; i < count; i++) consume(run(i));
+    for (let i = 0; i < count; i++) consume(run(inputs[i]));
     return performance.now() - start;
   };
   for (let w = 0; w < WARMUP; w++) for (const c of contenders) pass(c);
@@ -173,9 +239,9 @@ function race(kind, count, inputBytes, events) {
       label: c.label,
       medianMs: round3(ms),
       spread: round3((Math.max(...samples[c.id]) - Math.min(...samples[c.id])) / ms),
-      eventsPerSec: Math.round((events * 1000) / ms),
-      mbPerSec: round3(inputBytes / 1e6 / (ms / 1000)),
-      usPerEvent: round3((ms * 1000) / events),
+      eventsPerSec: Math.round((set.events * 1000) / ms),
+      mbPerSec: round3(set.bytes / 1e6 / (ms / 1000)),
+      usPerEvent: round3((ms * 1000) / set.events),
       samplesMs: samples[c.id].map(round3),
     };
   });
@@ -188,20 +254,31 @@ function race(kind, count, inputBytes, events) {
 }
 
 console.log(`timing: ${ROUNDS} interleaved rounds after ${WARMUP} warm-up passes${quick ? " (quick)" : ""} ...`);
-const messageRows = race("message", texts.length, messageBytes, texts.length);
-printTable(`Messages: ${texts.length} (${(messageBytes / 1e6).toFixed(2)} MB)`, messageRows);
-const batchRows = race("batch", batchTexts.length, batchBytes, batchItems);
-printTable(`Batches: ${batchTexts.length} of ~500 KB, ${batchItems} events (${(batchBytes / 1e6).toFixed(2)} MB)`, batchRows);
+for (const c of corpora) {
+  c.timings = {};
+  for (const set of c.sets) {
+    c.timings[set.id] = race(set, set.id === "messages" ? "message" : "batch");
+    const what =
+      set.id === "messages"
+        ? `${set.count} messages of ${fmtBytes(set.minBytes)} to ${fmtBytes(set.maxBytes)} bytes`
+        : `${set.count} ${set.label}, ${set.events} events`;
+    printTable(`${c.title}: ${what} (${(set.bytes / 1e6).toFixed(2)} MB)`, c.timings[set.id]);
+  }
+}
 
 // ---- Where ours spends a message: the JS glue around mapJson versus the WebAssembly work --------
-const split = glueSplit();
-console.log(
-  `\nours mapJson per message: ${split.totalUs} µs = string into wasm memory (TextEncoder.encodeInto) ~${split.encodeUs} µs` +
-    ` + outcome text out (TextDecoder) ~${split.decodeUs} µs + wasm work ~${split.wasmUs} µs` +
-    `\nours map(object) per message: ${split.objectUs} µs, of which JSON.stringify(message, checking replacer) + encodeInto ~${split.stringifyUs} µs and JSON.parse(outcome) ~${split.parseUs} µs`,
-);
+for (const c of corpora) {
+  const { texts, objects } = c.sets[0];
+  c.split = glueSplit(texts, objects);
+  const split = c.split;
+  console.log(
+    `\n${c.title}: ours mapJson per message: ${split.totalUs} µs = string into wasm memory (TextEncoder.encodeInto) ~${split.encodeUs} µs` +
+      ` + outcome text out (TextDecoder) ~${split.decodeUs} µs + wasm work ~${split.wasmUs} µs` +
+      `\n${c.title}: ours map(object) per message: ${split.objectUs} µs, of which JSON.stringify(message, checking replacer) + encodeInto ~${split.stringifyUs} µs and JSON.parse(outcome) ~${split.parseUs} µs`,
+  );
+}
 
-function glueSplit() {
+function glueSplit(texts, objects) {
   // The package's own fast path (pkg/shared/fast.js) over a stand-in for the wasm module: what
   // map(object) spends in JSON.stringify with its checking replacer (and encodeInto of the text
   // into memory), and nothing else.
@@ -321,21 +398,26 @@ const results = {
   machine,
   versions,
   settings: { quick, rounds: ROUNDS, warmupPasses: WARMUP, coldRuns: COLD_RUNS },
-  corpus: {
-    path: corpusPath,
-    generator: corpus.generator,
-    seed: corpus.seed,
-    messages: texts.length,
-    kinds,
-    messageBytes,
-    batches: batchTexts.length,
-    batchItems,
-    batchBytes,
-  },
-  equivalence,
-  messages: messageRows,
-  batches: batchRows,
-  split,
+  corpusFile: { path: corpusPath, generator: corpus.generator },
+  // Per corpus: what it holds, the check, and the timings of each of its sets (messages, batches).
+  corpora: Object.fromEntries(
+    corpora.map((c) => [
+      c.id,
+      {
+        title: c.title,
+        source: c.source,
+        shapes: c.shapes,
+        ...(c.batchNote ? { batchNote: c.batchNote } : {}),
+        seed: c.seed,
+        kinds: c.kinds,
+        ...(c.senders ? { senders: c.senders } : {}),
+        sets: c.sets.map(({ texts, objects, ...set }) => set),
+        equivalence: c.equivalence,
+        ...c.timings,
+        split: c.split,
+      },
+    ]),
+  ),
   native,
   coldStart: cold,
   sizes,
@@ -362,54 +444,82 @@ function markdown(r) {
   const coldRow = (which, label) =>
     `| ${label} | ${fmt(c[which].total)} | ${fmt(c[which].load)} | ${c[which].compile === undefined ? "-" : `${fmt(c[which].compile)} + ${fmt(c[which].instantiate)}`} | ${fmt(c[which].setup)} | ${fmt(c[which].first)} | ${kb(s[which].totalGzip)} |`;
   const machineLine = `${m.cpu}, ${m.cores} cores (shared: load average ${m.loadAverage[0]} at the end), Node ${r.versions.node}, ${when}`;
-  const headline = [
-    "| ratio (events/s over events/s) | messages | ~500 KB batches |",
-    "| --- | ---: | ---: |",
-    ...[
-      ["ours `mapJson` (text in, text out) / JS incumbent (JSON.parse + ajv + mapping + JSON.stringify)", "ours-json", "ajv"],
-      ["ours `mapJson`, lite build / JS incumbent", "ours-json-lite", "ajv"],
-      ["ours `map` (object in, object out) / JS incumbent, object in and out", "ours-object", "ajv-object"],
-      ["ours `map` (object in, object out) / JS incumbent (text)", "ours-object", "ajv"],
-      ["`@segment/actions-core` / JS incumbent", "actions-core", "ajv"],
-      ["ours `mapJson` / `@segment/actions-core`", "ours-json", "actions-core"],
-      ["ours `mapJson` / floor (JSON.parse + JSON.stringify)", "ours-json", "floor"],
-      ["JS incumbent / floor", "ajv", "floor"],
-    ].map(([label, a, b]) => {
-      const ratio = (rows) => (get(rows, a).eventsPerSec / get(rows, b).eventsPerSec).toFixed(2);
-      return `| ${label} | ${ratio(r.messages)}x | ${ratio(r.batches)}x |`;
-    }),
+  const corpora = Object.values(r.corpora);
+  const messagesOf = (k) => k.sets.find((set) => set.id === "messages");
+  const range = (set) => `${fmtBytes(set.minBytes)} to ${fmtBytes(set.maxBytes)} bytes`;
+  const kindsOf = (k) => `${k.kinds.track} track, ${k.kinds.identify} identify, ${k.kinds.group} group, ${k.kinds.invalid} invalid`;
+  const sendersOf = (k) => (k.senders ? `; from ${Object.entries(k.senders).map(([name, n]) => `${name} ${n}`).join(", ")}` : "");
+  const batchesOf = (k) =>
+    k.sets
+      .filter((set) => set.id !== "messages")
+      .map((set) => `${set.count} ${set.label} (${set.events} events, ${range(set)} each)`)
+      .join(" and ");
+  const corpusLine = (k) => {
+    const messages = messagesOf(k);
+    return (
+      `- **${k.title}** (seed ${k.seed}): ${messages.count} messages of ${range(messages)} each (median ${fmtBytes(messages.medianBytes)}; ` +
+      `${kindsOf(k)}${sendersOf(k)}; ${(messages.bytes / 1e6).toFixed(2)} MB), ${k.shapes}; and ${batchesOf(k)}${k.batchNote ? `, ${k.batchNote}` : ""}.`
+    );
+  };
+  const RATIOS = [
+    ["ours `mapJson` (text in, text out) / JS incumbent (JSON.parse + ajv + mapping + JSON.stringify)", "ours-json", "ajv"],
+    ["ours `mapJson`, lite build / JS incumbent", "ours-json-lite", "ajv"],
+    ["ours `map` (object in, object out) / JS incumbent, object in and out", "ours-object", "ajv-object"],
+    ["ours `map` (object in, object out) / JS incumbent (text)", "ours-object", "ajv"],
+    ["`@segment/actions-core` / JS incumbent", "actions-core", "ajv"],
+    ["ours `mapJson` / `@segment/actions-core`", "ours-json", "actions-core"],
+    ["ours `mapJson` / floor (JSON.parse + JSON.stringify)", "ours-json", "floor"],
+    ["JS incumbent / floor", "ajv", "floor"],
   ];
+  /** One corpus's ratios: a column for its messages and one for each of its batch sets. */
+  const ratioTable = (k) => [
+    `${k.title} (${k.source}), ${range(messagesOf(k))} each:`,
+    "",
+    `| ratio (events/s over events/s) | ${k.sets.map((set) => set.label).join(" | ")} |`,
+    `| --- |${k.sets.map(() => " ---: |").join("")}`,
+    ...RATIOS.map(([label, a, b]) => {
+      const ratio = (rows) => (get(rows, a).eventsPerSec / get(rows, b).eventsPerSec).toFixed(2);
+      return `| ${label} | ${k.sets.map((set) => `${ratio(k[set.id])}x`).join(" | ")} |`;
+    }),
+    "",
+  ];
+  const timingSections = corpora.flatMap((k) =>
+    k.sets.flatMap((set) => [
+      set.id === "messages"
+        ? `## ${k.title} (${range(set)}), one at a time`
+        : `## ${k.title}: ${set.label} (${set.events} events, ${range(set)} each)`,
+      "",
+      ...head,
+      ...k[set.id].map(row),
+      "",
+    ]),
+  );
+  const splitLine = (k) =>
+    `${k.title}: \`mapJson\` ${k.split.totalUs} µs per message: copying the text into WebAssembly memory (\`TextEncoder.encodeInto\`, as the glue does) ~${k.split.encodeUs} µs, ` +
+    `the outcome text back (\`TextDecoder\`) ~${k.split.decodeUs} µs, leaving ~${k.split.wasmUs} µs of WebAssembly work (parse, checks, mapping, serialization). ` +
+    `\`map(object)\`: ${k.split.objectUs} µs, of which \`JSON.stringify\` of the message with the fast path's checking replacer ~${k.split.stringifyUs} µs and \`JSON.parse\` of the outcome ~${k.split.parseUs} µs (measured apart, same corpus).`;
   return [
     "# Benchmarks",
     "",
     `Generated by \`${r.settings.quick ? "make bench-quick" : "make bench"}\` (\`benches/run.mjs\`): ${machineLine};` +
       ` median of ${r.settings.rounds} interleaved rounds${r.settings.quick ? " (quick mode: a smoke run, not figures to quote)" : ""}.`,
-    `Corpus (\`${r.corpus.generator}\`, seed ${r.corpus.seed}): ${r.corpus.messages} messages of 0.5 to 3 KB ` +
-      `(${r.corpus.kinds.track} track, ${r.corpus.kinds.identify} identify, ${r.corpus.kinds.group} group, ${r.corpus.kinds.invalid} invalid; ${(r.corpus.messageBytes / 1e6).toFixed(2)} MB) ` +
-      `and ${r.corpus.batches} batch envelopes of ~500 KB (${r.corpus.batchItems} events). Every pipeline is checked first to give the same status and operations on all of them.`,
+    `Two corpora (\`${r.corpusFile.generator}\`), each timed and reported on its own; every pipeline is checked first to give the same status and operations as ours on every message and batch item of both:`,
+    "",
+    ...corpora.map(corpusLine),
+    "",
     `Versions: astrolabe-segment ${r.versions["astrolabe-segment"]}, ajv ${r.versions.ajv} + ajv-formats ${r.versions["ajv-formats"]}, @segment/actions-core ${r.versions["@segment/actions-core"]}. ` +
       "Absolute figures vary between machines (and on a shared one, between runs); the ratios are the result. Ratio: events per second over events per second, above 1 is faster.",
     "",
     "<!-- bench:readme:start -->",
     `Last run: ${machineLine}${r.settings.quick ? " (quick mode)" : ""}.`,
     "",
-    ...headline,
-    "",
+    ...corpora.flatMap(ratioTable),
     `Cold start (fresh Node process; ms): ours full ${fmt(c["ours-full"].total)}, lite ${fmt(c["ours-lite"].total)}, ajv ${fmt(c.ajv.total)}, actions-core ${fmt(c["actions-core"].total)}` +
       ` (load, build, first message of each kind). Gzip: ours full ${kb(s["ours-full"].totalGzip)}, lite ${kb(s["ours-lite"].totalGzip)}, ajv + ajv-formats ${kb(s.ajv.totalGzip)}, actions-core ${kb(s["actions-core"].totalGzip)}.`,
     "<!-- bench:readme:end -->",
     "",
-    "## Messages, one at a time",
-    "",
-    ...head,
-    ...r.messages.map(row),
-    "",
-    "## Batches of ~500 KB",
-    "",
-    ...head,
-    ...r.batches.map(row),
-    "",
-    "MB/s counts input bytes (10^6). \"vs ajv\" is the ratio to the JS incumbent with text in and out.",
+    ...timingSections,
+    "MB/s counts input bytes (10^6). \"vs ajv\" is the ratio to the JS incumbent with text in and out. A batch's events/s counts its items.",
     "",
     "## Cold start and size",
     "",
@@ -424,13 +534,10 @@ function markdown(r) {
     "",
     "## Where ours spends a message",
     "",
-    `\`mapJson\`: ${r.split.totalUs} µs per message: copying the text into WebAssembly memory (\`TextEncoder.encodeInto\`, as the glue does) ~${r.split.encodeUs} µs, ` +
-      `the outcome text back (\`TextDecoder\`) ~${r.split.decodeUs} µs, leaving ~${r.split.wasmUs} µs of WebAssembly work (parse, checks, mapping, serialization). ` +
-      `\`map(object)\`: ${r.split.objectUs} µs, of which \`JSON.stringify\` of the message with the fast path's checking replacer ~${r.split.stringifyUs} µs and \`JSON.parse\` of the outcome ~${r.split.parseUs} µs (measured apart, same corpus).`,
-    "",
+    ...corpora.flatMap((k) => [splitLine(k), ""]),
     ...(r.native
       ? [
-          `Natively (\`make bench-native\`, Criterion, run ${r.native.date.slice(0, 16).replace("T", " ")} UTC; the release profile, built for size), µs per message: ` +
+          `Natively (\`make bench-native\`, Criterion, on the full-context corpus, run ${r.native.date.slice(0, 16).replace("T", " ")} UTC; the release profile, built for size), µs per message: ` +
             [
               ["messages/map_json", "`map_json` + `to_json`"],
               ["messages/parse", "of which the parse"],
@@ -443,9 +550,9 @@ function markdown(r) {
               .map(([id, label]) => `${label} ${r.native.benches[id].usPerEvent}`)
               .join("; ") +
             ".",
+          "",
         ]
       : []),
-    "",
   ].join("\n");
 }
 
@@ -479,6 +586,10 @@ function round3(n) {
 function fmt(n) {
   if (n === undefined) return "-";
   return n >= 100 ? Math.round(n).toLocaleString("en-US") : n.toFixed(1);
+}
+
+function fmtBytes(n) {
+  return n.toLocaleString("en-US");
 }
 
 function kb(n) {
