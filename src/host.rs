@@ -11,36 +11,36 @@ use crate::issue::Issue;
 use crate::outcome::{BatchOutcome, Outcome};
 
 impl Destination {
-    /// Maps a batch that was converted with `issues` (values JSON cannot carry, at their paths).
-    /// An issue inside an item makes that item `invalid` and leaves the others to be mapped; an
-    /// issue in the envelope refuses the whole batch.
+    /// Maps a batch that was converted with `issues` (values JSON cannot carry, at their paths),
+    /// as JSON text. An issue inside an item makes that item `invalid` and leaves the others to
+    /// be mapped; an issue in the envelope refuses the whole batch.
     ///
     /// ```
-    /// use astrolabe_segment::{Code, Config, Destination, Issue, Pointer, Status};
-    /// use serde_json::json;
+    /// use astrolabe_segment::{Code, Config, Destination, Issue, Pointer};
+    /// use serde_json::{json, Value};
     ///
     /// let destination = Destination::new(Config::default())?;
     /// let batch = json!({"batch": [{"type": "identify", "userId": "u1"}, {"type": "track", "userId": "u2", "event": null}]});
     /// let at = Pointer::root().key("batch").index(1).key("event");
     /// let issue = Issue::new(Code::NotJson, &at, "NaN is not JSON.");
-    /// let outcome = destination.map_batch_converted(batch, vec![issue]);
-    /// assert_eq!(outcome.outcomes[0].status, Status::Mapped);
-    /// assert_eq!(outcome.outcomes[1].status, Status::Invalid);
-    /// assert_eq!(outcome.outcomes[1].errors[0].path, "/batch/1/event");
+    /// let outcome: Value = serde_json::from_str(&destination.map_batch_converted(batch, vec![issue])).unwrap();
+    /// assert_eq!(outcome["outcomes"][0]["status"], "mapped");
+    /// assert_eq!(outcome["outcomes"][1]["status"], "invalid");
+    /// assert_eq!(outcome["outcomes"][1]["errors"][0]["path"], "/batch/1/event");
     /// # Ok::<(), astrolabe_segment::ConfigError>(())
     /// ```
-    pub fn map_batch_converted(&self, mut value: Value, issues: Vec<Issue>) -> BatchOutcome {
+    pub fn map_batch_converted(&self, mut value: Value, issues: Vec<Issue>) -> String {
+        let batch = MapOptions::default();
         if issues.is_empty() {
-            return self.map_batch(&value);
+            return self.answer_value(&value, &batch, Shape::Batch);
         }
+        let refused = |errors: Vec<Issue>| BatchOutcome { outcomes: Vec::new(), errors }.to_json();
         let (prefix, items) = match &mut value {
             Value::Object(envelope) => ("/batch/", envelope.get_mut("batch").and_then(Value::as_array_mut)),
             Value::Array(items) => ("/", Some(items)),
             _ => ("/", None),
         };
-        let Some(items) = items else {
-            return BatchOutcome { outcomes: Vec::new(), errors: issues };
-        };
+        let Some(items) = items else { return refused(issues) };
         let mut per_item: Vec<(usize, Vec<Issue>)> = Vec::new();
         let mut envelope = Vec::new();
         for issue in issues {
@@ -54,7 +54,7 @@ impl Destination {
         }
         if !envelope.is_empty() {
             envelope.extend(per_item.into_iter().flat_map(|(_, list)| list));
-            return BatchOutcome { outcomes: Vec::new(), errors: envelope };
+            return refused(envelope);
         }
         let count = items.len();
         for (index, _) in &per_item {
@@ -62,18 +62,26 @@ impl Destination {
                 *item = Value::Null;
             }
         }
-        let mut outcome = self.map_batch(&value);
-        if outcome.outcomes.len() == count {
-            for (index, list) in per_item {
-                if let Some(slot) = outcome.outcomes.get_mut(index) {
-                    *slot = Outcome::invalid(list);
+        // The engine's answer with those items held out, then their own outcomes put in.
+        let text = self.answer_value(&value, &batch, Shape::Batch);
+        let Ok(mut answer) = serde_json::from_str::<Value>(&text) else { return text };
+        let parsed = |text: String| serde_json::from_str::<Value>(&text).unwrap_or(Value::Null);
+        match answer.get_mut("outcomes").and_then(Value::as_array_mut) {
+            Some(outcomes) if outcomes.len() == count => {
+                for (index, list) in per_item {
+                    if let Some(slot) = outcomes.get_mut(index) {
+                        *slot = parsed(Outcome::invalid(list).to_json());
+                    }
                 }
             }
-        } else {
-            // The batch was refused as a whole (a limit): keep its errors and add ours.
-            outcome.errors.extend(per_item.into_iter().flat_map(|(_, list)| list));
+            _ => {
+                // The batch was refused as a whole (a limit): keep its errors and add ours.
+                if let Some(errors) = answer.get_mut("errors").and_then(Value::as_array_mut) {
+                    errors.extend(per_item.into_iter().flat_map(|(_, list)| list).map(|issue| parsed(issue.to_json())));
+                }
+            }
         }
-        outcome
+        answer.to_string()
     }
 
     /// The answer of `map` (`Shape::Message`), `validate` (`Shape::Validation`) or `map_batch`
@@ -112,11 +120,15 @@ fn item_index(path: &str, prefix: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Code, Config, Pointer, Status};
+    use crate::{read, Code, Config, Pointer, Status};
     use serde_json::json;
 
     fn destination() -> Destination {
         Destination::new(Config::default()).unwrap()
+    }
+
+    fn converted(destination: &Destination, value: Value, issues: Vec<Issue>) -> BatchOutcome {
+        read::batch(&destination.map_batch_converted(value, issues)).unwrap()
     }
 
     fn not_json(path: &Pointer) -> Issue {
@@ -139,7 +151,7 @@ mod tests {
         let batch = json!([{"type": "identify", "userId": "u1"}, {"type": "identify", "userId": "u2"}, 1]);
         let root = Pointer::root();
         let issues = vec![not_json(&root.index(0).key("traits")), not_json(&root.index(0).key("x"))];
-        let outcome = destination().map_batch_converted(batch, issues);
+        let outcome = converted(&destination(), batch, issues);
         assert!(outcome.errors.is_empty());
         assert_eq!(outcome.outcomes.len(), 3);
         assert_eq!(outcome.outcomes[0].status, Status::Invalid);
@@ -152,7 +164,7 @@ mod tests {
         let batch = json!({"batch": [{"type": "identify", "userId": "u1"}], "context": {}});
         let root = Pointer::root();
         let issues = vec![not_json(&root.key("context").key("x")), not_json(&root.key("batch").index(0).key("y"))];
-        let outcome = destination().map_batch_converted(batch, issues);
+        let outcome = converted(&destination(), batch, issues);
         assert!(outcome.outcomes.is_empty());
         let paths: Vec<&str> = outcome.errors.iter().map(|issue| issue.path.as_str()).collect();
         assert_eq!(paths, ["/context/x", "/batch/0/y"]);
@@ -161,9 +173,9 @@ mod tests {
     #[test]
     fn an_issue_past_the_items_or_without_items_is_the_batchs() {
         let root = Pointer::root();
-        let outcome = destination().map_batch_converted(json!([]), vec![not_json(&root.index(4))]);
+        let outcome = converted(&destination(), json!([]), vec![not_json(&root.index(4))]);
         assert_eq!(outcome.errors.len(), 1);
-        let outcome = destination().map_batch_converted(json!("x"), vec![not_json(&root)]);
+        let outcome = converted(&destination(), json!("x"), vec![not_json(&root)]);
         assert_eq!(outcome.errors.len(), 1);
     }
 
@@ -171,7 +183,7 @@ mod tests {
     fn a_refused_batch_keeps_its_errors_and_ours() {
         let items: Vec<Value> = (0..2_501).map(|_| json!({"type": "identify", "userId": "u"})).collect();
         let path = Pointer::root().key("batch").index(0).key("x");
-        let outcome = destination().map_batch_converted(json!({ "batch": items }), vec![not_json(&path)]);
+        let outcome = converted(&destination(), json!({ "batch": items }), vec![not_json(&path)]);
         assert!(outcome.outcomes.is_empty());
         assert_eq!(outcome.errors[0].code, Code::BatchTooMany);
         assert_eq!(outcome.errors[1].path, "/batch/0/x");

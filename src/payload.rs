@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use std::borrow::Cow;
 
 use crate::call::CallType;
-use crate::spec::{Envelope, Fields};
+use crate::spec::{layered, Envelope, Fields};
 
 /// The message with the envelope merged in; borrowed as it is when there is nothing to merge.
 ///
@@ -41,15 +41,12 @@ pub fn merged<'a>(message: &'a Value, envelope: &Envelope<'_>) -> Cow<'a, Value>
     Cow::Owned(Value::Object(fields))
 }
 
-/// The envelope's object with the item's own keys over it (an own `null` does not hide the envelope's value).
+/// The envelope's object with the item's own keys over it, by the one rule the checks read
+/// layered objects with ([`layered`]: an own `null` does not hide the envelope's value).
 fn layer(own: Option<&Map<String, Value>>, shared: &Map<String, Value>) -> Map<String, Value> {
-    let mut layered = shared.clone();
-    for (key, value) in own.into_iter().flatten() {
-        if !value.is_null() || !layered.contains_key(key) {
-            layered.insert(key.clone(), value.clone());
-        }
-    }
-    layered
+    let own_only = own.into_iter().flatten().map(|(key, _)| key).filter(|key| !shared.contains_key(*key));
+    let value = |key: &str| layered(own, Some(shared), key).map_or(Value::Null, |(value, _)| value.clone());
+    shared.keys().chain(own_only).map(|key| (key.clone(), value(key))).collect()
 }
 
 /// The payload custom mappings read: the merged message as Segment delivers it to destinations,

@@ -334,7 +334,7 @@ fn map_with(dest: &crate::Destination, message: &JsValue, options: &JsValue) -> 
 
 fn map_batch_with(dest: &crate::Destination, batch: &JsValue) -> Result<JsValue, JsValue> {
     let Converted { value, issues } = batch_to_json(batch);
-    parse(&dest.map_batch_converted(value, issues).to_json())
+    parse(&dest.map_batch_converted(value, issues))
 }
 
 fn validate_text_with(dest: &crate::Destination, text: &str, options: &JsValue) -> Result<Option<String>, JsValue> {

@@ -126,11 +126,24 @@ pub struct Layered<'a> {
 impl<'a> Layered<'a> {
     /// The value of `key` and where it was found; `null` counts as absent.
     pub fn get(&self, key: &str) -> Option<(&'a Value, Pointer)> {
-        [&self.own, &self.envelope]
-            .into_iter()
-            .flatten()
-            .find_map(|(map, path)| map.get(key).filter(|value| !value.is_null()).map(|value| (value, path.key(key))))
+        let own = self.own.as_ref();
+        let envelope = self.envelope.as_ref();
+        let (value, own_key) = layered(own.map(|(map, _)| *map), envelope.map(|(map, _)| *map), key)?;
+        let path = if own_key { own.map(|(_, path)| path) } else { envelope.map(|(_, path)| path) };
+        Some((value, path.map(|path| path.key(key)).unwrap_or_default()))
     }
+}
+
+/// The rule for an object of a message layered over the same object of a batch envelope: the
+/// message's own value of `key`, else the envelope's; `null` counts as absent. Gives the value
+/// and whether it is the message's own.
+pub fn layered<'a>(
+    own: Option<&'a Map<String, Value>>,
+    envelope: Option<&'a Map<String, Value>>,
+    key: &str,
+) -> Option<(&'a Value, bool)> {
+    let present = |map: Option<&'a Map<String, Value>>| map?.get(key).filter(|value| !value.is_null());
+    present(own).map(|value| (value, true)).or_else(|| present(envelope).map(|value| (value, false)))
 }
 
 /// What a valid message says, as the mapping needs it.
