@@ -4,11 +4,16 @@
 # target's executions. Needs nightly and cargo-fuzz (installed when missing). Not part of CI.
 #   FUZZ_SECONDS=300 make fuzz            every target, 5 minutes each
 #   FUZZ_TARGETS="map_json transform" make fuzz
+#   FUZZ_RUNS=2000000 make fuzz           stop each target after that many executions (or the time)
+#   FUZZ_SANITIZER=address make fuzz      with AddressSanitizer (default none: the crates forbid
+#                                         `unsafe`, and without it libFuzzer runs several times faster)
 # A crash leaves its input in fuzz/artifacts/<target>/ (reproduce: cargo +nightly fuzz run <target> <file>).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 seconds=${FUZZ_SECONDS:-60}
+runs=${FUZZ_RUNS:--1}
+sanitizer=${FUZZ_SANITIZER:-none}
 targets=${FUZZ_TARGETS:-map_json map_batch transform tracking_plan}
 # The fuzz build (sanitizers, nightly) gets its own target directory, away from the crate's.
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target}/fuzz
@@ -28,16 +33,16 @@ for target in $targets; do
   echo "=== fuzz $target for ${seconds}s (log: $log)"
   status=0
   # -max_len: a message is at most 32 KB; 64 KB leaves room for batches and plan + message pairs.
-  cargo +nightly fuzz run --fuzz-dir fuzz "$target" "$corpus/$target" "$seeds/$target" -- \
-    -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  cargo +nightly fuzz run --sanitizer "$sanitizer" --fuzz-dir fuzz "$target" "$corpus/$target" "$seeds/$target" -- \
+    -max_total_time="$seconds" -runs="$runs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     >"$log" 2>&1 || status=$?
-  runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' | tail -1 || true)
+  executed=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' | tail -1 || true)
   done_line=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1 || true)
   if [ "$status" -eq 0 ]; then
-    summary+=("ok       $target: ${runs:-?} executions in ${seconds}s ${done_line:+($done_line)}")
+    summary+=("ok       $target: ${executed:-?} executions in ${seconds}s ${done_line:+($done_line)}")
   else
     tail -40 "$log"
-    summary+=("CRASH    $target: status $status after ${runs:-?} executions; see $log and fuzz/artifacts/$target/")
+    summary+=("CRASH    $target: status $status after ${executed:-?} executions; see $log and fuzz/artifacts/$target/")
   fi
 done
 
