@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const out = process.argv[2] ?? path.join(repo, "target/fuzz-corpus");
-const seeds = { map_json: [], map_batch: [], transform: [], tracking_plan: [] };
+const seeds = { map_json: [], map_batch: [], transform: [], tracking_plan: [], liquid: [] };
 const text = (value) => JSON.stringify(value, null, 1);
 const pair = (first, second) => `${JSON.stringify(first)}\0${JSON.stringify(second)}`;
 
@@ -52,8 +52,23 @@ for (const file of ["mapping-kit-cases.jsonl", "mapping-kit-validate-cases.jsonl
   for (const line of readFileSync(source, "utf8").split("\n").filter(Boolean)) {
     const testCase = JSON.parse(line);
     if (testCase.mapping !== undefined) seeds.transform.push(pair(testCase.mapping, testCase.payload ?? {}));
+    for (const template of liquidTemplates(testCase.mapping)) seeds.liquid.push(template);
   }
 }
+
+/** Every `@liquid` template in a mapping, at any depth. */
+function liquidTemplates(value, found = []) {
+  if (value === null || typeof value !== "object") return found;
+  for (const [key, inner] of Object.entries(value)) {
+    if (key === "@liquid" && typeof inner === "string") found.push(inner);
+    else liquidTemplates(inner, found);
+  }
+  return found;
+}
+// Templates the conformance cases may lack: literals at the edges, every enabled tag.
+seeds.liquid.push("{{ 9223372036854775807 | plus: 1 }}", "{% if properties.total > 10 %}big{% else %}small{% endif %}",
+  "{{ properties.tags | join: ',' }}{% assign n = properties.count | times: 2 %}{{ n }}", "{{ (1..3) | join }}",
+  "{{ properties.name | upcase | append: '!' }}{% capture c %}{{ event }}{% endcapture %}{{ c | size }}");
 
 for (const [target, list] of Object.entries(seeds)) {
   const dir = path.join(out, target);

@@ -14,7 +14,7 @@ root=$PWD
 seconds=${FUZZ_SECONDS:-60}
 runs=${FUZZ_RUNS:--1}
 sanitizer=${FUZZ_SANITIZER:-none}
-targets=${FUZZ_TARGETS:-map_json map_batch transform tracking_plan}
+targets=${FUZZ_TARGETS:-map_json map_batch transform tracking_plan liquid}
 # The fuzz build (sanitizers, nightly) gets its own target directory, away from the crate's.
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target}/fuzz
 

@@ -372,3 +372,39 @@ fn liquid_is_not_available_in_the_lite_build() {
     let problems = validate_mapping(&json!({"f": {"@liquid": "{{ a }}"}}));
     assert_eq!(problems, ["/f/@liquid is not available in this build (compiled without the \"liquid\" feature)."]);
 }
+
+/// Integer literals past `i64` made the `liquid` parser panic, which traps the WebAssembly module
+/// (found by fuzzing `transform`). Each is refused with its position, through every entry.
+#[cfg(feature = "liquid")]
+#[test]
+fn liquid_integers_past_i64_are_refused_not_a_panic() {
+    use astrolabe_segment::{Config, Destination};
+    let big = "7".repeat(30);
+    for (template, at) in [
+        (format!("{{{{ {big} }}}}"), "line:1, col:4"),
+        (format!("{{{{ -{big} | plus: 1 }}}}"), "line:1, col:4"),
+        (format!("{{{{ \"a\" | plus: {big} }}}}"), "line:1, col:16"),
+        (format!("{{% if {big} %}}x{{% endif %}}"), "line:1, col:7"),
+        (format!("a\n{{{{ (1..{big}) | join }}}}"), "line:2, col:8"),
+        ("{{ 9223372036854775808 }}".to_owned(), "line:1, col:4"),
+    ] {
+        let mapping = json!({"x": {"@liquid": template}});
+        let error = fails(mapping.clone(), json!({}));
+        assert!(error.contains("out of range") && error.contains(at), "{template}: {error}");
+        let problems = validate_mapping(&mapping);
+        assert!(problems.iter().any(|problem| problem.contains("out of range")), "{template}: {problems:?}");
+        let config = Config::from_value(json!({"mappings": {"trackEvent": {"event": {"@liquid": template}}}})).unwrap();
+        let refused = Destination::new(config).unwrap_err().to_string();
+        assert!(refused.contains("out of range"), "{template}: {refused}");
+    }
+    // In range, in strings, in names and in floats, integers are fine.
+    for template in [
+        "{{ 9223372036854775807 }}",
+        "{{ -9223372036854775807 | plus: 1 }}",
+        "{{ '77777777777777777777777777' }}",
+        "{{ a77777777777777777777777777 }}",
+        "{{ 1.77777777777777777777777777 }}",
+    ] {
+        assert!(transform(&json!({"x": {"@liquid": template}}), &json!({})).is_ok(), "{template}");
+    }
+}

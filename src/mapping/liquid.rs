@@ -66,6 +66,9 @@ impl LiquidTemplate {
         if let Some(problem) = find_disabled(source) {
             return Err(problem);
         }
+        if let Some(problem) = find_integer_out_of_range(source) {
+            return Err(problem);
+        }
         let parser = parser()?;
         let template = parser.parse(source).map_err(|e| liquid_message(&e))?;
         Ok(LiquidTemplate { template: Some(template) })
@@ -278,6 +281,68 @@ fn find_disabled(source: &str) -> Option<String> {
         }
         offset += consumed;
         rest = rest.get(consumed..)?;
+    }
+    None
+}
+
+/// The first integer literal in markup that does not fit an `i64`, which the `liquid` parser
+/// cannot hold: it panics on one ("Grammar ensures matches are parseable as integers"), which
+/// under `panic = "abort"` traps the whole module. Refused here, before the parser sees it.
+fn find_integer_out_of_range(source: &str) -> Option<String> {
+    let mut offset = 0usize;
+    let mut rest = source;
+    while let Some((open_at, is_tag)) = find_markup(rest) {
+        let after_open = rest.get(open_at + 2..)?;
+        let close = if is_tag { "%}" } else { "}}" };
+        let inner_len = after_open.find(close).unwrap_or(after_open.len());
+        let inner = after_open.get(..inner_len)?;
+        if let Some((at, literal)) = integer_out_of_range(inner) {
+            let shown = crate::quote::truncated(literal);
+            return Some(format!(
+                "the integer {shown} is out of range (a Liquid integer is at most 9223372036854775807 in size), {}",
+                position(source, offset + open_at + 2 + at)
+            ));
+        }
+        let consumed = open_at + 2 + inner_len;
+        offset += consumed;
+        rest = rest.get(consumed..)?;
+    }
+    None
+}
+
+/// The first integer literal (outside quotes, not part of a name or a float) in a piece of markup
+/// that does not fit an `i64`: its byte offset and text.
+fn integer_out_of_range(markup: &str) -> Option<(usize, &str)> {
+    let bytes = markup.as_bytes();
+    let mut quote: Option<u8> = None;
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        match quote {
+            Some(q) if byte == q => quote = None,
+            Some(_) => {}
+            None if byte == b'"' || byte == b'\'' => quote = Some(byte),
+            None if byte.is_ascii_digit() => {
+                let before = at.checked_sub(1).and_then(|i| bytes.get(i)).copied();
+                let before2 = at.checked_sub(2).and_then(|i| bytes.get(i)).copied();
+                let start = if before == Some(b'-') { at - 1 } else { at };
+                let mut end = at;
+                while bytes.get(end).is_some_and(u8::is_ascii_digit) {
+                    end += 1;
+                }
+                let name_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+                let in_name = before.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
+                    || (before == Some(b'-') && before2.is_some_and(name_byte));
+                let fraction = before == Some(b'.') && before2.is_some_and(|b| b.is_ascii_digit());
+                let literal = markup.get(start..end).unwrap_or_default();
+                if !in_name && !fraction && literal.parse::<i64>().is_err() {
+                    return Some((start, literal));
+                }
+                at = end;
+                continue;
+            }
+            None => {}
+        }
+        at += 1;
     }
     None
 }
