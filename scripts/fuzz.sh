@@ -38,6 +38,9 @@ for target in $targets; do
     >"$log" 2>&1 || status=$?
   executed=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' | tail -1 || true)
   done_line=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1 || true)
+  cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+' || true)
+  ft=$(grep -oE 'ft: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+' || true)
+  node scripts/fuzz-results.mjs "$target" "${executed:-0}" "${cov:-}" "${ft:-}" "$sanitizer" "$([ "$status" -eq 0 ] && echo ok || echo crash)"
   if [ "$status" -eq 0 ]; then
     summary+=("ok       $target: ${executed:-?} executions in ${seconds}s ${done_line:+($done_line)}")
   else
