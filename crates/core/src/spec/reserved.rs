@@ -114,11 +114,20 @@ pub fn check(call: CallType, fields: &Map<String, Value>, path: &Pointer, report
         _ => return,
     };
     let what = if call == CallType::Track { "property" } else { "trait" };
-    for (key, shape) in table {
-        match fields.get(*key) {
-            None | Some(Value::Null) => {}
-            Some(value) => check_value(key, *shape, value, &path.key(key), what, report),
-        }
+    // The keys sent, matched against the table (not the table looked up key by key: that hashed
+    // every reserved name for every message), then checked in the table's order.
+    let mut found: Vec<(usize, &str, Shape, &Value)> = fields
+        .iter()
+        .filter(|(_, value)| !value.is_null())
+        .filter_map(|(key, value)| {
+            let at = table.iter().position(|(name, _)| name == key)?;
+            let (name, shape) = table.get(at)?;
+            Some((at, *name, *shape, value))
+        })
+        .collect();
+    found.sort_unstable_by_key(|(at, ..)| *at);
+    for (_, key, shape, value) in found {
+        check_value(key, shape, value, &path.key(key), what, report);
     }
 }
 
