@@ -69,7 +69,11 @@ cp "$work/nodejs/astrolabe_segment.js" "$out/astrolabe_segment.cjs"
 # `load(p + C)` into `load offset=C (p)` (about 4 KB of gzip on the full build): it assumes no
 # access below address 1024, which Rust's wasm32 layout only reaches at the bottom of a full
 # 1 MiB stack (the stack comes first and grows down to 0; data starts at 1 MiB).
-"$wasm_opt" -Oz --low-memory-unused \
+# The lite build runs the -Oz pipeline twice: about 1 KB of gzip for a few seconds, which its
+# budget needs (on the full build the second pass costs minutes).
+passes=(-Oz)
+[ "$flavor" = lite ] && passes=(-Oz -Oz)
+"$wasm_opt" "${passes[@]}" --low-memory-unused \
   --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-simd \
   "$work/web/astrolabe_segment_bg.wasm" -o "$out/astrolabe_segment_bg.wasm"

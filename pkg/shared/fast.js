@@ -49,7 +49,6 @@ let seen = 0;
  */
 function replacer(key, value) {
   if (++seen > MAX_VALUES) throw NOT_PLAIN;
-  if (!wellFormed(key)) throw NOT_PLAIN;
   const original = this[key];
   // A toJSON replaced the value (or a getter gave another): the walk calls toJSON too, with the
   // same argument, except in an array (it passes "", JSON.stringify the index), and only on
@@ -57,7 +56,8 @@ function replacer(key, value) {
   if (original !== value && (isArray(this) || typeof original !== "object" || original === null)) throw NOT_PLAIN;
   switch (typeof value) {
     case "string":
-      if (!wellFormed(value)) throw NOT_PLAIN;
+      // A lone surrogate, in a key or a value, is written as an escape (\ud800), which the engine
+      // refuses as text: the walk then answers, with the path. No check per string here.
       return value;
     case "number":
       // NaN and ±Infinity (JSON.stringify writes null), and numbers past 64-bit integers. -0 is 0
