@@ -6,7 +6,7 @@ use serde_json::Value;
 use crate::call::CallType;
 use crate::config::{Config, ConfigError};
 use crate::custom::CustomMappings;
-use crate::fast::{self, Settings, Shape, Whole};
+use crate::engine::{self, Settings, Shape, Whole};
 use crate::issue::{Code, Issue};
 use crate::map;
 use crate::operation::Operation;
@@ -114,10 +114,10 @@ impl Destination {
 
     /// The engine's answer for `bytes` read as `shape`. With `walks`, the text is what a host's
     /// serializer wrote of a value the host can walk itself, and `None` asks it to (see
-    /// [`fast::Settings::walks`]).
+    /// [`engine::Settings::walks`]).
     pub(crate) fn engine(&self, bytes: &[u8], hint: Option<CallType>, shape: Shape, walks: bool) -> Option<String> {
         let whole: Option<&dyn Whole> = (self.mappings.is_some() || self.plan.is_some()).then_some(self);
-        fast::answer(Settings { strict: self.strict, whole, walks }, bytes, hint, shape)
+        engine::answer(Settings { strict: self.strict, whole, walks }, bytes, hint, shape)
     }
 
     /// The answer of `map` (`Shape::Message`), `validate` (`Shape::Validation`), `map_batch`
@@ -287,7 +287,7 @@ fn internal_error() -> String {
 #[cfg(test)]
 mod fast_lane_shapes {
     use crate::call::CallType;
-    use crate::fast::Shape;
+    use crate::engine::Shape;
     use crate::{Config, Destination};
     use serde_json::Value;
     use std::path::Path;

@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use crate::destination::{Destination, MapOptions};
-use crate::fast::Shape;
+use crate::engine::Shape;
 use crate::issue::Issue;
 use crate::outcome::{BatchOutcome, Outcome};
 
@@ -91,7 +91,7 @@ impl Destination {
     /// walk reports in its own words (for cycles, say).
     ///
     /// ```
-    /// use astrolabe_segment::{fast::Shape, Config, Destination, MapOptions};
+    /// use astrolabe_segment::{engine::Shape, Config, Destination, MapOptions};
     ///
     /// let destination = Destination::new(Config::default())?;
     /// let text = r#"{"type":"track","userId":"u1","event":"Paid"}"#;

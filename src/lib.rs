@@ -1,9 +1,10 @@
 //! Validate Segment `identify`, `group` and `track` messages and map them to Astrolabe operations.
 //!
-//! The data's path reads top to bottom through the modules: [`input`] parses text and enforces
-//! the limits, [`spec`] checks a message against the Segment Spec, [`map`] turns a checked
-//! message into [`Operation`]s, and [`outcome`] is what callers read. A [`Destination`] holds
-//! the compiled settings and runs the whole path for each message.
+//! The data's path reads top to bottom through the modules: [`input`] refuses text over the
+//! limits, [`engine`] reads it once and runs the rest, [`spec`] checks a message against the
+//! Segment Spec, [`map`] says which operations it makes, [`write`](mod@write) writes the outcome, and
+//! [`outcome`] is what callers read ([`read`] reads the text back). A [`Destination`] holds the
+//! compiled settings; every input, text or value, goes through the one engine.
 //!
 //! ```
 //! use astrolabe_segment::{Destination, Config, MapOptions, Status};
@@ -32,7 +33,7 @@ pub mod payload;
 pub mod plan;
 
 pub use astrolabe_segment_core::{
-    call, fast, input, issue, js_number, map, operation, outcome, pointer, quote, read, spec, write,
+    call, engine, input, issue, js_number, map, operation, outcome, pointer, quote, read, spec, write,
 };
 
 pub use call::CallType;

@@ -1,7 +1,7 @@
 //! Drift between the entry points (proptest): for one Segment message, every way in must give the
 //! same outcome. `map` (a value), `map_input` and `map_json` (its text, written compactly, pretty,
 //! with `\u` escapes, and with the numbers of traits and properties spelled otherwise); the fast
-//! lane (`map_json_text`, and `fast::map_text` for each shape the WebAssembly glue asks for), byte
+//! lane (`map_json_text`, and `engine::map_text` for each shape the WebAssembly glue asks for), byte
 //! for byte where numbers are spelled as serde spells them and by value where they are not;
 //! `validate`; and `map_batch` of the message inside a batch envelope or a bare array, whose
 //! outcome is the message's with its paths under `/batch/N` (or `/N`). Envelopes whose `context`,
@@ -14,7 +14,7 @@
 //! id becomes its string, and `1.57963456373623802e17` is another string than `157963456373623802`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-use astrolabe_segment::fast::{self, Shape};
+use astrolabe_segment::engine::{self, Shape};
 use astrolabe_segment::{BatchOutcome, CallType, Config, Destination, MapOptions, Mapped, Outcome, Validation};
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -837,7 +837,7 @@ fn check_message(message: &Value, hint: Option<CallType>, seed: u64) -> Result<(
                 )
             );
             // What the WebAssembly map, validate and mapBatch run on JSON.stringify text.
-            if let Some(lane) = fast::map_text(*strict, text.as_bytes(), hint, Shape::Message) {
+            if let Some(lane) = engine::map_text(*strict, text.as_bytes(), hint, Shape::Message) {
                 prop_assert!(
                     same(&lane, &from_value_text, exact),
                     "{}",
@@ -849,7 +849,7 @@ fn check_message(message: &Value, hint: Option<CallType>, seed: u64) -> Result<(
                     )
                 );
             }
-            if let Some(lane) = fast::map_text(*strict, text.as_bytes(), hint, Shape::Validation) {
+            if let Some(lane) = engine::map_text(*strict, text.as_bytes(), hint, Shape::Validation) {
                 let expected = serde_json::to_string(&validation).unwrap();
                 prop_assert!(
                     same(&lane, &expected, exact),
@@ -862,7 +862,7 @@ fn check_message(message: &Value, hint: Option<CallType>, seed: u64) -> Result<(
                     )
                 );
             }
-            if let Some(lane) = fast::map_text(*strict, text.as_bytes(), None, Shape::Batch) {
+            if let Some(lane) = engine::map_text(*strict, text.as_bytes(), None, Shape::Batch) {
                 let expected = destination.map_batch(message).to_json();
                 prop_assert!(
                     same(&lane, &expected, exact),
@@ -922,7 +922,7 @@ fn check_batch(
                 ("map_json", &mapped)
             )
         );
-        if let Some(lane) = fast::map_text(strict, text.as_bytes(), None, Shape::Batch) {
+        if let Some(lane) = engine::map_text(strict, text.as_bytes(), None, Shape::Batch) {
             prop_assert!(
                 same(&lane, &outcome_text, exact),
                 "{}",
@@ -1171,7 +1171,7 @@ fn the_generators_cover_the_shapes() {
             count("mapped with a number id of 2^53 or more".into());
         }
         for (style, text) in message_texts(&message, seed) {
-            let answered = fast::map_text(false, text.as_bytes(), hint, Shape::Any).is_some();
+            let answered = engine::map_text(false, text.as_bytes(), hint, Shape::Any).is_some();
             count(format!(
                 "fast lane {} ({:?}{})",
                 if answered { "answered" } else { "declined" },

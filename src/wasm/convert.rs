@@ -7,7 +7,7 @@
 //! `undefined` as an object property value is an absent key, as in `JSON.stringify`. An object with
 //! a `toJSON` method (a `Date`) is converted through it.
 //!
-//! Depth is counted as the core counts it (`fast::scan`'s depth): the root is level 1 (a batch
+//! Depth is counted as the core counts it (`engine::scan`'s depth): the root is level 1 (a batch
 //! item is level 1 again), and the first value past [`MAX_DEPTH`] is reported as `too_deep`, once.
 //! A cycle is `too_deep` too, found as soon as an object contains itself. A value with more than
 //! [`MAX_VALUES`] values (shared sub-objects count each time they are reached) is `too_large`, so a

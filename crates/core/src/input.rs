@@ -1,7 +1,7 @@
 //! Raw input: the limits of text checked before it is read, and the issues of text that is not
 //! JSON (spec section 3).
 
-use crate::fast::{Broken, Problem};
+use crate::engine::{Broken, Problem};
 use crate::issue::{Code, Issue};
 use crate::pointer::Pointer;
 
@@ -97,11 +97,11 @@ pub fn batch_too_large() -> Issue {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fast::Shape;
+    use crate::engine::Shape;
 
     /// The first issue of text, as the engine answers it.
     fn refused(text: &[u8]) -> serde_json::Value {
-        let outcome = crate::fast::map_text(false, text, None, Shape::Any);
+        let outcome = crate::engine::map_text(false, text, None, Shape::Any);
         let outcome: serde_json::Value = serde_json::from_str(&outcome.unwrap()).unwrap();
         outcome["errors"][0].clone()
     }
@@ -132,7 +132,7 @@ mod tests {
     fn oversize_text_is_refused_unread() {
         let mut text = b"{\"batch\": [".to_vec();
         text.resize(MAX_BATCH_BYTES + 1, b' ');
-        let outcome = crate::fast::map_text(false, &text, None, Shape::Any).unwrap();
+        let outcome = crate::engine::map_text(false, &text, None, Shape::Any).unwrap();
         assert!(outcome.starts_with(r#"{"outcomes":[],"errors":[{"code":"batch_too_large""#), "{outcome}");
         let mut text = b"{\"type\": \"track\", \"x\": \"".to_vec();
         text.resize(MAX_BATCH_BYTES + 1, b'x');

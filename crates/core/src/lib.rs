@@ -1,12 +1,13 @@
 //! The hot path of [astrolabe-segment](https://crates.io/crates/astrolabe-segment), in a crate of
 //! its own so the WebAssembly build can optimize it for speed and everything else for size: the
 //! message model and the Segment Spec's rules ([`spec`]), issues with JSON Pointer paths, the
-//! built-in mapping ([`map`]) and the fast lane for JSON text ([`fast`]). Use it through the
+//! built-in mapping ([`map`]), the one engine every input goes through ([`engine`]), the one
+//! writer of outcomes ([`write`](mod@write)) and its reader ([`read`]). Use it through the
 //! `astrolabe-segment` crate, which re-exports every module here under the same name.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
 pub mod call;
-pub mod fast;
+pub mod engine;
 pub mod input;
 pub mod issue;
 pub mod js_number;

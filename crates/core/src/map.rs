@@ -14,7 +14,8 @@ pub fn operations(fields: &Fields<'_>) -> Vec<Operation> {
 
 /// Whether a valid message makes an operation of this kind: not an `associateUser` for a group
 /// call that names no user, nor one whose required field (groupId, event) is missing. The one rule
-/// for both [`operation`] and the fast lane, which writes operations as text.
+/// for both [`operation`] (settings that read whole messages) and the engine, which writes
+/// operations from the text.
 pub fn makes(kind: OperationKind, fields: &Fields<'_>) -> bool {
     match kind {
         OperationKind::UpsertUser => true,

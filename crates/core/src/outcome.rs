@@ -113,7 +113,7 @@ impl BatchOutcome {
     }
 }
 
-/// The answer to a [`validate`](crate::Destination::validate) call: `{valid, errors, warnings}`.
+/// The answer to a `Destination::validate` call: `{valid, errors, warnings}`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Validation {
     /// No errors.

@@ -27,7 +27,7 @@ pub enum Body<'a> {
 }
 
 /// What an operation holds, borrowed, whatever it was made from: a checked message's fields
-/// and its input text (the fast lane), or an [`Operation`](crate::Operation).
+/// and its input text (the engine), or an [`Operation`](crate::Operation).
 #[derive(Debug, Clone, Copy)]
 pub struct Parts<'a> {
     /// Which operation.

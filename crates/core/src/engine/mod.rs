@@ -1,18 +1,16 @@
-//! The fast lane of `Destination::map_json_text` (in `astrolabe-segment`): JSON text
-//! in, outcome text out, for a Destination with the built-in mapping (no custom mappings, no
-//! tracking plan).
+//! The one engine: every input, text or value, Rust or JS, default settings or custom ones, is
+//! answered here. A value comes in as its JSON text.
 //!
-//! The exact path parses the whole text into a `Value` tree, checks it, clones traits and
-//! properties into operations and serializes them again; for an edge worker, most of that work is
-//! on data it only passes through. Here the text is scanned once ([`scan`]): the rules read only a
-//! few fields, so only those are parsed (ids, type, event, timestamps, integrations, the reserved
-//! traits and `context.groupId`), into a skeleton message that the very same checks
-//! ([`spec::check`]) run on; traits and properties go to the output as the text they were
-//! ([`write::compact`]). The outcome is the exact path's, byte for byte, except that numbers inside
-//! traits and properties keep the digits they were sent with.
+//! The text is scanned once (`scan.rs`): that pass checks it is JSON and settles everything about
+//! it (broken JSON with what and where, escapes, lone surrogates, numbers of any length, nesting,
+//! sizes as written) and records where the fields are. The rules read only a few fields, declared
+//! in [`spec::reads`], so only those are parsed, into a small message the checks ([`spec::check`])
+//! run on. The outcome is written by the one writer ([`write`](mod@crate::write)), traits and properties copied from
+//! the text (numbers keep the digits they were sent with). Settings that read whole messages
+//! (custom mappings, a tracking plan: [`Whole`]) get the message parsed whole from the same scan.
 //!
-//! Whatever the scanner cannot settle exactly (broken JSON, nesting or sizes near a limit, escaped
-//! keys) makes the lane give up (`None`), and the exact path answers.
+//! Only a host's own serializer gets `None` ([`Settings::walks`]): for text that is not JSON or
+//! nests too deep, a walk over the host's value answers in its own words.
 
 mod scan;
 
@@ -48,7 +46,7 @@ pub enum Shape {
     Validation,
 }
 
-/// The outcome text of `bytes`, as the exact path writes it for a Destination with the built-in
+/// The outcome text of `bytes` for a Destination with the built-in
 /// mapping. With `Shape::Any` there is always an answer: text that is not JSON or over a limit
 /// gets its issue. The other shapes read text a host's serializer wrote of a value
 /// (`JSON.stringify`), and give `None` when a walk over the value must answer instead: text that
@@ -148,6 +146,7 @@ fn refusal(issue: Issue, shape: Shape) -> String {
     out
 }
 
+/// One input's text and the settings it is answered with.
 struct Lane<'t> {
     text: &'t str,
     strict: bool,

@@ -20,7 +20,7 @@ pub struct Broken {
 pub enum Problem {
     /// A syntax error, as a phrase ("expected `:`").
     Syntax(&'static str),
-    /// Containers nested past [`MAX_LEVEL`], deeper than any message may be.
+    /// Containers nested past 128 levels, deeper than any message may be.
     TooDeep,
 }
 
