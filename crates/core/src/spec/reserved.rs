@@ -124,12 +124,13 @@ pub fn check(call: CallType, fields: &Map<String, Value>, path: &Pointer, report
     }
     for ((key, shape), value) in table.iter().zip(found) {
         if let Some(value) = value {
-            check_value(key, *shape, value, &path.key(key), what, report);
+            check_value(key, *shape, value, &|| path.key(key), what, report);
         }
     }
 }
 
-fn check_value(key: &str, shape: Shape, value: &Value, path: &Pointer, what: &str, report: &mut Report) {
+/// `path` makes the value's path, only for a warning (most values are fine).
+fn check_value(key: &str, shape: Shape, value: &Value, path: &dyn Fn() -> Pointer, what: &str, report: &mut Report) {
     let problem = match (shape, value) {
         (Shape::Text, Value::String(_))
         | (Shape::Number, Value::Number(_))
@@ -153,13 +154,13 @@ fn check_value(key: &str, shape: Shape, value: &Value, path: &Pointer, what: &st
             Some(format!("should be an ISO 4217 currency code string, not {}", json_type_name(other)))
         }
         (Shape::Company, Value::Object(company)) => {
-            check_company(company, path, report);
+            check_company(company, &path(), report);
             None
         }
         (Shape::Company, other) => Some(format!("should be an object, not {}", json_type_name(other))),
     };
     if let Some(problem) = problem {
-        report.warn(Code::ReservedTraitType, path, format!("The reserved {what} {} {problem}.", quote(key)));
+        report.warn(Code::ReservedTraitType, &path(), format!("The reserved {what} {} {problem}.", quote(key)));
     }
 }
 
@@ -174,7 +175,7 @@ fn check_company(company: &Map<String, Value>, path: &Pointer, report: &mut Repo
     ];
     for (key, shape) in FIELDS {
         if let Some(value) = company.get(*key).filter(|value| !value.is_null()) {
-            check_value(&format!("company.{key}"), *shape, value, &path.key(key), "trait", report);
+            check_value(&format!("company.{key}"), *shape, value, &|| path.key(key), "trait", report);
         }
     }
 }
