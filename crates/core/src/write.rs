@@ -164,6 +164,12 @@ pub fn batch_close(out: &mut String, errors: &[Issue]) {
 /// Appends `text` as a JSON string, escaped as serde_json escapes it.
 pub fn string(out: &mut String, text: &str) {
     out.push('"');
+    // Most strings (ids, names, timestamps, sentences) need no escape: one pass to know it.
+    if text.bytes().all(|byte| byte >= 0x20 && byte != b'"' && byte != b'\\') {
+        out.push_str(text);
+        out.push('"');
+        return;
+    }
     let mut plain = 0;
     for (at, byte) in text.bytes().enumerate() {
         let escape: &str = match byte {
