@@ -1,6 +1,7 @@
 # astrolabe-segment: Rust crate, WebAssembly builds and the npm package in pkg/.
 #   make setup   install what is missing (idempotent): wasm32 target, wasm-bindgen-cli 0.2.129,
-#                the npm tooling (binaryen, typescript, workerd, deno, playwright-core), Chromium
+#                the npm tooling (binaryen, typescript, workerd, deno, playwright-core, and Segment's
+#                analytics-next and analytics-node as the edge tests' senders), Chromium
 #   make build   pkg/dist/{full,lite}: cargo build --release (wasm32, with the regex crates' unused
 #                features cut: scripts/trim-regex.mjs) + wasm-bindgen + wasm-opt -Oz
 #   make size    raw and gzip -9 size of each .wasm, beside its budget (fails when over)
@@ -10,7 +11,7 @@
 #   make test-browser  build, then the playground's tests (its modules in Node, the page in Chromium)
 
 #   make edge    serve the Cloudflare Worker example locally in workerd (see examples/cloudflare-worker/edge.mk)
-#   make test-edge  its end-to-end tests in workerd and Deno
+#   make test-edge  its end-to-end tests in workerd (Segment's SDKs as senders, analytics.js in Chromium) and Deno
 #   make fuzz    each cargo-fuzz target for FUZZ_SECONDS (default 60) from the fixtures (nightly; not in make test)
 
 SHELL := /usr/bin/env bash

@@ -16,7 +16,7 @@ steps=(
   "wasm build (full and lite)|make --no-print-directory build"
   "JS tests (node, Chromium, Deno, workerd)|make --no-print-directory test-js"
   "JS playground tests (modules, Chromium end to end)|make --no-print-directory test-www"
-  "JS edge worker tests (workerd, Deno)|make --no-print-directory test-edge"
+  "JS edge worker tests (workerd, Chromium, Deno)|make --no-print-directory test-edge"
   "wasm size budgets|make --no-print-directory size"
 )
 

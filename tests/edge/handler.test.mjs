@@ -1,12 +1,17 @@
-// The handler's helpers, in Node (the handler module is runtime-neutral).
+// The handler and its helpers, in Node (the modules are runtime-neutral).
 import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
 import { test } from "node:test";
+import { originPolicy } from "../../examples/cloudflare-worker/src/cors.js";
+import { bodyWriteKeys, signatureValid } from "../../examples/cloudflare-worker/src/credentials.js";
 import {
   basicUser,
   constantTimeEqual,
   createHandler,
   parseRetryAfter,
+  signatureOf,
 } from "../../examples/cloudflare-worker/src/handler.js";
+import { findRoute, skippedStatus } from "../../examples/cloudflare-worker/src/routes.js";
 
 test("parseRetryAfter: seconds, HTTP dates, garbage", () => {
   const now = Date.parse("Wed, 21 Oct 2026 07:28:00 GMT");
@@ -121,4 +126,60 @@ test("upstream requests never follow redirects", async () => {
   assert.equal(response.status, 502);
   assert.deepEqual(seen, ["manual"]);
   assert.equal((await response.json()).upstream.location, "https://elsewhere.test/");
+});
+
+test("findRoute: long and one-letter paths, a trailing slash, nothing inherited", () => {
+  assert.equal(findRoute("/v1/t").type, "track");
+  assert.equal(findRoute("/v1/track/").path, "/v1/track");
+  assert.equal(findRoute("/v1/b").kind, "batch");
+  assert.equal(findRoute("/webhook").kind, "delivery");
+  assert.equal(findRoute("/v1/x"), undefined);
+  assert.equal(findRoute("/toString"), undefined);
+  assert.equal(findRoute("/__proto__"), undefined);
+});
+
+test("skippedStatus: 501 only for an unsupported type delivered by Segment to /webhook", () => {
+  const unsupported = { code: "unsupported_type" };
+  assert.equal(skippedStatus(findRoute("/webhook"), unsupported), 501);
+  assert.equal(skippedStatus(findRoute("/webhook"), { code: "disabled_by_integrations" }), 200);
+  for (const path of ["/v1/page", "/v1/p", "/v1/track", "/v1/batch", "/v1/b"]) {
+    assert.equal(skippedStatus(findRoute(path), unsupported), 200, path);
+  }
+});
+
+test("originPolicy: unset, *, lists written loosely, mistakes named", () => {
+  assert.deepEqual(originPolicy(undefined), { any: true });
+  assert.deepEqual(originPolicy(" * "), { any: true });
+  assert.deepEqual(originPolicy("https://a.example, *"), { any: true });
+  assert.deepEqual([...originPolicy(" HTTPS://A.example/ ,http://127.0.0.1:8080,,null").origins], ["https://a.example", "http://127.0.0.1:8080", "null"]);
+  assert.deepEqual([...originPolicy("https://a.example:443").origins], ["https://a.example"]);
+  for (const entry of ["a.example", "https://a.example/app", "ftp://a.example", "https://*.a.example", "https://a.example?x"]) {
+    assert.deepEqual(originPolicy(`https://ok.example, ${entry}`), { invalid: entry }, entry);
+  }
+});
+
+test("bodyWriteKeys: the envelope's, else every item's", () => {
+  const keys = (value) => bodyWriteKeys(new TextEncoder().encode(typeof value === "string" ? value : JSON.stringify(value)));
+  assert.deepEqual(keys({ writeKey: "a", batch: [{ writeKey: "b" }] }), ["a"]);
+  assert.deepEqual(keys({ batch: [{ writeKey: "a" }, { writeKey: "b" }] }), ["a", "b"]);
+  assert.deepEqual(keys([{ writeKey: "a" }]), ["a"]);
+  assert.equal(keys({ batch: [{ writeKey: "a" }, {}] }), undefined);
+  assert.equal(keys({ batch: [{ writeKey: "a" }, null] }), undefined);
+  assert.equal(keys({ batch: [] }), undefined);
+  assert.equal(keys({ writeKey: 7 }), undefined);
+  assert.equal(keys("not json"), undefined);
+  assert.equal(keys(new Uint8Array([0xff])), undefined);
+});
+
+test("signatureValid: Segment's hex HMAC-SHA1 of the exact bytes, either case; nothing else", async () => {
+  const bytes = new TextEncoder().encode('{"type": "track", "event": "É"}');
+  const good = createHmac("sha1", "s3cret").update(bytes).digest("hex");
+  assert.equal(await signatureOf(bytes, "s3cret"), good);
+  assert.equal(await signatureValid(bytes, good, "s3cret"), true);
+  assert.equal(await signatureValid(bytes, ` ${good.toUpperCase()} `, "s3cret"), true);
+  assert.equal(await signatureValid(bytes, good, "other"), false);
+  assert.equal(await signatureValid(bytes.slice(1), good, "s3cret"), false);
+  assert.equal(await signatureValid(bytes, good.slice(2), "s3cret"), false);
+  assert.equal(await signatureValid(bytes, `${good}00`, "s3cret"), false);
+  assert.equal(await signatureValid(bytes, null, "s3cret"), false);
 });

@@ -7,6 +7,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { SETTINGS } from "../../examples/cloudflare-worker/src/handler.js";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const EXAMPLE = path.join(ROOT, "examples/cloudflare-worker");
@@ -124,7 +125,7 @@ function stop(child) {
 function environment(settings) {
   const env = { ...process.env };
   for (const name of Object.keys(env)) {
-    if (name.startsWith("ASTROLABE_") || name === "SEGMENT_WRITE_KEY") delete env[name];
+    if (name.startsWith("ASTROLABE_") || SETTINGS.includes(name)) delete env[name];
   }
   return { ...env, ...settings };
 }

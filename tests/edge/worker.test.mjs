@@ -286,7 +286,7 @@ describe("routes and limits", () => {
     for (const method of ["GET", "PUT", "DELETE", "PATCH"]) {
       const res = await fetch(`${edge.base}/v1/track`, { method });
       assert.equal(res.status, 405, method);
-      assert.equal(res.headers.get("allow"), "POST");
+      assert.equal(res.headers.get("allow"), "POST, OPTIONS");
       await res.body?.cancel();
     }
     const health = await fetch(`${edge.base}/health`);
@@ -294,13 +294,19 @@ describe("routes and limits", () => {
     assert.deepEqual(await health.json(), { ok: true });
   });
 
-  test("501: page, screen, alias", async () => {
+  test("200 skipped, never 501: page, screen, alias, on the long and the one-letter paths", async () => {
     upstream.reset();
-    for (const type of ["page", "screen", "alias"]) {
-      const res = await post(`/v1/${type}`, { userId: "u_1", name: "Home" });
-      assert.equal(res.status, 501, type);
-      assert.equal(res.json.errors[0].code, "unsupported_type");
+    for (const path of ["/v1/page", "/v1/screen", "/v1/alias", "/v1/p", "/v1/s", "/v1/a"]) {
+      const res = await post(path, { userId: "u_1", name: "Home", previousId: "anon_1" });
+      assert.equal(res.status, 200, `${path}: ${res.raw}`);
+      assert.equal(res.json.ok, true);
+      assert.equal(res.json.skipped, true);
+      assert.equal(res.json.reason.code, "unsupported_type");
+      assert.equal(res.json.reason.path, "/type");
     }
+    // Still a sender's mistake when it is one: a wrong key, broken JSON.
+    assert.equal((await post("/v1/page", { userId: "u_1" }, { auth: basic("wk_wrong") })).status, 401);
+    assert.equal((await post("/v1/p", "{")).status, 400);
     assert.equal(upstream.requests.length, 0);
   });
 

@@ -12,43 +12,38 @@
 //   ASTROLABE_ENDPOINT            URL the operations are POSTed to (redirects are not followed)
 //   ASTROLABE_API_KEY             sent upstream as `Authorization: Bearer <key>`
 //   SEGMENT_WRITE_KEY             when set, senders must authenticate with it
+//   SEGMENT_SHARED_SECRET         when set, POST /webhook must carry Segment's X-Signature
+//   ALLOWED_ORIGINS               origins browsers may send from, comma-separated; unset or * for any
 //   ASTROLABE_RETRY_BUDGET_MS     time budget of the upstream delivery, retries included (10000)
 //   ASTROLABE_ATTEMPT_TIMEOUT_MS  time one upstream attempt may take (a third of the budget)
 //   ASTROLABE_RETRY_MAX_ATTEMPTS  upstream attempts at most (5)
 //   ASTROLABE_RETRY_BASE_MS       first backoff delay; doubles per attempt, with full jitter (250)
 //   ASTROLABE_MAX_CONCURRENT      upstream requests in flight per isolate at most (64)
+import { readBody, tooLarge } from "./body.js";
+import { corsFor, originPolicy, preflightHeaders, withHeaders } from "./cors.js";
+import { badSignature, basicUser, bodyWriteKeys, constantTimeEqual, signatureValid, unauthorized } from "./credentials.js";
 import { createGate, deliver } from "./delivery.js";
 import { withMessageIds } from "./identity.js";
 import { issue, json, setting } from "./respond.js";
+import { allowOf, findRoute, LIMITS, methodsOf, ROUTE_SUMMARY, skippedStatus } from "./routes.js";
 
 export { parseRetryAfter } from "./delivery.js";
-
-/** Segment's limits: one message 32 KB, one batch request 500 KB. */
-export const LIMITS = Object.freeze({ single: 32_768, batch: 512_000 });
+export { basicUser, constantTimeEqual, signatureOf } from "./credentials.js";
+export { LIMITS, ROUTES } from "./routes.js";
 
 /** The settings the handler reads from its environment (see the list above). */
 export const SETTINGS = Object.freeze([
   "ASTROLABE_ENDPOINT",
   "ASTROLABE_API_KEY",
   "SEGMENT_WRITE_KEY",
+  "SEGMENT_SHARED_SECRET",
+  "ALLOWED_ORIGINS",
   "ASTROLABE_RETRY_BUDGET_MS",
   "ASTROLABE_ATTEMPT_TIMEOUT_MS",
   "ASTROLABE_RETRY_MAX_ATTEMPTS",
   "ASTROLABE_RETRY_BASE_MS",
   "ASTROLABE_MAX_CONCURRENT",
 ]);
-
-/** The routes: call type for single calls, `batch` for batches, `unsupported` for 501. */
-export const ROUTES = Object.freeze({
-  "/v1/identify": { kind: "single", type: "identify" },
-  "/v1/group": { kind: "single", type: "group" },
-  "/v1/track": { kind: "single", type: "track" },
-  "/v1/batch": { kind: "batch" },
-  "/v1/import": { kind: "batch" },
-  "/v1/page": { kind: "unsupported", type: "page" },
-  "/v1/screen": { kind: "unsupported", type: "screen" },
-  "/v1/alias": { kind: "unsupported", type: "alias" },
-});
 
 /** Parse-level codes: the body as a whole could not be read as JSON. */
 const PARSE_CODES = new Set(["invalid_json", "too_large", "too_deep", "batch_too_large"]);
@@ -94,19 +89,28 @@ export function createHandler(deps) {
       operations: 0,
       upstreamAttempts: 0,
     };
+    const retryCount = request.headers.get("x-retry-count");
+    // analytics.js and analytics-node number their retries: logged, so that answers which make
+    // senders come back show up as such.
+    if (retryCount !== null && /^\d{1,6}$/.test(retryCount.trim())) record.senderRetry = Number(retryCount);
+    const cors = crossOrigin(request, env ?? {});
     let response;
     try {
-      response = await route(request, url, env ?? {}, record, destination, io);
+      response = await route(request, url, env ?? {}, record, destination, io, cors);
     } catch (error) {
       // A bug, not bad input: answer 500 (Segment retries) and log the kind of error, not the data.
       record.error = "internal";
       record.errorName = error?.name ?? "Error";
       response = json(500, { message: "Internal error in the edge worker; the request was not processed." });
     }
+    // Errors too: a page reads why its call failed only from an answer it is allowed to read.
+    response = withHeaders(response, cors.headers);
     record.status = response.status;
     record.durationMs = Math.max(0, io.now() - started);
     try {
-      io.log(JSON.stringify({ level: response.status >= 500 ? "error" : "info", ...record }));
+      // A 501 is the answer to a call type Astrolabe does not take, not a failure of the worker.
+      const failed = response.status >= 500 && response.status !== 501;
+      io.log(JSON.stringify({ level: failed ? "error" : "info", ...record }));
     } catch {
       // Logging never changes the answer.
     }
@@ -114,34 +118,68 @@ export function createHandler(deps) {
   };
 }
 
-async function route(request, url, env, record, destination, io) {
-  const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, "") : url.pathname;
-  if (path === "/health") {
-    if (request.method !== "GET" && request.method !== "HEAD") {
-      return json(405, { message: "Use GET /health." }, { allow: "GET, HEAD" });
-    }
-    return json(200, { ok: true });
-  }
-  const target = Object.hasOwn(ROUTES, path) ? ROUTES[path] : undefined;
-  if (!target) {
-    return json(404, {
-      message: `No route ${path}: use POST /v1/identify, /v1/group, /v1/track, /v1/batch or /v1/import.`,
+/** The CORS verdict on a request; `invalid` names an ALLOWED_ORIGINS entry that is not an origin. */
+function crossOrigin(request, env) {
+  const policy = originPolicy(setting(env.ALLOWED_ORIGINS));
+  if (policy.invalid === undefined) return corsFor(request, policy);
+  const origin = request.headers.get("origin");
+  if (origin === null) return { allowed: true, origin, headers: {} };
+  // The page may read this answer: it says what to fix, and nothing was forwarded.
+  return {
+    allowed: false,
+    invalid: policy.invalid,
+    origin,
+    headers: { "access-control-allow-origin": origin, vary: "Origin" },
+  };
+}
+
+async function route(request, url, env, record, destination, io, cors) {
+  if (cors.invalid !== undefined) {
+    record.error = "not_configured";
+    return json(500, {
+      message: `ALLOWED_ORIGINS has an entry that is not an origin: ${JSON.stringify(cors.invalid)}. ` +
+        "Give origins as scheme://host[:port], comma-separated, or * for any.",
     });
   }
-  if (request.method !== "POST") {
-    return json(405, { message: `Use POST ${path}.` }, { allow: "POST" });
+  if (!cors.allowed) {
+    const origin = cors.origin.slice(0, 200);
+    record.error = "origin_not_allowed";
+    record.origin = origin; // what to add to ALLOWED_ORIGINS, if it belongs there
+    return json(403, {
+      message: `Origin ${origin} may not send here (ALLOWED_ORIGINS); nothing was forwarded.`,
+      errors: [issue("origin_not_allowed", "", `The origin ${origin} is not in ALLOWED_ORIGINS.`)],
+    });
   }
-  if (target.kind === "unsupported") {
-    record.received = 1;
-    record.skipped = 1;
-    return json(501, {
-      message: `Astrolabe does not support ${target.type} calls; send identify, group or track.`,
-      errors: [issue("unsupported_type", "", `${target.type} calls are not supported by this destination.`)],
+  const target = findRoute(url.pathname);
+  if (!target) {
+    return json(404, { message: `No route ${url.pathname}: use ${ROUTE_SUMMARY}.` });
+  }
+  if (request.method === "OPTIONS") {
+    return new Response(null, { status: 204, headers: preflightHeaders(request, allowOf(target)) });
+  }
+  if (!methodsOf(target).includes(request.method)) {
+    const methods = methodsOf(target).join(" or ");
+    return json(405, { message: `Use ${methods} ${target.path}.` }, { allow: allowOf(target) });
+  }
+  if (target.kind === "health") return json(200, { ok: true });
+  if (target.kind === "metrics") {
+    // analytics.js reports its own counters here: not Segment calls, and nothing to store.
+    return json(200, {
+      ok: true,
+      skipped: true,
+      reason: issue("not_forwarded", "", "analytics.js's own metrics are acknowledged and not forwarded."),
     });
   }
 
+  // Segment's deliveries prove themselves with X-Signature when a shared secret is set; every
+  // other sender, and /webhook without one, with the write key.
+  const secret = target.kind === "delivery" ? setting(env.SEGMENT_SHARED_SECRET) : undefined;
+  const writeKey = secret === undefined ? setting(env.SEGMENT_WRITE_KEY) : undefined;
+  if (secret !== undefined && request.headers.get("x-signature") === null) {
+    record.error = "invalid_signature";
+    return badSignature("SEGMENT_SHARED_SECRET is set: sign the body with it (X-Signature: hex HMAC-SHA1), as Segment's Webhooks destination does.");
+  }
   // Credentials in the header are checked before the body is read.
-  const writeKey = setting(env.SEGMENT_WRITE_KEY);
   let authenticated = writeKey === undefined;
   if (!authenticated) {
     const header = request.headers.get("authorization");
@@ -155,30 +193,39 @@ async function route(request, url, env, record, destination, io) {
     }
   }
 
-  const limit = target.kind === "batch" ? LIMITS.batch : LIMITS.single;
-  const body = await readBody(request, limit);
+  const body = await readBody(request, target.limit);
   if (body.error) {
     record.error = body.error.code;
     return json(body.error.status, { message: body.error.message, errors: [body.error.issue] });
   }
   const bytes = body.bytes;
 
+  if (secret !== undefined && !(await signatureValid(bytes, request.headers.get("x-signature"), secret))) {
+    record.error = "invalid_signature";
+    return badSignature("X-Signature is not the HMAC-SHA1 of this body with SEGMENT_SHARED_SECRET; nothing was forwarded.");
+  }
   if (!authenticated) {
-    const given = bodyWriteKey(bytes);
-    if (given === undefined || !constantTimeEqual(given, writeKey)) {
+    const given = bodyWriteKeys(bytes);
+    if (given === undefined || !given.every((key) => constantTimeEqual(key, writeKey))) {
       record.error = "unauthorized";
       return unauthorized(
-        "Authenticate with HTTP Basic (the write key as user name) or a writeKey field in the body.",
+        "Authenticate with HTTP Basic (the write key as user name) or a writeKey field in the body (or in every item of a batch).",
       );
     }
   }
 
-  const result = JSON.parse(
-    target.kind === "batch" ? destination.mapJson(bytes) : destination.mapJson(bytes, { type: target.type }),
-  );
-  return target.kind === "batch"
-    ? handleBatch(result, env, record, io)
-    : handleSingle(result, target, env, record, io);
+  if (target.kind === "single") {
+    return handleSingle(JSON.parse(destination.mapJson(bytes, { type: target.type })), target, env, record, io);
+  }
+  const result = JSON.parse(destination.mapJson(bytes));
+  if (target.kind === "batch" || Array.isArray(result.outcomes)) return handleBatch(result, env, record, io);
+  // A delivery of one message: the same 32 KB as the single routes, as a 413.
+  if (bytes.length > LIMITS.single) {
+    const { error } = tooLarge(LIMITS.single);
+    record.error = error.code;
+    return json(error.status, { message: error.message, errors: [error.issue] });
+  }
+  return handleSingle(result, target, env, record, io);
 }
 
 async function handleSingle(result, target, env, record, io) {
@@ -188,7 +235,7 @@ async function handleSingle(result, target, env, record, io) {
     record.rejected = 1;
     record.error = "invalid_type";
     return json(400, {
-      message: `POST /v1/${target.type} takes one message, a JSON object; send batches to /v1/batch.`,
+      message: `POST ${target.path} takes one message, a JSON object; send batches to /v1/batch.`,
       errors: [issue("invalid_type", "", "Expected one message (a JSON object), got a batch.")],
     });
   }
@@ -203,13 +250,13 @@ async function handleSingle(result, target, env, record, io) {
   }
   if (result.status === "skipped") {
     record.skipped = 1;
-    return json(200, {
-      ok: true,
-      skipped: true,
-      reason: result.reason,
-      message: `Not forwarded: ${result.reason?.message ?? "skipped"}`,
-      warnings: result.warnings,
-    });
+    const status = skippedStatus(target, result.reason);
+    const message = `Not forwarded: ${result.reason?.message ?? "skipped"}`;
+    if (status !== 200) {
+      record.error = result.reason.code;
+      return json(status, { message, skipped: true, reason: result.reason, errors: [result.reason] });
+    }
+    return json(200, { ok: true, skipped: true, reason: result.reason, message, warnings: result.warnings });
   }
   const { operations, derived } = await withMessageIds([result.operations]);
   const delivery = await deliver(operations, env, record, io, io.gate);
@@ -289,132 +336,6 @@ function derivedId(path) {
     "message_id_derived",
     path,
     "The message has neither messageId nor timestamp, so its id was derived from its content: an identical message sent again counts as a retry of this one. Send a messageId to tell them apart.",
-  );
-}
-
-// ---------------------------------------------------------------------------------------------
-// The body: limited before it is parsed, whether or not its length is declared.
-
-async function readBody(request, limit) {
-  const tooLarge = () => ({
-    error: {
-      status: 413,
-      code: "too_large",
-      message: `The body is over ${limit} bytes, the limit of this endpoint.`,
-      issue: issue(
-        limit === LIMITS.batch ? "batch_too_large" : "too_large",
-        "",
-        limit === LIMITS.batch
-          ? `A batch may have at most ${limit} bytes (500 KB).`
-          : `A message may have at most ${limit} bytes (32 KB).`,
-      ),
-    },
-  });
-  const declared = request.headers.get("content-length");
-  if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > limit) {
-    await request.body?.cancel().catch(() => {});
-    return tooLarge();
-  }
-  if (request.body === null) return { bytes: new Uint8Array(0) };
-
-  let stream = request.body;
-  const encoding = (request.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
-  if (encoding === "gzip" || encoding === "deflate") {
-    // The limit applies to the decompressed bytes, so a small bomb cannot get past it.
-    stream = stream.pipeThrough(new DecompressionStream(encoding));
-  } else if (encoding !== "identity" && encoding !== "") {
-    await request.body.cancel().catch(() => {});
-    return {
-      error: {
-        status: 415,
-        code: "unsupported_encoding",
-        message: `Content-Encoding ${encoding} is not supported; send identity or gzip.`,
-        issue: issue("invalid_json", "", `The body is encoded with ${encoding}.`),
-      },
-    };
-  }
-  const reader = stream.getReader();
-  const chunks = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) {
-        await reader.cancel().catch(() => {});
-        return tooLarge();
-      }
-      chunks.push(value);
-    }
-  } catch {
-    return {
-      error: {
-        status: 400,
-        code: "unreadable_body",
-        message: "The body could not be read (a broken stream or compressed data).",
-        issue: issue("invalid_json", "", "The body could not be read."),
-      },
-    };
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return { bytes };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Credentials.
-
-/** The user name of an HTTP Basic header (Segment sends the write key as user, no password). */
-export function basicUser(header) {
-  const match = /^\s*basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header);
-  if (!match) return undefined;
-  let decoded;
-  try {
-    const binary = atob(match[1].replace(/-/g, "+").replace(/_/g, "/"));
-    decoded = new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
-  } catch {
-    return undefined;
-  }
-  const colon = decoded.indexOf(":");
-  return colon === -1 ? decoded : decoded.slice(0, colon);
-}
-
-/** `writeKey` at the top of a JSON body (a message or a batch envelope). */
-function bodyWriteKey(bytes) {
-  try {
-    const value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
-    return value !== null && typeof value === "object" && typeof value.writeKey === "string"
-      ? value.writeKey
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Compares two strings in time that depends only on the length of `expected`, not on where they
- * differ (their UTF-8 bytes; a length mismatch is folded into the result).
- */
-export function constantTimeEqual(given, expected) {
-  const a = new TextEncoder().encode(String(given));
-  const b = new TextEncoder().encode(String(expected));
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < b.length; i += 1) {
-    diff |= (a.length > 0 ? a[i % a.length] : 0) ^ b[i];
-  }
-  return diff === 0;
-}
-
-function unauthorized(message) {
-  return json(
-    401,
-    { message, errors: [issue("unauthorized", "", "Missing or invalid write key.")] },
-    { "www-authenticate": 'Basic realm="Segment", charset="UTF-8"' },
   );
 }
 
