@@ -7,6 +7,9 @@
 #   FUZZ_RUNS=2000000 make fuzz           stop each target after that many executions (or the time)
 #   FUZZ_SANITIZER=address make fuzz      with AddressSanitizer (default none: the crates forbid
 #                                         `unsafe`, and without it libFuzzer runs several times faster)
+#   FUZZ_BUILD=-O make fuzz               built as shipped, without overflow checks (by default they are
+#                                         on, so an integer overflow anywhere, dependencies included,
+#                                         is a crash even where the release build wraps silently)
 # A crash leaves its input in fuzz/artifacts/<target>/ (reproduce: cargo +nightly fuzz run <target> <file>).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +17,7 @@ root=$PWD
 seconds=${FUZZ_SECONDS:-60}
 runs=${FUZZ_RUNS:--1}
 sanitizer=${FUZZ_SANITIZER:-none}
+build=${FUZZ_BUILD:-}
 targets=${FUZZ_TARGETS:-map_json map_batch transform tracking_plan liquid}
 # The fuzz build (sanitizers, nightly) gets its own target directory, away from the crate's.
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target}/fuzz
@@ -33,14 +37,14 @@ for target in $targets; do
   echo "=== fuzz $target for ${seconds}s (log: $log)"
   status=0
   # -max_len: a message is at most 32 KB; 64 KB leaves room for batches and plan + message pairs.
-  cargo +nightly fuzz run --sanitizer "$sanitizer" --fuzz-dir fuzz "$target" "$corpus/$target" "$seeds/$target" -- \
+  cargo +nightly fuzz run $build --sanitizer "$sanitizer" --fuzz-dir fuzz "$target" "$corpus/$target" "$seeds/$target" -- \
     -max_total_time="$seconds" -runs="$runs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     >"$log" 2>&1 || status=$?
   executed=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' | tail -1 || true)
   done_line=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1 || true)
   cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+' || true)
   ft=$(grep -oE 'ft: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+' || true)
-  node scripts/fuzz-results.mjs "$target" "${executed:-0}" "${cov:-}" "${ft:-}" "$sanitizer" "$([ "$status" -eq 0 ] && echo ok || echo crash)"
+  node scripts/fuzz-results.mjs "$target" "${executed:-0}" "${cov:-}" "${ft:-}" "$sanitizer${build:+ $build}" "$([ "$status" -eq 0 ] && echo ok || echo crash)"
   if [ "$status" -eq 0 ]; then
     summary+=("ok       $target: ${executed:-?} executions in ${seconds}s ${done_line:+($done_line)}")
   else
