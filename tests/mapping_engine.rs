@@ -408,3 +408,31 @@ fn liquid_integers_past_i64_are_refused_not_a_panic() {
         assert!(transform(&json!({"x": {"@liquid": template}}), &json!({})).is_ok(), "{template}");
     }
 }
+
+/// The arithmetic filters past `i64`: a double, as liquidjs computes, never a wrapped integer or a
+/// panic (`i64::MIN / -1` panicked and trapped the module; `plus` wrapped). Found by fuzzing.
+#[cfg(feature = "liquid")]
+#[test]
+fn liquid_arithmetic_past_i64_is_a_double_not_a_wrap_or_a_panic() {
+    let render = |template: &str| run(json!({"x": {"@liquid": template}}), json!({"min": i64::MIN, "max": i64::MAX}));
+    for (template, want) in [
+        // As JavaScript writes the double (liquidjs' answer).
+        ("{{ max | plus: 1 }}", "9223372036854776000"),
+        ("{{ min | minus: 1 }}", "-9223372036854776000"),
+        ("{{ max | times: 2 }}", "18446744073709552000"),
+        ("{{ min | divided_by: -1 }}", "9223372036854776000"),
+        ("{{ min | modulo: -1 }}", "0"),
+        ("{{ min | abs }}", "9223372036854776000"),
+        // Within i64 and for doubles, as before.
+        ("{{ 7 | plus: 3 }}{{ 7 | minus: 3 }}{{ 7 | times: 3 }}{{ 7 | divided_by: 2 }}{{ 7 | modulo: 3 }}", "1042131"),
+        ("{{ -7 | abs }} {{ 1.5 | plus: 1 }} {{ 7.0 | divided_by: 2 }}", "7 2.5 3.5"),
+    ] {
+        assert_eq!(render(template), Some(json!({"x": want})), "{template}");
+    }
+    let failure = fails(json!({"x": {"@liquid": "{{ 1 | divided_by: 0 }}"}}), json!({}));
+    assert!(failure.contains("divide by zero"), "{failure}");
+    for template in ["{{ 1 | plus }}", "{{ 1 | plus: 1, 2 }}", "{{ 1 | abs: 2 }}"] {
+        let problems = validate_mapping(&json!({"x": {"@liquid": template}}));
+        assert!(!problems.is_empty(), "{template}");
+    }
+}

@@ -12,6 +12,7 @@ use liquid_core::{
     TagReflection, TagTokenIter,
 };
 
+use super::liquid_math::Arithmetic;
 use super::value::{js_length, number_as_f64, Val};
 use super::{MappingError, MAX_LIQUID_LENGTH, MAX_VALUE_DEPTH};
 
@@ -112,7 +113,6 @@ fn parser() -> Result<&'static liquid::Parser, String> {
                 .block(stdlib::IfChangedBlock)
                 .block(stdlib::CommentBlock)
                 .block(stdlib::CaptureBlock)
-                .filter(stdlib::Abs)
                 .filter(stdlib::Append)
                 .filter(stdlib::AtLeast)
                 .filter(stdlib::AtMost)
@@ -121,7 +121,6 @@ fn parser() -> Result<&'static liquid::Parser, String> {
                 .filter(stdlib::Compact)
                 .filter(stdlib::Date)
                 .filter(stdlib::Default)
-                .filter(stdlib::DividedBy)
                 .filter(stdlib::Downcase)
                 .filter(stdlib::Escape)
                 .filter(stdlib::EscapeOnce)
@@ -130,9 +129,6 @@ fn parser() -> Result<&'static liquid::Parser, String> {
                 .filter(stdlib::Join)
                 .filter(stdlib::Last)
                 .filter(stdlib::Lstrip)
-                .filter(stdlib::Minus)
-                .filter(stdlib::Modulo)
-                .filter(stdlib::Plus)
                 .filter(stdlib::Prepend)
                 .filter(stdlib::Remove)
                 .filter(stdlib::RemoveFirst)
@@ -146,13 +142,16 @@ fn parser() -> Result<&'static liquid::Parser, String> {
                 .filter(stdlib::Strip)
                 .filter(stdlib::StripHtml)
                 .filter(stdlib::StripNewlines)
-                .filter(stdlib::Times)
                 .filter(stdlib::Truncate)
                 .filter(stdlib::TruncateWords)
                 .filter(stdlib::Upcase)
                 .filter(stdlib::UrlDecode)
                 .filter(stdlib::UrlEncode)
                 .filter(stdlib::Where);
+            // The arithmetic filters are ours: the standard library's overflow (liquid_math.rs).
+            for arithmetic in Arithmetic::ALL {
+                builder = builder.filter(arithmetic);
+            }
             for tag in DISABLED_TAGS {
                 builder = builder.tag(DisabledTag(tag)).block(DisabledBlock(tag));
             }

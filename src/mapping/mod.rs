@@ -37,6 +37,8 @@ use serde_json::Value;
 mod compile;
 #[cfg(feature = "liquid")]
 mod liquid;
+#[cfg(feature = "liquid")]
+mod liquid_math;
 mod ops;
 mod path;
 mod resolve;

@@ -28,3 +28,14 @@ test("an integer past i64 in a template is refused in words, not a trap", () => 
   // The module was never re-instantiated: it still answers.
   assert.equal(full.transform({ x: { "@liquid": "{{ 9223372036854775807 }}" } }, {}).x, "9223372036854775807");
 });
+
+test("arithmetic past i64 is a double, as liquidjs computes, not a wrapped integer or a trap", () => {
+  const render = (template) => full.transform({ x: { "@liquid": template } }, { min: -(2 ** 63), max: 2 ** 63 - 1 }).x;
+  // -9223372036854775808 / -1 and % -1 trapped the module; + and * wrapped around.
+  assert.equal(render("{{ -9223372036854775808 | divided_by: -1 }}"), "9223372036854776000");
+  assert.equal(render("{{ -9223372036854775808 | modulo: -1 }}"), "0");
+  assert.equal(render("{{ 9223372036854775807 | plus: 1 }}"), "9223372036854776000");
+  assert.equal(render("{{ 9223372036854775807 | times: 2 }}"), "18446744073709552000");
+  assert.equal(render("{{ -9223372036854775808 | abs }}"), "9223372036854776000");
+  assert.equal(render("{{ 7 | divided_by: 2 }} {{ 7 | modulo: 3 }} {{ -7 | abs }}"), "3 1 7");
+});
