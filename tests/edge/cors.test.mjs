@@ -3,7 +3,7 @@
 // shows the same answers satisfying a real browser.)
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { freePort, startUpstream, startWorkerd } from "./harness.mjs";
+import { answerOf, freePort, startUpstream, startWorkerd } from "./harness.mjs";
 
 const SHOP = "https://shop.example";
 const ADMIN = "http://127.0.0.1:4173";
@@ -52,14 +52,7 @@ async function post(base, path, body, headers = {}) {
     headers: { "content-type": "text/plain", ...headers },
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
-  const text = await response.text();
-  let json;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, json, text };
+  return answerOf(response);
 }
 
 const track = { userId: "u_cors", event: "Signed Up", messageId: "m-cors" };

@@ -185,6 +185,21 @@ export async function startDeno(settings) {
   return { base, stdout: () => child.stdout_text(), stop: () => stop(child) };
 }
 
+/** The JSON value of `text`, or undefined when it is not JSON. */
+export function parsedOrUndefined(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A worker's answer, read whole: `{ status, headers, text, raw, json }` (`raw` is `text`). */
+export async function answerOf(response) {
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, text, raw: text, json: parsedOrUndefined(text) };
+}
+
 /** `Authorization: Basic` with the write key as user name and no password, as Segment sends it. */
 export function basic(user, password = "") {
   return `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
@@ -225,13 +240,7 @@ function rawRequestOnce(url, { method = "POST", headers = {}, chunks = [] } = {}
       res.on("end", () => {
         settled = true;
         const text = Buffer.concat(parts).toString("utf8");
-        let json;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode, headers: res.headers, text, json });
+        resolve({ status: res.statusCode, headers: res.headers, text, json: parsedOrUndefined(text) });
         req.destroy();
       });
       res.on("error", (error) => {

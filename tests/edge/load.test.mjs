@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { before, after, describe, test } from "node:test";
 import { performance } from "node:perf_hooks";
-import { startWorkerd } from "./harness.mjs";
+import { parsedOrUndefined, startWorkerd } from "./harness.mjs";
 import { prng, startFaultUpstream } from "./fault-upstream.mjs";
 import { descendantsNamed, rssKiB } from "./proc.mjs";
 
@@ -190,12 +190,7 @@ async function send(path, bytes) {
       signal: AbortSignal.timeout(BUDGET_MS + SLACK_MS + 10_000),
     });
     const text = await response.text();
-    let json;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
+    const json = parsedOrUndefined(text);
     return { status: response.status, retryAfter: response.headers.get("retry-after"), text, json, started, ended: performance.now() };
   } catch (error) {
     return { status: 0, error: `${error?.name}: ${error?.cause?.code ?? error?.message}`, started, ended: performance.now() };

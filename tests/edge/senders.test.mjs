@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { Analytics } from "@segment/analytics-node";
-import { basic, startUpstream, startWorkerd } from "./harness.mjs";
+import { answerOf, basic, startUpstream, startWorkerd } from "./harness.mjs";
 
 const API_KEY = "ak_senders_2d7c41";
 const WRITE_KEY = "wk_senders_e05b93";
@@ -36,14 +36,7 @@ async function post(path, body, headers = {}) {
     headers,
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
-  const text = await response.text();
-  let json;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, json, text };
+  return answerOf(response);
 }
 
 const auth = { authorization: basic(WRITE_KEY) };

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { after, before, describe, test } from "node:test";
-import { basic, startUpstream, startWorkerd } from "./harness.mjs";
+import { answerOf, basic, startUpstream, startWorkerd } from "./harness.mjs";
 
 const API_KEY = "ak_webhook_4b2e91";
 const SECRET = "shared-secret-7f3a";
@@ -54,14 +54,7 @@ async function deliver(text, { signature = sign(text), headers = {}, base = sign
     },
     body: text,
   });
-  const raw = await response.text();
-  let json;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, json, raw };
+  return answerOf(response);
 }
 
 // Segment's own examples (Webhooks destination docs), as it sends them: pretty-printed.

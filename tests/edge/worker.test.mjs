@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { gzipSync } from "node:zlib";
-import { basic, freePort, rawRequest, startUpstream, startWorkerd } from "./harness.mjs";
+import { answerOf, basic, freePort, rawRequest, startUpstream, startWorkerd } from "./harness.mjs";
 
 const API_KEY = "ak_test_0f3c9d5e7a1b2c4d";
 const WRITE_KEY = "wk_test_9a8b7c6d5e4f";
@@ -47,14 +47,7 @@ async function post(path, body, { auth = basic(WRITE_KEY), headers = {}, base = 
     headers: { "content-type": "application/json", ...(auth ? { authorization: auth } : {}), ...headers },
     body: text,
   });
-  const raw = await response.text();
-  let json;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, json, raw };
+  return answerOf(response);
 }
 
 const identify = { userId: "u_1", traits: { email: "ada@example.com", note: MARKER }, messageId: "msg-identify-1" };
