@@ -123,7 +123,7 @@ impl Destination {
     /// The answer of `map` (`Shape::Message`), `validate` (`Shape::Validation`), `map_batch`
     /// (`Shape::Batch`) or `map_input` (`Shape::Any`) for a value, as JSON text.
     pub fn answer_value(&self, value: &Value, options: &MapOptions, shape: Shape) -> String {
-        self.value(value, if shape == Shape::Batch { None } else { options.call_type }, shape)
+        self.value(value, options.call_type, shape)
     }
 
     /// The answer for a value: its JSON text, through the engine.

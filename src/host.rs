@@ -102,8 +102,7 @@ impl Destination {
     /// # Ok::<(), astrolabe_segment::ConfigError>(())
     /// ```
     pub fn map_stringified(&self, text: &str, options: &MapOptions, shape: Shape) -> Option<String> {
-        let hint = if shape == Shape::Batch { None } else { options.call_type };
-        self.engine(text.as_bytes(), hint, shape, true)
+        self.engine(text.as_bytes(), options.call_type, shape, true)
     }
 }
 

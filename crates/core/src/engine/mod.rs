@@ -77,6 +77,7 @@ pub struct Settings<'a> {
 }
 
 /// [`map_text`] with a Destination's settings: the one engine for text, whatever the settings.
+/// `hint` is the call type of a single message's body; a batch's items carry their own.
 pub fn answer(settings: Settings<'_>, bytes: &[u8], hint: Option<CallType>, shape: Shape) -> Option<String> {
     let strict = settings.strict;
     let walks = settings.walks && shape != Shape::Any;
