@@ -68,24 +68,24 @@ impl Destination {
 
     /// Checks one message: `{valid, errors, warnings}`.
     pub fn validate(&self, message: &Value, options: &MapOptions) -> Validation {
-        read::validation(&self.value(message, options.call_type, Shape::Validation)).unwrap_or_else(internal_validation)
+        read::validation(&self.answer_value(message, options, Shape::Validation)).unwrap_or_else(internal_validation)
     }
 
     /// Checks one message and maps it to Astrolabe operations.
     pub fn map(&self, message: &Value, options: &MapOptions) -> Outcome {
-        read::outcome(&self.value(message, options.call_type, Shape::Message)).unwrap_or_else(internal_outcome)
+        read::outcome(&self.answer_value(message, options, Shape::Message)).unwrap_or_else(internal_outcome)
     }
 
     /// Maps a batch: an envelope `{"batch": [...], "context"?, "integrations"?, "sentAt"?}` or a
     /// JSON array of messages. One outcome per item, in order.
     pub fn map_batch(&self, batch: &Value) -> BatchOutcome {
-        read::batch(&self.value(batch, None, Shape::Batch))
+        read::batch(&self.answer_value(batch, &MapOptions::default(), Shape::Batch))
             .unwrap_or_else(|| BatchOutcome { outcomes: Vec::new(), errors: internal_outcome().errors })
     }
 
     /// Maps whatever the input is: a batch (an envelope or an array) or one message.
     pub fn map_input(&self, input: &Value, options: &MapOptions) -> Mapped {
-        read::mapped(&self.value(input, options.call_type, Shape::Any))
+        read::mapped(&self.answer_value(input, options, Shape::Any))
             .unwrap_or_else(|| Mapped::Message(internal_outcome()))
     }
 
@@ -122,14 +122,10 @@ impl Destination {
 
     /// The answer of `map` (`Shape::Message`), `validate` (`Shape::Validation`), `map_batch`
     /// (`Shape::Batch`) or `map_input` (`Shape::Any`) for a value, as JSON text.
+    /// A value goes through the engine as its JSON text.
     pub fn answer_value(&self, value: &Value, options: &MapOptions, shape: Shape) -> String {
-        self.value(value, options.call_type, shape)
-    }
-
-    /// The answer for a value: its JSON text, through the engine.
-    fn value(&self, value: &Value, hint: Option<CallType>, shape: Shape) -> String {
         let text = serde_json::to_vec(value).unwrap_or_default();
-        self.engine(&text, hint, shape, false).unwrap_or_else(internal_error)
+        self.engine(&text, options.call_type, shape, false).unwrap_or_else(internal_error)
     }
 
     /// One message within its limits, read whole, for settings that read whole messages: checked,
