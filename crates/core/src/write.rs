@@ -154,6 +154,12 @@ pub fn batch_open(out: &mut String) {
     out.push_str("{\"outcomes\":[");
 }
 
+/// A batch refused as a whole: `{"outcomes":[],"errors":[...]}`.
+pub fn batch_refused(out: &mut String, errors: &[Issue]) {
+    batch_open(out);
+    batch_close(out, errors);
+}
+
 /// Closes what [`batch_open`] opened: `],"errors":[...]}`.
 pub fn batch_close(out: &mut String, errors: &[Issue]) {
     out.push_str("],\"errors\":");

@@ -132,17 +132,12 @@ pub fn answer(settings: Settings<'_>, bytes: &[u8], hint: Option<CallType>, shap
 fn refusal(issue: Issue, shape: Shape) -> String {
     let mut out = String::new();
     let issues = std::slice::from_ref(&issue);
-    match shape {
-        Shape::Batch => {
-            write::batch_open(&mut out);
-            write::batch_close(&mut out, issues);
-        }
-        Shape::Any if issue.code == Code::BatchTooLarge => {
-            write::batch_open(&mut out);
-            write::batch_close(&mut out, issues);
-        }
-        Shape::Validation => write::validation(&mut out, false, issues, &[]),
-        Shape::Any | Shape::Message => write::outcome(&mut out, Status::Invalid, |_| {}, issues, &[], None),
+    if shape == Shape::Batch || (shape == Shape::Any && issue.code == Code::BatchTooLarge) {
+        write::batch_refused(&mut out, issues);
+    } else if shape == Shape::Validation {
+        write::validation(&mut out, false, issues, &[]);
+    } else {
+        write::outcome(&mut out, Status::Invalid, |_| {}, issues, &[], None);
     }
     out
 }
@@ -231,7 +226,7 @@ impl<'t> Lane<'t> {
                 &root,
                 "A batch must be an object {\"batch\": [...]} or a JSON array of messages.",
             );
-            self.refuse_batch(out, vec![issue]);
+            write::batch_refused(out, &[issue]);
             return Some(());
         }
         let (mut items, mut context, mut integrations, mut sent_at) = (None, None, None, None);
@@ -267,7 +262,7 @@ impl<'t> Lane<'t> {
             .then(|| Issue::new(Code::InvalidBatch, &root.key("batch"), "\"batch\" must be an array of messages."));
         let errors: Vec<Issue> = [batch_error, context_error, integrations_error].into_iter().flatten().collect();
         let Some(items) = items.filter(|_| errors.is_empty()) else {
-            self.refuse_batch(out, errors);
+            write::batch_refused(out, &errors);
             return Some(());
         };
         let envelope = Envelope {
@@ -276,12 +271,6 @@ impl<'t> Lane<'t> {
             sent_at: sent_at.as_ref(),
         };
         self.batch(out, &Items { tape, container: items, path: root.key("batch") }, &envelope)
-    }
-
-    /// A batch refused as a whole.
-    fn refuse_batch(&self, out: &mut String, errors: Vec<Issue>) {
-        write::batch_open(out);
-        write::batch_close(out, &errors);
     }
 
     /// `too_deep` at the first container of `entry` (standing at `level`) past [`MAX_DEPTH`].
@@ -302,7 +291,7 @@ impl<'t> Lane<'t> {
         let count = items.tape.children(items.container).count();
         if count > MAX_BATCH_ITEMS {
             let message = format!("The batch has {count} items; the limit is {MAX_BATCH_ITEMS}.");
-            self.refuse_batch(out, vec![Issue::new(Code::BatchTooMany, &items.path, message)]);
+            write::batch_refused(out, &[Issue::new(Code::BatchTooMany, &items.path, message)]);
             return Some(());
         }
         write::batch_open(out);
