@@ -4,21 +4,19 @@
 // localhost; screenshots go to target/screenshots/.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, mkdir, rm, access } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, access } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../edge/chromium.mjs";
 import { startServer, CSP } from "../../scripts/serve.mjs";
 import { offsetOf } from "../../www/locate.js";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const shots = path.join(repo, "target", "screenshots");
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 
 let server;
+let browser;
 let context;
-let profile;
 
 before(async () => {
   await access(path.join(repo, "pkg/dist/full/astrolabe_segment_bg.wasm")).catch(() => {
@@ -26,30 +24,19 @@ before(async () => {
   });
   await mkdir(shots, { recursive: true });
   server = await startServer({ port: 0 });
-  profile = await mkdtemp(path.join(tmpdir(), "playground-chromium-"));
-  // A persistent context is how playwright takes a --user-data-dir of our own: a fresh temp dir.
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-      "--disable-sync",
-      "--disable-quic",
-    ],
+  // The page must resolve `localhost` (the server's URL names it).
+  browser = await launchChromium({
+    resolveHosts: true,
     viewport: { width: 1280, height: 900 },
     colorScheme: "light",
     permissions: ["clipboard-read", "clipboard-write"],
   });
+  context = browser.context;
 });
 
 after(async () => {
-  await context?.close();
+  await browser?.close();
   await server?.close();
-  if (profile) await rm(profile, { recursive: true, force: true });
 });
 
 /** A new page on the playground, with everything it does recorded. */

@@ -1,5 +1,6 @@
 // Debian's Chromium through playwright-core (never a downloaded browser), headless, with a fresh
-// profile, and unable to resolve any host name: pages reach 127.0.0.1 by address and nothing else.
+// profile, for the edge and playground tests; by default unable to resolve any host name, so pages
+// reach 127.0.0.1 by address and nothing else.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -7,25 +8,26 @@ import { chromium } from "playwright-core";
 
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 
-/** A browser context of its own; `close()` removes its profile. */
-export async function launchChromium() {
-  const profile = await mkdtemp(path.join(tmpdir(), "edge-chromium-"));
+/**
+ * A browser context of its own; `close()` removes its profile. `options` go to playwright's
+ * context (viewport, colorScheme, permissions); `resolveHosts: false` (the default) leaves only
+ * 127.0.0.1 reachable by name, so a request that names a host (Segment's CDN or API) fails, and
+ * shows.
+ */
+export async function launchChromium({ resolveHosts = false, ...options } = {}) {
+  const profile = await mkdtemp(path.join(tmpdir(), "astrolabe-chromium-"));
+  const args = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+  ];
+  if (!resolveHosts) args.push("--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1");
   // A persistent context is how playwright takes a --user-data-dir of our own.
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-      "--disable-sync",
-      "--disable-quic",
-      // Loopback only: a request that names a host (Segment's CDN or API) fails here, and shows.
-      "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-    ],
-  });
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args, ...options });
   return {
     context,
     async close() {
