@@ -70,8 +70,8 @@ const NUMBERS: &[&str] = &[
     "123456789.123456789",
 ];
 
-/// Numbers whose shortest spelling has a three-digit exponent. The fast lane has left any text with
-/// one to the exact path, so they are drawn less often than the others (to keep the lane busy).
+/// Numbers whose shortest spelling has a three-digit exponent, drawn less often than the others
+/// (the engine checks such a number against a double's range, a rarer path).
 const EXTREME_NUMBERS: &[&str] = &["5e-324", "2e-308", "1e300", "1.7976931348623157e308", "-1.7976931348623157e308"];
 
 fn number() -> impl Strategy<Value = Value> {
@@ -171,8 +171,7 @@ const KEYS: &[&str] = &[
     "é",
 ];
 
-/// Keys that need escapes in JSON, drawn rarely (the fast lane has left texts with escaped keys near
-/// the root to the exact path).
+/// Keys that need escapes in JSON, drawn rarely (the engine decodes such keys when it reads them).
 const ODD_KEYS: &[&str] = &["k\"q", "tab\tkey", "\u{0}", "back\\slash", "\u{1f}"];
 
 fn key() -> impl Strategy<Value = String> {
@@ -446,8 +445,7 @@ struct Style {
 }
 
 /// Which strings get escapes they do not need (`\u0065`, `\/`): none, string values only, or keys
-/// too (an escaped key might spell a name the rules read, so the fast lane must decode it or leave
-/// the text to the exact path).
+/// too (an escaped key might spell a name the rules read, so the engine must decode it).
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Escape {
     None,
@@ -700,8 +698,8 @@ impl Writer {
             if written_exponent < 0 {
                 out.push('-');
             }
-            // Leading zeros in the exponent are JSON too (the fast lane has left three-digit exponents
-            // to the exact path, so only now and then).
+            // Leading zeros in the exponent are JSON too (three-digit exponents take the engine's
+            // range check, so only now and then).
             if self.pick(4) == 0 {
                 out.push('0');
             }

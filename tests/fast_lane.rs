@@ -1,6 +1,6 @@
-//! `map_json_text` (the fast lane) gives the exact path's text, `map_json(..).to_json()`: byte for
-//! byte wherever numbers are written the way serde writes them, and the same text once both are
-//! parsed and written again otherwise. Over the fixture corpus (compact, pretty-printed and with
+//! `map_json_text` (the engine's text) and `map_json(..).to_json()` (that text read back into the
+//! structured answer and written again) agree: byte for byte wherever numbers are written the way
+//! serde writes them, and the same text once both are parsed and written again otherwise. Over the fixture corpus (compact, pretty-printed and with
 //! escapes), Segment's documentation payloads as published, and mutated and random texts.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
