@@ -71,7 +71,9 @@ impl LiquidTemplate {
             return Err(problem);
         }
         let parser = parser()?;
-        let template = parser.parse(source).map_err(|e| liquid_message(&e))?;
+        let template = parser
+            .parse(source)
+            .map_err(|e| super::liquid_errors::unclosed(source).unwrap_or_else(|| liquid_message(&e)))?;
         Ok(LiquidTemplate { template: Some(template) })
     }
 
@@ -89,7 +91,7 @@ impl LiquidTemplate {
 }
 
 fn liquid_message(error: &liquid_core::Error) -> String {
-    error.to_string().trim().to_string()
+    super::liquid_errors::in_our_words(&error.to_string())
 }
 
 /// The shared parser: the standard library without the tags, blocks and filters mapping-kit
@@ -111,7 +113,7 @@ fn parser() -> Result<&'static liquid::Parser, String> {
                 .block(stdlib::IfBlock)
                 .block(stdlib::UnlessBlock)
                 .block(stdlib::IfChangedBlock)
-                .block(stdlib::CommentBlock)
+                .block(super::liquid_comment::CommentBlock)
                 .block(stdlib::CaptureBlock)
                 .filter(stdlib::Append)
                 .filter(stdlib::AtLeast)
@@ -347,7 +349,7 @@ fn integer_out_of_range(markup: &str) -> Option<(usize, &str)> {
 }
 
 /// The next `{%` (true) or `{{` (false).
-fn find_markup(s: &str) -> Option<(usize, bool)> {
+pub(super) fn find_markup(s: &str) -> Option<(usize, bool)> {
     let tag = s.find("{%");
     let output = s.find("{{");
     match (tag, output) {
@@ -382,7 +384,7 @@ fn disabled_filter_in(markup: &str) -> Option<&'static str> {
 }
 
 /// `line:L, col:C` (1-based) of a byte offset.
-fn position(source: &str, at: usize) -> String {
+pub(super) fn position(source: &str, at: usize) -> String {
     let before = source.get(..at).unwrap_or_default();
     let line = before.matches('\n').count() + 1;
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;

@@ -38,6 +38,10 @@ mod compile;
 #[cfg(feature = "liquid")]
 mod liquid;
 #[cfg(feature = "liquid")]
+mod liquid_comment;
+#[cfg(feature = "liquid")]
+mod liquid_errors;
+#[cfg(feature = "liquid")]
 mod liquid_math;
 mod ops;
 mod path;

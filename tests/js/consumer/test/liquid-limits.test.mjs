@@ -39,3 +39,22 @@ test("arithmetic past i64 is a double, as liquidjs computes, not a wrapped integ
   assert.equal(render("{{ -9223372036854775808 | abs }}"), "9223372036854776000");
   assert.equal(render("{{ 7 | divided_by: 2 }} {{ 7 | modulo: 3 }} {{ -7 | abs }}"), "3 1 7");
 });
+
+test("a bad template is told in our words: what is wrong, where in the template, and which field", () => {
+  const cases = [
+    ["{{ a | }}", "expected a name, line:1, col:8"],
+    ["Hi\n{{ a b }}", "expected a value, line:2, col:4"],
+    ["{% if a %}x", "block not closed: {% endif %} expected, line:1, col:12"],
+    ["{% nosuchtag %}", 'tag "nosuchtag" not found here, line:1, col:4'],
+    ["{{ a", 'output "{{ a" not closed, line:1, col:1'],
+  ];
+  for (const [template, words] of cases) {
+    const problems = full.validateMapping({ greeting: { "@liquid": template } });
+    assert.deepEqual(problems, [`${words} (at /greeting/@liquid)`], template);
+    assert.throws(
+      () => new full.Destination({ mappings: { upsertUser: { traits: { greeting: { "@liquid": template } } } } }),
+      (error) => error.message.includes(words) && /upsertUser/.test(error.message) && !/-->|Literal|Identifier/.test(error.message),
+      template,
+    );
+  }
+});

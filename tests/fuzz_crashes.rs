@@ -1,0 +1,53 @@
+//! Every input a fuzzer crashed on stays a test: `tests/fuzz-crashes/<target>/` holds the inputs as
+//! the target read them (libFuzzer's `crash-*` artifacts, and a minimal form when one was found).
+//! Each must now get an answer (a value or an error in words), never a panic, which in the
+//! WebAssembly module is a trap. The npm package runs the same files (`fuzz-crashes.test.mjs`).
+
+use std::path::Path;
+
+use serde_json::json;
+
+fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-crashes").join(target);
+    let mut found: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .map(|path| (path.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&path).unwrap()))
+        .collect();
+    found.sort();
+    assert!(!found.is_empty(), "no inputs in {}", dir.display());
+    found
+}
+
+/// The `liquid` target: the bytes are one template, checked and rendered against a payload.
+#[cfg(feature = "liquid")]
+#[test]
+fn liquid_crashes_are_answered() {
+    use astrolabe_segment::mapping::{transform, validate_mapping};
+    use astrolabe_segment::{Config, Destination};
+    for (name, bytes) in inputs("liquid") {
+        let template = String::from_utf8(bytes).unwrap();
+        let mapping = json!({"x": {"@liquid": template}});
+        let problems = validate_mapping(&mapping);
+        let payload = json!({"type": "track", "event": "e", "properties": {"count": 3, "tags": ["a"]}});
+        let transformed = transform(&mapping, &payload);
+        // Refused or rendered, the answer is consistent: a template that validates renders.
+        if problems.is_empty() {
+            assert!(transformed.is_ok(), "{name}: {transformed:?}");
+        } else {
+            assert!(problems.iter().all(|p| !p.contains("-->")), "{name}: {problems:?}");
+        }
+        let config = Config::from_value(json!({"mappings": {"trackEvent": {"event": {"@liquid": template}}}})).unwrap();
+        let _ = Destination::new(config).map(|destination| destination.map(&payload, &Default::default()));
+    }
+}
+
+/// Without the `liquid` feature, the same templates are refused as a disabled directive.
+#[cfg(not(feature = "liquid"))]
+#[test]
+fn liquid_crashes_are_refused_by_the_lite_build() {
+    for (name, bytes) in inputs("liquid") {
+        let mapping: serde_json::Value = json!({"x": {"@liquid": String::from_utf8(bytes).unwrap()}});
+        assert!(!astrolabe_segment::mapping::validate_mapping(&mapping).is_empty(), "{name}");
+    }
+}
