@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const out = process.argv[2] ?? path.join(repo, "target/fuzz-corpus");
-const seeds = { map_json: [], map_batch: [], transform: [], tracking_plan: [], liquid: [] };
+const seeds = { map_json: [], map_batch: [], transform: [], tracking_plan: [], liquid: [], json_schema: [], regex_pattern: [] };
 const text = (value) => JSON.stringify(value, null, 1);
 const pair = (first, second) => `${JSON.stringify(first)}\0${JSON.stringify(second)}`;
 
@@ -41,6 +41,27 @@ const plan = {
   unplannedProperties: "omit",
 };
 for (const input of inputs.slice(0, 60)) seeds.tracking_plan.push(pair(plan, input));
+
+// Schemas: every sub-schema of the plan above and the keywords it lacks, each with properties
+// it passes and properties it fails.
+const schemas = [
+  ...plan.rules.map((rule) => rule.jsonSchema),
+  ...plan.rules.map((rule) => rule.jsonSchema.properties?.properties ?? rule.jsonSchema.properties?.traits).filter(Boolean),
+  { anyOf: [{ type: "string" }, { type: "object", required: ["a"] }], not: { const: "x" } },
+  { oneOf: [{ minimum: 1 }, { multipleOf: 0.5 }], if: { type: "number" }, then: { maximum: 10 }, else: { maxLength: 3 } },
+  { $defs: { n: { type: "integer" } }, properties: { n: { $ref: "#/$defs/n" } }, dependentRequired: { a: ["b"] } },
+  { type: "array", items: { enum: [1, "a", null] }, minItems: 1, uniqueItems: true, contains: { const: 1 } },
+  { propertyNames: { pattern: "^[a-z]+$" }, additionalProperties: { format: "date-time" }, maxProperties: 3 },
+  { properties: { e: { format: "email" }, u: { format: "uri" }, i: { format: "ipv4" }, d: { format: "date" } } },
+];
+const samples = [{ revenue: 1, currency: "USD" }, { revenue: "x" }, { a: 1, b: 2, n: 1.5 }, [1, "a"], "x", 7, null, { e: "a@b.co", u: "https://x", i: "1.2.3.4", d: "2026-12-05" }];
+for (const schema of schemas) for (const sample of samples) seeds.json_schema.push(pair(schema, sample));
+// Patterns: what plans use, and the constructs that are hard for a regex engine.
+for (const [pattern, text] of [
+  ["^[A-Z]{3}$", "USD"], ["^\\d+(\\.\\d{1,2})?$", "12.50"], ["(a+)+$", "aaaaaaaaaaaaaaaaaaaaaaaa!"],
+  ["(?<=a)b", "ab"], ["(\\w)\\1", "aa"], ["\\p{L}+", "héllo"], ["[\\u0000-\\uFFFF]*", "x"],
+  ["a{1,1000}", "aaa"], ["(?i)order", "ORDER"], ["^(?!test).*", "prod"], ["[", "["], ["\\", "x"],
+]) seeds.regex_pattern.push(`${pattern}\0${text}`);
 
 const conformance = path.resolve(repo, "../shared/conformance");
 for (const file of ["mapping-kit-cases.jsonl", "mapping-kit-validate-cases.jsonl"]) {

@@ -18,7 +18,7 @@ seconds=${FUZZ_SECONDS:-60}
 runs=${FUZZ_RUNS:--1}
 sanitizer=${FUZZ_SANITIZER:-none}
 build=${FUZZ_BUILD:-}
-targets=${FUZZ_TARGETS:-map_json map_batch transform tracking_plan liquid}
+targets=${FUZZ_TARGETS:-map_json map_batch transform tracking_plan liquid json_schema regex_pattern}
 # The fuzz build (sanitizers, nightly) gets its own target directory, away from the crate's.
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target}/fuzz
 
