@@ -131,7 +131,7 @@ impl Destination {
     /// One message within its limits, read whole, for settings that read whole messages: checked,
     /// held to the tracking plan, mapped by the custom mappings.
     fn message(&self, value: &Value, base: &Pointer, hint: Option<CallType>, envelope: &Envelope<'_>) -> Outcome {
-        let mut report = Report::default();
+        let mut report = Report::new(self.strict);
         match spec::check(value, base, hint, envelope, &mut report) {
             None => self.finish(report, Vec::new(), None),
             Some(Checked::Unsupported(reason)) => self.finish(report, Vec::new(), Some(reason)),
@@ -195,7 +195,14 @@ impl Destination {
         let message = payload::merged(value, envelope);
         let check = plan.check(&message, fields.call, fields.event.as_deref(), base);
         report.errors.extend(check.errors);
-        report.warnings.extend(check.warnings);
+        for issue in check.warnings {
+            // What happens to an unplanned property is said only when it happens (not in strict mode).
+            if issue.code == Code::UnplannedProperty {
+                report.warn_with_effect(issue, "It is omitted from the operation.");
+            } else {
+                report.add_warning(issue);
+            }
+        }
         check.omit
     }
 
@@ -209,7 +216,7 @@ impl Destination {
 
     /// The outcome of a checked message (see `Report::settle`).
     fn finish(&self, mut report: Report, operations: Vec<Operation>, skip: Option<Issue>) -> Outcome {
-        let (status, reason) = report.settle(self.strict, skip);
+        let (status, reason) = report.settle(skip);
         let operations = if status == Status::Mapped { operations } else { Vec::new() };
         Outcome { status, operations, errors: report.errors, warnings: report.warnings, reason }
     }

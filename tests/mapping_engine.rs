@@ -423,7 +423,8 @@ fn liquid_syntax_errors_name_the_field_and_the_place_in_the_template() {
     ] {
         let mapping = json!({"greeting": {"@liquid": template}});
         assert_eq!(validate_mapping(&mapping), vec![format!("{words} (at /greeting/@liquid)")]);
-        let config = Config::from_value(json!({"mappings": {"upsertUser": {"traits": {"greeting": {"@liquid": template}}}}}));
+        let config =
+            Config::from_value(json!({"mappings": {"upsertUser": {"traits": {"greeting": {"@liquid": template}}}}}));
         let refused = Destination::new(config.unwrap()).unwrap_err().to_string();
         assert!(refused.contains(words) && refused.contains("upsertUser"), "{template}: {refused}");
         assert!(!refused.contains("-->") && !refused.contains("Identifier"), "{refused}");

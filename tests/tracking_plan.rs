@@ -661,3 +661,49 @@ fn a_version_must_be_a_positive_integer() {
     let message = refused(json!({"rules": [rule]}));
     assert!(message.contains("\"version\" must be a positive integer"), "{message}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// One best issue under anyOf / oneOf, and the nearest planned event (issue 17).
+
+fn payment_rule(keyword: &str) -> Value {
+    json!({"type": "TRACK", "key": "Order Completed", "jsonSchema": {"properties": {"properties": {"properties": {
+        "payment": {keyword: [
+            {"type": "object", "required": ["card"], "properties": {"card": {"type": "object", "properties": {"last4": {"type": "string", "pattern": "^[0-9]{4}$"}}}}},
+            {"type": "object", "required": ["iban"], "properties": {"iban": {"type": "string"}}},
+            {"type": "string"}
+        ]}
+    }}}}})
+}
+
+#[test]
+fn a_failure_under_any_of_or_one_of_is_one_issue_from_the_closest_branch() {
+    for keyword in ["anyOf", "oneOf"] {
+        let plan = plan(with(json!([payment_rule(keyword)]), json!({"violations": "block"})));
+        let check = track(&plan, &order(json!({"payment": {"card": {"last4": "12x4"}}})));
+        assert_eq!(check.errors.len(), 1, "{keyword}: {:?}", check.errors);
+        let issue = &check.errors[0];
+        assert_eq!(issue.code, Code::PlanViolation);
+        // The deepest path of the branch that came closest: the card branch, at last4.
+        assert_eq!(issue.path, "/properties/payment/card/last4", "{keyword}");
+        assert!(issue.message.contains(&format!("under {keyword}, schema 1 of 3 came closest")), "{}", issue.message);
+        assert!(issue.message.contains("schema 2: \"iban\" is required"), "{}", issue.message);
+        assert!(issue.message.contains("schema 3: \"payment\" must be a string"), "{}", issue.message);
+    }
+    // A value that matches a branch has no issue.
+    let plan = plan(with(json!([payment_rule("anyOf")]), json!({"violations": "block"})));
+    assert!(track(&plan, &order(json!({"payment": {"iban": "DE00"}}))).errors.is_empty());
+}
+
+#[test]
+fn an_unplanned_event_names_the_planned_event_it_nearly_is() {
+    let plan = plan(with(json!([order_completed()]), json!({"unplannedEvents": "block"})));
+    for (sent, hint) in [
+        ("order_completed", Some("did you mean \"Order Completed\"?")),
+        ("Order Complted", Some("did you mean \"Order Completed\"?")),
+        ("Checkout Started", None),
+    ] {
+        let check = track(&plan, &json!({"type": "track", "event": sent, "userId": "u1"}));
+        assert_eq!(codes(&check.errors), [Code::UnplannedEvent], "{sent}");
+        assert_eq!(check.errors[0].hint.as_deref(), hint, "{sent}");
+    }
+}

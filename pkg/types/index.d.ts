@@ -50,6 +50,10 @@ export type Code =
   | "message_id_too_long"
   | "reserved_trait_type"
   | "no_user_to_associate"
+  | "message_id_blank"
+  | "near_miss_key"
+  | "near_miss_reserved"
+  | "misplaced_field"
   | "unsupported_type"
   | "disabled_by_integrations"
   | "mapping_failed"
@@ -65,6 +69,8 @@ export interface Issue {
   path: string;
   /** One sentence a person understands. */
   message: string;
+  /** How to fix it, with the value to use, where a fix can be named: `rename "userID" to "userId"`. */
+  hint?: string;
 }
 
 /** `upsertUser`, from `identify`: create the User, or update its traits. */

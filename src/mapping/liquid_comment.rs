@@ -24,7 +24,12 @@ impl BlockReflection for CommentBlock {
 }
 
 impl ParseBlock for CommentBlock {
-    fn parse(&self, mut arguments: TagTokenIter<'_>, mut tokens: TagBlock<'_, '_>, _options: &Language) -> Result<Box<dyn Renderable>> {
+    fn parse(
+        &self,
+        mut arguments: TagTokenIter<'_>,
+        mut tokens: TagBlock<'_, '_>,
+        _options: &Language,
+    ) -> Result<Box<dyn Renderable>> {
         arguments.expect_nothing()?;
         tokens.escape_liquid(true)?;
         Ok(Box::new(Comment))

@@ -31,7 +31,8 @@ pub(super) fn in_our_words(raw: &str) -> String {
         format!("filter \"{name}\": {}", lowercase_first(cause))
     } else if let Some((before, rules)) = split_expected(headline) {
         // `unexpected FilterChain` names a grammar rule, not what was typed.
-        let before = if before.starts_with("unexpected \"") || before.is_empty() { before } else { "unexpected input; " };
+        let before =
+            if before.starts_with("unexpected \"") || before.is_empty() { before } else { "unexpected input; " };
         format!("{before}expected {}", rules_in_words(rules))
     } else if let Some(cause) = with("cause") {
         format!("{}: {}", headline.trim_end_matches('.'), lowercase_first(cause))
@@ -91,7 +92,11 @@ fn rules_in_words(rules: &str) -> String {
             "TagInner" => "a tag name",
             "EOI" => "the end of the template",
             "Expression" | "Tag" | "Raw" | "InvalidLiquid" => "text or markup",
-            "Value" | "Literal" | "FilterChain" | "ExpressionInner" | "PositionalFilterArgument"
+            "Value"
+            | "Literal"
+            | "FilterChain"
+            | "ExpressionInner"
+            | "PositionalFilterArgument"
             | "KeywordFilterArgument" => "a value",
             other if other.ends_with("Literal") => "a value",
             other => other,

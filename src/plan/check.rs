@@ -1,6 +1,7 @@
 //! Checking one message against a compiled [`TrackingPlan`].
 
 use jsonschema::error::ValidationErrorKind;
+use jsonschema::ValidationError;
 use serde_json::Value;
 
 use super::compile::CompiledRule;
@@ -9,6 +10,7 @@ use super::{describe, PlanCheck, TrackingPlan};
 use crate::call::CallType;
 use crate::issue::{Code, Issue};
 use crate::pointer::Pointer;
+use crate::spec;
 
 /// See [`TrackingPlan::check`].
 pub(crate) fn check(
@@ -28,7 +30,13 @@ pub(crate) fn check(
         _ => return out,
     };
     if let (CallType::Track, Some(event), None) = (call, event, own) {
-        let issue = || Issue::new(Code::UnplannedEvent, &base.key("event"), describe::unplanned_event(event));
+        // "order_completed" for "Order Completed": the planned event it nearly is, if one is close.
+        let closest = spec::near_miss::closest(event, plan.track.keys().map(String::as_str));
+        let hint = closest.map(|planned| format!("did you mean \"{planned}\"?"));
+        let issue = || {
+            Issue::new(Code::UnplannedEvent, &base.key("event"), describe::unplanned_event(event))
+                .with_hint(hint.clone())
+        };
         match plan.unplanned_events {
             UnplannedEvents::Allow => {}
             UnplannedEvents::Warn => out.warnings.push(issue()),
@@ -46,6 +54,22 @@ pub(crate) fn check(
         }
     }
     out
+}
+
+/// The branch of an `anyOf`/`oneOf` that came closest, and its deepest error: the branch whose
+/// deepest error lies deepest in the message (it matched the most of it), then the one with the
+/// fewest errors, then the first.
+fn closest_branch<'e>(context: &'e [Vec<ValidationError<'static>>]) -> Option<(usize, &'e ValidationError<'static>)> {
+    let depth = |error: &ValidationError<'_>| error.instance_path().as_str().matches('/').count();
+    context
+        .iter()
+        .enumerate()
+        .filter_map(|(branch, errors)| {
+            let deepest = errors.iter().max_by_key(|error| depth(error))?;
+            Some((branch, deepest, depth(deepest), errors.len()))
+        })
+        .min_by(|a, b| b.2.cmp(&a.2).then(a.3.cmp(&b.3)).then(a.0.cmp(&b.0)))
+        .map(|(branch, deepest, _, _)| (branch, deepest))
 }
 
 /// The version `context.protocols.event_version` asks for; the oldest when it asks for none or
@@ -69,30 +93,61 @@ impl Report<'_> {
     /// missing key would be).
     fn violations_of(&mut self, rule: &CompiledRule, message: &Value) {
         for error in rule.validator.iter_errors(message) {
-            let at = error.instance_path().as_str();
-            let here = || Pointer::from_escaped(format!("{}{at}", self.base));
-            match error.kind() {
-                ValidationErrorKind::AdditionalProperties { unexpected }
-                | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
-                    let keyword = error.kind().keyword();
-                    let parent = here();
-                    for key in unexpected {
-                        let text = describe::unexpected(key, keyword, &rule.label);
-                        let omit = if at == self.field_pointer() { Some(key.clone()) } else { self.top_key(at) };
-                        self.violation(parent.key(key), text, omit);
-                    }
+            self.error(&error, &rule.label, None);
+        }
+    }
+
+    /// One error of the schema crate as issues; `note` (which branch of an `anyOf`/`oneOf` it
+    /// comes from) ends each sentence.
+    fn error(&mut self, error: &ValidationError<'_>, label: &str, note: Option<&str>) {
+        let at = error.instance_path().as_str();
+        let here = || Pointer::from_escaped(format!("{}{at}", self.base));
+        let noted = |text: String| match note {
+            Some(note) => format!("{text}; {note}"),
+            None => text,
+        };
+        match error.kind() {
+            ValidationErrorKind::AdditionalProperties { unexpected }
+            | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
+                let keyword = error.kind().keyword();
+                let parent = here();
+                for key in unexpected {
+                    let text = noted(describe::unexpected(key, keyword, label));
+                    let omit = if at == self.field_pointer() { Some(key.clone()) } else { self.top_key(at) };
+                    self.violation(parent.key(key), text, omit);
                 }
-                ValidationErrorKind::Required { property: Value::String(key) } => {
-                    let text = describe::missing(key, at, &rule.label);
-                    // The missing key itself cannot be omitted; the object that lacks it can.
-                    let omit = self.top_key(at);
-                    self.violation(here().key(key), text, omit);
+            }
+            ValidationErrorKind::Required { property: Value::String(key) } => {
+                let text = noted(describe::missing(key, at, label));
+                // The missing key itself cannot be omitted; the object that lacks it can.
+                let omit = self.top_key(at);
+                self.violation(here().key(key), text, omit);
+            }
+            // Not one issue per failed branch (the "must validate all the schemas" noise): the
+            // branch that came closest, at its deepest error, naming the others briefly.
+            ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context }
+                if !context.is_empty() && note.is_none() =>
+            {
+                let keyword = error.kind().keyword();
+                let Some((chosen, best)) = closest_branch(context) else { return };
+                let others: Vec<String> = context
+                    .iter()
+                    .enumerate()
+                    .filter(|(branch, _)| *branch != chosen)
+                    .filter_map(|(branch, errors)| {
+                        Some(format!("schema {}: {}", branch + 1, describe::brief(errors.first()?)))
+                    })
+                    .collect();
+                let mut note = format!("under {keyword}, schema {} of {} came closest", chosen + 1, context.len());
+                if !others.is_empty() {
+                    note = format!("{note} ({})", others.join("; "));
                 }
-                _ => {
-                    let text = describe::violation(&error, &rule.label);
-                    let omit = self.top_key(at);
-                    self.violation(here(), text, omit);
-                }
+                self.error(best, label, Some(&note));
+            }
+            _ => {
+                let text = noted(describe::violation(error, label));
+                let omit = self.top_key(at);
+                self.violation(here(), text, omit);
             }
         }
     }

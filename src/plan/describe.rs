@@ -37,6 +37,18 @@ pub(crate) fn violation(error: &ValidationError<'_>, rule: &str) -> String {
     }
 }
 
+/// A few words on why one branch of an `anyOf`/`oneOf` failed: `"plan" must be a string`.
+pub(crate) fn brief(error: &ValidationError<'_>) -> String {
+    let at = error.instance_path().as_str();
+    match error.kind() {
+        ValidationErrorKind::Required { property: Value::String(key) } => format!("{} is required", quoted(key)),
+        ValidationErrorKind::Type { kind: TypeKind::Single(one) } => {
+            format!("{} must be {}", subject(at), with_article(&one.to_string()))
+        }
+        _ => crate::quote::cut(&error.masked_with(short(error.instance())).to_string(), 60).into_owned(),
+    }
+}
+
 /// A required key that is missing from the object at `parent`.
 pub(crate) fn missing(key: &str, parent: &str, rule: &str) -> String {
     let within = if parent.is_empty() { "the message".to_owned() } else { subject(parent) };
@@ -50,7 +62,7 @@ pub(crate) fn unexpected(key: &str, keyword: &str, rule: &str) -> String {
 
 /// A property or trait no rule names, dropped under `unplannedProperties: "omit"`.
 pub(crate) fn unplanned(key: &str, rule: &str) -> String {
-    format!("{} is not in the tracking plan (rule {rule}): omitted", quoted(key))
+    format!("{} is not in the tracking plan (rule {rule}).", quoted(key))
 }
 
 /// A `track` event no rule names.

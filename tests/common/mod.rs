@@ -16,7 +16,7 @@ pub fn shared_dir() -> Option<PathBuf> {
     }
 }
 
-/// Issues as sorted `(code, path)` pairs, or codes alone when paths are not compared.
+/// Issues as sorted `(code, path, hint)` triples, or codes alone when paths are not compared.
 fn issue_keys(issues: &Value, paths: bool) -> Vec<String> {
     let mut keys: Vec<String> = issues
         .as_array()
@@ -26,7 +26,8 @@ fn issue_keys(issues: &Value, paths: bool) -> Vec<String> {
                 .map(|issue| {
                     let code = issue["code"].as_str().unwrap_or("?");
                     if paths {
-                        format!("{code} at {:?}", issue["path"].as_str().unwrap_or("?"))
+                        let hint = issue.get("hint").and_then(Value::as_str).map(|hint| format!(" (hint: {hint})"));
+                        format!("{code} at {:?}{}", issue["path"].as_str().unwrap_or("?"), hint.unwrap_or_default())
                     } else {
                         code.to_owned()
                     }

@@ -24,6 +24,17 @@ pub enum CallType {
 }
 
 impl CallType {
+    /// Every call type, in the Spec's order.
+    pub const ALL: &'static [CallType] = &[
+        CallType::Identify,
+        CallType::Group,
+        CallType::Track,
+        CallType::Page,
+        CallType::Screen,
+        CallType::Alias,
+        CallType::Delete,
+    ];
+
     /// The call type with this name (`"identify"`, ...). Names are case-sensitive, as in Segment.
     ///
     /// ```

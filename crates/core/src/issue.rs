@@ -54,6 +54,17 @@ pub enum Code {
     ReservedTraitType,
     /// A `group` call that names no user: no `associateUser` is emitted (warning).
     NoUserToAssociate,
+    /// A blank `messageId`: the message has none, so retries cannot be told apart (warning).
+    MessageIdBlank,
+    /// A top-level key that is a Segment field but for case or separators (`userID`,
+    /// `anonymous_id`, `Event`): it is ignored (warning).
+    NearMissKey,
+    /// A trait or property that is a reserved one but for case or separators (`firstname`,
+    /// `e-mail`, `created_at`) (warning).
+    NearMissReserved,
+    /// A field that belongs to another call: `properties` on identify or group, top-level
+    /// `traits` on track. It is not sent (warning).
+    MisplacedField,
 
     // Skip reasons.
     /// `page`, `screen`, `alias`, `delete`: not supported by Astrolabe.
@@ -94,6 +105,10 @@ impl Code {
         Code::MessageIdTooLong,
         Code::ReservedTraitType,
         Code::NoUserToAssociate,
+        Code::MessageIdBlank,
+        Code::NearMissKey,
+        Code::NearMissReserved,
+        Code::MisplacedField,
         Code::UnsupportedType,
         Code::DisabledByIntegrations,
         Code::MappingFailed,
@@ -129,6 +144,10 @@ impl Code {
             Code::MessageIdTooLong => "message_id_too_long",
             Code::ReservedTraitType => "reserved_trait_type",
             Code::NoUserToAssociate => "no_user_to_associate",
+            Code::MessageIdBlank => "message_id_blank",
+            Code::NearMissKey => "near_miss_key",
+            Code::NearMissReserved => "near_miss_reserved",
+            Code::MisplacedField => "misplaced_field",
             Code::UnsupportedType => "unsupported_type",
             Code::DisabledByIntegrations => "disabled_by_integrations",
             Code::MappingFailed => "mapping_failed",
@@ -156,10 +175,11 @@ impl Serialize for Code {
     }
 }
 
-/// One problem: `{code, path, message}`.
+/// One problem: `{code, path, message, hint?}`.
 ///
 /// `path` is an RFC 6901 JSON Pointer into the input as the caller gave it (`""` for the whole
-/// input, `/batch/3/traits/email` for a trait of the fourth batch item).
+/// input, `/batch/3/traits/email` for a trait of the fourth batch item). `hint`, where a fix can
+/// be named, says what to send instead, in a short imperative sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Issue {
     /// The stable code.
@@ -168,15 +188,32 @@ pub struct Issue {
     pub path: String,
     /// One sentence a person understands.
     pub message: String,
+    /// How to fix it, with the value to use, when it can be named ("rename \"userID\" to
+    /// \"userId\"").
+    pub hint: Option<String>,
 }
 
 impl Issue {
     /// An issue at `path`.
     pub fn new(code: Code, path: &Pointer, message: impl Into<String>) -> Issue {
-        Issue { code, path: path.as_str().to_owned(), message: message.into() }
+        Issue { code, path: path.as_str().to_owned(), message: message.into(), hint: None }
     }
 
-    /// The JSON text of this issue: `{"code":...,"path":...,"message":...}`.
+    /// This issue with a hint, or without one when `hint` is `None`.
+    ///
+    /// ```
+    /// use astrolabe_segment_core::{Code, Issue, Pointer};
+    /// let issue = Issue::new(Code::IdCoerced, &Pointer::root().key("userId"), "userId is a number.")
+    ///     .with_hint(String::from("send userId as the string \"42\""));
+    /// assert_eq!(issue.to_json(), r#"{"code":"id_coerced","path":"/userId","message":"userId is a number.","hint":"send userId as the string \"42\""}"#);
+    /// ```
+    pub fn with_hint(mut self, hint: impl Into<Option<String>>) -> Issue {
+        self.hint = hint.into();
+        self
+    }
+
+    /// The JSON text of this issue: `{"code":...,"path":...,"message":...,"hint":...}` (no
+    /// `hint` when there is none).
     pub fn to_json(&self) -> String {
         let mut out = String::new();
         crate::write::issue(&mut out, self);
@@ -189,6 +226,10 @@ crate::write::serialize_as_written!(Issue);
 impl fmt::Display for Issue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let path = if self.path.is_empty() { "(root)" } else { &self.path };
-        write!(f, "{} at {}: {}", self.code, path, self.message)
+        write!(f, "{} at {}: {}", self.code, path, self.message)?;
+        match &self.hint {
+            Some(hint) => write!(f, " (hint: {hint})"),
+            None => Ok(()),
+        }
     }
 }

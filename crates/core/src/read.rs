@@ -73,6 +73,7 @@ fn issue(value: &Value) -> Option<Issue> {
         code: Code::from_name(value.get("code")?.as_str()?)?,
         path: value.get("path")?.as_str()?.to_owned(),
         message: value.get("message")?.as_str()?.to_owned(),
+        hint: value.get("hint").and_then(Value::as_str).map(str::to_owned),
     })
 }
 

@@ -267,7 +267,7 @@ pub fn issues(out: &mut String, issues: &[Issue]) {
     out.push(']');
 }
 
-/// Appends `{"code":...,"path":...,"message":...}`.
+/// Appends `{"code":...,"path":...,"message":...}`, and `"hint"` when there is one.
 pub fn issue(out: &mut String, issue: &Issue) {
     out.push_str("{\"code\":\"");
     out.push_str(issue.code.as_str());
@@ -275,6 +275,10 @@ pub fn issue(out: &mut String, issue: &Issue) {
     string(out, &issue.path);
     out.push_str(",\"message\":");
     string(out, &issue.message);
+    if let Some(hint) = &issue.hint {
+        out.push_str(",\"hint\":");
+        string(out, hint);
+    }
     out.push('}');
 }
 

@@ -296,10 +296,11 @@ async function handleBatch(result, env, record, io) {
       indexes.push(index);
     } else if (outcome.status === "skipped") {
       const reason = outcome.reason ?? issue("unsupported_type", `/batch/${index}`, "Skipped.");
-      skipped.push({ index, code: reason.code, path: reason.path, message: reason.message });
+      skipped.push({ index, ...reason });
     } else {
       const [first = issue("invalid_type", `/batch/${index}`, "Invalid message.")] = outcome.errors;
-      rejected.push({ index, code: first.code, path: first.path, message: first.message, errors: outcome.errors });
+      // The first error as the package wrote it (code, path, message and, when one is named, hint).
+      rejected.push({ index, ...first, errors: outcome.errors });
     }
   });
   record.received = result.outcomes.length;

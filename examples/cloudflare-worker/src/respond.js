@@ -1,6 +1,6 @@
 // Small helpers shared by the handler and the delivery: JSON answers, issues, settings.
 
-/** An issue as the package writes them: `{ code, path, message }`. */
+/** An issue as the package writes them: `{ code, path, message }` (the package adds `hint` where a fix can be named). */
 export function issue(code, path, message) {
   return { code, path, message };
 }

@@ -327,7 +327,7 @@ impl<'t> Lane<'t> {
             })
         });
         if let Some(issue) = limit {
-            let mut report = Report::default();
+            let mut report = Report::new(self.strict);
             report.errors.push(issue);
             self.finish(out, report, None, None);
             return Some(());
@@ -363,7 +363,7 @@ impl<'t> Lane<'t> {
         } else {
             self.value(entry)?
         };
-        let mut report = Report::default();
+        let mut report = Report::new(self.strict);
         match spec::check(&message, base, hint, envelope, &mut report) {
             None => self.finish(out, report, None, None),
             Some(Checked::Unsupported(reason)) => self.finish(out, report, None, Some(reason)),
@@ -384,7 +384,7 @@ impl<'t> Lane<'t> {
         operations: Option<(&Fields<'_>, Raw)>,
         skip: Option<Issue>,
     ) {
-        let (status, reason) = report.settle(self.strict, skip);
+        let (status, reason) = report.settle(skip);
         if self.validation {
             write::validation(out, report.errors.is_empty(), &report.errors, &report.warnings);
             return;

@@ -4,6 +4,7 @@
 pub mod currency;
 pub mod ids;
 pub mod integrations;
+pub mod near_miss;
 pub mod reserved;
 pub mod timestamp;
 
@@ -36,7 +37,8 @@ pub fn reads(key: &str) -> Reads {
         "type" | "userId" | "anonymousId" | "groupId" | "event" | "messageId" | "timestamp" | "originalTimestamp"
         | "sentAt" | "receivedAt" | "integrations" => Reads::Whole,
         "context" => Reads::Members(reads_of_context),
-        "traits" | "properties" => Reads::Members(reserved::is_reserved),
+        "traits" | "properties" => Reads::Members(reserved::is_read),
+        _ if near_miss::message_field(key).is_some() => Reads::Whole,
         _ => Reads::Nothing,
     }
 }
@@ -67,9 +69,37 @@ pub struct Report {
     pub errors: Vec<Issue>,
     /// Data-quality problems (errors in strict mode).
     pub warnings: Vec<Issue>,
+    /// Strict mode: every warning is an error, so nothing a warning's effect describes happens.
+    pub strict: bool,
 }
 
 impl Report {
+    /// An empty report; `strict` makes every warning an error.
+    pub fn new(strict: bool) -> Report {
+        Report { strict, ..Report::default() }
+    }
+
+    /// Records an issue made with [`Issue::new`] (and a hint) as an error.
+    pub fn add_error(&mut self, issue: Issue) {
+        self.errors.push(issue);
+    }
+
+    /// Records an issue as a warning.
+    pub fn add_warning(&mut self, issue: Issue) {
+        self.warnings.push(issue);
+    }
+
+    /// Records a warning whose message ends by saying what happens to the message (`effect`,
+    /// such as "It is sent as the string \"42\"."). In strict mode the warning is an error and
+    /// nothing is sent, so the effect is left out: a message never describes what did not happen.
+    pub fn warn_with_effect(&mut self, mut issue: Issue, effect: &str) {
+        if !self.strict {
+            issue.message.push(' ');
+            issue.message.push_str(effect);
+        }
+        self.warnings.push(issue);
+    }
+
     /// Records an error.
     pub fn error(&mut self, code: Code, path: &Pointer, message: impl Into<String>) {
         self.errors.push(Issue::new(code, path, message));
@@ -87,8 +117,8 @@ impl Report {
 
     /// The status of a checked message: errors win over skipping (`skip`, the reason it is not
     /// for Astrolabe); in strict mode warnings are errors. Gives the reason when it is skipped.
-    pub fn settle(&mut self, strict: bool, skip: Option<Issue>) -> (Status, Option<Issue>) {
-        if strict {
+    pub fn settle(&mut self, skip: Option<Issue>) -> (Status, Option<Issue>) {
+        if self.strict {
             self.make_strict();
         }
         if !self.errors.is_empty() {
@@ -203,6 +233,8 @@ pub fn check<'a>(
         return None;
     };
     let call = call_type(message, base, hint, report)?;
+    // Near-miss keys an error below names in its hint, so they are not told twice.
+    let mut renamed: Vec<&str> = Vec::new();
     if !call.is_supported() {
         return Some(Checked::Unsupported(Issue::new(
             Code::UnsupportedType,
@@ -237,33 +269,58 @@ pub fn check<'a>(
         disabled: None,
     };
     match call {
-        CallType::Identify | CallType::Track if !user_given => report.error(
-            Code::MissingIdentity,
-            &base.key("userId"),
-            format!("{} call needs a userId or an anonymousId (a non-empty string).", with_article(call)),
-        ),
+        CallType::Identify | CallType::Track if !user_given => {
+            let near = near_miss_of(message, &["userId", "anonymousId"]);
+            renamed.extend(near.map(|(key, _)| key));
+            report.add_error(
+                Issue::new(
+                    Code::MissingIdentity,
+                    &base.key("userId"),
+                    format!(
+                        "{} call needs a userId or an anonymousId (a string that is not blank).",
+                        with_article(call)
+                    ),
+                )
+                .with_hint(near.map(rename)),
+            );
+        }
         _ => {}
     }
     match call {
         CallType::Group => {
             fields.group_id = id_field(message, "groupId", base, report);
             if fields.group_id.is_none() && !is_wrong_type(message, "groupId") {
-                report.error(
-                    Code::MissingGroupId,
-                    &base.key("groupId"),
-                    "A group call needs a groupId (a non-empty string).",
+                let near = near_miss_of(message, &["groupId"]);
+                renamed.extend(near.map(|(key, _)| key));
+                report.add_error(
+                    Issue::new(
+                        Code::MissingGroupId,
+                        &base.key("groupId"),
+                        "A group call needs a groupId (a string that is not blank).",
+                    )
+                    .with_hint(near.map(rename)),
                 );
             }
             if !user_given {
-                report.warn(
-                    Code::NoUserToAssociate,
-                    &base.key("userId"),
-                    "This group call names no user (userId or anonymousId): the Account is upserted, but no user is associated with it.",
+                let near = near_miss_of(message, &["userId", "anonymousId"]);
+                renamed.extend(near.map(|(key, _)| key));
+                let hint =
+                    near.map_or_else(|| String::from("add the userId of a user who belongs to this group"), rename);
+                report.warn_with_effect(
+                    Issue::new(
+                        Code::NoUserToAssociate,
+                        &base.key("userId"),
+                        "This group call names no user (userId or anonymousId), so no user is associated with the Account.",
+                    )
+                    .with_hint(hint),
+                    "The Account is upserted.",
                 );
             }
+            misplaced(message, "properties", call, base, report);
         }
         CallType::Track => {
-            fields.event = event(message, base, report);
+            fields.event = event(message, base, report, &mut renamed);
+            misplaced(message, "traits", call, base, report);
             let context = Layered {
                 own: context.map(|map| (map, base.key("context"))),
                 envelope: envelope.context.map(|map| (map, Pointer::root().key("context"))),
@@ -272,8 +329,10 @@ pub fn check<'a>(
                 fields.context_group_id = read_id(Some(value), "context.groupId", &|| path.clone(), report);
             }
         }
+        CallType::Identify => misplaced(message, "properties", call, base, report),
         _ => {}
     }
+    near_miss_keys(message, base, &renamed, report);
     if let Some(fields_object) = fields.traits.or(fields.properties) {
         let key = if call == CallType::Track { "properties" } else { "traits" };
         reserved::check(call, fields_object, &base.key(key), report);
@@ -285,6 +344,61 @@ pub fn check<'a>(
     };
     fields.disabled = integrations::skip_reason(&integrations);
     Some(Checked::Message(Box::new(fields)))
+}
+
+/// The first key of `message` that is a near miss of one of `fields` (absent themselves): the key
+/// and the field.
+fn near_miss_of<'m>(message: &'m Map<String, Value>, fields: &[&'static str]) -> Option<(&'m str, &'static str)> {
+    message.iter().filter(|(_, value)| !value.is_null()).find_map(|(key, _)| {
+        let field = near_miss::message_field(key)?;
+        fields.contains(&field).then_some((key.as_str(), field))
+    })
+}
+
+/// The hint for a near miss: `rename "userID" to "userId"`.
+fn rename((key, field): (&str, &str)) -> String {
+    format!("rename {} to \"{field}\"", quote(key))
+}
+
+/// Warns about each top-level key that nearly is a Segment field the message lacks (`userID`
+/// for `userId`), but for those an error's hint already renames.
+fn near_miss_keys(message: &Map<String, Value>, base: &Pointer, renamed: &[&str], report: &mut Report) {
+    for (key, value) in message {
+        let Some(field) = near_miss::message_field(key) else { continue };
+        if value.is_null() || renamed.contains(&key.as_str()) || message.get(field).is_some_and(|v| !v.is_null()) {
+            continue;
+        }
+        report.warn_with_effect(
+            Issue::new(
+                Code::NearMissKey,
+                &base.key(key),
+                format!("{} is not a Segment field, but it looks like \"{field}\".", quote(key)),
+            )
+            .with_hint(rename((key, field))),
+            &format!("It is ignored, so the message has no {field}."),
+        );
+    }
+}
+
+/// Warns about a field that belongs to another call: `properties` on identify or group, `traits`
+/// at the top of a track call (its user's traits go in `context.traits`).
+fn misplaced(message: &Map<String, Value>, key: &str, call: CallType, base: &Pointer, report: &mut Report) {
+    if message.get(key).is_none_or(Value::is_null) {
+        return;
+    }
+    let (belongs, hint) = if call == CallType::Track {
+        ("a track call carries the user's traits in context.traits", "move traits into context.traits")
+    } else {
+        ("it carries its data in traits", "move these properties into traits")
+    };
+    report.add_warning(
+        Issue::new(
+            Code::MisplacedField,
+            &base.key(key),
+            format!("{} call has no top-level \"{key}\", so they are not sent: {belongs}.", with_article(call)),
+        )
+        .with_hint(String::from(hint)),
+    );
 }
 
 /// "An identify", "A group", "A track": call names with their article, for sentences.
@@ -304,10 +418,27 @@ fn call_type(
     match message.get("type") {
         None | Some(Value::Null) => {
             if hint.is_none() {
-                report.error(
-                    Code::MissingType,
-                    &path(),
-                    "The message has no \"type\": give one (identify, group or track), or pass the call type as an option for an HTTP API body.",
+                report.add_error(
+                    Issue::new(
+                        Code::MissingType,
+                        &path(),
+                        "The message has no \"type\": give one (identify, group or track), or pass the call type as an option for an HTTP API body.",
+                    )
+                    .with_hint(type_hint(message)),
+                );
+            }
+            hint
+        }
+        // Blank counts as absent, as it does for ids and events.
+        Some(Value::String(name)) if name.trim().is_empty() => {
+            if hint.is_none() {
+                report.add_error(
+                    Issue::new(
+                        Code::MissingType,
+                        &path(),
+                        "The message's \"type\" is blank: give one (identify, group or track), or pass the call type as an option for an HTTP API body.",
+                    )
+                    .with_hint(type_hint(message)),
                 );
             }
             hint
@@ -315,26 +446,37 @@ fn call_type(
         Some(Value::String(name)) => match CallType::from_name(name) {
             Some(call) => {
                 if let Some(expected) = hint.filter(|expected| *expected != call) {
-                    report.error(
-                        Code::TypeMismatch,
-                        &path(),
-                        format!(
-                            "The message says it is {} call, but it was sent as {} call.",
-                            with_article(call).to_lowercase(),
-                            with_article(expected).to_lowercase()
-                        ),
+                    report.add_error(
+                        Issue::new(
+                            Code::TypeMismatch,
+                            &path(),
+                            format!(
+                                "The message says it is {} call, but it was sent as {} call.",
+                                with_article(call).to_lowercase(),
+                                with_article(expected).to_lowercase()
+                            ),
+                        )
+                        .with_hint(format!(
+                            "send it as {} call, or set \"type\" to \"{expected}\"",
+                            with_article(call).to_lowercase()
+                        )),
                     );
                 }
                 Some(call)
             }
             None => {
-                report.error(
-                    Code::UnknownType,
-                    &path(),
-                    format!(
-                        "{} is not a Segment call type (identify, group, track, page, screen, alias).",
-                        quote(name)
-                    ),
+                let names = CallType::ALL.iter().map(|call| call.as_str());
+                let hint = near_miss::closest(name, names).map(|call| format!("did you mean \"{call}\"?"));
+                report.add_error(
+                    Issue::new(
+                        Code::UnknownType,
+                        &path(),
+                        format!(
+                            "{} is not a Segment call type (identify, group, track, page, screen, alias, delete).",
+                            quote(name)
+                        ),
+                    )
+                    .with_hint(hint),
                 );
                 None
             }
@@ -348,6 +490,25 @@ fn call_type(
             hint
         }
     }
+}
+
+/// What a message without a type most likely is: `type` under another spelling, else what its
+/// fields say (an event is a track call, a groupId a group call, traits an identify call).
+fn type_hint(message: &Map<String, Value>) -> Option<String> {
+    if let Some(near) = near_miss_of(message, &["type"]) {
+        return Some(rename(near));
+    }
+    let has = |key: &str| message.get(key).is_some_and(|value| !value.is_null());
+    let (call, because) = if has("event") {
+        ("track", "it has an event")
+    } else if has("groupId") {
+        ("group", "it has a groupId")
+    } else if has("traits") {
+        ("identify", "it has traits")
+    } else {
+        return None;
+    };
+    Some(format!("add \"type\": \"{call}\", since {because}"))
 }
 
 /// An object-typed field: `null` is absent, anything else but an object is an error.
@@ -385,10 +546,10 @@ fn read_id(value: Option<&Value>, name: &str, path: &dyn Fn() -> Pointer, report
         Id::Absent => None,
         Id::Text(text) => Some(text.to_owned()),
         Id::Coerced(text) => {
-            report.warn(
-                Code::IdCoerced,
-                &path(),
-                format!("{name} is a number; it is sent as the string {}.", quote(&text)),
+            report.warn_with_effect(
+                Issue::new(Code::IdCoerced, &path(), format!("{name} is the number {text}, not a string."))
+                    .with_hint(format!("send {name} as the string {}", quote(&text))),
+                &format!("It is sent as the string {}.", quote(&text)),
             );
             Some(text)
         }
@@ -402,27 +563,55 @@ fn read_id(value: Option<&Value>, name: &str, path: &dyn Fn() -> Pointer, report
 /// Segment de-duplicates on messageId; ids of 100 characters or more are too long for it.
 fn message_id(message: &Map<String, Value>, base: &Pointer, report: &mut Report) -> Option<String> {
     let path = || base.key("messageId");
+    if let Some(Value::String(blank)) =
+        message.get("messageId").filter(|id| id.as_str().is_some_and(|id| id.trim().is_empty()))
+    {
+        let what = if blank.is_empty() { "empty" } else { "blank" };
+        report.warn_with_effect(
+            Issue::new(
+                Code::MessageIdBlank,
+                &path(),
+                format!("messageId is {what}, so retries of this message cannot be told apart."),
+            )
+            .with_hint(String::from("send a unique messageId, such as a UUID, or leave it out")),
+            "The message is sent without one.",
+        );
+        return None;
+    }
     let id = read_id(message.get("messageId"), "messageId", &path, report)?;
     let length = id.chars().count();
     if length >= 100 {
-        report.warn(
-            Code::MessageIdTooLong,
-            &path(),
-            format!("messageId has {length} characters; Segment expects fewer than 100."),
+        report.add_warning(
+            Issue::new(
+                Code::MessageIdTooLong,
+                &path(),
+                format!("messageId has {length} characters; Segment expects fewer than 100."),
+            )
+            .with_hint(String::from("send a shorter messageId, such as a UUID (36 characters)")),
         );
     }
     Some(id)
 }
 
-fn event(message: &Map<String, Value>, base: &Pointer, report: &mut Report) -> Option<String> {
+fn event<'m>(
+    message: &'m Map<String, Value>,
+    base: &Pointer,
+    report: &mut Report,
+    renamed: &mut Vec<&'m str>,
+) -> Option<String> {
     let path = || base.key("event");
     match message.get("event") {
         Some(Value::String(name)) if !name.trim().is_empty() => Some(name.clone()),
         None | Some(Value::Null) | Some(Value::String(_)) => {
-            report.error(
-                Code::MissingEvent,
-                &path(),
-                "A track call needs an \"event\" (a non-empty string naming the event).",
+            let near = near_miss_of(message, &["event"]);
+            renamed.extend(near.map(|(key, _)| key));
+            report.add_error(
+                Issue::new(
+                    Code::MissingEvent,
+                    &path(),
+                    "A track call needs an \"event\" (a string that is not blank, naming the event).",
+                )
+                .with_hint(near.map(rename)),
             );
             None
         }
@@ -435,6 +624,11 @@ fn event(message: &Map<String, Value>, base: &Pointer, report: &mut Report) -> O
             None
         }
     }
+}
+
+/// `send timestamp as "2024-12-05T12:00:00.000Z"`, when the value has an ISO-8601 form.
+fn timestamp_hint(key: &str, value: Option<&Value>) -> Option<String> {
+    value.and_then(timestamp::suggest).map(|iso| format!("send {key} as {}", quote(&iso)))
 }
 
 /// Checks the four timestamps and gives the operation's: `timestamp` when valid; when it is
@@ -453,19 +647,25 @@ fn operation_timestamp(
             Some(Value::String(text)) => match timestamp::parse(text) {
                 Ok(millis) => Some(millis),
                 Err(why) => {
-                    report.warn(
-                        Code::InvalidTimestamp,
-                        &path(),
-                        format!("{key} {} is not an ISO-8601 date-time: {why}.", quote(text)),
+                    report.add_warning(
+                        Issue::new(
+                            Code::InvalidTimestamp,
+                            &path(),
+                            format!("{key} {} is not an ISO-8601 date-time: {why}.", quote(text)),
+                        )
+                        .with_hint(timestamp_hint(key, value)),
                     );
                     None
                 }
             },
             Some(other) => {
-                report.warn(
-                    Code::InvalidTimestamp,
-                    &path(),
-                    format!("{key} must be an ISO-8601 date-time string, not {}.", json_type_name(other)),
+                report.add_warning(
+                    Issue::new(
+                        Code::InvalidTimestamp,
+                        &path(),
+                        format!("{key} must be an ISO-8601 date-time string, not {}.", json_type_name(other)),
+                    )
+                    .with_hint(timestamp_hint(key, value)),
                 );
                 None
             }

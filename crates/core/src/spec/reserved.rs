@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 use super::ids::json_type_name;
 use super::{currency, timestamp, Report};
 use crate::call::CallType;
-use crate::issue::Code;
+use crate::issue::{Code, Issue};
 use crate::pointer::Pointer;
 use crate::quote::quote;
 
@@ -104,6 +104,12 @@ pub fn is_reserved(key: &str) -> bool {
     )
 }
 
+/// Whether the checks read a trait or property `key`: a reserved one, or a near miss of one
+/// (`firstname`, `e-mail`).
+pub fn is_read(key: &str) -> bool {
+    is_reserved(key) || super::near_miss::reserved(key).is_some()
+}
+
 /// Warns about every reserved key of `fields` (the traits or properties at `path`) whose value
 /// has the wrong shape. `null` values are not checked.
 pub fn check(call: CallType, fields: &Map<String, Value>, path: &Pointer, report: &mut Report) {
@@ -126,6 +132,23 @@ pub fn check(call: CallType, fields: &Map<String, Value>, path: &Pointer, report
         if let Some(value) = value {
             check_value(key, *shape, value, &|| path.key(key), what, report);
         }
+    }
+    for (key, _) in fields.iter().filter(|(_, value)| !value.is_null()) {
+        let Some(name) = super::near_miss::reserved(key) else { continue };
+        if !table.iter().any(|(reserved, _)| *reserved == name) || fields.get(name).is_some_and(|v| !v.is_null()) {
+            continue;
+        }
+        report.add_warning(
+            Issue::new(
+                Code::NearMissReserved,
+                &path.key(key),
+                format!(
+                    "The {what} {} looks like the reserved {what} \"{name}\"; what reads \"{name}\" will not find it.",
+                    quote(key)
+                ),
+            )
+            .with_hint(format!("rename {} to \"{name}\"", quote(key))),
+        );
     }
 }
 
@@ -160,7 +183,34 @@ fn check_value(key: &str, shape: Shape, value: &Value, path: &dyn Fn() -> Pointe
         (Shape::Company, other) => Some(format!("should be an object, not {}", json_type_name(other))),
     };
     if let Some(problem) = problem {
-        report.warn(Code::ReservedTraitType, &path(), format!("The reserved {what} {} {problem}.", quote(key)));
+        report.add_warning(
+            Issue::new(Code::ReservedTraitType, &path(), format!("The reserved {what} {} {problem}.", quote(key)))
+                .with_hint(hint(key, shape, value)),
+        );
+    }
+}
+
+/// The value to send instead, when it can be named: the number a numeric string holds, the text
+/// of a number, the upper-case currency code, the ISO-8601 form of a date.
+fn hint(key: &str, shape: Shape, value: &Value) -> Option<String> {
+    let send = |what: String| Some(format!("send {key} as {what}"));
+    match (shape, value) {
+        (Shape::Number, Value::String(text)) => {
+            let number: f64 = text.trim().parse().ok().filter(|n: &f64| n.is_finite())?;
+            send(format!("the number {}", crate::js_number::js_number_to_string(number)))
+        }
+        // Past 2^53 the digits depend on how the number was spelled (`9007199254740993` or
+        // `9007199254740993000E-3`): the hint names no value rather than a wrong one.
+        (Shape::Text, Value::Number(number)) => match number.as_f64().filter(|n| n.abs() < 9_007_199_254_740_992.0) {
+            Some(exact) => send(format!("the string {}", quote(&crate::js_number::js_number_to_string(exact)))),
+            None => send(String::from("a string")),
+        },
+        (Shape::Currency, Value::String(text)) => {
+            let upper = text.trim().to_ascii_uppercase();
+            currency::is_iso_4217(&upper).then(|| format!("send {key} as {}", quote(&upper)))
+        }
+        (Shape::Date, _) => timestamp::suggest(value).and_then(|iso| send(quote(&iso))),
+        _ => None,
     }
 }
 

@@ -65,6 +65,43 @@ pub fn parse(text: &str) -> Result<Millis, &'static str> {
     Ok(millis)
 }
 
+/// The ISO-8601 form of a date-time sent another way, when one can be named for a hint: Unix
+/// time (seconds, or milliseconds from 10^11 on), a space for the `T`, a one-digit month or day.
+///
+/// ```
+/// use astrolabe_segment_core::spec::timestamp::suggest;
+/// use serde_json::json;
+/// assert_eq!(suggest(&json!(1733400000)).as_deref(), Some("2024-12-05T12:00:00.000Z"));
+/// assert_eq!(suggest(&json!(1733400000123u64)).as_deref(), Some("2024-12-05T12:00:00.123Z"));
+/// assert_eq!(suggest(&json!("2015-2-02T00:30:08.276Z")).as_deref(), Some("2015-02-02T00:30:08.276Z"));
+/// assert_eq!(suggest(&json!("2024-12-05 12:00:00")).as_deref(), Some("2024-12-05T12:00:00"));
+/// assert_eq!(suggest(&json!("last week")), None);
+/// ```
+pub fn suggest(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::Number(number) => {
+            let time = number.as_f64().filter(|time| time.is_finite() && *time > 0.0)?;
+            let millis = if time >= 1e11 { time } else { time * 1000.0 };
+            // Whole milliseconds of a finite positive double below the year 10000 fit an i64.
+            (millis < 253_402_300_800_000.0).then(|| format(millis as Millis)).flatten()
+        }
+        serde_json::Value::String(text) => {
+            let text = text.trim();
+            let (date, rest) = text.split_at(text.find(['T', ' ']).unwrap_or(text.len()));
+            let mut parts = date.split('-');
+            let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
+            let digits = |part: &str| !part.is_empty() && part.len() <= 2 && part.bytes().all(|b| b.is_ascii_digit());
+            if parts.next().is_some() || !digits(month) || !digits(day) {
+                return None;
+            }
+            let time = rest.strip_prefix(' ').map_or_else(|| rest.to_owned(), |time| format!("T{time}"));
+            let fixed = format!("{year}-{month:0>2}-{day:0>2}{time}");
+            (fixed != text && parse(&fixed).is_ok()).then_some(fixed)
+        }
+        _ => None,
+    }
+}
+
 /// Writes an instant as RFC 3339 UTC with milliseconds (`2015-02-23T22:28:55.111Z`). `None`
 /// outside the years 0000 to 9999, which RFC 3339 cannot write.
 pub fn format(millis: Millis) -> Option<String> {

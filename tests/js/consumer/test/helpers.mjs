@@ -49,7 +49,8 @@ export function deepTrack(depth) {
 }
 
 function issueKeys(issues, paths) {
-  return (issues ?? []).map((issue) => (paths ? `${issue.code} at ${JSON.stringify(issue.path)}` : issue.code)).sort();
+  const hint = (issue) => (issue.hint === undefined ? "" : ` (hint: ${issue.hint})`);
+  return (issues ?? []).map((issue) => (paths ? `${issue.code} at ${JSON.stringify(issue.path)}${hint(issue)}` : issue.code)).sort();
 }
 
 /** Differences between an outcome and an expectation whose issues give `code` and `path` only. */

@@ -1,0 +1,228 @@
+//! Near misses: a name that differs from one the Spec reserves only by case or separators
+//! (`userID`, `user_id`, `e-mail`, `created_at`), and the closest of a list of names (a call type,
+//! a planned event). Every schema passes them; the sender still loses the field.
+
+/// The top-level fields of a Segment message, as the Spec spells them.
+const MESSAGE_FIELDS: &[&str] = &[
+    "type",
+    "userId",
+    "anonymousId",
+    "groupId",
+    "previousId",
+    "messageId",
+    "event",
+    "properties",
+    "traits",
+    "context",
+    "integrations",
+    "timestamp",
+    "originalTimestamp",
+    "sentAt",
+    "receivedAt",
+];
+
+/// The reserved traits and properties of every call, as the Spec spells them (camelCase): the
+/// snake_case forms the reserved tables also check are near misses of these.
+const RESERVED: &[&str] = &[
+    "address",
+    "age",
+    "avatar",
+    "birthday",
+    "company",
+    "createdAt",
+    "description",
+    "email",
+    "employees",
+    "firstName",
+    "gender",
+    "id",
+    "industry",
+    "lastName",
+    "name",
+    "phone",
+    "plan",
+    "title",
+    "username",
+    "website",
+    "currency",
+    "revenue",
+    "value",
+];
+
+/// The longest name worth comparing, normalized.
+const LONGEST: usize = 24;
+
+/// A name folded for comparison: ASCII lower case, without `_`, `-`, `.` and spaces.
+#[derive(PartialEq, Eq)]
+struct Folded {
+    bytes: [u8; LONGEST],
+    len: usize,
+}
+
+impl Folded {
+    fn of(name: &str) -> Option<Folded> {
+        let mut bytes = [0u8; LONGEST];
+        let mut len = 0;
+        for byte in name.bytes() {
+            if matches!(byte, b'_' | b'-' | b'.' | b' ') {
+                continue;
+            }
+            if !byte.is_ascii() {
+                return None;
+            }
+            *bytes.get_mut(len)? = byte.to_ascii_lowercase();
+            len += 1;
+        }
+        (len > 0).then_some(Folded { bytes, len })
+    }
+}
+
+/// The one of `names` that `key` nearly is (same letters, other case or separators), when `key`
+/// is not exactly one of them.
+fn near(key: &str, names: &'static [&'static str]) -> Option<&'static str> {
+    if key.len() > LONGEST * 2 || names.contains(&key) {
+        return None;
+    }
+    let folded = Folded::of(key)?;
+    names.iter().copied().find(|name| Folded::of(name).is_some_and(|name| name == folded))
+}
+
+/// The top-level field that `key` nearly is: `userID` and `user_id` give `userId`.
+///
+/// ```
+/// use astrolabe_segment_core::spec::near_miss::message_field;
+/// assert_eq!(message_field("userID"), Some("userId"));
+/// assert_eq!(message_field("anonymous_id"), Some("anonymousId"));
+/// assert_eq!(message_field("userId"), None);
+/// assert_eq!(message_field("writeKey"), None);
+/// ```
+pub fn message_field(key: &str) -> Option<&'static str> {
+    near(key, MESSAGE_FIELDS)
+}
+
+/// The reserved trait or property that `key` nearly is: `firstname` and `first_name` give
+/// `firstName`, `e-mail` gives `email`.
+pub fn reserved(key: &str) -> Option<&'static str> {
+    near(key, RESERVED)
+}
+
+/// The closest of `names` to `wanted`: the same name but for case and separators, else one
+/// within a small edit distance (a third of the name's length, at most 3). `Order Completed` for
+/// `order_completed` or `Order Complted`.
+pub fn closest<'n>(wanted: &str, names: impl IntoIterator<Item = &'n str>) -> Option<&'n str> {
+    let folded = |text: &str| -> String {
+        text.chars().filter(|c| !matches!(c, '_' | '-' | '.' | ' ')).flat_map(char::to_lowercase).collect()
+    };
+    let wanted_folded = folded(wanted);
+    let budget = (wanted_folded.chars().count() / 3).min(3);
+    let mut best: Option<(usize, &'n str)> = None;
+    for name in names {
+        if name == wanted {
+            continue;
+        }
+        let distance = edit_distance(&wanted_folded, &folded(name), budget);
+        if distance.is_some_and(|d| best.is_none_or(|(b, _)| d < b)) {
+            best = distance.map(|d| (d, name));
+        }
+    }
+    best.map(|(_, name)| name)
+}
+
+/// Levenshtein distance by characters, or `None` past `budget` (names are short; long ones are
+/// cut off early).
+fn edit_distance(a: &str, b: &str, budget: usize) -> Option<usize> {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > budget || a.len() > 200 || b.len() > 200 {
+        return None;
+    }
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        let mut row_min = usize::MAX;
+        for (slot, value) in current.iter_mut().enumerate() {
+            *value = if slot == 0 {
+                i + 1
+            } else {
+                let cb = b.get(slot - 1);
+                let substitution = previous.get(slot - 1).map_or(usize::MAX, |d| d + usize::from(cb != Some(ca)));
+                let deletion = previous.get(slot).map_or(usize::MAX, |d| d + 1);
+                substitution.min(deletion)
+            };
+            row_min = row_min.min(*value);
+        }
+        for slot in 1..current.len() {
+            let insertion = current.get(slot - 1).map_or(usize::MAX, |d| d + 1);
+            if let Some(value) = current.get_mut(slot) {
+                *value = (*value).min(insertion);
+            }
+        }
+        if row_min > budget {
+            return None;
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous.last().copied().filter(|distance| *distance <= budget)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn message_fields() {
+        for (key, field) in [
+            ("userID", "userId"),
+            ("user_id", "userId"),
+            ("UserId", "userId"),
+            ("anonymousID", "anonymousId"),
+            ("anonymous_id", "anonymousId"),
+            ("groupID", "groupId"),
+            ("messageID", "messageId"),
+            ("message_id", "messageId"),
+            ("Event", "event"),
+            ("Properties", "properties"),
+            ("Traits", "traits"),
+            ("Type", "type"),
+            ("sent_at", "sentAt"),
+        ] {
+            assert_eq!(message_field(key), Some(field), "{key}");
+        }
+        for key in ["userId", "writeKey", "_metadata", "email", "version", "", "ü", &"x".repeat(100)] {
+            assert_eq!(message_field(key), None, "{key}");
+        }
+    }
+
+    #[test]
+    fn reserved_names() {
+        for (key, name) in [
+            ("firstname", "firstName"),
+            ("first_name", "firstName"),
+            ("e-mail", "email"),
+            ("E-Mail", "email"),
+            ("created_at", "createdAt"),
+            ("Revenue", "revenue"),
+        ] {
+            assert_eq!(reserved(key), Some(name), "{key}");
+        }
+        for key in ["firstName", "email", "plan_type", "emails"] {
+            assert_eq!(reserved(key), None, "{key}");
+        }
+    }
+
+    #[test]
+    fn closest_names() {
+        let plan = ["Order Completed", "Product Viewed", "Signed Up"];
+        assert_eq!(closest("order_completed", plan), Some("Order Completed"));
+        assert_eq!(closest("Order Complted", plan), Some("Order Completed"));
+        assert_eq!(closest("signed up", plan), Some("Signed Up"));
+        assert_eq!(closest("Checkout Started", plan), None);
+        assert_eq!(closest("Order Completed", plan), None);
+        let calls = ["identify", "group", "track", "page", "screen", "alias", "delete"];
+        assert_eq!(closest("Track", calls), Some("track"));
+        assert_eq!(closest("identity", calls), Some("identify"));
+        assert_eq!(closest("x", calls), None);
+        assert_eq!(edit_distance("kitten", "sitting", 3), Some(3));
+        assert_eq!(edit_distance("kitten", "sitting", 2), None);
+    }
+}
