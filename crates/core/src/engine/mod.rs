@@ -178,7 +178,12 @@ impl<'t> Lane<'t> {
         }
         let quoted =
             self.text.get(entry.key.0.saturating_sub(1) as usize..entry.key.1 as usize + 1).unwrap_or_default();
-        serde_json::from_str(quoted).map_or(Cow::Borrowed(key), Cow::Owned)
+        // Read as a Value, not a String: a typed read links serde's type-error messages, and
+        // through them core's float formatting (15 KB of the module).
+        match serde_json::from_str(quoted) {
+            Ok(Value::String(decoded)) => Cow::Owned(decoded),
+            _ => Cow::Borrowed(key),
+        }
     }
 
     /// The value of an entry, parsed.

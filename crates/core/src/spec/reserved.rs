@@ -196,8 +196,8 @@ fn hint(key: &str, shape: Shape, value: &Value) -> Option<String> {
     let send = |what: String| Some(format!("send {key} as {what}"));
     match (shape, value) {
         (Shape::Number, Value::String(text)) => {
-            let number: f64 = text.trim().parse().ok().filter(|n: &f64| n.is_finite())?;
-            send(format!("the number {}", crate::js_number::js_number_to_string(number)))
+            let number = json_number(text)?;
+            send(format!("the number {}", super::ids::number_to_string(&number)))
         }
         // Past 2^53 the digits depend on how the number was spelled (`9007199254740993` or
         // `9007199254740993000E-3`): the hint names no value rather than a wrong one.
@@ -233,8 +233,18 @@ fn check_company(company: &Map<String, Value>, path: &Pointer, report: &mut Repo
 /// A number that arrived as a string is the commonest mistake: say so.
 fn described(value: &Value) -> String {
     match value {
-        Value::String(text) if text.trim().parse::<f64>().is_ok() => format!("the string {}", quote(text)),
+        Value::String(text) if json_number(text).is_some() => format!("the string {}", quote(text)),
         other => json_type_name(other).to_owned(),
+    }
+}
+
+/// The number a string holds, read as JSON reads one (`"26"`, `" 19.99 "`, `"1e3"`; not `"inf"`
+/// or `".5"`). serde_json's reader rather than `f64::from_str`, whose tables cost 20 KB of the
+/// module.
+fn json_number(text: &str) -> Option<serde_json::Number> {
+    match serde_json::from_str(text.trim()) {
+        Ok(Value::Number(number)) => Some(number),
+        _ => None,
     }
 }
 
