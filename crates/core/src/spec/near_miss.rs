@@ -2,89 +2,33 @@
 //! (`userID`, `user_id`, `e-mail`, `created_at`), and the closest of a list of names (a call type,
 //! a planned event). Every schema passes them; the sender still loses the field.
 
-/// The top-level fields of a Segment message, as the Spec spells them.
-const MESSAGE_FIELDS: &[&str] = &[
-    "type",
-    "userId",
-    "anonymousId",
-    "groupId",
-    "previousId",
-    "messageId",
-    "event",
-    "properties",
-    "traits",
-    "context",
-    "integrations",
-    "timestamp",
-    "originalTimestamp",
-    "sentAt",
-    "receivedAt",
-];
-
-/// The reserved traits and properties of every call, as the Spec spells them (camelCase): the
-/// snake_case forms the reserved tables also check are near misses of these.
-const RESERVED: &[&str] = &[
-    "address",
-    "age",
-    "avatar",
-    "birthday",
-    "company",
-    "createdAt",
-    "description",
-    "email",
-    "employees",
-    "firstName",
-    "gender",
-    "id",
-    "industry",
-    "lastName",
-    "name",
-    "phone",
-    "plan",
-    "title",
-    "username",
-    "website",
-    "currency",
-    "revenue",
-    "value",
-];
-
-/// The longest name worth comparing, normalized.
+/// The longest name worth comparing, folded.
 const LONGEST: usize = 24;
 
-/// A name folded for comparison: ASCII lower case, without `_`, `-`, `.` and spaces.
-#[derive(PartialEq, Eq)]
-struct Folded {
-    bytes: [u8; LONGEST],
-    len: usize,
-}
-
-impl Folded {
-    fn of(name: &str) -> Option<Folded> {
-        let mut bytes = [0u8; LONGEST];
-        let mut len = 0;
-        for byte in name.bytes() {
-            if matches!(byte, b'_' | b'-' | b'.' | b' ') {
-                continue;
-            }
-            if !byte.is_ascii() {
-                return None;
-            }
-            *bytes.get_mut(len)? = byte.to_ascii_lowercase();
-            len += 1;
+/// A name folded for comparison: ASCII lower case, without `_`, `-`, `.` and spaces. `None` for
+/// names no Spec name folds to (too long, not ASCII, empty).
+fn folded(name: &str) -> Option<([u8; LONGEST], usize)> {
+    let mut bytes = [0u8; LONGEST];
+    let mut len = 0;
+    for byte in name.bytes() {
+        if matches!(byte, b'_' | b'-' | b'.' | b' ') {
+            continue;
         }
-        (len > 0).then_some(Folded { bytes, len })
+        if !byte.is_ascii() {
+            return None;
+        }
+        *bytes.get_mut(len)? = byte.to_ascii_lowercase();
+        len += 1;
     }
+    (len > 0).then_some((bytes, len))
 }
 
-/// The one of `names` that `key` nearly is (same letters, other case or separators), when `key`
-/// is not exactly one of them.
-fn near(key: &str, names: &'static [&'static str]) -> Option<&'static str> {
-    if key.len() > LONGEST * 2 || names.contains(&key) {
-        return None;
-    }
-    let folded = Folded::of(key)?;
-    names.iter().copied().find(|name| Folded::of(name).is_some_and(|name| name == folded))
+/// `spelled(folded)` names the Spec name with that folded form; `key` nearly is it when it is
+/// not exactly it. The Spec's names are matched folded, in a `match` (the rules ask for every
+/// unknown top-level key, trait and property).
+fn near(key: &str, spelled: fn(&[u8]) -> Option<&'static str>) -> Option<&'static str> {
+    let (bytes, len) = folded(key)?;
+    spelled(bytes.get(..len)?).filter(|name| *name != key)
 }
 
 /// The top-level field that `key` nearly is: `userID` and `user_id` give `userId`.
@@ -97,13 +41,60 @@ fn near(key: &str, names: &'static [&'static str]) -> Option<&'static str> {
 /// assert_eq!(message_field("writeKey"), None);
 /// ```
 pub fn message_field(key: &str) -> Option<&'static str> {
-    near(key, MESSAGE_FIELDS)
+    near(key, |folded| {
+        Some(match folded {
+            b"type" => "type",
+            b"userid" => "userId",
+            b"anonymousid" => "anonymousId",
+            b"groupid" => "groupId",
+            b"previousid" => "previousId",
+            b"messageid" => "messageId",
+            b"event" => "event",
+            b"properties" => "properties",
+            b"traits" => "traits",
+            b"context" => "context",
+            b"integrations" => "integrations",
+            b"timestamp" => "timestamp",
+            b"originaltimestamp" => "originalTimestamp",
+            b"sentat" => "sentAt",
+            b"receivedat" => "receivedAt",
+            _ => return None,
+        })
+    })
 }
 
 /// The reserved trait or property that `key` nearly is: `firstname` and `first_name` give
-/// `firstName`, `e-mail` gives `email`.
+/// `firstName`, `e-mail` gives `email`. The Spec spells them in camelCase; the snake_case forms
+/// the reserved tables also check are near misses of these.
 pub fn reserved(key: &str) -> Option<&'static str> {
-    near(key, RESERVED)
+    near(key, |folded| {
+        Some(match folded {
+            b"address" => "address",
+            b"age" => "age",
+            b"avatar" => "avatar",
+            b"birthday" => "birthday",
+            b"company" => "company",
+            b"createdat" => "createdAt",
+            b"description" => "description",
+            b"email" => "email",
+            b"employees" => "employees",
+            b"firstname" => "firstName",
+            b"gender" => "gender",
+            b"id" => "id",
+            b"industry" => "industry",
+            b"lastname" => "lastName",
+            b"name" => "name",
+            b"phone" => "phone",
+            b"plan" => "plan",
+            b"title" => "title",
+            b"username" => "username",
+            b"website" => "website",
+            b"currency" => "currency",
+            b"revenue" => "revenue",
+            b"value" => "value",
+            _ => return None,
+        })
+    })
 }
 
 /// The closest of `names` to `wanted`: the same name but for case and separators, else one
@@ -190,6 +181,66 @@ mod tests {
         }
         for key in ["userId", "writeKey", "_metadata", "email", "version", "", "ü", &"x".repeat(100)] {
             assert_eq!(message_field(key), None, "{key}");
+        }
+    }
+
+    #[test]
+    fn every_name_is_matched_by_its_folded_form() {
+        let fields = [
+            "type",
+            "userId",
+            "anonymousId",
+            "groupId",
+            "previousId",
+            "messageId",
+            "event",
+            "properties",
+            "traits",
+            "context",
+            "integrations",
+            "timestamp",
+            "originalTimestamp",
+            "sentAt",
+            "receivedAt",
+        ];
+        for field in fields {
+            assert_eq!(message_field(field), None, "{field}");
+            assert_eq!(message_field(&field.to_uppercase()), Some(field), "{field}");
+        }
+        for name in
+            ["createdAt", "firstName", "lastName", "email", "revenue", "currency", "value", "employees", "website"]
+        {
+            assert_eq!(reserved(name), None, "{name}");
+            assert_eq!(reserved(&name.to_uppercase()), Some(name), "{name}");
+        }
+        // Every reserved key of the tables has its camelCase form here.
+        for key in [
+            "address",
+            "age",
+            "avatar",
+            "birthday",
+            "company",
+            "created_at",
+            "description",
+            "email",
+            "employees",
+            "first_name",
+            "gender",
+            "id",
+            "industry",
+            "last_name",
+            "name",
+            "phone",
+            "plan",
+            "title",
+            "username",
+            "website",
+            "currency",
+            "revenue",
+            "value",
+        ] {
+            assert!(super::super::reserved::is_reserved(key));
+            assert!(reserved(&key.to_uppercase()).is_some(), "{key}");
         }
     }
 
