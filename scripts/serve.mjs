@@ -165,7 +165,7 @@ export async function startServer({
         // Hostile input must never stop the server: the request fails, the server goes on.
         if (log) console.error(`${req.method} ${pathname}: ${error?.name}: ${error?.message}`);
         if (!res.headersSent) send(res, 400, "Bad Request\n");
-        else res.destroy();
+        else if (!res.writableEnded) res.destroy();
       }
       return;
     }

@@ -20,6 +20,15 @@ function libraryOf(message) {
   return { name: library.name.slice(0, 200), ...(typeof library.version === "string" ? { version: library.version.slice(0, 100) } : {}) };
 }
 
+function serializable(value) {
+  try {
+    JSON.stringify(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function parse(bytes) {
   if (!bytes) return { ok: false, raw: "" };
   const text = new TextDecoder().decode(bytes);
@@ -65,9 +74,14 @@ function rebased(outcome, prefix) {
 export function recordsOf({ route, bytes, result, answer, error, receivedAt = new Date().toISOString() }) {
   const http = { status: answer.status, ...(answer.status >= 400 && typeof answer.body?.message === "string" ? { message: answer.body.message } : {}) };
   const base = { receivedAt, route: route.path, http };
-  const body = parse(bytes);
+  let body = parse(bytes);
   const record = (message, outcome) => {
-    const kept = withoutWriteKey(message);
+    let kept = withoutWriteKey(message);
+    // Nesting too deep to write out again (the package refuses it as too_deep): kept as text.
+    if (!serializable(kept)) {
+      kept = null;
+      if (body.ok) body = { ok: false, raw: new TextDecoder().decode(bytes).slice(0, RAW_LIMIT) };
+    }
     const type = typeof kept?.type === "string" ? kept.type : (route.type ?? null);
     return {
       ...base,

@@ -7,7 +7,6 @@
 // 200 they would get from a working deployment instead of the worker's "not configured" 500, which
 // every SDK would retry forever.
 import { AsyncLocalStorage } from "node:async_hooks";
-import { Readable } from "node:stream";
 import { createHandler, SETTINGS } from "../../examples/cloudflare-worker/src/handler.js";
 import { findRoute } from "../../examples/cloudflare-worker/src/routes.js";
 import { recordsOf } from "./capture.mjs";
@@ -37,8 +36,63 @@ function upstreamFetch(input, init) {
   return fetch(input, init);
 }
 
-/** True when the path is one of the worker's routes. */
-export const isEndpointPath = (pathname) => findRoute(pathname) !== undefined;
+/**
+ * The request body as a web stream. Cancelling it (the handler does, for a body over its limit)
+ * drains the rest instead of cutting the connection, so the sender can still read the 413.
+ */
+function bodyOf(req) {
+  let done = false;
+  return new ReadableStream({
+    start(controller) {
+      req.on("data", (chunk) => {
+        if (done) return;
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if (controller.desiredSize <= 0) req.pause();
+      });
+      req.on("end", () => {
+        if (!done) controller.close();
+        done = true;
+      });
+      const fail = () => {
+        if (!done) controller.error(new Error("the request was cut short"));
+        done = true;
+      };
+      req.on("error", fail);
+      req.on("close", () => {
+        if (!req.complete) fail();
+      });
+    },
+    pull() {
+      req.resume();
+    },
+    cancel() {
+      done = true;
+      req.resume();
+    },
+  }, { highWaterMark: 1 });
+}
+
+/** How long the rest of a refused body is read and discarded before the connection is closed. */
+const DRAIN_MS = 2_000;
+
+/** Resolves true when `req` has been read to its end, false when cut or after `ms`. */
+function finished(req, ms) {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    req.once("end", () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+    req.once("close", () => {
+      clearTimeout(timer);
+      resolve(req.complete);
+    });
+    req.resume();
+  });
+}
+
+/** True when the path is one of the worker's routes, or under /v1/ (the worker's 404 lists its routes). */
+export const isEndpointPath = (pathname) => findRoute(pathname) !== undefined || pathname.startsWith("/v1/");
 
 /**
  * @param {object} deps
@@ -90,12 +144,16 @@ export function createEndpoint({ Destination, store, environment, log = () => {}
     const request = new Request(url, {
       method: req.method,
       headers,
-      ...(hasBody ? { body: Readable.toWeb(req), duplex: "half" } : {}),
+      ...(hasBody ? { body: bodyOf(req), duplex: "half" } : {}),
     });
     const context = {};
     const response = await seen.run(context, () => handle(request, env));
     const bytes = new Uint8Array(await response.arrayBuffer());
-    res.writeHead(response.status, { ...Object.fromEntries(response.headers), ...extraHeaders });
+    // An answer given before the body was read (a 413) waits until the sender has finished sending
+    // (its rest is discarded), so the sender reads it and the connection can be used again; a
+    // sender that goes on too long gets the answer with the connection closed after it.
+    const drained = !hasBody || req.complete || (await finished(req, DRAIN_MS));
+    res.writeHead(response.status, { ...Object.fromEntries(response.headers), ...extraHeaders, ...(drained ? {} : { Connection: "close" }) });
     res.end(bytes);
 
     if (!route || !KEPT.has(route.kind) || req.method !== "POST") return;

@@ -94,7 +94,7 @@ export class Store {
         this.warn(`inspector: cannot write ${this.file} (${error.message}); kept in memory only`);
       }
     }
-    for (const listener of this.listeners) listener({ kind: "added", events: added });
+    this.notify({ kind: "added", events: added });
     return added;
   }
 
@@ -132,7 +132,18 @@ export class Store {
         this.warn(`inspector: cannot empty ${this.file} (${error.message})`);
       }
     }
-    for (const listener of this.listeners) listener({ kind: "cleared" });
+    this.notify({ kind: "cleared" });
+  }
+
+  /** A listener that fails (a stream gone) never keeps the others or the sender from their due. */
+  notify(change) {
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        this.warn(`inspector: a listener failed (${error.message})`);
+      }
+    }
   }
 
   /** Calls `listener({ kind: "added", events } | { kind: "cleared" })`; returns the unsubscribe. */
