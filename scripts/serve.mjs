@@ -180,6 +180,8 @@ export async function startServer({
     const type = TYPES[path.extname(found.file).toLowerCase()] ?? "application/octet-stream";
     res.writeHead(200, {
       ...HEADERS,
+      // How the page knows that the Live view has an inspector to talk to (www/live.js).
+      ...(parts ? { "Server-Timing": "inspector" } : {}),
       "Content-Type": type,
       "Content-Length": found.size,
       "Last-Modified": found.mtime.toUTCString(),

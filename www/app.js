@@ -10,6 +10,7 @@ import { EXAMPLES, exampleById } from "./examples.js";
 import { locate, offsetOf, lineColumnIn } from "./locate.js";
 import { renderResult, renderNotice, operationsOf } from "./render.js";
 import { decodeState, shareUrl } from "./share.js";
+import { startLive } from "./live.js";
 
 const $ = (id) => document.getElementById(id);
 const DEBOUNCE_MS = 150;
@@ -29,6 +30,7 @@ const ui = {
   copyOutcome: $("copy-outcome"),
   toast: $("toast"),
   version: $("version"),
+  received: $("received"),
   mappingsState: $("mappings-state"),
   planState: $("plan-state"),
 };
@@ -204,6 +206,28 @@ function selectIssue(issue) {
   payload.select(range.start, range.end);
 }
 
+// ---- the Live view -----------------------------------------------------------------------------
+
+/** Opens a message the inspector received: in the editor, checked here, with what the server said. */
+function openReceived(event) {
+  const text = event.message ? JSON.stringify(event.message, null, 2) : (event.raw ?? "");
+  ui.example.value = "";
+  payload.value = text;
+  // A body sent to /v1/t may have no "type": the route says it, as the server read it.
+  const typed = typeof event.message?.type === "string";
+  ui.callType.value = !typed && ["identify", "group", "track"].includes(event.type) ? event.type : "auto";
+  run();
+  const library = event.library ? ` from ${event.library.name}${event.library.version ? ` ${event.library.version}` : ""}` : "";
+  const at = new Date(event.receivedAt).toLocaleTimeString([], { hour12: false });
+  ui.received.textContent = `Received at ${at} on ${event.route}${library}; answered HTTP ${event.http?.status ?? "?"}; the server's outcome: ${event.outcome?.status ?? "unknown"}.`;
+  ui.received.hidden = false;
+  $("result").scrollIntoView({ block: "start" });
+  $("result").focus({ preventScroll: true });
+}
+payload.textarea.addEventListener("input", () => {
+  ui.received.hidden = true;
+});
+
 // ---- sharing and copying -----------------------------------------------------------------------
 
 async function copy(text, what) {
@@ -325,6 +349,7 @@ async function start() {
     ui.version.hidden = false;
   }
   run();
+  startLive($("live"), { onSelect: openReceived });
   document.documentElement.dataset.ready = "true";
 }
 

@@ -71,15 +71,3 @@ export function matches(event, filter) {
   }
   return true;
 }
-
-/** Counts per outcome status and per issue code (a message counted once per code it has). */
-export function summarize(events) {
-  const byStatus = Object.fromEntries(STATUSES.map((status) => [status, 0]));
-  const byCode = {};
-  for (const event of events) {
-    const status = event.outcome?.status;
-    byStatus[status] = (byStatus[status] ?? 0) + 1;
-    for (const code of codesOf(event.outcome)) byCode[code] = (byCode[code] ?? 0) + 1;
-  }
-  return { byStatus, byCode };
-}

@@ -65,7 +65,7 @@ function stream(store, req, res, headers) {
   send("snapshot", { ...store.summary(), events: store.query({ limit: SNAPSHOT }).events });
   const unsubscribe = store.subscribe((change) => {
     if (change.kind === "cleared") send("cleared", store.summary());
-    else send("added", { total: store.events.length, dropped: store.dropped, events: change.events });
+    else send("added", { ...store.summary(), events: change.events });
   });
   // A comment now and then keeps proxies and idle timeouts from closing a quiet stream.
   const keepAlive = setInterval(() => res.write(": keep-alive\n\n"), 15_000);

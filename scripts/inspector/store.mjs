@@ -5,7 +5,7 @@
 // nothing half-written survives a crash except at most one line, which the reader skips.
 import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { matches, summarize } from "../../www/live-filter.js";
+import { codesOf, matches, STATUSES } from "../../www/live-filter.js";
 
 export const DEFAULT_LIMIT = 10_000;
 /** What GET /inspector/events returns when no limit is asked for. */
@@ -28,6 +28,7 @@ export class Store {
     this.nextId = 1;
     this.fileLines = 0;
     this.listeners = new Set();
+    this.resetCounts();
     if (file) this.load();
   }
 
@@ -45,6 +46,7 @@ export class Store {
         const event = JSON.parse(line);
         if (event && typeof event === "object" && Number.isInteger(event.id)) {
           this.events.push(event);
+          this.count(event, 1);
           this.nextId = Math.max(this.nextId, event.id + 1);
         }
       } catch {
@@ -60,8 +62,25 @@ export class Store {
   trim() {
     const over = this.events.length - this.limit;
     if (over > 0) {
-      this.events.splice(0, over);
+      for (const event of this.events.splice(0, over)) this.count(event, -1);
       this.dropped += over;
+    }
+  }
+
+  // Counts per status and code, kept up to date as messages come and go, so that a summary costs
+  // nothing however many messages are kept (the Live view gets one with every arrival).
+  resetCounts() {
+    this.byStatus = Object.fromEntries(STATUSES.map((status) => [status, 0]));
+    this.byCode = new Map();
+  }
+
+  count(event, delta) {
+    const status = event.outcome?.status;
+    this.byStatus[status] = (this.byStatus[status] ?? 0) + delta;
+    for (const code of codesOf(event.outcome)) {
+      const n = (this.byCode.get(code) ?? 0) + delta;
+      if (n === 0) this.byCode.delete(code);
+      else this.byCode.set(code, n);
     }
   }
 
@@ -82,7 +101,10 @@ export class Store {
   add(records) {
     if (records.length === 0) return [];
     const added = records.map((record) => ({ id: this.nextId++, ...record }));
-    this.events.push(...added);
+    for (const event of added) {
+      this.events.push(event);
+      this.count(event, 1);
+    }
     this.trim();
     if (this.file) {
       try {
@@ -112,7 +134,7 @@ export class Store {
   }
 
   summary() {
-    return { total: this.events.length, dropped: this.dropped, ...summarize(this.events) };
+    return { total: this.events.length, dropped: this.dropped, byStatus: { ...this.byStatus }, byCode: Object.fromEntries(this.byCode) };
   }
 
   /** Every kept message, oldest first, as JSON Lines. */
@@ -123,6 +145,7 @@ export class Store {
   clear() {
     this.events = [];
     this.dropped = 0;
+    this.resetCounts();
     if (this.file) {
       try {
         mkdirSync(path.dirname(this.file), { recursive: true });
