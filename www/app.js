@@ -118,7 +118,7 @@ let panelsFromExample = { mappings: "", "tracking-plan": "" };
 function loadExample(id) {
   const example = exampleById(id) ?? EXAMPLES[0];
   // What was typed is kept (keepDraft may still be waiting), and can be chosen back from the menu.
-  if (isOwnText(payload.value, EXAMPLES) && ui.example.value !== example.id) {
+  if (isOwnText(payload.value, EXAMPLES)) {
     clearTimeout(draftTimer);
     const kept = saveDraft(storage, { payload: payload.value, type: ui.callType.value, current: false });
     draftOption();
