@@ -3,7 +3,7 @@
 // script, which the page's Content-Security-Policy (script-src 'self') does not allow. From
 // /app.js, "../pkg/..." resolves to /pkg/... (a URL cannot climb above the root), and from
 // /www/app.js (a server rooted at the repository) it also gives /pkg/..., so both layouts work.
-const PACKAGE = "../pkg/full/browser.js";
+const PACKAGES = { full: "../pkg/full/browser.js", lite: "../pkg/lite/browser.js" };
 
 import { Editor } from "./editor.js";
 import { EXAMPLES, exampleById } from "./examples.js";
@@ -34,11 +34,13 @@ const ui = {
   version: $("version"),
   received: $("received"),
   peek: $("peek"),
+  build: $("build"),
   mappingsState: $("mappings-state"),
   planState: $("plan-state"),
 };
 
-let lib = null; // the package module, once loaded
+let lib = null; // the package module in use, once loaded
+let build = "full"; // which one: the Build menu
 let destination = null;
 let destinationKey = null;
 let lastResult = null; // the parsed outcome shown
@@ -174,7 +176,7 @@ function currentDestination(state) {
   ui.mappingsState.textContent = state.mappings ? "custom" : "default";
   ui.planState.textContent = state.trackingPlan ? "on" : "none";
   if (error) return { error, panel, position };
-  const key = JSON.stringify(config);
+  const key = `${build} ${JSON.stringify(config)}`;
   if (key !== destinationKey) {
     destination?.free?.();
     destination = null;
@@ -287,6 +289,35 @@ function selectIssue(issue) {
     return;
   }
   payload.select(range.start, range.end);
+}
+
+// ---- the build: full or lite -------------------------------------------------------------------
+
+function showVersion() {
+  if (!lib?.version) return;
+  ui.version.textContent = `v${lib.version}${build === "lite" ? " · lite" : ""}`;
+  ui.version.hidden = false;
+}
+
+/** Switches to the full or the lite build of the package (each loaded once, when first chosen). */
+async function useBuild(name) {
+  const wanted = Object.hasOwn(PACKAGES, name) ? name : "full";
+  let module;
+  try {
+    module = await import(PACKAGES[wanted]);
+  } catch (error) {
+    toast(`The ${wanted} build could not be loaded (${error.message}).`);
+    ui.build.value = build;
+    return;
+  }
+  destination?.free?.();
+  destination = null;
+  destinationKey = null;
+  lib = module;
+  build = wanted;
+  document.documentElement.dataset.build = wanted;
+  showVersion();
+  run();
 }
 
 // ---- the result within reach on a phone ---------------------------------------------------------
@@ -403,6 +434,7 @@ function fillExamples() {
 function wire() {
   ui.example.addEventListener("change", () => (ui.example.value === "" ? restoreDraft() : loadExample(ui.example.value)));
   ui.callType.addEventListener("change", run);
+  ui.build.addEventListener("change", () => useBuild(ui.build.value));
   ui.strict.addEventListener("change", run);
   ui.format.addEventListener("click", format);
   ui.share.addEventListener("click", share);
@@ -434,16 +466,13 @@ async function start() {
     payload.value = EXAMPLES[0].text;
   }
   try {
-    lib = await import(PACKAGE);
+    lib = await import(PACKAGES.full);
   } catch (error) {
     ui.summary.textContent = "The package could not be loaded.";
     renderNotice(ui.output, "The package could not be loaded", `Build it with "make build" (or run "make serve"), then reload. (${error.message})`);
     return;
   }
-  if (lib.version) {
-    ui.version.textContent = `v${lib.version}`;
-    ui.version.hidden = false;
-  }
+  showVersion();
   run();
   startLive($("live"), { onSelect: openReceived });
   document.documentElement.dataset.ready = "true";

@@ -98,6 +98,11 @@ export function startLive(root, { onSelect, fetchImpl = (...a) => fetch(...a), E
   let totals = { total: 0, dropped: 0, byStatus: {}, byCode: {} };
   let drawPending = false;
 
+  // The settings to give an SDK, with this page's own host and port.
+  if (location.protocol === "http:" || location.protocol === "https:") {
+    $("#live-apihost").textContent = `${location.host}/v1`;
+    $("#live-nodehost").textContent = location.origin;
+  }
   for (const status of STATUSES) ui.status.append(new Option(status, status));
   for (const type of TYPES) ui.type.append(new Option(type, type));
 

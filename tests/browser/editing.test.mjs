@@ -153,3 +153,25 @@ test("an issue's hint is shown under its message when present", async () => {
   assert.deepEqual(shown, ['Add "event": "Order Completed".', null]);
   await assertClean(page);
 });
+
+test("the Build menu switches to the lite build, which says what it leaves out", async () => {
+  const page = await open();
+  assert.match(await page.textContent("#build-help"), /lite.*leaves out tracking plans and the @liquid/);
+  await page.selectOption("#build", "lite");
+  await page.waitForSelector("html[data-build=lite]");
+  assert.match(await page.textContent("#version"), /· lite$/);
+  assert.ok(page.log.requests.some((url) => url.endsWith("/pkg/dist/lite/astrolabe_segment_bg.wasm")), "the lite module was loaded");
+  assert.equal(await page.textContent("#output .status-line .badge"), "✓mapped", "a message maps the same");
+  await page.selectOption("#example", "tracking-plan");
+  await settled(page);
+  assert.match(await page.textContent("#config-error"), /trackingPlan is not available in this build/);
+  await page.selectOption("#example", "custom-mapping");
+  await settled(page);
+  assert.equal(await page.isVisible("#config-error"), false, "@path mappings work in lite");
+  await page.selectOption("#build", "full");
+  await page.waitForSelector("html[data-build=full]");
+  await page.selectOption("#example", "tracking-plan");
+  await settled(page);
+  assert.equal(await page.isVisible("#config-error"), false);
+  await assertClean(page);
+});

@@ -95,6 +95,7 @@ test("analytics.js on another origin: messages appear as they arrive, filters wo
   const live = await openPlayground(server);
   await live.waitForSelector("#live[data-live=on]");
   assert.equal(await live.textContent("#live-state"), "listening");
+  assert.equal(await live.textContent("#live-apihost"), `127.0.0.1:${server.port}/v1`, "the settings name this server");
   const shopPage = await openShop();
   await live.bringToFront(); // the page a developer watches; rAF-driven drawing pauses in hidden tabs
 
