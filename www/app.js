@@ -76,6 +76,22 @@ function keepDraft() {
   }, DEBOUNCE_MS);
 }
 
+/**
+ * Before the editor's text is replaced: what the user typed is kept (keepDraft may still be
+ * waiting), and can be chosen back from the menu.
+ */
+function keepOwnText() {
+  // A message opened from the Live view and not edited since is not the user's.
+  if (isOwnText(payload.value, EXAMPLES) && ui.received.hidden) {
+    clearTimeout(draftTimer);
+    const kept = saveDraft(storage, { payload: payload.value, type: ui.callType.value, current: false });
+    draftOption();
+    if (kept) toast('Your message is kept: choose "Your own message (kept)" in Example to get it back.');
+  } else {
+    markCurrent(storage, false);
+  }
+}
+
 /** The menu's "Your own message": there to go back to whenever a draft is kept. */
 function draftOption() {
   const option = ui.example.querySelector('option[value=""]');
@@ -87,6 +103,7 @@ function draftOption() {
 function restoreDraft() {
   const draft = loadDraft(storage);
   if (!draft) return;
+  ui.received.hidden = true;
   payload.value = draft.payload;
   ui.callType.value = draft.type;
   ui.example.value = "";
@@ -119,15 +136,8 @@ let panelsFromExample = { mappings: "", "tracking-plan": "" };
 
 function loadExample(id) {
   const example = exampleById(id) ?? EXAMPLES[0];
-  // What was typed is kept (keepDraft may still be waiting), and can be chosen back from the menu.
-  if (isOwnText(payload.value, EXAMPLES)) {
-    clearTimeout(draftTimer);
-    const kept = saveDraft(storage, { payload: payload.value, type: ui.callType.value, current: false });
-    draftOption();
-    if (kept) toast('Your message is kept: choose "Your own message (kept)" in Example to get it back.');
-  } else {
-    markCurrent(storage, false);
-  }
+  keepOwnText();
+  ui.received.hidden = true;
   ui.example.value = example.id;
   payload.value = example.text;
   ui.callType.value = example.type ?? "auto";
@@ -333,6 +343,7 @@ function peek(result, text) {
 /** Opens a message the inspector received: in the editor, checked here, with what the server said. */
 function openReceived(event) {
   const text = event.message ? JSON.stringify(event.message, null, 2) : (event.raw ?? "");
+  keepOwnText();
   ui.example.value = "";
   payload.value = text;
   // A body sent to /v1/t may have no "type": the route says it, as the server read it.

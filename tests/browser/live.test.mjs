@@ -147,6 +147,9 @@ test("analytics.js on another origin: messages appear as they arrive, filters wo
   await live.fill("#live-text", "");
   await expectRows(live, all);
 
+  // The user's own message, in the editor before a received one is opened, is kept.
+  await live.fill("#payload", '{"type": "identify", "userId": "u_draft"}');
+  await live.waitForTimeout(300);
   // Selecting with the keyboard: the message in the editor, its outcome in the result.
   await live.focus("#live-rows .live-row[data-status=invalid]");
   await live.keyboard.press("Enter");
@@ -165,6 +168,9 @@ test("analytics.js on another origin: messages appear as they arrive, filters wo
   assert.match(await live.textContent("#received"), /on \/v1\/p from analytics\.js/);
   assert.match(await live.textContent("#output"), /unsupported_type/);
   await live.screenshot({ path: path.join(shots, "live-desktop-light.png"), fullPage: true });
+  await live.selectOption("#example", "");
+  assert.equal(await live.inputValue("#payload"), '{"type": "identify", "userId": "u_draft"}', "the draft is back");
+  assert.equal(await live.isVisible("#received"), false, "and the received note is gone with its message");
 
   // Clear empties the server and every open view.
   await live.click("#live-clear");

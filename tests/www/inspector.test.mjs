@@ -163,6 +163,18 @@ describe("the Segment endpoint", () => {
         resolve();
       }, 100);
     });
+    // Methods fetch's Request refuses to carry (TRACE) and ones no route takes.
+    for (const method of ["TRACE", "PROPFIND", "PUT"]) {
+      const status = await new Promise((resolve, reject) => {
+        const req = httpRequest(server.base + "/v1/track", { method }, (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        });
+        req.on("error", reject);
+        req.end();
+      });
+      assert.ok(status === 400 || status === 405, `${method}: ${status}`);
+    }
     assert.equal(({}).polluted, undefined);
     const after = await post(server, "/v1/track", track("u_after", "Still Here"));
     assert.equal(after.status, 200);
