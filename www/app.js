@@ -139,7 +139,7 @@ function loadExample(id) {
   keepOwnText();
   ui.received.hidden = true;
   ui.example.value = example.id;
-  payload.value = example.text;
+  payload.replaceAll(example.text);
   ui.callType.value = example.type ?? "auto";
   for (const [panel, key, details] of [
     ["mappings", "mappings", "mappings-panel"],

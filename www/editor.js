@@ -141,6 +141,25 @@ export class Editor {
     ta.setSelectionRange(start + caret, start + caret);
   }
 
+  /**
+   * Replaces the whole text as an edit the browser can undo (Ctrl+Z in the editor brings the old
+   * text back), then gives the focus back to where it was (the Example menu, say).
+   */
+  replaceAll(text) {
+    const ta = this.textarea;
+    const focused = document.activeElement;
+    ta.focus({ preventScroll: true });
+    ta.select();
+    const done = document.queryCommandSupported?.("insertText") && document.execCommand("insertText", false, text);
+    if (!done || ta.value !== text) this.value = text;
+    ta.setSelectionRange(0, 0);
+    ta.scrollTop = 0;
+    ta.scrollLeft = 0;
+    this.renderGutter();
+    this.renderMarks();
+    if (focused && focused !== ta && typeof focused.focus === "function") focused.focus({ preventScroll: true });
+  }
+
   /** Selects [start, end), focuses the editor and scrolls the selection into view. */
   select(start, end) {
     const ta = this.textarea;

@@ -76,6 +76,12 @@ test("the user's own message survives an example chosen by keyboard, and comes b
   assert.match(await page.textContent("#toast"), /Your own message/);
   const option = await page.$eval('#example option[value=""]', (o) => ({ disabled: o.disabled, text: o.textContent }));
   assert.deepEqual(option, { disabled: false, text: "Your own message (kept)" });
+  assert.equal(await page.evaluate(() => document.activeElement.id), "example", "the focus stays on the menu");
+  // Undo in the editor brings it back too.
+  await page.focus("#payload");
+  await page.keyboard.press("Control+Z");
+  assert.equal(await page.inputValue("#payload"), mine);
+  await page.selectOption("#example", "group");
   await page.selectOption("#example", "");
   assert.equal(await page.inputValue("#payload"), mine);
   assert.equal(await page.textContent("#output .status-line .badge"), "✓mapped");
