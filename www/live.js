@@ -69,6 +69,7 @@ export function liveRow(event) {
             { class: "live-problem" },
             el("code", { class: "issue-code", text: problem.code }),
             ` ${problem.path ? `${problem.path}: ` : ""}${problem.message ?? ""}`,
+            typeof problem.hint === "string" && problem.hint !== "" ? el("span", { class: "issue-hint", text: problem.hint }) : null,
           )
         : null,
     ),
@@ -163,6 +164,7 @@ export function startLive(root, { onSelect, fetchImpl = (...a) => fetch(...a), E
     root.dataset.live = "unavailable";
     ui.state.textContent = "unavailable";
     ui.body.hidden = true;
+    $("#live-actions").hidden = true; // nothing to clear or export
     $("#live-unavailable").hidden = false;
     $("#live-unavailable-why").textContent = why;
   }

@@ -157,6 +157,14 @@ test("an issue's hint is shown under its message when present", async () => {
     return [...box.querySelectorAll(".issue")].map((b) => b.querySelector(".issue-hint")?.textContent ?? null);
   });
   assert.deepEqual(shown, ['Add "event": "Order Completed".', null]);
+  // And under the first problem of a Live view row.
+  const row = await page.evaluate(async () => {
+    const { liveRow } = await import("/live.js");
+    const outcome = (hint) => ({ status: "invalid", errors: [{ code: "missing_event", path: "/event", message: "No event.", ...(hint ? { hint } : {}) }], warnings: [] });
+    const at = { id: 1, receivedAt: new Date().toISOString(), route: "/v1/t", type: "track", http: { status: 400 }, message: { userId: "u" } };
+    return [liveRow({ ...at, outcome: outcome("Name the event.") }), liveRow({ ...at, outcome: outcome() })].map((li) => li.querySelector(".issue-hint")?.textContent ?? null);
+  });
+  assert.deepEqual(row, ["Name the event.", null]);
   await assertClean(page);
 });
 

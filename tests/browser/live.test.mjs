@@ -200,6 +200,8 @@ test("served without the inspector, the Live view says it is unavailable, withou
   await page.waitForSelector("#live[data-live=unavailable]");
   assert.equal(await page.isVisible("#live-unavailable"), true);
   assert.equal(await page.isVisible("#live-rows"), false);
+  assert.equal(await page.isVisible("#live-clear"), false);
+  assert.equal(await page.isVisible("#live-export"), false);
   assert.match(await page.textContent("#live-unavailable"), /unavailable[\s\S]*make serve/);
   assert.ok(!page.seen.requests.some((entry) => entry.url.includes("/inspector/")), "it did not ask");
   assertClean(page);
