@@ -151,7 +151,13 @@ test("analytics.js on another origin: messages appear as they arrive, filters wo
   await live.fill("#payload", '{"type": "identify", "userId": "u_draft"}');
   await live.waitForTimeout(300);
   // Selecting with the keyboard: the message in the editor, its outcome in the result.
-  await live.focus("#live-rows .live-row[data-status=invalid]");
+  // Arrow keys move between rows; Enter opens the focused one.
+  await live.focus("#live-rows li:nth-child(2) .live-row");
+  await live.keyboard.press("ArrowUp");
+  assert.equal(await live.evaluate(() => document.activeElement.dataset.status), "invalid");
+  await live.keyboard.press("End");
+  assert.equal(await live.evaluate(() => document.activeElement.closest("li") === document.querySelector("#live-rows li:last-child")), true);
+  await live.keyboard.press("Home");
   await live.keyboard.press("Enter");
   await live.waitForFunction(() => !document.querySelector("#received").hidden);
   const text = JSON.parse(await live.inputValue("#payload"));
