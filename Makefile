@@ -7,7 +7,8 @@
 #   make size    raw and gzip -9 size of each .wasm, beside its budget (fails when over)
 #   make test    everything: cargo test, clippy (both feature sets, host and wasm32), build, JS tests
 #   make test-js the JS tests alone (package installed by name in tests/js/consumer)
-#   make serve   build, then serve the playground (www/, with pkg/ at /pkg/) on http://localhost:8080/
+#   make serve   build, then serve the playground (www/, with pkg/ at /pkg/) on http://localhost:8080/,
+#                which is also a local Segment endpoint, the inspector (docs/inspector.md)
 #   make test-browser  build, then the playground's tests (its modules in Node, the page in Chromium)
 
 #   make edge    serve the Cloudflare Worker example locally in workerd (see examples/cloudflare-worker/edge.mk)

@@ -1,14 +1,23 @@
 #!/usr/bin/env node
-// The playground's static server: www/ at /, the npm package (pkg/) at /pkg/. No dependencies.
-//   node scripts/serve.mjs [--port 8080] [--host 127.0.0.1]
-// GET and HEAD only; .wasm goes out as application/wasm (instantiateStreaming needs it); nothing
-// outside the two folders can be reached (no "..", no symlinks out, no directory listings).
-// Imported by the browser tests, which start it on a free port: startServer({ port: 0 }).
+// `make serve`: the playground and the local inspector on one origin. No dependencies.
+//   node scripts/serve.mjs [--port 8080] [--host 127.0.0.1] [--log] [--no-inspector]
+// - static: www/ at /, the npm package (pkg/) at /pkg/. GET and HEAD only; .wasm goes out as
+//   application/wasm (instantiateStreaming needs it); nothing outside the two folders can be
+//   reached (no "..", no symlinks out, no directory listings).
+// - the Segment endpoint: every route of the edge worker (/v1/..., /webhook, /health), answered by
+//   its own handler (scripts/inspector/endpoint.mjs), each message kept (scripts/inspector/store.mjs);
+// - the inspector's query API and event stream under /inspector/ (scripts/inspector/api.mjs).
+// Settings from the environment: the worker's (ASTROLABE_ENDPOINT, SEGMENT_WRITE_KEY, ...), and
+// INSPECTOR_LIMIT (messages kept, default 10000), INSPECTOR_FILE (default target/inspector/events.jsonl).
+// Imported by the tests, which start it on a free port: startServer({ port: 0 }).
 import { createServer } from "node:http";
 import { createReadStream } from "node:fs";
 import { realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { isInspectorPath, serveInspector } from "./inspector/api.mjs";
+import { createEndpoint, isEndpointPath } from "./inspector/endpoint.mjs";
+import { limitFrom, Store } from "./inspector/store.mjs";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -87,25 +96,81 @@ function send(res, status, text, extra = {}) {
   res.end(text);
 }
 
+const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
+
 /**
- * Starts the server; resolves to { url, port, close() } once it listens.
- * `port: 0` picks a free port.
+ * True when the Host header names this machine (or the address the server was told to use): a
+ * page from another site that rebinds its own host name to 127.0.0.1 cannot read the inspector.
  */
-export function startServer({ port = 8080, host = "127.0.0.1", www = path.join(repo, "www"), pkg = path.join(repo, "pkg"), log = false } = {}) {
+function hostAllowed(req, host) {
+  if (!LOOPBACK.has(host)) return true; // listening beyond loopback was asked for explicitly
+  const name = /^(\[[^\]]*\]|[^:]*)(?::\d+)?$/.exec(req.headers.host ?? "")?.[1]?.toLowerCase();
+  return name !== undefined && LOOPBACK.has(name);
+}
+
+/** The inspector's parts: the store and the endpoint (the package loaded from pkg/). */
+async function startInspector({ limit, file, environment, log }) {
+  const store = new Store({ limit, file });
+  const { Destination } = await import(new URL("../pkg/full/node.js", import.meta.url).href);
+  const endpoint = createEndpoint({ Destination, store, environment, log: log ? (line) => console.log(line) : undefined });
+  return { store, endpoint };
+}
+
+/**
+ * Starts the server; resolves to { url, port, close(), store } once it listens.
+ * `port: 0` picks a free port. `inspector: false` serves the static files alone (store undefined);
+ * otherwise `{ limit, file, environment }` (file unset: memory only; environment: process.env).
+ */
+export async function startServer({
+  port = 8080,
+  host = "127.0.0.1",
+  www = path.join(repo, "www"),
+  pkg = path.join(repo, "pkg"),
+  log = false,
+  inspector = {},
+} = {}) {
   const roots = { www, pkg };
+  const parts = inspector === false
+    ? undefined
+    : await startInspector({
+        limit: inspector.limit ?? limitFrom(undefined),
+        file: inspector.file,
+        environment: inspector.environment ?? process.env,
+        log,
+      });
   const server = createServer(async (req, res) => {
     const started = Date.now();
     res.on("finish", () => {
       if (log) console.log(`${res.statusCode} ${req.method} ${req.url} ${Date.now() - started}ms`);
     });
-    if (req.method !== "GET" && req.method !== "HEAD") {
-      return send(res, 405, "Method Not Allowed\n", { Allow: "GET, HEAD" });
-    }
+    res.on("error", () => {}); // a sender gone before its answer: nothing to do
     let pathname;
+    let url;
     try {
-      pathname = new URL(req.url, "http://localhost").pathname;
+      url = new URL(req.url, "http://localhost");
+      pathname = url.pathname;
     } catch {
       return send(res, 400, "Bad Request\n");
+    }
+    if (parts && (isEndpointPath(pathname) || isInspectorPath(pathname))) {
+      try {
+        if (isEndpointPath(pathname)) {
+          await parts.endpoint(req, res, { "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store" });
+        } else if (!hostAllowed(req, host)) {
+          send(res, 403, "The inspector answers only to localhost.\n");
+        } else {
+          serveInspector(parts.store, req, res, url, { ...HEADERS });
+        }
+      } catch (error) {
+        // Hostile input must never stop the server: the request fails, the server goes on.
+        if (log) console.error(`${req.method} ${pathname}: ${error?.name}: ${error?.message}`);
+        if (!res.headersSent) send(res, 400, "Bad Request\n");
+        else if (!res.writableEnded) res.destroy();
+      }
+      return;
+    }
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      return send(res, 405, "Method Not Allowed\n", { Allow: "GET, HEAD" });
     }
     if (pathname === "/pkg") {
       return send(res, 301, "", { Location: "/pkg/" });
@@ -115,6 +180,8 @@ export function startServer({ port = 8080, host = "127.0.0.1", www = path.join(r
     const type = TYPES[path.extname(found.file).toLowerCase()] ?? "application/octet-stream";
     res.writeHead(200, {
       ...HEADERS,
+      // How the page knows that the Live view has an inspector to talk to (www/live.js).
+      ...(parts ? { "Server-Timing": "inspector" } : {}),
       "Content-Type": type,
       "Content-Length": found.size,
       "Last-Modified": found.mtime.toUTCString(),
@@ -130,6 +197,7 @@ export function startServer({ port = 8080, host = "127.0.0.1", www = path.join(r
       const actual = server.address().port;
       const shown = host === "127.0.0.1" || host === "::1" ? "localhost" : host;
       resolvePromise({
+        store: parts?.store,
         port: actual,
         url: `http://${shown}:${actual}/`,
         close: () =>
@@ -151,9 +219,20 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const args = process.argv.slice(2);
   const port = Number(option(args, "--port", process.env.PORT ?? 8080));
   const host = option(args, "--host", "127.0.0.1");
+  const inspector = args.includes("--no-inspector")
+    ? false
+    : {
+        limit: limitFrom(process.env.INSPECTOR_LIMIT),
+        file: process.env.INSPECTOR_FILE || path.join(repo, "target", "inspector", "events.jsonl"),
+      };
   try {
-    const { url, close } = await startServer({ port, host, log: args.includes("--log") });
+    const { url, close, store } = await startServer({ port, host, log: args.includes("--log"), inspector });
     console.log(`astrolabe-segment playground: ${url}  (Ctrl-C to stop)`);
+    if (store) {
+      const upstream = process.env.ASTROLABE_ENDPOINT ? `forwarded to ${process.env.ASTROLABE_ENDPOINT}` : "kept here, forwarded nowhere";
+      console.log(`Segment endpoint: ${url}v1/... (analytics.js apiHost "${url.slice(7)}v1", analytics-node host "${url.slice(0, -1)}"): ${upstream}`);
+      console.log(`inspector: ${store.events.length} messages kept (limit ${store.limit}) in ${inspector.file}; ${url}inspector/events`);
+    }
     const stop = async () => {
       await close();
       process.exit(0);

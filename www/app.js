@@ -3,13 +3,16 @@
 // script, which the page's Content-Security-Policy (script-src 'self') does not allow. From
 // /app.js, "../pkg/..." resolves to /pkg/... (a URL cannot climb above the root), and from
 // /www/app.js (a server rooted at the repository) it also gives /pkg/..., so both layouts work.
-const PACKAGE = "../pkg/full/browser.js";
+const PACKAGES = { full: "../pkg/full/browser.js", lite: "../pkg/lite/browser.js" };
 
 import { Editor } from "./editor.js";
 import { EXAMPLES, exampleById } from "./examples.js";
 import { locate, offsetOf, lineColumnIn } from "./locate.js";
 import { renderResult, renderNotice, operationsOf } from "./render.js";
 import { decodeState, shareUrl } from "./share.js";
+import { startLive } from "./live.js";
+import { isOwnText, loadDraft, markCurrent, saveDraft } from "./draft.js";
+import { badge } from "./render.js";
 
 const $ = (id) => document.getElementById(id);
 const DEBOUNCE_MS = 150;
@@ -29,11 +32,15 @@ const ui = {
   copyOutcome: $("copy-outcome"),
   toast: $("toast"),
   version: $("version"),
+  received: $("received"),
+  peek: $("peek"),
+  build: $("build"),
   mappingsState: $("mappings-state"),
   planState: $("plan-state"),
 };
 
-let lib = null; // the package module, once loaded
+let lib = null; // the package module in use, once loaded
+let build = "full"; // which one: the Build menu
 let destination = null;
 let destinationKey = null;
 let lastResult = null; // the parsed outcome shown
@@ -45,10 +52,64 @@ for (const container of document.querySelectorAll("[data-editor]")) {
   editors[editor.textarea.id] = editor;
 }
 const payload = editors.payload;
-// Once the text is no longer the example's, the menu says so (screenshots and shares stay honest).
+// localStorage can be refused (private modes, settings): then drafts are not kept, and nothing fails.
+const storage = (() => {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null;
+  }
+})();
+// Once the text is no longer the example's, the menu says so (screenshots and shares stay honest),
+// and the text is the user's draft, kept.
 payload.textarea.addEventListener("input", () => {
   if (ui.example.value && payload.value !== exampleById(ui.example.value)?.text) ui.example.value = "";
+  keepDraft();
 });
+
+let draftTimer = 0;
+function keepDraft() {
+  clearTimeout(draftTimer);
+  draftTimer = setTimeout(() => {
+    if (!isOwnText(payload.value, EXAMPLES)) return;
+    if (saveDraft(storage, { payload: payload.value, type: ui.callType.value, current: true })) draftOption();
+  }, DEBOUNCE_MS);
+}
+
+/**
+ * Before the editor's text is replaced: what the user typed is kept (keepDraft may still be
+ * waiting), and can be chosen back from the menu.
+ */
+function keepOwnText() {
+  // A message opened from the Live view and not edited since is not the user's.
+  if (isOwnText(payload.value, EXAMPLES) && ui.received.hidden) {
+    clearTimeout(draftTimer);
+    const kept = saveDraft(storage, { payload: payload.value, type: ui.callType.value, current: false });
+    draftOption();
+    if (kept) toast('Your message is kept: choose "Your own message (kept)" in Example to get it back.');
+  } else {
+    markCurrent(storage, false);
+  }
+}
+
+/** The menu's "Your own message": there to go back to whenever a draft is kept. */
+function draftOption() {
+  const option = ui.example.querySelector('option[value=""]');
+  const draft = loadDraft(storage);
+  option.disabled = !draft;
+  option.textContent = draft ? "Your own message (kept)" : "— your own message —";
+}
+
+function restoreDraft() {
+  const draft = loadDraft(storage);
+  if (!draft) return;
+  ui.received.hidden = true;
+  payload.value = draft.payload;
+  ui.callType.value = draft.type;
+  ui.example.value = "";
+  markCurrent(storage, true);
+  run();
+}
 
 // ---- settings ----------------------------------------------------------------------------------
 
@@ -75,8 +136,10 @@ let panelsFromExample = { mappings: "", "tracking-plan": "" };
 
 function loadExample(id) {
   const example = exampleById(id) ?? EXAMPLES[0];
+  keepOwnText();
+  ui.received.hidden = true;
   ui.example.value = example.id;
-  payload.value = example.text;
+  payload.replaceAll(example.text);
   ui.callType.value = example.type ?? "auto";
   for (const [panel, key, details] of [
     ["mappings", "mappings", "mappings-panel"],
@@ -94,29 +157,36 @@ function loadExample(id) {
   run();
 }
 
-/** The Destination config from the settings, or an error message saying why there is none. */
+/**
+ * The Destination config from the settings, or why there is none: `{ error, panel, position }`
+ * for broken JSON in a panel (its line and column, from the package's own parser, whose messages
+ * say where, unlike the browser's JSON.parse).
+ */
 function configFrom(state) {
   const config = { strict: state.strict };
-  for (const [key, label] of [
-    ["mappings", "Mappings"],
-    ["trackingPlan", "Tracking plan"],
+  for (const [key, label, panel] of [
+    ["mappings", "Mappings", "mappings"],
+    ["trackingPlan", "Tracking plan", "tracking-plan"],
   ]) {
     if (state[key] === undefined) continue;
     try {
       config[key] = JSON.parse(state[key]);
-    } catch (error) {
-      return { error: `${label}: not valid JSON (${error.message}).` };
+    } catch {
+      const issue = JSON.parse(lib.mapJson(state[key])).errors?.find((e) => e.code === "invalid_json");
+      const position = lineColumnIn(issue?.message);
+      const why = issue ? issue.message.replace(/^The input is not valid JSON: /, "").replace(/\.$/, "") : "not valid JSON";
+      return { error: `${label}: not valid JSON: ${why}.`, panel, position };
     }
   }
   return { config };
 }
 
 function currentDestination(state) {
-  const { config, error } = configFrom(state);
+  const { config, error, panel, position } = configFrom(state);
   ui.mappingsState.textContent = state.mappings ? "custom" : "default";
   ui.planState.textContent = state.trackingPlan ? "on" : "none";
-  if (error) return { error };
-  const key = JSON.stringify(config);
+  if (error) return { error, panel, position };
+  const key = `${build} ${JSON.stringify(config)}`;
   if (key !== destinationKey) {
     destination?.free?.();
     destination = null;
@@ -125,7 +195,7 @@ function currentDestination(state) {
       destination = new lib.Destination(config);
     } catch (e) {
       destinationKey = null;
-      return { error: `The settings were refused: ${e.message}` };
+      return { error: `The settings were refused: ${String(e.message).replace(/\.$/, "")}.` };
     }
   }
   return { destination };
@@ -142,20 +212,42 @@ function run() {
   clearTimeout(timer);
   if (!lib) return;
   const state = settings();
-  const { destination: dest, error } = currentDestination(state);
+  const { destination: dest, error, panel, position } = currentDestination(state);
+  // The error is said once, under the panels where it is fixed; its place is marked there too.
   ui.configError.hidden = !error;
   ui.configError.textContent = error ?? "";
+  for (const name of ["mappings", "tracking-plan"]) {
+    const editor = editors[name];
+    if (name === panel && position) {
+      const start = offsetOf(editor.value, position.line, position.column);
+      editor.mark(new Map([[position.line, "error"]]), [{ start, end: Math.min(editor.value.length, start + 1), severity: "error" }]);
+    } else if (editor.marked.size) {
+      editor.mark(new Map());
+    }
+  }
   if (error) {
     lastResult = null;
     payload.mark(new Map());
-    renderNotice(ui.output, "Settings refused", error);
+    renderNotice(ui.output, "No result yet", "The settings have an error: see under the panels.");
     ui.summary.textContent = error;
+    peek(null, "The settings have an error.");
+    return;
+  }
+  if (state.payload.trim() === "") {
+    // Nothing typed is not an error: say what to do instead of "the JSON ends too early".
+    lastResult = null;
+    payload.mark(new Map());
+    renderNotice(ui.output, "Nothing to check yet", "Type or paste a Segment message (or a batch), or choose an example.", "hint");
+    ui.summary.textContent = "The editor is empty: type or paste a message, or choose an example.";
+    peek(null, "Empty: type or paste a message.");
     return;
   }
   const text = dest.mapJson(state.payload, state.type === "auto" ? undefined : { type: state.type });
   lastResult = JSON.parse(text);
   ui.summary.textContent = renderResult(ui.output, lastResult, selectIssue);
-  payload.mark(markedLines(state.payload, lastResult));
+  const { lines, ranges } = marksOf(state.payload, lastResult);
+  payload.mark(lines, ranges);
+  peek(lastResult, ui.summary.textContent);
 }
 
 function allIssues(result) {
@@ -168,16 +260,21 @@ function allIssues(result) {
     : single(result);
 }
 
-/** Gutter flags: the first line of each issue's value (errors win over warnings). */
-function markedLines(text, result) {
+/**
+ * The editor's marks: gutter flags on the first line of each issue's value (errors win over
+ * warnings), and the value's range in the text.
+ */
+function marksOf(text, result) {
   const lines = new Map();
+  const ranges = [];
   for (const [severity, issue] of allIssues(result)) {
     const range = rangeOf(text, issue);
     if (!range) continue;
     const line = text.slice(0, range.start).split("\n").length;
     if (lines.get(line) !== "error") lines.set(line, severity);
+    ranges.push({ start: range.start, end: range.end, severity });
   }
-  return lines;
+  return { lines, ranges };
 }
 
 /** The text range an issue is about: its value, or its line and column for broken JSON. */
@@ -203,6 +300,66 @@ function selectIssue(issue) {
   }
   payload.select(range.start, range.end);
 }
+
+// ---- the build: full or lite -------------------------------------------------------------------
+
+function showVersion() {
+  if (!lib?.version) return;
+  ui.version.textContent = `v${lib.version}${build === "lite" ? " · lite" : ""}`;
+  ui.version.hidden = false;
+}
+
+/** Switches to the full or the lite build of the package (each loaded once, when first chosen). */
+async function useBuild(name) {
+  const wanted = Object.hasOwn(PACKAGES, name) ? name : "full";
+  let module;
+  try {
+    module = await import(PACKAGES[wanted]);
+  } catch (error) {
+    toast(`The ${wanted} build could not be loaded (${error.message}).`);
+    ui.build.value = build;
+    return;
+  }
+  destination?.free?.();
+  destination = null;
+  destinationKey = null;
+  lib = module;
+  build = wanted;
+  document.documentElement.dataset.build = wanted;
+  showVersion();
+  run();
+}
+
+// ---- the result within reach on a phone ---------------------------------------------------------
+
+/** The sticky line under the editor at narrow widths: the result's badge and summary. */
+function peek(result, text) {
+  const status = result ? (Array.isArray(result.outcomes) ? (result.errors.length || result.outcomes.some((o) => o.status === "invalid") ? "invalid" : "mapped") : result.status) : null;
+  ui.peek.replaceChildren(...(status ? [badge(status), " "] : []), text, " ", Object.assign(document.createElement("span"), { className: "peek-go", textContent: "See the result ↓" }));
+}
+
+// ---- the Live view -----------------------------------------------------------------------------
+
+/** Opens a message the inspector received: in the editor, checked here, with what the server said. */
+function openReceived(event) {
+  const text = event.message ? JSON.stringify(event.message, null, 2) : (event.raw ?? "");
+  keepOwnText();
+  ui.example.value = "";
+  payload.value = text;
+  // A body sent to /v1/t may have no "type": the route says it, as the server read it.
+  const typed = typeof event.message?.type === "string";
+  ui.callType.value = !typed && ["identify", "group", "track"].includes(event.type) ? event.type : "auto";
+  run();
+  const library = event.library ? ` from ${event.library.name}${event.library.version ? ` ${event.library.version}` : ""}` : "";
+  const at = new Date(event.receivedAt).toLocaleTimeString([], { hour12: false });
+  ui.received.textContent = `Received at ${at} on ${event.route}${library}; answered HTTP ${event.http?.status ?? "?"}; the server's outcome: ${event.outcome?.status ?? "unknown"}.`;
+  ui.received.hidden = false;
+  $("result").scrollIntoView({ block: "start" });
+  $("result").focus({ preventScroll: true });
+}
+payload.textarea.addEventListener("input", () => {
+  ui.received.hidden = true;
+});
 
 // ---- sharing and copying -----------------------------------------------------------------------
 
@@ -271,9 +428,8 @@ function format() {
 // ---- start -------------------------------------------------------------------------------------
 
 function fillExamples() {
-  const placeholder = new Option("— your own message —", "");
-  placeholder.disabled = true;
-  ui.example.append(placeholder);
+  ui.example.append(new Option("— your own message —", ""));
+  draftOption();
   const groups = new Map();
   for (const example of EXAMPLES) {
     if (!groups.has(example.group)) {
@@ -287,8 +443,9 @@ function fillExamples() {
 }
 
 function wire() {
-  ui.example.addEventListener("change", () => loadExample(ui.example.value));
+  ui.example.addEventListener("change", () => (ui.example.value === "" ? restoreDraft() : loadExample(ui.example.value)));
   ui.callType.addEventListener("change", run);
+  ui.build.addEventListener("change", () => useBuild(ui.build.value));
   ui.strict.addEventListener("change", run);
   ui.format.addEventListener("click", format);
   ui.share.addEventListener("click", share);
@@ -309,22 +466,26 @@ async function start() {
   fillExamples();
   wire();
   const restored = await restoreFromHash();
-  if (!restored) {
+  const draft = loadDraft(storage);
+  if (!restored && !location.hash && draft?.current) {
+    // A reload brings back what was being written.
+    payload.value = draft.payload;
+    ui.callType.value = draft.type;
+    ui.example.value = "";
+  } else if (!restored) {
     ui.example.value = EXAMPLES[0].id;
     payload.value = EXAMPLES[0].text;
   }
   try {
-    lib = await import(PACKAGE);
+    lib = await import(PACKAGES.full);
   } catch (error) {
     ui.summary.textContent = "The package could not be loaded.";
     renderNotice(ui.output, "The package could not be loaded", `Build it with "make build" (or run "make serve"), then reload. (${error.message})`);
     return;
   }
-  if (lib.version) {
-    ui.version.textContent = `v${lib.version}`;
-    ui.version.hidden = false;
-  }
+  showVersion();
   run();
+  startLive($("live"), { onSelect: openReceived });
   document.documentElement.dataset.ready = "true";
 }
 

@@ -1,6 +1,7 @@
 // A plain <textarea> made into a small JSON editor: a line-number gutter kept in step with the
-// text and its scrolling, lines flagged with issues, auto-indent on Enter, and selecting a range
-// with the view scrolled to it. The markup is in index.html: <div data-editor><div class="gutter">
+// text and its scrolling, lines flagged with issues, each issue's value marked in the text itself
+// (a layer under the transparent textarea, holding the same text with <mark>s), auto-indent on
+// Enter, and selecting a range with the view scrolled to it. The markup is in index.html: <div data-editor><div class="gutter">
 // <textarea>. Tab is left alone, so the keyboard can still leave the editor.
 
 import { lineColumnOf } from "./locate.js";
@@ -12,8 +13,20 @@ export class Editor {
     this.gutter = container.querySelector(".gutter");
     this.lines = 0;
     this.marked = new Map(); // line -> "error" | "warning"
+    this.ranges = []; // [{ start, end, severity }] offsets in the text
+    // The marks' layer: the textarea's twin (same box, font and scroll), under it.
+    this.layer = document.createElement("div");
+    this.layer.className = "editor-marks";
+    this.layer.setAttribute("aria-hidden", "true");
+    const field = document.createElement("div");
+    field.className = "editor-field";
+    this.textarea.before(field);
+    field.append(this.layer, this.textarea);
     this.textarea.addEventListener("input", () => {
+      // The old ranges no longer fit the text: gone until the next check marks it again.
+      this.ranges = [];
       this.renderGutter();
+      this.renderMarks();
       onChange?.(this.value);
     });
     this.textarea.addEventListener("scroll", () => this.syncScroll());
@@ -30,13 +43,44 @@ export class Editor {
     this.textarea.value = text;
     this.textarea.scrollTop = 0;
     this.textarea.scrollLeft = 0;
+    this.ranges = [];
     this.renderGutter();
+    this.renderMarks();
   }
 
-  /** Flags lines in the gutter: a Map of line number to "error" or "warning". */
-  mark(lines) {
+  /**
+   * Flags lines in the gutter (a Map of line number to "error" or "warning") and marks `ranges`
+   * ([{ start, end, severity }]) in the text.
+   */
+  mark(lines, ranges = []) {
     this.marked = lines;
+    this.ranges = ranges;
     this.renderGutter(true);
+    this.renderMarks();
+  }
+
+  renderMarks() {
+    const text = this.textarea.value;
+    const fragment = document.createDocumentFragment();
+    let at = 0;
+    const sorted = this.ranges
+      .filter((r) => Number.isInteger(r.start) && r.start >= 0 && r.start <= text.length)
+      .sort((a, b) => a.start - b.start || (a.severity === "error" ? -1 : 1));
+    for (const range of sorted) {
+      if (range.start < at) continue; // overlapping: the first (an error before a warning) shows
+      const end = Math.min(text.length, Math.max(range.end ?? range.start, range.start));
+      fragment.append(text.slice(at, range.start));
+      const mark = document.createElement("mark");
+      mark.className = `mark-${range.severity === "error" ? "error" : "warning"}`;
+      // An empty range (the end of the text) still shows, as one cell.
+      mark.textContent = end > range.start ? text.slice(range.start, end) : " ";
+      fragment.append(mark);
+      at = end;
+    }
+    // A line more than the text, so the layer can scroll as far as the textarea.
+    fragment.append(text.slice(at) + "\n ");
+    this.layer.replaceChildren(fragment);
+    this.syncScroll();
   }
 
   renderGutter(force = false) {
@@ -63,6 +107,8 @@ export class Editor {
 
   syncScroll() {
     this.gutter.scrollTop = this.textarea.scrollTop;
+    this.layer.scrollTop = this.textarea.scrollTop;
+    this.layer.scrollLeft = this.textarea.scrollLeft;
   }
 
   onKeyDown(event) {
@@ -93,6 +139,25 @@ export class Editor {
       ta.dispatchEvent(new Event("input", { bubbles: true }));
     }
     ta.setSelectionRange(start + caret, start + caret);
+  }
+
+  /**
+   * Replaces the whole text as an edit the browser can undo (Ctrl+Z in the editor brings the old
+   * text back), then gives the focus back to where it was (the Example menu, say).
+   */
+  replaceAll(text) {
+    const ta = this.textarea;
+    const focused = document.activeElement;
+    ta.focus({ preventScroll: true });
+    ta.select();
+    const done = document.queryCommandSupported?.("insertText") && document.execCommand("insertText", false, text);
+    if (!done || ta.value !== text) this.value = text;
+    ta.setSelectionRange(0, 0);
+    ta.scrollTop = 0;
+    ta.scrollLeft = 0;
+    this.renderGutter();
+    this.renderMarks();
+    if (focused && focused !== ta && typeof focused.focus === "function") focused.focus({ preventScroll: true });
   }
 
   /** Selects [start, end), focuses the editor and scrolls the selection into view. */

@@ -83,6 +83,8 @@ function issueItem(issue, severity, onIssue) {
         el("code", { class: "issue-path", text: pathLabel(issue.path) }),
       ),
       el("span", { class: "issue-message", text: issue.message }),
+      // How to fix it, when the package says (issues may carry an optional hint).
+      typeof issue.hint === "string" && issue.hint !== "" ? el("span", { class: "issue-hint", text: issue.hint }) : null,
     ),
   );
 }
@@ -220,8 +222,8 @@ export function renderResult(container, result, onIssue) {
 }
 
 /** A message instead of a result (the package failed to load, the config was refused). */
-export function renderNotice(container, title, detail) {
-  container.replaceChildren(el("div", { class: "notice" }, el("strong", { text: title }), el("p", { text: detail })));
+export function renderNotice(container, title, detail, kind = "notice") {
+  container.replaceChildren(el("div", { class: kind === "hint" ? "notice notice-hint" : "notice" }, el("strong", { text: title }), el("p", { text: detail })));
 }
 
 /** All operations of a result, in order (a batch's flattened item by item). */

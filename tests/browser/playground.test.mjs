@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { launchChromium } from "../edge/chromium.mjs";
 import { startServer, CSP } from "../../scripts/serve.mjs";
 import { offsetOf } from "../../www/locate.js";
+import { assertClean, openPlayground } from "./pages.mjs";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const shots = path.join(repo, "target", "screenshots");
@@ -39,45 +40,8 @@ after(async () => {
   await server?.close();
 });
 
-/** A new page on the playground, with everything it does recorded. */
-async function open(hash = "", { width = 1280, height = 900, colorScheme = "light" } = {}) {
-  const page = await context.newPage();
-  const log = { errors: [], requests: [], csp: [] };
-  page.on("console", (message) => {
-    if (message.type() === "error") log.errors.push(`console: ${message.text()}`);
-    if (/Content Security Policy/i.test(message.text())) log.csp.push(message.text());
-  });
-  page.on("pageerror", (error) => log.errors.push(`pageerror: ${error.message}`));
-  page.on("request", (request) => log.requests.push(request.url()));
-  await page.addInitScript(() => {
-    window.__csp = [];
-    document.addEventListener("securitypolicyviolation", (event) => {
-      window.__csp.push(`${event.violatedDirective} ${event.blockedURI}`);
-    });
-  });
-  await page.setViewportSize({ width, height });
-  await page.emulateMedia({ colorScheme });
-  const response = await page.goto(server.url + hash);
-  assert.equal(response.status(), 200);
-  await page.waitForSelector("html[data-ready=true]");
-  page.log = log;
-  return page;
-}
-
-/** What must hold on every page: nothing went wrong, nothing left localhost. */
-async function assertClean(page) {
-  const violations = await page.evaluate(() => window.__csp);
-  assert.deepEqual(violations, [], "CSP violations");
-  assert.deepEqual(page.log.csp, [], "CSP console reports");
-  assert.deepEqual(page.log.errors, [], "console errors");
-  const foreign = page.log.requests.filter((url) => {
-    const { protocol, hostname } = new URL(url);
-    if (protocol === "data:" || protocol === "blob:") return false;
-    return !(protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(hostname));
-  });
-  assert.deepEqual(foreign, [], "requests beyond localhost");
-  await page.close();
-}
+/** A new page on the playground (pages.mjs), with everything it does recorded. */
+const open = (hash = "", options = {}) => openPlayground(context, server.url, hash, options);
 
 /** Replaces the editor's text by typing it, as a person would. */
 async function typeMessage(page, text) {
@@ -353,7 +317,13 @@ test("settings the Destination refuses are shown, not thrown", async () => {
   await page.fill("#tracking-plan", "{not json");
   await settled(page);
   assert.equal(await page.isVisible("#config-error"), true);
-  assert.match(await page.textContent("#config-error"), /^Tracking plan: not valid JSON/);
+  // Said once, with where: the line and column, marked in the panel's editor too.
+  const said = await page.textContent("#config-error");
+  assert.match(said, /^Tracking plan: not valid JSON: .*line 1, column 2/);
+  assert.doesNotMatch(said, /\.;|\.\./);
+  assert.doesNotMatch(await page.textContent("#output"), /not valid JSON/, "not repeated in the result");
+  assert.equal(await page.textContent("#plan-panel .gutter .mark-error"), "1");
+  assert.equal(await page.textContent("#plan-panel .editor-marks .mark-error"), "n");
   await page.fill("#tracking-plan", "");
   await settled(page);
   assert.equal(await page.isVisible("#config-error"), false);
@@ -363,7 +333,8 @@ test("settings the Destination refuses are shown, not thrown", async () => {
   await page.fill("#mappings", '{"trackEvent": {"event": {"@oops": 1}}}');
   await settled(page);
   assert.match(await page.textContent("#config-error"), /^The settings were refused: .*mappings\.trackEvent\.event.*@oops/);
-  assert.match(await page.textContent("#output"), /Settings refused/);
+  assert.match(await page.textContent("#output"), /settings have an error/);
+  assert.equal(await page.$("#mappings-panel .editor-marks .mark-error"), null, "valid JSON: nothing to mark");
   await assertClean(page);
 });
 

@@ -1,5 +1,6 @@
 // The routing table and the statuses that depend on the route, apart from the handler so that
-// another server (the playground's scripts/serve.mjs, later) can answer the same paths the same way.
+// another server can answer the same paths the same way: `make serve` (scripts/serve.mjs and
+// scripts/inspector/) runs this worker's handler in Node and uses this table to know its paths.
 //
 // Two audiences, two conventions for a call Astrolabe does not support (page, screen, alias, delete):
 // - senders (server SDKs, the HTTP API, analytics.js in a browser) retry what is not a 2xx (every
