@@ -168,6 +168,24 @@ test("an issue's hint is shown under its message when present", async () => {
   await assertClean(page);
 });
 
+test("a message typed with userID shows the package's own hint: rename it to userId", async () => {
+  const page = await open();
+  await page.fill("#payload", JSON.stringify({ type: "identify", userID: "u_42", traits: { firstname: "Ada" } }, null, 2));
+  await settled(page);
+  const hints = await page.$$eval("#output .issue", (boxes) =>
+    boxes.map((box) => [box.dataset.code, box.querySelector(".issue-hint")?.textContent ?? null]),
+  );
+  assert.deepEqual(
+    hints.filter(([, hint]) => hint !== null),
+    [
+      ["missing_identity", 'rename "userID" to "userId"'],
+      ["near_miss_reserved", 'rename "firstname" to "firstName"'],
+    ],
+    JSON.stringify(hints),
+  );
+  await assertClean(page);
+});
+
 test("the Build menu switches to the lite build, which says what it leaves out", async () => {
   const page = await open();
   assert.match(await page.textContent("#build-help"), /lite.*leaves out tracking plans and the @liquid/);
