@@ -124,6 +124,26 @@ describe("single calls", () => {
     assert.equal(upstream.requests.length, 0);
   });
 
+  test("400: each error carries the package's hint where a fix can be named, single and batched", async () => {
+    upstream.reset();
+    const res = await post("/v1/track", { userID: "u_1", Event: "Signed Up" });
+    assert.equal(res.status, 400);
+    assert.deepEqual(
+      res.json.errors.map(({ code, hint }) => ({ code, hint })),
+      [
+        { code: "missing_identity", hint: 'rename "userID" to "userId"' },
+        { code: "missing_event", hint: 'rename "Event" to "event"' },
+      ],
+    );
+    const batch = await post("/v1/batch", { batch: [{ type: "track", userId: "u_1", event: "ok" }, { type: "Track", userId: "u_1", event: "e" }] });
+    assert.equal(batch.status, 200, batch.raw);
+    assert.deepEqual(
+      batch.json.rejected.map(({ index, code, hint }) => ({ index, code, hint })),
+      [{ index: 1, code: "unknown_type", hint: 'did you mean "track"?' }],
+    );
+    assert.equal(upstream.requests.length, 1);
+  });
+
   test("400: a type that disagrees with the path; a batch sent to a single route", async () => {
     const mismatch = await post("/v1/identify", { ...track, type: "track" });
     assert.equal(mismatch.status, 400);
