@@ -236,8 +236,9 @@ fn json_argument(value: &JsValue, name: &str) -> Result<Value, JsValue> {
 #[wasm_bindgen(start)]
 pub fn start() {}
 
-/// Test-only (`__forceTrap`: the entries export it under that name, for their tests, but it is in
-/// neither the types nor the README): converts `value` as a message would be, with heap references and allocations in flight,
+/// Test-only (`__forceTrap`: the entries put it on `Destination` under the registered symbol
+/// `astrolabe-segment.test.forceTrap`, for their tests; it is no export, in neither the types nor
+/// the README): converts `value` as a message would be, with heap references and allocations in flight,
 /// then traps with `unreachable`, as a bug would under `panic = "abort"`. The JS tests use it to
 /// check that the entries re-instantiate the module and that the next call works.
 #[wasm_bindgen(js_name = "__forceTrap")]
