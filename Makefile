@@ -45,13 +45,15 @@ setup-chromium:
 build: setup-rust setup-node
 	scripts/build-wasm.sh full
 	scripts/build-wasm.sh lite
-	cp pkg/types/index.d.ts pkg/types/index.d.cts
+	node scripts/write-entries.mjs
+	@# The require condition's types: the same declarations as CommonJS (.d.cts importing .d.cts).
+	for name in core index lite; do sed 's#from "\./\([a-z-]*\)\.js"#from "./\1.cjs"#' pkg/types/$$name.d.ts > pkg/types/$$name.d.cts; done
 	@# node.cjs requires the fast path as CommonJS: fast.js with its one export made module.exports.
 	@test "$$(grep -c '^export ' pkg/shared/fast.js)" = 1 && grep -q '^export function withFastPath(' pkg/shared/fast.js \
 	  || { echo "pkg/shared/fast.js must have exactly one export: function withFastPath" >&2; exit 1; }
 	{ echo '"use strict";'; echo '// Written by make build from fast.js: edit that file.'; \
 	  sed 's/^export function /function /' pkg/shared/fast.js; echo 'module.exports = { withFastPath };'; } > pkg/shared/fast.cjs
-	cp README.md pkg/README.md
+	cp README.md LICENSE-MIT LICENSE-APACHE pkg/
 
 size:
 	@scripts/size.sh
