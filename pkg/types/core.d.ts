@@ -65,7 +65,7 @@ export interface Mappings {
 }
 
 /** A JSON Schema (draft 4 to 2020-12, as it declares). */
-export type JsonSchema = boolean | { readonly [keyword: string]: unknown };
+export type JsonSchema = boolean | object;
 
 /** Fields every rule may carry as Segment's Public API gives them out (ignored but accepted). */
 interface RuleCommon {
