@@ -138,7 +138,8 @@ include examples/cloudflare-worker/edge.mk
 #                      benches/RESULTS.md
 #   make bench-quick   the same as a smoke run (a few rounds; RESULTS.md left alone)
 #   make bench-native  Criterion benchmarks of the native crate on the same (large) corpus (cargo bench)
-#   make bench-readme  copy the summary of benches/RESULTS.md into the README's "Size and speed"
+#   make bench-readme  copy the last run of benches/RESULTS.md into docs/performance.md, and a
+#                      short table of it into the README's "Size and speed"
 #   make bench-cases   the older micro cases (custom mapping, tracking plan, plan compile): benches/CASES.md
 BENCH_DIR := $(CARGO_TARGET_DIR)/bench
 .PHONY: bench bench-quick bench-native bench-readme bench-cases bench-setup bench-corpus
@@ -161,7 +162,7 @@ bench-native: bench-corpus
 	ASTROLABE_BENCH_CORPUS=$(BENCH_DIR)/corpus.json cargo bench --bench native -- $(CRITERION_ARGS)
 
 bench-readme:
-	node benches/readme.mjs benches/RESULTS.md README.md
+	node benches/readme.mjs benches/RESULTS.md docs/performance.md README.md
 
 bench-cases: bench-setup
 	node benches/compare.mjs --out benches/CASES.md

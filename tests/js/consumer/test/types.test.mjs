@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { consumerDir, repoDir } from "./helpers.mjs";
 
@@ -37,4 +37,13 @@ test("each mistake in types/bad/ is refused, for the reason it names", () => {
     assert.equal(mine[0].replace(/^[^:]+: /, ""), expected, name);
   }
   assert.equal(errors.length, files.length, result.stdout);
+});
+
+test("the README's TypeScript example compiles", () => {
+  const readme = readFileSync(path.join(repoDir, "README.md"), "utf8");
+  const blocks = [...readme.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match) => match[1]);
+  assert.ok(blocks.length >= 1, "the README has no ```ts block");
+  blocks.forEach((code, index) => writeFileSync(path.join(consumerDir, `types/readme-example-${index}.ts`), code));
+  const result = run(tsc, "types/tsconfig.readme.json");
+  assert.equal(result.status, 0, result.stdout + result.stderr);
 });
