@@ -587,11 +587,11 @@ fn unknown_keys_are_refused() {
     let message = refused(json!({"rules": [{"type": "TRACK", "key": "E"}]}));
     assert_eq!(message, r#"rules/0 (TRACK "E"): "jsonSchema" is required"#);
     let message = refused(json!({"rules": [], "violations": "blok"}));
-    assert_eq!(message, r#"tracking plan: violations must be one of allow, omitProperties, block; got "blok""#);
+    assert_eq!(message, r#"violations must be one of allow, omitProperties, block; got "blok""#);
     let message = refused(json!({"rules": [], "unplannedEvents": 1, "unplannedProperties": "drop"}));
     assert_eq!(
         message,
-        r#"tracking plan: unplannedEvents must be one of allow, warn, block; got a number; unplannedProperties must be one of allow, omit; got "drop""#
+        r#"unplannedEvents must be one of allow, warn, block; got a number; unplannedProperties must be one of allow, omit; got "drop""#
     );
     let message = refused(json!({"unplannedEvents": "block"}));
     assert!(message.contains("rules"), "{message}");

@@ -34,7 +34,9 @@ impl Retrieve for NoExternalRefs {
 
 /// Builds the plan from its JSON. See [`TrackingPlan::compile`].
 pub(crate) fn compile(plan: &Value) -> Result<TrackingPlan, ConfigError> {
-    let settings = PlanConfig::from_value(plan).map_err(|error| ConfigError::new(format!("tracking plan: {error}")))?;
+    // The settings' problems name their keys (`violations must be one of ...`); a Destination
+    // prefixes `trackingPlan`.
+    let settings = PlanConfig::from_value(plan).map_err(ConfigError::new)?;
     let rules = match plan.get("rules") {
         Some(Value::Array(rules)) => rules,
         _ => return Err(ConfigError::new("tracking plan: \"rules\" must be an array")),

@@ -3,7 +3,7 @@
 //! Nothing here validates or maps: values cross the boundary ([`convert`]), the core does the
 //! work, and its outcome comes back as JSON text that `JSON.parse` turns into plain JS objects.
 //! The JS names (`Destination`, `mapBatch`, `mapJson`, ...) are the package's public contract; the
-//! entry files in `pkg/` re-export them and `pkg/types/index.d.ts` describes them.
+//! entry files in `pkg/` re-export them and `pkg/types/` (core.d.ts) describes them.
 //!
 //! The `__…Text` functions are internal: the entries' fast path (`pkg/shared/fast.js`) serializes a
 //! plain-JSON value with `JSON.stringify` and hands the text here, which is faster than the walk
