@@ -76,3 +76,7 @@ for (const target of ["bun", "node"]) {
     assertResults(run(target === "bun" ? bun : process.execPath, file), `bun build ${target}`);
   });
 }
+
+test("Bun runs the installed package unbundled", () => {
+  assertResults(run(bun, app), "bun");
+});
