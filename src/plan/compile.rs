@@ -39,7 +39,7 @@ pub(crate) fn compile(plan: &Value) -> Result<TrackingPlan, ConfigError> {
     let settings = PlanConfig::from_value(plan).map_err(ConfigError::new)?;
     let rules = match plan.get("rules") {
         Some(Value::Array(rules)) => rules,
-        _ => return Err(ConfigError::new("tracking plan: \"rules\" must be an array")),
+        _ => return Err(ConfigError::new("\"rules\" must be an array")),
     };
 
     let options = jsonschema::options().should_validate_formats(true).with_retriever(NoExternalRefs);
