@@ -6,7 +6,9 @@
 #                features cut: scripts/trim-regex.mjs) + wasm-bindgen + wasm-opt -Oz
 #   make size    raw and gzip -9 size of each .wasm, beside its budget (fails when over)
 #   make test    everything: cargo test, clippy (both feature sets, host and wasm32), build, JS tests
+#   make pack    the npm tarball, target/npm/astrolabe-segment-VERSION.tgz (make build first)
 #   make test-js the JS tests alone (package installed by name in tests/js/consumer)
+#   make test-bundlers  real builds with Vite, webpack, Rollup, esbuild, Bun and for Vercel Edge
 #   make serve   build, then serve the playground (www/, with pkg/ at /pkg/) on http://localhost:8080/,
 #                which is also a local Segment endpoint, the inspector (docs/inspector.md)
 #   make test-browser  build, then the playground's tests (its modules in Node, the page in Chromium)
@@ -21,7 +23,7 @@ export CARGO_TARGET_DIR ?= $(CURDIR)/target
 WASM_BINDGEN_VERSION := 0.2.129
 BIN := $(CURDIR)/node_modules/.bin
 
-.PHONY: all setup setup-rust setup-node setup-chromium build size test test-rust test-js pack
+.PHONY: all setup setup-rust setup-node setup-chromium build size test test-rust test-js pack install-consumer test-bundlers
 all: build
 
 setup: setup-rust setup-node setup-chromium
@@ -46,13 +48,15 @@ setup-chromium:
 build: setup-rust setup-node
 	scripts/build-wasm.sh full
 	scripts/build-wasm.sh lite
-	cp pkg/types/index.d.ts pkg/types/index.d.cts
+	node scripts/write-entries.mjs
+	@# The require condition's types: the same declarations as CommonJS (.d.cts importing .d.cts).
+	for name in core index lite; do sed 's#from "\./\([a-z-]*\)\.js"#from "./\1.cjs"#' pkg/types/$$name.d.ts > pkg/types/$$name.d.cts; done
 	@# node.cjs requires the fast path as CommonJS: fast.js with its one export made module.exports.
 	@test "$$(grep -c '^export ' pkg/shared/fast.js)" = 1 && grep -q '^export function withFastPath(' pkg/shared/fast.js \
 	  || { echo "pkg/shared/fast.js must have exactly one export: function withFastPath" >&2; exit 1; }
 	{ echo '"use strict";'; echo '// Written by make build from fast.js: edit that file.'; \
 	  sed 's/^export function /function /' pkg/shared/fast.js; echo 'module.exports = { withFastPath };'; } > pkg/shared/fast.cjs
-	cp README.md pkg/README.md
+	cp README.md LICENSE-MIT LICENSE-APACHE pkg/
 
 size:
 	@scripts/size.sh
@@ -65,22 +69,45 @@ test-rust:
 	cargo clippy --target wasm32-unknown-unknown --workspace --lib --all-features -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --workspace --lib --no-default-features -- -D warnings
 
-# The package as users get it: npm pack, installed by name into the consumer project.
-# Reinstalled on every run, so the tests never see a stale copy (a test compares the bytes too).
+# The package as users get it: `make pack` writes the npm tarball to target/npm/ (what the README's
+# install instructions use). The JS tests install it by name in the consumer project, afresh on
+# every run, so they never see a stale copy (a test compares the bytes too).
+PACK_DIR := $(CURDIR)/target/npm
 CONSUMER := tests/js/consumer
 pack:
-	@test -f pkg/dist/full/astrolabe_segment_bg.wasm -a -f pkg/dist/lite/astrolabe_segment_bg.wasm -a -f pkg/shared/fast.cjs \
-	  || { echo "pkg/dist is not built: run make build" >&2; exit 1; }
+	@test -f pkg/dist/full/astrolabe_segment_bg.wasm -a -f pkg/dist/lite/astrolabe_segment_bg.wasm -a -f pkg/shared/fast.cjs -a -f pkg/full/node.cjs \
+	  || { echo "pkg/ is not built: run make build" >&2; exit 1; }
+	mkdir -p $(PACK_DIR)
+	rm -f $(PACK_DIR)/astrolabe-segment-*.tgz
+	cd pkg && npm pack --silent --pack-destination $(PACK_DIR) >/dev/null
+	@echo "wrote $$(ls $(PACK_DIR)/astrolabe-segment-*.tgz)"
+
+install-consumer: pack
 	rm -rf $(CONSUMER)/.pack $(CONSUMER)/node_modules/astrolabe-segment
 	mkdir -p $(CONSUMER)/.pack
-	cd pkg && npm pack --silent --pack-destination ../$(CONSUMER)/.pack >/dev/null
-	mv $(CONSUMER)/.pack/astrolabe-segment-*.tgz $(CONSUMER)/.pack/astrolabe-segment.tgz
+	cp $(PACK_DIR)/astrolabe-segment-*.tgz $(CONSUMER)/.pack/astrolabe-segment.tgz
 	cd $(CONSUMER) && npm install --no-audit --no-fund --no-package-lock --offline --silent
 
-test-js: pack
+test-js: install-consumer
 	cd $(CONSUMER) && node --test test/*.test.mjs test/*.test.cjs
 	cd $(CONSUMER) && DENO_DIR=$(CARGO_TARGET_DIR)/deno DENO_NO_UPDATE_CHECK=1 NO_COLOR=1 $(BIN)/deno test --no-remote --no-prompt deno/
 	node tests/js/workerd/run.mjs
+
+# Real builds of a small app (tests/js/bundlers/src) by Vite, webpack, Rollup, esbuild and Bun, for
+# browsers (opened in Chromium), Node and Bun (run), and a Vercel Edge Function (run in workerd),
+# each output moved away from the project first. The bundlers are that project's own dev
+# dependencies (package.json and lock); the package is the packed tarball, unpacked into its
+# node_modules after npm ci (which would remove it).
+BUNDLERS := tests/js/bundlers
+$(BUNDLERS)/node_modules/.installed: $(BUNDLERS)/package.json $(BUNDLERS)/package-lock.json
+	cd $(BUNDLERS) && npm ci --no-audit --no-fund
+	@touch $@
+
+test-bundlers: pack $(BUNDLERS)/node_modules/.installed setup-chromium
+	rm -rf $(BUNDLERS)/node_modules/astrolabe-segment $(BUNDLERS)/.out
+	mkdir -p $(BUNDLERS)/node_modules/astrolabe-segment
+	tar xzf $(PACK_DIR)/astrolabe-segment-*.tgz -C $(BUNDLERS)/node_modules/astrolabe-segment --strip-components=1
+	cd $(BUNDLERS) && node --test test/*.test.mjs
 
 # Every step runs even when one fails; a summary closes the output (scripts/test-all.sh).
 test: setup
@@ -112,7 +139,8 @@ include examples/cloudflare-worker/edge.mk
 #                      benches/RESULTS.md
 #   make bench-quick   the same as a smoke run (a few rounds; RESULTS.md left alone)
 #   make bench-native  Criterion benchmarks of the native crate on the same (large) corpus (cargo bench)
-#   make bench-readme  copy the summary of benches/RESULTS.md into the README's "Size and speed"
+#   make bench-readme  copy the last run of benches/RESULTS.md into docs/performance.md, and a
+#                      short table of it into the README's "Size and speed"
 #   make bench-cases   the older micro cases (custom mapping, tracking plan, plan compile): benches/CASES.md
 BENCH_DIR := $(CARGO_TARGET_DIR)/bench
 .PHONY: bench bench-quick bench-native bench-readme bench-cases bench-setup bench-corpus
@@ -135,7 +163,7 @@ bench-native: bench-corpus
 	ASTROLABE_BENCH_CORPUS=$(BENCH_DIR)/corpus.json cargo bench --bench native -- $(CRITERION_ARGS)
 
 bench-readme:
-	node benches/readme.mjs benches/RESULTS.md README.md
+	node benches/readme.mjs benches/RESULTS.md docs/performance.md README.md
 
 bench-cases: bench-setup
 	node benches/compare.mjs --out benches/CASES.md

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Builds one flavor of the WebAssembly module into pkg/dist/FLAVOR/:
 #   astrolabe_segment.js       wasm-bindgen --target web     (ESM; browser, bundlers, workerd, Deno)
-#   astrolabe_segment.cjs      wasm-bindgen --target nodejs  (CommonJS; Node's require and import)
+#   astrolabe_segment.cjs      wasm-bindgen --target nodejs  (CommonJS; Node's require and import),
+#                              with the module's bytes from wasm-bytes.cjs (scripts/embed-wasm.mjs)
+#   wasm-bytes.cjs             the .wasm's bytes as base64 in JavaScript, so that a bundle made for
+#                              Node (esbuild, webpack, Rollup, bun build) carries them along
 #   astrolabe_segment_bg.wasm  one module for both (wasm-bindgen writes the same bytes for each
 #                              target), optimized with wasm-opt -Oz from npm's binaryen.
 # Both glues get wasm-bindgen's `__wbg_reset_state` (--experimental-reset-state-function): after a
@@ -63,7 +66,6 @@ out=$root/pkg/dist/$flavor
 rm -rf "$out"
 mkdir -p "$out"
 cp "$work/web/astrolabe_segment.js" "$out/astrolabe_segment.js"
-cp "$work/nodejs/astrolabe_segment.js" "$out/astrolabe_segment.cjs"
 # rustc's default wasm32 features, and SIMD (jsonschema's dependencies compile simd128 functions);
 # wasm-opt must accept what the module uses and adds nothing new. --low-memory-unused lets it fold
 # `load(p + C)` into `load offset=C (p)` (about 4 KB of gzip on the full build): it assumes no
@@ -77,4 +79,5 @@ passes=(-Oz)
   --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-simd \
   "$work/web/astrolabe_segment_bg.wasm" -o "$out/astrolabe_segment_bg.wasm"
+node scripts/embed-wasm.mjs "$work/nodejs/astrolabe_segment.js" "$out/astrolabe_segment_bg.wasm" "$out"
 echo "built pkg/dist/$flavor ($(wc -c < "$out/astrolabe_segment_bg.wasm") bytes of wasm)"

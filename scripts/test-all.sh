@@ -15,6 +15,7 @@ steps=(
   "clippy, wasm32 glue, no default features|cargo clippy --target wasm32-unknown-unknown --workspace --lib --no-default-features -- -D warnings"
   "wasm build (full and lite)|make --no-print-directory build"
   "JS tests (node, Chromium, Deno, workerd)|make --no-print-directory test-js"
+  "JS bundler builds (Vite, webpack, Rollup, esbuild, Bun, Vercel Edge)|make --no-print-directory test-bundlers"
   "JS playground tests (modules, Chromium end to end)|make --no-print-directory test-www"
   "JS edge worker tests (workerd, Chromium, Deno)|make --no-print-directory test-edge"
   "wasm size budgets|make --no-print-directory size"

@@ -81,7 +81,7 @@ impl Config {
 }
 
 /// The options a config may have.
-const OPTIONS: [&str; 3] = ["strict", "mappings", "trackingPlan"];
+pub(crate) const OPTIONS: [&str; 3] = ["strict", "mappings", "trackingPlan"];
 
 /// A configuration that cannot be used: an unknown key, a value of the wrong type, a bad custom
 /// mapping or tracking plan. The message names the key, operation, field or rule at fault.

@@ -31,6 +31,8 @@ pub mod mapping;
 pub mod payload;
 #[cfg(feature = "tracking-plan")]
 pub mod plan;
+#[cfg(test)]
+mod types_drift;
 
 pub use astrolabe_segment_core::{
     call, engine, input, issue, js_number, map, operation, outcome, pointer, quote, read, spec, write,

@@ -143,8 +143,9 @@ const OWNER = Symbol("rebuilt destination");
  * `mapBatch` with the fast path, and every call (those and `mapJson`, `transform`,
  * `validateMapping`) under the trap guard. `Destination` extends the wasm-bindgen class, so
  * `instanceof` is the class's own, and its parent's methods are the exact walk (the tests compare
- * the two). `__forceTrap` is for the tests only (the entries export it under that name, outside
- * the types and the README's API): it makes the module trap in the middle of a call.
+ * the two). `__forceTrap` is for the tests only (the entries put it on `Destination` under a
+ * registered symbol, no export, outside the types and the README's API): it makes the module trap
+ * in the middle of a call.
  */
 export function withFastPath(glue) {
   /** Incremented each time the module is re-instantiated. */

@@ -4,7 +4,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::{ReferencingError, Retrieve, Uri, ValidationError, ValidationOptions, Validator};
-use serde::Deserialize;
 use serde_json::Value;
 
 use super::rules::{PlanConfig, RuleConfig, RuleType};
@@ -35,11 +34,12 @@ impl Retrieve for NoExternalRefs {
 
 /// Builds the plan from its JSON. See [`TrackingPlan::compile`].
 pub(crate) fn compile(plan: &Value) -> Result<TrackingPlan, ConfigError> {
-    let settings =
-        PlanConfig::deserialize(plan).map_err(|error| ConfigError::new(format!("tracking plan: {error}")))?;
+    // The settings' problems name their keys (`violations must be one of ...`); a Destination
+    // prefixes `trackingPlan`.
+    let settings = PlanConfig::from_value(plan).map_err(ConfigError::new)?;
     let rules = match plan.get("rules") {
         Some(Value::Array(rules)) => rules,
-        _ => return Err(ConfigError::new("tracking plan: \"rules\" must be an array")),
+        _ => return Err(ConfigError::new("\"rules\" must be an array")),
     };
 
     let options = jsonschema::options().should_validate_formats(true).with_retriever(NoExternalRefs);
@@ -51,7 +51,7 @@ pub(crate) fn compile(plan: &Value) -> Result<TrackingPlan, ConfigError> {
     let mut common_schema: Option<&Value> = None;
 
     for (index, raw) in rules.iter().enumerate() {
-        let rule = RuleConfig::deserialize(raw)
+        let rule = RuleConfig::from_value(raw)
             .map_err(|error| ConfigError::new(format!("{}: {error}", raw_place(index, raw))))?;
         let key = rule.key.as_deref().unwrap_or_default();
         let place = place(index, rule.kind, key);

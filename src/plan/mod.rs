@@ -76,7 +76,7 @@
 mod check;
 mod compile;
 mod describe;
-mod rules;
+pub(crate) mod rules;
 
 use std::collections::BTreeMap;
 

@@ -1,33 +1,56 @@
 //! The configuration format: a tracking plan as Segment's Public API gives it out.
 //!
-//! Only the shape is read here; schemas are compiled in [`compile`](super::compile).
+//! Only the shape is read here; schemas are compiled in [`compile`](super::compile). The shape is
+//! read by hand rather than by serde's derive so that every problem is said in this crate's words
+//! (`violations must be one of allow, omitProperties, block; got "blok"`), all of them at once,
+//! never as serde's `unknown variant` wording.
 
-use serde::de::IgnoredAny;
-use serde::Deserialize;
-use serde_json::Number;
+use serde_json::{Map, Number, Value};
 
-/// The settings of a plan, beside its `rules`.
+use crate::quote::quote;
+use crate::spec::ids::json_type_name;
+
+/// The settings of a plan, beside its `rules` (which are read rule by rule, so that errors can
+/// name the rule).
 ///
 /// Defaults are Segment's Schema Configuration defaults: Segment never drops data until blocking
 /// is switched on, so every setting starts at `"allow"`. Under `"allow"` a violation is still
 /// reported, as a warning.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub(crate) struct PlanConfig {
-    /// Read separately, rule by rule, so that errors can name the rule.
-    #[allow(dead_code)]
-    pub rules: IgnoredAny,
-    #[serde(default)]
     pub unplanned_events: UnplannedEvents,
-    #[serde(default)]
     pub unplanned_properties: UnplannedProperties,
-    #[serde(default)]
     pub violations: Violations,
 }
 
+/// The keys a plan may have.
+pub(crate) const PLAN_KEYS: [&str; 4] = ["rules", "unplannedEvents", "unplannedProperties", "violations"];
+
+impl PlanConfig {
+    /// The settings of `plan`, or every problem with its keys, joined with `; `.
+    pub fn from_value(plan: &Value) -> Result<PlanConfig, String> {
+        let Value::Object(plan) = plan else {
+            return Err(format!("a tracking plan must be an object with \"rules\", not {}", json_type_name(plan)));
+        };
+        let mut problems = unknown_keys(plan, &PLAN_KEYS);
+        if !plan.contains_key("rules") {
+            problems.push("\"rules\" is required (an array of rules)".to_owned());
+        }
+        let settings = PlanConfig {
+            unplanned_events: choice(plan, "unplannedEvents", UnplannedEvents::NAMES, &mut problems),
+            unplanned_properties: choice(plan, "unplannedProperties", UnplannedProperties::NAMES, &mut problems),
+            violations: choice(plan, "violations", Violations::NAMES, &mut problems),
+        };
+        if problems.is_empty() {
+            Ok(settings)
+        } else {
+            Err(problems.join("; "))
+        }
+    }
+}
+
 /// What to do with a `track` event that no `TRACK` rule names.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) enum UnplannedEvents {
     /// Let it through silently.
     #[default]
@@ -38,9 +61,14 @@ pub(crate) enum UnplannedEvents {
     Block,
 }
 
+impl UnplannedEvents {
+    /// Each value's name in the plan, the default first.
+    pub const NAMES: &'static [(&'static str, UnplannedEvents)] =
+        &[("allow", UnplannedEvents::Allow), ("warn", UnplannedEvents::Warn), ("block", UnplannedEvents::Block)];
+}
+
 /// What to do with properties (track) or traits (identify, group) the applicable rules do not name.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) enum UnplannedProperties {
     /// Keep them.
     #[default]
@@ -49,9 +77,14 @@ pub(crate) enum UnplannedProperties {
     Omit,
 }
 
+impl UnplannedProperties {
+    /// Each value's name in the plan, the default first.
+    pub const NAMES: &'static [(&'static str, UnplannedProperties)] =
+        &[("allow", UnplannedProperties::Allow), ("omit", UnplannedProperties::Omit)];
+}
+
 /// What to do with a message that breaks a rule's JSON Schema.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) enum Violations {
     /// Let it through; each violation is a `plan_violation` warning.
     #[default]
@@ -62,38 +95,118 @@ pub(crate) enum Violations {
     Block,
 }
 
-/// One rule, as the Public API gives it out (`RuleV1`).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+impl Violations {
+    /// Each value's name in the plan, the default first.
+    pub const NAMES: &'static [(&'static str, Violations)] =
+        &[("allow", Violations::Allow), ("omitProperties", Violations::OmitProperties), ("block", Violations::Block)];
+}
+
+/// One rule, as the Public API gives it out (`RuleV1`). `jsonSchema` is read separately, to
+/// compile it without a copy; `createdAt`, `updatedAt` and `deprecatedAt` are accepted and ignored
+/// (a deprecated rule still applies).
+#[derive(Debug, Clone)]
 pub(crate) struct RuleConfig {
-    #[serde(rename = "type")]
     pub kind: RuleType,
     /// The event name for `TRACK`; empty or absent for the other types.
-    #[serde(default)]
     pub key: Option<String>,
-    /// Read separately, to compile it without a copy.
-    #[allow(dead_code)]
-    pub json_schema: IgnoredAny,
     /// Shown in messages (`v2`); not used to choose between rules.
-    #[serde(default)]
     pub version: Option<Number>,
-    /// Given out by the Public API; ignored.
-    #[allow(dead_code)]
-    #[serde(default)]
-    pub created_at: Option<IgnoredAny>,
-    /// Given out by the Public API; ignored.
-    #[allow(dead_code)]
-    #[serde(default)]
-    pub updated_at: Option<IgnoredAny>,
-    /// Given out by the Public API; ignored (the rule still applies).
-    #[allow(dead_code)]
-    #[serde(default)]
-    pub deprecated_at: Option<IgnoredAny>,
+}
+
+/// The keys a rule may have.
+pub(crate) const RULE_KEYS: [&str; 7] =
+    ["type", "key", "jsonSchema", "version", "createdAt", "updatedAt", "deprecatedAt"];
+
+impl RuleConfig {
+    /// The rule `rule`, or every problem with its keys, joined with `; `.
+    pub fn from_value(rule: &Value) -> Result<RuleConfig, String> {
+        let Value::Object(rule) = rule else {
+            return Err(format!(
+                "a rule must be an object with \"type\" and \"jsonSchema\", not {}",
+                json_type_name(rule)
+            ));
+        };
+        let mut problems = unknown_keys(rule, &RULE_KEYS);
+        let kind = match rule.get("type") {
+            None => {
+                problems.push("\"type\" is required".to_owned());
+                None
+            }
+            Some(value) => {
+                let kind =
+                    RuleType::NAMES.iter().find(|(name, _)| value.as_str() == Some(*name)).map(|(_, kind)| *kind);
+                if kind.is_none() {
+                    problems.push(not_one_of("type", RuleType::NAMES, value));
+                }
+                kind
+            }
+        };
+        if !rule.contains_key("jsonSchema") {
+            problems.push("\"jsonSchema\" is required".to_owned());
+        }
+        let key = match rule.get("key") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(key)) => Some(key.clone()),
+            Some(other) => {
+                problems.push(format!("\"key\" must be a string, not {}", json_type_name(other)));
+                None
+            }
+        };
+        let version = match rule.get("version") {
+            None | Some(Value::Null) => None,
+            Some(Value::Number(version)) => Some(version.clone()),
+            Some(other) => {
+                problems.push(format!("\"version\" must be a number, not {}", json_type_name(other)));
+                None
+            }
+        };
+        match kind {
+            Some(kind) if problems.is_empty() => Ok(RuleConfig { kind, key, version }),
+            _ => Err(problems.join("; ")),
+        }
+    }
+}
+
+/// `unknown key "schema" (the keys are ...)` for each key of `object` not in `known`.
+fn unknown_keys(object: &Map<String, Value>, known: &[&str]) -> Vec<String> {
+    object
+        .keys()
+        .filter(|key| !known.contains(&key.as_str()))
+        .map(|key| format!("unknown key {} (the keys are {})", quote(key), known.join(", ")))
+        .collect()
+}
+
+/// The value of `key` among `names` (the default when absent or null), or a problem naming them.
+fn choice<T: Copy + Default>(
+    object: &Map<String, Value>,
+    key: &str,
+    names: &[(&str, T)],
+    problems: &mut Vec<String>,
+) -> T {
+    match object.get(key) {
+        None | Some(Value::Null) => T::default(),
+        Some(value) => match names.iter().find(|(name, _)| value.as_str() == Some(*name)) {
+            Some((_, chosen)) => *chosen,
+            None => {
+                problems.push(not_one_of(key, names, value));
+                T::default()
+            }
+        },
+    }
+}
+
+/// `violations must be one of allow, omitProperties, block; got "blok"` (or `got a number`).
+fn not_one_of<T>(key: &str, names: &[(&str, T)], value: &Value) -> String {
+    let listed: Vec<&str> = names.iter().map(|(name, _)| *name).collect();
+    let got = match value {
+        Value::String(text) => quote(text),
+        other => json_type_name(other).to_owned(),
+    };
+    format!("{key} must be one of {}; got {got}", listed.join(", "))
 }
 
 /// Segment's rule types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum RuleType {
     /// A `track` event, by name (`key`).
     Track,
@@ -110,6 +223,16 @@ pub(crate) enum RuleType {
 }
 
 impl RuleType {
+    /// Each type's name in a rule.
+    pub const NAMES: &'static [(&'static str, RuleType)] = &[
+        ("TRACK", RuleType::Track),
+        ("IDENTIFY", RuleType::Identify),
+        ("GROUP", RuleType::Group),
+        ("COMMON", RuleType::Common),
+        ("PAGE", RuleType::Page),
+        ("SCREEN", RuleType::Screen),
+    ];
+
     /// The name as Segment writes it.
     pub const fn as_str(self) -> &'static str {
         match self {

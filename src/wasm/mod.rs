@@ -3,7 +3,7 @@
 //! Nothing here validates or maps: values cross the boundary ([`convert`]), the core does the
 //! work, and its outcome comes back as JSON text that `JSON.parse` turns into plain JS objects.
 //! The JS names (`Destination`, `mapBatch`, `mapJson`, ...) are the package's public contract; the
-//! entry files in `pkg/` re-export them and `pkg/types/index.d.ts` describes them.
+//! entry files in `pkg/` re-export them and `pkg/types/` (core.d.ts) describes them.
 //!
 //! The `__…Text` functions are internal: the entries' fast path (`pkg/shared/fast.js`) serializes a
 //! plain-JSON value with `JSON.stringify` and hands the text here, which is faster than the walk
@@ -236,8 +236,9 @@ fn json_argument(value: &JsValue, name: &str) -> Result<Value, JsValue> {
 #[wasm_bindgen(start)]
 pub fn start() {}
 
-/// Test-only (`__forceTrap`: the entries export it under that name, for their tests, but it is in
-/// neither the types nor the README): converts `value` as a message would be, with heap references and allocations in flight,
+/// Test-only (`__forceTrap`: the entries put it on `Destination` under the registered symbol
+/// `astrolabe-segment.test.forceTrap`, for their tests; it is no export, in neither the types nor
+/// the README): converts `value` as a message would be, with heap references and allocations in flight,
 /// then traps with `unreachable`, as a bug would under `panic = "abort"`. The JS tests use it to
 /// check that the entries re-instantiate the module and that the next call works.
 #[wasm_bindgen(js_name = "__forceTrap")]

@@ -74,14 +74,14 @@ function trackingPlan() {
   console.log("full: tracking plan compiled and enforced on workerd; lite refuses it");
 }
 
-// A trap (the test-only __forceTrap) re-instantiates the module: Workers cannot compile bytes, so
+// A trap (the test-only one, under a registered symbol on Destination) re-instantiates the module: Workers cannot compile bytes, so
 // the entry instantiates the same imported Module again. The call throws one Error; the next call,
 // and a Destination made before (rebuilt from its settings), work.
 function trapRecovery(api, name) {
   const strict = new api.Destination({ strict: true });
   let thrown;
   try {
-    api.__forceTrap({ properties: [1, { a: "x" }] });
+    api.Destination[Symbol.for("astrolabe-segment.test.forceTrap")]({ properties: [1, { a: "x" }] });
   } catch (error) {
     thrown = error;
   }

@@ -47,7 +47,7 @@ for (const [name, api, specifier] of [["full", full, "astrolabe-segment"], ["lit
     const strict = new api.Destination({ strict: true });
     let thrown;
     try {
-      api.__forceTrap({ properties: [1, { a: "x" }] });
+      api.Destination[Symbol.for("astrolabe-segment.test.forceTrap")]({ properties: [1, { a: "x" }] });
     } catch (error) {
       thrown = error;
     }

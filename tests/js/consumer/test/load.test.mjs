@@ -28,8 +28,8 @@ test("import and require share one instance; version and codes", async () => {
     const cjs = require(specifier);
     assert.equal(esm.Destination, cjs.Destination);
     assert.equal(esm.codes, cjs.codes);
-    // __forceTrap is test-only (trap.test.mjs): in no type and in no README.
-    assert.deepEqual(Object.keys(esm).sort(), ["Destination", "__forceTrap", "codes", "map", "mapBatch", "mapJson", "transform", "validate", "validateMapping", "version"]);
+    // The trap the recovery tests force (trap.test.mjs) is no export: the public surface is this.
+    assert.deepEqual(Object.keys(esm).sort(), ["Destination", "codes", "map", "mapBatch", "mapJson", "transform", "validate", "validateMapping", "version"]);
     assert.equal(esm.version, JSON.parse(readFileSync(path.join(installed, "package.json"), "utf8")).version);
     const cargo = readFileSync(path.join(repoDir, "Cargo.toml"), "utf8").match(/^version = "([^"]+)"/m)[1];
     assert.equal(esm.version, cargo, "pkg/package.json and Cargo.toml disagree on the version");
@@ -41,10 +41,15 @@ test("import and require share one instance; version and codes", async () => {
 
 test("the types list exactly the codes the module has", async () => {
   const { codes } = await import("astrolabe-segment");
-  const types = readFileSync(path.join(installed, "types/index.d.ts"), "utf8");
+  const types = readFileSync(path.join(installed, "types/core.d.ts"), "utf8");
   const union = types.match(/export type Code =([^;]+);/)[1].match(/"([a-z_]+)"/g).map((quoted) => quoted.slice(1, -1));
   assert.deepEqual(union, [...codes]);
-  assert.equal(readFileSync(path.join(installed, "types/index.d.cts"), "utf8"), types);
+  // The require condition's copies differ only in the specifiers they import.
+  for (const name of ["core", "index", "lite"]) {
+    const esm = readFileSync(path.join(installed, `types/${name}.d.ts`), "utf8");
+    const cjs = readFileSync(path.join(installed, `types/${name}.d.cts`), "utf8");
+    assert.equal(cjs, esm.replace(/from "\.\/([a-z-]+)\.js"/g, 'from "./$1.cjs"'), name);
+  }
 });
 
 test("each runtime resolves its own entry", () => {
@@ -55,6 +60,13 @@ test("each runtime resolves its own entry", () => {
     [["--conditions=deno"], "import", "full/deno.js"],
     [["--conditions=workerd"], "import", "full/workerd.js"],
     [["--conditions=workerd"], "import", "lite/workerd.js", "astrolabe-segment/lite"],
+    // Vercel Edge's conditions.
+    [["--conditions=edge-light", "--conditions=worker", "--conditions=browser"], "import", "full/edge-light.js"],
+    [["--conditions=edge-light", "--conditions=worker", "--conditions=browser"], "import", "lite/edge-light.js", "astrolabe-segment/lite"],
+    [[], "import", "full/init.js", "astrolabe-segment/init"],
+    [[], "import", "lite/init.js", "astrolabe-segment/lite/init"],
+    [[], "import", "dist/full/astrolabe_segment_bg.wasm", "astrolabe-segment/full.wasm"],
+    [[], "import", "dist/lite/astrolabe_segment_bg.wasm", "astrolabe-segment/lite.wasm"],
     [[], "require", "lite/node.cjs", "astrolabe-segment/lite"],
   ];
   for (const [flags, how, expected, specifier = "astrolabe-segment"] of cases) {
@@ -72,9 +84,14 @@ test("the package holds no wasm-bindgen leftovers and nothing unlisted", () => {
   assert.equal(result.status, 0, result.stderr);
   const files = JSON.parse(result.stdout)[0].files.map((file) => file.path).sort();
   const flavor = (name) => [
-    `${name}/browser.js`, `${name}/deno.js`, `${name}/node.cjs`, `${name}/node.js`, `${name}/workerd.js`,
-    `dist/${name}/astrolabe_segment.cjs`, `dist/${name}/astrolabe_segment.js`, `dist/${name}/astrolabe_segment_bg.wasm`,
+    `${name}/browser.js`, `${name}/deno.js`, `${name}/edge-light.js`, `${name}/init.js`, `${name}/node.cjs`, `${name}/node.js`,
+    `${name}/workerd.js`, `dist/${name}/astrolabe_segment.cjs`, `dist/${name}/astrolabe_segment.js`,
+    `dist/${name}/astrolabe_segment_bg.wasm`, `dist/${name}/wasm-bytes.cjs`,
   ];
-  const expected = ["README.md", "package.json", "shared/fast.cjs", "shared/fast.js", "types/index.d.cts", "types/index.d.ts", ...flavor("full"), ...flavor("lite")].sort();
+  const types = ["core", "index", "lite"].flatMap((name) => [`types/${name}.d.ts`, `types/${name}.d.cts`]);
+  types.push("types/init.d.ts", "types/lite-init.d.ts", "types/init-input.d.ts");
+  const expected = [
+    "README.md", "LICENSE-MIT", "LICENSE-APACHE", "package.json", "shared/fast.cjs", "shared/fast.js", ...types, ...flavor("full"), ...flavor("lite"),
+  ].sort();
   assert.deepEqual(files, expected);
 });

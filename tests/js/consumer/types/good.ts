@@ -1,6 +1,6 @@
 // Compiles against the package's types: the Operation union narrows on `op`.
 import { Destination, map, mapBatch, mapJson, validate, codes, version, transform, validateMapping } from "astrolabe-segment";
-import type { BatchOutcome, Code, Config, Issue, MapOptions, Operation, Outcome, Status, Validation } from "astrolabe-segment";
+import type { BatchOutcome, Code, Config, Issue, MapOptions, Operation, Outcome, Status, TrackingPlan, TrackingPlanRule, Validation } from "astrolabe-segment";
 
 const config: Config = { strict: false };
 const dest = new Destination(config);
@@ -41,6 +41,60 @@ const problems: string[] = validateMapping({ a: { "@path": 1 } });
 // @ts-expect-error: transform may return undefined.
 const mustNarrow: string = transform({ a: 1 });
 
+// Outcome is a union by status: a skipped outcome's reason needs no `!`, a mapped one has no errors.
+const skipped = map({ type: "page", userId: "u" });
+if (skipped.status === "skipped") {
+  const why: Code = skipped.reason.code;
+  void why;
+} else if (skipped.status === "mapped") {
+  const none: [] = skipped.errors;
+  void none;
+}
+
+// Payloads typed with interfaces (no index signature) are accepted wherever JSON goes in.
+interface OrderProperties {
+  revenue: number;
+  currency: string;
+}
+interface OrderCompleted {
+  type: "track";
+  userId: string;
+  event: "Order Completed";
+  properties: OrderProperties;
+  timestamp: Date;
+}
+const order: OrderCompleted = { type: "track", userId: "u1", event: "Order Completed", properties: { revenue: 12, currency: "USD" }, timestamp: new Date(0) };
+const orderOutcome: Outcome = dest.map(order);
+dest.validate(order);
+dest.mapBatch({ batch: [order] });
+const picked = transform({ total: { "@path": "$.properties.revenue" } }, order);
+
+// Mappings by operation and field (other names go to traits/properties); a typed tracking plan.
+interface RevenueSchema {
+  $schema: string;
+  properties: { properties: { type: "object"; required: string[] } };
+}
+const revenueSchema: RevenueSchema = {
+  $schema: "http://json-schema.org/draft-07/schema#",
+  properties: { properties: { type: "object", required: ["revenue"] } },
+};
+const rules: TrackingPlanRule[] = [
+  { type: "TRACK", key: "Order Completed", version: 1, jsonSchema: revenueSchema },
+  { type: "IDENTIFY", jsonSchema: { properties: { traits: { required: ["email"] } } } },
+  { type: "COMMON", key: null, jsonSchema: true, createdAt: "2024-01-01T00:00:00Z" },
+];
+const plan: TrackingPlan = { rules, violations: "omitProperties", unplannedEvents: "warn", unplannedProperties: "omit" };
+const configured = new Destination({
+  strict: true,
+  mappings: {
+    upsertUser: { userId: { "@path": "$.traits.email" }, plan: { "@path": "$.context.plan" } },
+    upsertAccount: { groupId: { "@template": "acct-{{groupId}}" } },
+    associateUser: { anonymousId: null },
+    trackEvent: { event: { "@case": { operator: "lower", value: { "@path": "$.event" } } }, source: "web" },
+  },
+  trackingPlan: plan,
+});
+
 // These must not compile; `@ts-expect-error` fails the build if they ever do (types are not `any`).
 const first = outcome.operations[0];
 if (first?.op === "upsertUser") {
@@ -60,4 +114,4 @@ const wrongCode: Code = "missing_user";
 // @ts-expect-error: mapJson returns text.
 const notText: Outcome = mapJson("{}");
 
-export { transformed, problems, mustNarrow, lines, status, code, batch, validation, text, again, all, v, reason, wrongStatus, wrongCode, notText };
+export { configured, orderOutcome, picked, transformed, problems, mustNarrow, lines, status, code, batch, validation, text, again, all, v, reason, wrongStatus, wrongCode, notText };

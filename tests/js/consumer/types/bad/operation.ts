@@ -1,4 +1,5 @@
-// Must NOT compile: reads a field of the wrong operation after narrowing on `op`.
+// error TS2339: Property 'event' does not exist on type 'UpsertUser'.
+// Reads a field of the wrong operation after narrowing on `op`.
 import { map } from "astrolabe-segment";
 
 for (const operation of map({ type: "identify", userId: "u" }).operations) {

@@ -1,0 +1,20 @@
+// Vercel Edge Functions and Next.js's edge runtime (the `edge-light` condition): compiling
+// WebAssembly at run time is forbidden there, and the one way in is an import with `?module`,
+// which their bundlers turn into a WebAssembly.Module compiled at deploy time. initSync
+// instantiates it; after a trap, the same Module is instantiated again (see ../shared/fast.js).
+import wasm from "../dist/{{flavor}}/astrolabe_segment_bg.wasm?module";
+import * as glue from "../dist/{{flavor}}/astrolabe_segment.js";
+import { withFastPath } from "../shared/fast.js";
+
+glue.initSync({ module: wasm });
+
+// map, validate and mapBatch take the fast path for plain JSON, and every call is guarded against
+// a trap (see ../shared/fast.js).
+const api = withFastPath(glue);
+// The trap-recovery tests reach the module's trap through a registered symbol, not an export.
+Object.defineProperty(api.Destination, Symbol.for("astrolabe-segment.test.forceTrap"), { value: api.__forceTrap });
+export const { Destination, map, mapBatch, validate, mapJson, transform, validateMapping } = api;
+/** The package version. */
+export const version = glue.__version();
+/** Every issue code, in the README's order. */
+export const codes = Object.freeze(glue.__codes());

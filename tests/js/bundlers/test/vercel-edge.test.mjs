@@ -1,0 +1,105 @@
+// The package in a Vercel Edge Function, built the way Vercel's bundler builds one: esbuild with
+// the edge conditions (`edge-light`, `worker`, `browser`) and Vercel's rule for WebAssembly, which
+// takes only `import x from "./x.wasm?module"`, compiles the file at deploy time and hands it to
+// the function as a global named after its hash (the plugin below does the same). The bundle is
+// moved away and run in workerd, which, like Vercel's edge runtime, refuses to compile WebAssembly
+// from bytes at run time: the global's compiled Module is the only way in.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import * as esbuild from "esbuild";
+import { assertResults, buildDir, moveAway, repoDir, srcDir } from "./helpers.mjs";
+
+/** Vercel's edge WebAssembly rule: `*.wasm?module` becomes `globalThis["wasm_<sha1>"]`, a Module made at deploy time. */
+function edgeWasm(assets) {
+  return {
+    name: "edge-wasm",
+    setup(build) {
+      build.onResolve({ filter: /\.wasm\?module$/i }, async (args) => {
+        const resolved = await build.resolve(args.path.replace(/\?module$/i, ""), { importer: args.importer, resolveDir: args.resolveDir, kind: args.kind });
+        if (resolved.errors.length > 0) return { errors: resolved.errors };
+        const name = `wasm_${createHash("sha1").update(readFileSync(resolved.path)).digest("hex")}`;
+        assets.set(name, resolved.path);
+        return { path: name, namespace: "edge-wasm" };
+      });
+      build.onLoad({ filter: /.*/, namespace: "edge-wasm" }, (args) => ({
+        loader: "js",
+        contents: `export default globalThis[${JSON.stringify(args.path)}];`,
+      }));
+    },
+  };
+}
+
+test("Vercel Edge: the edge-light entry with a Module compiled at deploy time, in a runtime that compiles none", { timeout: 180_000 }, async () => {
+  const dir = buildDir("vercel-edge");
+  const assets = new Map();
+  const result = await esbuild.build({
+    entryPoints: [path.join(srcDir, "app.js")],
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    conditions: ["edge-light", "worker", "browser"],
+    outfile: path.join(dir, "function.mjs"),
+    plugins: [edgeWasm(assets)],
+    metafile: true,
+    logLevel: "error",
+  });
+  const inputs = Object.keys(result.metafile.inputs);
+  assert.ok(inputs.some((input) => input.endsWith("full/edge-light.js")) && inputs.some((input) => input.endsWith("lite/edge-light.js")), inputs.join("\n"));
+  assert.equal(assets.size, 2, "one deploy-time Module per build (full, lite)");
+
+  // What the platform provides: each Module, compiled before the function runs, as its global.
+  const modules = [...assets].map(([name, file]) => {
+    copyFileSync(file, path.join(dir, `${name}.wasm`));
+    return name;
+  });
+  writeFileSync(
+    path.join(dir, "platform.js"),
+    modules.map((name) => `import ${name} from "${name}.wasm";\nglobalThis.${name} = ${name};\n`).join(""),
+  );
+  writeFileSync(
+    path.join(dir, "test.js"),
+    `import "platform.js";
+import "function.mjs";
+export default {
+  async test() {
+    let compiles = true;
+    try {
+      new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
+    } catch {
+      compiles = false;
+    }
+    console.log("RESULTS " + JSON.stringify({ compiles, results: globalThis.__results }));
+  },
+};
+`,
+  );
+  const away = moveAway(dir);
+  const config = path.join(away, "config.capnp");
+  writeFileSync(
+    config,
+    `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = ( services = [ (name = "vercel-edge", worker = .worker) ] );
+const worker :Workerd.Worker = (
+  compatibilityDate = "2024-09-23",
+  modules = [
+    (name = "test.js", esModule = embed "test.js"),
+    (name = "platform.js", esModule = embed "platform.js"),
+    (name = "function.mjs", esModule = embed "function.mjs"),
+    ${modules.map((name) => `(name = "${name}.wasm", wasm = embed "${name}.wasm")`).join(",\n    ")}
+  ],
+);
+`,
+  );
+  const run = spawnSync(path.join(repoDir, "node_modules/.bin/workerd"), ["test", config], { encoding: "utf8", timeout: 120_000 });
+  const output = `${run.stdout}${run.stderr}`;
+  assert.equal(run.status, 0, output);
+  const line = output.split("\n").find((text) => text.includes("RESULTS "));
+  assert.ok(line, output);
+  const { compiles, results } = JSON.parse(line.slice(line.indexOf("RESULTS ") + 8).replace(/\\n$/, ""));
+  assert.equal(compiles, false, "the runtime must refuse to compile WebAssembly from bytes, as Vercel's does");
+  assertResults(results, "vercel edge");
+});
