@@ -70,6 +70,9 @@ impl LiquidTemplate {
         if let Some(problem) = find_integer_out_of_range(source) {
             return Err(problem);
         }
+        if let Some(problem) = find_empty_cycle(source) {
+            return Err(problem);
+        }
         let parser = parser()?;
         let template = parser
             .parse(source)
@@ -284,6 +287,42 @@ fn find_disabled(source: &str) -> Option<String> {
         rest = rest.get(consumed..)?;
     }
     None
+}
+
+/// The first `{% cycle group: %}` with a group name and no value: `liquid-lib` parses it, then
+/// takes its turn modulo zero values when it renders, a panic that traps the module (found by
+/// fuzzing). Refused here, as liquidjs needs a value too.
+fn find_empty_cycle(source: &str) -> Option<String> {
+    let mut offset = 0usize;
+    let mut rest = source;
+    while let Some((open_at, is_tag)) = find_markup(rest) {
+        let after_open = rest.get(open_at + 2..)?;
+        let close = if is_tag { "%}" } else { "}}" };
+        let inner_len = after_open.find(close).unwrap_or(after_open.len());
+        let inner = after_open.get(..inner_len)?.trim_start_matches('-').trim_end_matches('-').trim();
+        if is_tag && inner.strip_prefix("cycle").is_some_and(|arguments| group_without_values(arguments)) {
+            return Some(format!("tag \"cycle\" needs at least one value, {}", position(source, offset + open_at)));
+        }
+        let consumed = open_at + 2 + inner_len;
+        offset += consumed;
+        rest = rest.get(consumed..)?;
+    }
+    None
+}
+
+/// Whether a cycle's arguments are a group name and a colon with nothing after it.
+fn group_without_values(arguments: &str) -> bool {
+    let mut quote: Option<char> = None;
+    for (at, c) in arguments.char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == ':' => return arguments.get(at + 1..).is_some_and(|after| after.trim().is_empty()),
+            None => {}
+        }
+    }
+    false
 }
 
 /// The first integer literal in markup that does not fit an `i64`, which the `liquid` parser

@@ -161,9 +161,19 @@ mod tests {
             ("{{ a | join: 1: 2 }}", "expected a name or a value, line:1, col:14"),
             ("{% assign x = a | nosuch %}", "unexpected input; expected a value, line:1, col:15"),
             ("{{ a", "output \"{{ a\" not closed, line:1, col:1"),
+            ("x{% cycle g: %}", "tag \"cycle\" needs at least one value, line:1, col:2"),
+            ("{%- cycle 'g' : -%}", "tag \"cycle\" needs at least one value, line:1, col:1"),
             ("ok {{ a }}\n{% if a", "tag \"{% if a\" not closed, line:2, col:1"),
         ] {
             assert_eq!(error(template), expected, "{template}");
+        }
+    }
+
+    #[test]
+    fn a_cycle_with_values_still_compiles() {
+        for template in ["{% cycle 'a', 'b' %}", "{% cycle g: 'a', 'b' %}", "{% cycle 'x:y' %}", "{% cycle \"g\": 1 %}"]
+        {
+            assert!(LiquidTemplate::compile(template).is_ok(), "{template}");
         }
     }
 
