@@ -300,7 +300,7 @@ fn find_empty_cycle(source: &str) -> Option<String> {
         let close = if is_tag { "%}" } else { "}}" };
         let inner_len = after_open.find(close).unwrap_or(after_open.len());
         let inner = after_open.get(..inner_len)?.trim_start_matches('-').trim_end_matches('-').trim();
-        if is_tag && inner.strip_prefix("cycle").is_some_and(|arguments| group_without_values(arguments)) {
+        if is_tag && inner.strip_prefix("cycle").is_some_and(group_without_values) {
             return Some(format!("tag \"cycle\" needs at least one value, {}", position(source, offset + open_at)));
         }
         let consumed = open_at + 2 + inner_len;
