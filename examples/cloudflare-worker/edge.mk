@@ -13,7 +13,7 @@ EDGE_WASM := pkg/dist/full/astrolabe_segment_bg.wasm
 
 # Only the full flavor, and only when the Rust sources changed since it was built (make build
 # builds both flavors).
-$(EDGE_WASM): Cargo.toml Cargo.lock $(shell find src -name '*.rs') scripts/build-wasm.sh
+$(EDGE_WASM): Cargo.toml Cargo.lock crates/core/Cargo.toml $(shell find src crates -name '*.rs') scripts/build-wasm.sh
 	$(MAKE) setup-rust setup-node
 	scripts/build-wasm.sh full
 
