@@ -718,3 +718,23 @@ fn an_unplanned_event_names_the_planned_event_it_nearly_is() {
         assert_eq!(check.errors[0].hint.as_deref(), hint, "{sent}");
     }
 }
+
+#[test]
+fn an_enum_or_const_miss_names_the_allowed_value_it_nearly_is() {
+    let orders = plan(with(json!([order_completed()]), json!({"violations": "block"})));
+    for (currency, hint) in
+        [("usd", Some("did you mean \"USD\"?")), ("Eur", Some("did you mean \"EUR\"?")), ("GBP", None)]
+    {
+        let check = track(&orders, &order(json!({"order_id": "o1", "currency": currency})));
+        assert_eq!(paths(&check.errors), ["/properties/currency"], "{currency}");
+        assert_eq!(check.errors[0].hint.as_deref(), hint, "{currency}");
+    }
+    let constant = json!({"type": "TRACK", "key": "Signed Up", "jsonSchema": {"properties": {"properties": {
+        "properties": {"plan": {"const": "pro_plan"}}}}}});
+    let signups = plan(with(json!([constant]), json!({"violations": "block"})));
+    let check = track(
+        &signups,
+        &json!({"type": "track", "event": "Signed Up", "userId": "u", "properties": {"plan": "Pro Plan"}}),
+    );
+    assert_eq!(check.errors[0].hint.as_deref(), Some("did you mean \"pro_plan\"?"));
+}

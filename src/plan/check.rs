@@ -56,6 +56,18 @@ pub(crate) fn check(
     out
 }
 
+/// For a string an `enum` or `const` refuses, the allowed string it nearly is ("usd" for "USD",
+/// "Pro Plan" for "pro_plan").
+fn enum_hint(error: &ValidationError<'_>) -> Option<String> {
+    let Value::String(sent) = error.instance().as_ref() else { return None };
+    let allowed: Vec<&str> = match error.kind() {
+        ValidationErrorKind::Enum { options } => options.as_array()?.iter().filter_map(Value::as_str).collect(),
+        ValidationErrorKind::Constant { expected_value } => vec![expected_value.as_str()?],
+        _ => return None,
+    };
+    spec::near_miss::closest(sent, allowed).map(|value| format!("did you mean \"{value}\"?"))
+}
+
 /// The branch of an `anyOf`/`oneOf` that came closest, and its deepest error: the branch whose
 /// deepest error lies deepest in the message (it matched the most of it), then the one with the
 /// fewest errors, then the first.
@@ -147,14 +159,19 @@ impl Report<'_> {
             _ => {
                 let text = noted(describe::violation(error, label));
                 let omit = self.top_key(at);
-                self.violation(here(), text, omit);
+                self.violation_hinted(here(), text, omit, enum_hint(error));
             }
         }
     }
 
     /// One violation, by the `violations` setting.
     fn violation(&mut self, path: Pointer, text: String, omit: Option<String>) {
-        let issue = Issue::new(Code::PlanViolation, &path, text);
+        self.violation_hinted(path, text, omit, None);
+    }
+
+    /// One violation with a hint, when a fix can be named.
+    fn violation_hinted(&mut self, path: Pointer, text: String, omit: Option<String>, hint: Option<String>) {
+        let issue = Issue::new(Code::PlanViolation, &path, text).with_hint(hint);
         match self.violations {
             Violations::Block => self.out.errors.push(issue),
             Violations::Allow => self.out.warnings.push(issue),
