@@ -254,17 +254,11 @@ impl ParseFilter for DisabledFilter {
 /// (`tag "for" is disabled, line:1, col:1`, the position of the markup's `{%` or `{{`).
 /// `raw` and `comment` bodies are skipped.
 fn find_disabled(source: &str) -> Option<String> {
-    let mut rest = source;
-    let mut offset = 0usize;
     let mut skip_until: Option<&str> = None;
-    while let Some(start) = find_markup(rest) {
-        let (open_at, is_tag) = start;
-        let after_open = rest.get(open_at + 2..)?;
-        let close = if is_tag { "%}" } else { "}}" };
-        let inner_len = after_open.find(close)?;
-        let inner = after_open.get(..inner_len)?;
-        let markup_at = offset + open_at;
-        let consumed = open_at + 2 + inner_len + 2;
+    for Markup { at: markup_at, is_tag, inner, closed } in markups(source) {
+        if !closed {
+            return None;
+        }
         let content = inner.trim_start_matches('-').trim_end_matches('-').trim();
         let name: String = content.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
         if let Some(end) = skip_until {
@@ -283,8 +277,6 @@ fn find_disabled(source: &str) -> Option<String> {
                 return Some(format!("filter \"{filter}\" is disabled, {}", position(source, markup_at)));
             }
         }
-        offset += consumed;
-        rest = rest.get(consumed..)?;
     }
     None
 }
@@ -293,21 +285,11 @@ fn find_disabled(source: &str) -> Option<String> {
 /// takes its turn modulo zero values when it renders, a panic that traps the module (found by
 /// fuzzing). Refused here, as liquidjs needs a value too.
 fn find_empty_cycle(source: &str) -> Option<String> {
-    let mut offset = 0usize;
-    let mut rest = source;
-    while let Some((open_at, is_tag)) = find_markup(rest) {
-        let after_open = rest.get(open_at + 2..)?;
-        let close = if is_tag { "%}" } else { "}}" };
-        let inner_len = after_open.find(close).unwrap_or(after_open.len());
-        let inner = after_open.get(..inner_len)?.trim_start_matches('-').trim_end_matches('-').trim();
-        if is_tag && inner.strip_prefix("cycle").is_some_and(group_without_values) {
-            return Some(format!("tag \"cycle\" needs at least one value, {}", position(source, offset + open_at)));
-        }
-        let consumed = open_at + 2 + inner_len;
-        offset += consumed;
-        rest = rest.get(consumed..)?;
-    }
-    None
+    markups(source).find_map(|Markup { at, is_tag, inner, .. }| {
+        let inner = inner.trim_start_matches('-').trim_end_matches('-').trim();
+        (is_tag && inner.strip_prefix("cycle").is_some_and(group_without_values))
+            .then(|| format!("tag \"cycle\" needs at least one value, {}", position(source, at)))
+    })
 }
 
 /// Whether a cycle's arguments are a group name and a colon with nothing after it.
@@ -329,25 +311,14 @@ fn group_without_values(arguments: &str) -> bool {
 /// cannot hold: it panics on one ("Grammar ensures matches are parseable as integers"), which
 /// under `panic = "abort"` traps the whole module. Refused here, before the parser sees it.
 fn find_integer_out_of_range(source: &str) -> Option<String> {
-    let mut offset = 0usize;
-    let mut rest = source;
-    while let Some((open_at, is_tag)) = find_markup(rest) {
-        let after_open = rest.get(open_at + 2..)?;
-        let close = if is_tag { "%}" } else { "}}" };
-        let inner_len = after_open.find(close).unwrap_or(after_open.len());
-        let inner = after_open.get(..inner_len)?;
-        if let Some((at, literal)) = integer_out_of_range(inner) {
-            let shown = crate::quote::truncated(literal);
-            return Some(format!(
-                "the integer {shown} is out of range (a Liquid integer is at most 9223372036854775807 in size), {}",
-                position(source, offset + open_at + 2 + at)
-            ));
-        }
-        let consumed = open_at + 2 + inner_len;
-        offset += consumed;
-        rest = rest.get(consumed..)?;
-    }
-    None
+    markups(source).find_map(|Markup { at, inner, .. }| {
+        let (offset, literal) = integer_out_of_range(inner)?;
+        let shown = crate::quote::truncated(literal);
+        Some(format!(
+            "the integer {shown} is out of range (a Liquid integer is at most 9223372036854775807 in size), {}",
+            position(source, at + 2 + offset)
+        ))
+    })
 }
 
 /// The first integer literal (outside quotes, not part of a name or a float) in a piece of markup
@@ -388,7 +359,33 @@ fn integer_out_of_range(markup: &str) -> Option<(usize, &str)> {
 }
 
 /// The next `{%` (true) or `{{` (false).
-pub(super) fn find_markup(s: &str) -> Option<(usize, bool)> {
+/// A piece of markup in a template: where its `{{` or `{%` is, whether it is a tag, what stands
+/// between the delimiters (to the end of the template when it is never closed), and whether it is
+/// closed.
+pub(super) struct Markup<'s> {
+    pub(super) at: usize,
+    pub(super) is_tag: bool,
+    pub(super) inner: &'s str,
+    pub(super) closed: bool,
+}
+
+/// Every markup of `source`, in order: the one walk the checks before the parser share.
+pub(super) fn markups(source: &str) -> impl Iterator<Item = Markup<'_>> {
+    let mut offset = 0usize;
+    std::iter::from_fn(move || {
+        let rest = source.get(offset..)?;
+        let (open_at, is_tag) = find_markup(rest)?;
+        let after_open = rest.get(open_at + 2..)?;
+        let found = after_open.find(if is_tag { "%}" } else { "}}" });
+        let inner_len = found.unwrap_or(after_open.len());
+        let markup =
+            Markup { at: offset + open_at, is_tag, inner: after_open.get(..inner_len)?, closed: found.is_some() };
+        offset += open_at + 2 + inner_len + if found.is_some() { 2 } else { 0 };
+        Some(markup)
+    })
+}
+
+fn find_markup(s: &str) -> Option<(usize, bool)> {
     let tag = s.find("{%");
     let output = s.find("{{");
     match (tag, output) {

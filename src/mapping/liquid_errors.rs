@@ -115,23 +115,12 @@ fn rules_in_words(rules: &str) -> String {
 /// The first `{{` or `{%` that is never closed, as liquidjs reports it: liquid-core's own report
 /// points somewhere inside the markup and names a grammar rule.
 pub(super) fn unclosed(source: &str) -> Option<String> {
-    let mut offset = 0usize;
-    let mut rest = source;
-    while let Some((open_at, is_tag)) = super::liquid::find_markup(rest) {
-        let after_open = rest.get(open_at + 2..)?;
-        let close = if is_tag { "%}" } else { "}}" };
-        let Some(inner_len) = after_open.find(close) else {
-            let start = offset + open_at;
-            let shown: String = source.get(start..).unwrap_or_default().chars().take(24).collect();
-            let kind = if is_tag { "tag" } else { "output" };
-            let more = if source.get(start..).unwrap_or_default().chars().nth(24).is_some() { "…" } else { "" };
-            return Some(format!("{kind} \"{shown}{more}\" not closed, {}", super::liquid::position(source, start)));
-        };
-        let consumed = open_at + 2 + inner_len + 2;
-        offset += consumed;
-        rest = rest.get(consumed..)?;
-    }
-    None
+    let markup = super::liquid::markups(source).find(|markup| !markup.closed)?;
+    let from = source.get(markup.at..).unwrap_or_default();
+    let shown: String = from.chars().take(24).collect();
+    let kind = if markup.is_tag { "tag" } else { "output" };
+    let more = if from.chars().nth(24).is_some() { "…" } else { "" };
+    Some(format!("{kind} \"{shown}{more}\" not closed, {}", super::liquid::position(source, markup.at)))
 }
 
 #[cfg(test)]
