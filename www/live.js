@@ -3,26 +3,13 @@
 // query API (live-filter.js), so the page and GET /inspector/events agree. Served by a static host
 // without the inspector, it says so instead of failing.
 import { firstProblem, matches, STATUSES } from "./live-filter.js";
-import { badge } from "./render.js";
+import { badge, el } from "./render.js";
 
 /** The most messages the page holds (the server keeps more: query it, or export). */
 const HELD = 1_000;
 /** The most rows drawn at once. */
 const SHOWN = 200;
 const TYPES = ["identify", "group", "track", "page", "screen", "alias"];
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else if (key === "dataset") Object.assign(node.dataset, value);
-    else node.setAttribute(key, value === true ? "" : value);
-  }
-  node.append(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
-  return node;
-}
 
 /** The ids a row shows: userId, else anonymousId, and groupId for a group call. */
 function idsOf(message) {
