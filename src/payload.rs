@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use std::borrow::Cow;
 
 use crate::call::CallType;
-use crate::spec::{layered, Envelope, Fields};
+use crate::spec::{layered, Envelope, Fields, Lookup};
 
 /// The message with the envelope merged in; borrowed as it is when there is nothing to merge.
 ///
@@ -45,7 +45,9 @@ pub fn merged<'a>(message: &'a Value, envelope: &Envelope<'_>) -> Cow<'a, Value>
 /// layered objects with ([`layered`]: an own `null` does not hide the envelope's value).
 fn layer(own: Option<&Map<String, Value>>, shared: &Map<String, Value>) -> Map<String, Value> {
     let own_only = own.into_iter().flatten().map(|(key, _)| key).filter(|key| !shared.contains_key(*key));
-    let value = |key: &str| layered(own, Some(shared), key).map_or(Value::Null, |(value, _)| value.clone());
+    let value = |key: &str| {
+        layered(own.map(|own| own as &dyn Lookup), Some(shared), key).map_or(Value::Null, |(value, _)| value.clone())
+    };
     shared.keys().chain(own_only).map(|key| (key.clone(), value(key))).collect()
 }
 

@@ -4,7 +4,7 @@
 //! The text is scanned once (`scan.rs`): that pass checks it is JSON and settles everything about
 //! it (broken JSON with what and where, escapes, lone surrogates, numbers of any length, nesting,
 //! sizes as written) and records where the fields are. The rules read only a few fields, declared
-//! in [`spec::reads`], so only those are parsed, into a small message the checks ([`spec::check`])
+//! in [`spec::reads`], so only those are parsed, into a borrowed view the checks ([`spec::check`])
 //! run on. The outcome is written by the one writer ([`write`](mod@crate::write)), traits and properties copied from
 //! the text (numbers keep the digits they were sent with). Settings that read whole messages
 //! (custom mappings, a tracking plan: [`Whole`]) get the message parsed whole from the same scan.
@@ -28,7 +28,7 @@ use crate::operation::OperationKind;
 use crate::outcome::Outcome;
 use crate::outcome::Status;
 use crate::pointer::Pointer;
-use crate::spec::{self, Checked, Envelope, Fields, Reads, Report};
+use crate::spec::{self, Checked, Envelope, Fields, Member, Members, Message, Reads, Report};
 use crate::write::{self, Body, Parts};
 use scan::{Entry, Kind, Step, Tape};
 
@@ -212,13 +212,20 @@ impl<'t> Lane<'t> {
         Some(Value::Object(map))
     }
 
-    /// A member that is an object: its skeleton; anything else: its value, for the checks to refuse.
-    fn object_or_value(&self, tape: &Tape, index: u32, entry: &Entry, keep: impl Fn(&str) -> bool) -> Option<Value> {
-        if entry.kind == Kind::Object {
-            self.skeleton(tape, index, keep)
-        } else {
-            self.value(entry)
+    /// A member the rules read some members of (`keep`): an object's are parsed, anything else
+    /// is read whole, for the checks to refuse.
+    fn member(&self, tape: &Tape, index: u32, entry: &Entry, keep: fn(&str) -> bool) -> Option<Member<'t>> {
+        if entry.kind != Kind::Object {
+            return Some(Member::Value(Cow::Owned(self.value(entry)?)));
         }
+        let mut members = Members::with_capacity(4);
+        for (_, child) in tape.children(index) {
+            let key = self.key(child);
+            if keep(&key) {
+                members.insert(key, Cow::Owned(self.value(child)?));
+            }
+        }
+        Some(Member::Object(members))
     }
 
     /// `{"batch": [...], "context"?, "integrations"?, "sentAt"?}`, or the batch refused with the
@@ -346,29 +353,29 @@ impl<'t> Lane<'t> {
             }
             return Some(());
         }
-        let mut raw = Raw::default();
-        let message = if entry.kind == Kind::Object {
-            let mut map = Map::with_capacity(16);
-            for (child, member) in tape.children(index) {
-                let key = self.key(member);
-                let value = match spec::reads(&key) {
-                    Reads::Whole => self.value(member)?,
-                    Reads::Members(keep) => {
-                        if key == "traits" || key == "properties" {
-                            let slot = if key == "traits" { &mut raw.traits } else { &mut raw.properties };
-                            *slot = Some(*member).filter(|member| member.kind == Kind::Object);
-                        }
-                        self.object_or_value(tape, child, member, keep)?
-                    }
-                    Reads::Nothing => continue,
-                };
-                map.insert(key.into_owned(), value);
-            }
-            Value::Object(map)
-        } else {
-            self.value(entry)?
-        };
         let mut report = Report::new(self.strict);
+        if entry.kind != Kind::Object {
+            spec::not_an_object(&self.value(entry)?, base, &mut report);
+            self.finish(out, report, None, None);
+            return Some(());
+        }
+        let mut raw = Raw::default();
+        let mut message = Message::with_capacity(16);
+        for (child, member) in tape.children(index) {
+            let key = self.key(member);
+            let value = match spec::reads(&key) {
+                Reads::Whole => Member::Value(Cow::Owned(self.value(member)?)),
+                Reads::Members(keep) => {
+                    if key == "traits" || key == "properties" {
+                        let slot = if key == "traits" { &mut raw.traits } else { &mut raw.properties };
+                        *slot = Some(*member).filter(|member| member.kind == Kind::Object);
+                    }
+                    self.member(tape, child, member, keep)?
+                }
+                Reads::Nothing => continue,
+            };
+            message.insert(key, value);
+        }
         match spec::check(&message, base, hint, envelope, &mut report) {
             None => self.finish(out, report, None, None),
             Some(Checked::Unsupported(reason)) => self.finish(out, report, None, Some(reason)),

@@ -8,6 +8,11 @@ use crate::issue::{Code, Issue};
 /// The destination's name in `integrations` (case-sensitive, as Segment's names are).
 pub const DESTINATION_NAME: &str = "Astrolabe";
 
+/// Whether [`skip_reason`] reads the member `key` of `integrations`.
+pub fn is_read(key: &str) -> bool {
+    key == DESTINATION_NAME || key == "All"
+}
+
 /// Why the message is not for Astrolabe, or `None` when it is.
 ///
 /// `integrations.Astrolabe: false` turns it off; `integrations.All: false` turns it off unless
@@ -49,6 +54,7 @@ fn is_truthy(value: &Value) -> bool {
 mod tests {
     use super::*;
     use crate::pointer::Pointer;
+    use crate::spec::Lookup;
     use serde_json::{json, Map};
 
     fn object(value: Value) -> Map<String, Value> {
@@ -63,8 +69,10 @@ mod tests {
         let envelope = envelope.map(object);
         let item_path = Pointer::root().key("batch").index(0).key("integrations");
         let envelope_path = Pointer::root().key("integrations");
-        let layered =
-            Layered { own: Some((&item, item_path)), envelope: envelope.as_ref().map(|map| (map, envelope_path)) };
+        let layered = Layered {
+            own: Some((&item as &dyn Lookup, item_path)),
+            envelope: envelope.as_ref().map(|map| (map as &dyn Lookup, envelope_path)),
+        };
         skip_reason(&layered).map(|issue| issue.path)
     }
 

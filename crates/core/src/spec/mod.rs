@@ -7,6 +7,9 @@ pub mod integrations;
 pub mod near_miss;
 pub mod reserved;
 pub mod timestamp;
+pub mod view;
+
+use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
@@ -16,6 +19,7 @@ use crate::outcome::Status;
 use crate::pointer::Pointer;
 use crate::quote::quote;
 use ids::{json_type_name, Id};
+pub use view::{Lookup, Member, Members, Message};
 
 /// What the rules below read of a message's member, declared once, next to them: the fast lane
 /// parses exactly this and copies the rest through unread. A rule that reads one more field
@@ -35,8 +39,9 @@ pub enum Reads {
 pub fn reads(key: &str) -> Reads {
     match key {
         "type" | "userId" | "anonymousId" | "groupId" | "event" | "messageId" | "timestamp" | "originalTimestamp"
-        | "sentAt" | "receivedAt" | "integrations" => Reads::Whole,
+        | "sentAt" | "receivedAt" => Reads::Whole,
         "context" => Reads::Members(reads_of_context),
+        "integrations" => Reads::Members(integrations::is_read),
         "traits" | "properties" => Reads::Members(reserved::is_read),
         _ if near_miss::message_field(key).is_some() => Reads::Whole,
         _ => Reads::Nothing,
@@ -145,12 +150,12 @@ pub struct Envelope<'a> {
 
 /// An object of the message layered over the same object of the envelope: reading a key gives
 /// the item's own value when it has one, else the envelope's, with the path where it was found.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Layered<'a> {
     /// The message's own object and its path.
-    pub own: Option<(&'a Map<String, Value>, Pointer)>,
+    pub own: Option<(&'a dyn Lookup, Pointer)>,
     /// The envelope's object and its path.
-    pub envelope: Option<(&'a Map<String, Value>, Pointer)>,
+    pub envelope: Option<(&'a dyn Lookup, Pointer)>,
 }
 
 impl<'a> Layered<'a> {
@@ -168,11 +173,11 @@ impl<'a> Layered<'a> {
 /// message's own value of `key`, else the envelope's; `null` counts as absent. Gives the value
 /// and whether it is the message's own.
 pub fn layered<'a>(
-    own: Option<&'a Map<String, Value>>,
-    envelope: Option<&'a Map<String, Value>>,
+    own: Option<&'a dyn Lookup>,
+    envelope: Option<&'a dyn Lookup>,
     key: &str,
 ) -> Option<(&'a Value, bool)> {
-    let present = |map: Option<&'a Map<String, Value>>| map?.get(key).filter(|value| !value.is_null());
+    let present = |map: Option<&'a dyn Lookup>| map?.get(key).filter(|value| !value.is_null());
     present(own).map(|value| (value, true)).or_else(|| present(envelope).map(|value| (value, false)))
 }
 
@@ -181,8 +186,6 @@ pub fn layered<'a>(
 pub struct Fields<'a> {
     /// The call type.
     pub call: CallType,
-    /// The message object.
-    pub message: &'a Map<String, Value>,
     /// `userId`, present and a string (numbers coerced).
     pub user_id: Option<String>,
     /// `anonymousId`, likewise.
@@ -195,9 +198,10 @@ pub struct Fields<'a> {
     pub event: Option<String>,
     /// `messageId`.
     pub message_id: Option<String>,
-    /// `traits` of identify and group.
+    /// `traits` of identify and group, when the message was parsed whole (the engine copies
+    /// them from the text).
     pub traits: Option<&'a Map<String, Value>>,
-    /// `properties` of track.
+    /// `properties` of track, likewise.
     pub properties: Option<&'a Map<String, Value>>,
     /// The operation timestamp: `timestamp`, or the clock-skew corrected one, RFC 3339 UTC.
     pub timestamp: Option<String>,
@@ -214,24 +218,39 @@ pub enum Checked<'a> {
     Message(Box<Fields<'a>>),
 }
 
-/// Checks one message at `base` (its path in the caller's input). `hint` is the call type the
-/// caller gave for HTTP single-call bodies. Returns `None` when the message cannot be read as a
-/// call at all (not an object, no usable type); the report says why.
-pub fn check<'a>(
+/// Checks one parsed message at `base` (its path in the caller's input): [`check`] on its view,
+/// or an error when it is not an object.
+pub fn check_value<'a>(
     value: &'a Value,
     base: &Pointer,
     hint: Option<CallType>,
-    envelope: &Envelope<'a>,
+    envelope: &Envelope<'_>,
     report: &mut Report,
 ) -> Option<Checked<'a>> {
-    let Value::Object(message) = value else {
-        report.error(
-            Code::InvalidType,
-            base,
-            format!("A message must be a JSON object, not {}.", json_type_name(value)),
-        );
-        return None;
-    };
+    match value {
+        Value::Object(map) => check(&Message::borrow(map), base, hint, envelope, report),
+        other => {
+            not_an_object(other, base, report);
+            None
+        }
+    }
+}
+
+/// The error for a message that is not a JSON object.
+pub fn not_an_object(value: &Value, base: &Pointer, report: &mut Report) {
+    report.error(Code::InvalidType, base, format!("A message must be a JSON object, not {}.", json_type_name(value)));
+}
+
+/// Checks one message at `base` (its path in the caller's input). `hint` is the call type the
+/// caller gave for HTTP single-call bodies. Returns `None` when the message cannot be read as a
+/// call at all (no usable type); the report says why.
+pub fn check<'a>(
+    message: &Message<'a>,
+    base: &Pointer,
+    hint: Option<CallType>,
+    envelope: &Envelope<'_>,
+    report: &mut Report,
+) -> Option<Checked<'a>> {
     let call = call_type(message, base, hint, report)?;
     // Near-miss keys an error below names in its hint, so they are not told twice.
     let mut renamed: Vec<&str> = Vec::new();
@@ -245,10 +264,10 @@ pub fn check<'a>(
     let object = |key: &str, report: &mut Report| object_field(message, key, base, report);
     let context = object("context", report);
     let integrations = object("integrations", report);
-    let (traits, properties) = match call {
-        CallType::Track => (None, object("properties", report)),
-        _ => (object("traits", report), None),
-    };
+    let body_key = if call == CallType::Track { "properties" } else { "traits" };
+    let body = object(body_key, report);
+    let whole_body = body.as_ref().and_then(|body| body.whole());
+    let (traits, properties) = if call == CallType::Track { (None, whole_body) } else { (whole_body, None) };
 
     let user_id = id_field(message, "userId", base, report);
     let anonymous_id = id_field(message, "anonymousId", base, report);
@@ -256,7 +275,6 @@ pub fn check<'a>(
     let user_given = has_user || is_wrong_type(message, "userId") || is_wrong_type(message, "anonymousId");
     let mut fields = Fields {
         call,
-        message,
         user_id,
         anonymous_id,
         group_id: None,
@@ -322,8 +340,8 @@ pub fn check<'a>(
             fields.event = event(message, base, report, &mut renamed);
             misplaced(message, "traits", call, base, report);
             let context = Layered {
-                own: context.map(|map| (map, base.key("context"))),
-                envelope: envelope.context.map(|map| (map, Pointer::root().key("context"))),
+                own: context.as_deref().map(|own| (own as &dyn Lookup, base.key("context"))),
+                envelope: envelope.context.map(|map| (map as &dyn Lookup, Pointer::root().key("context"))),
             };
             if let Some((value, path)) = context.get("groupId") {
                 fields.context_group_id = read_id(Some(value), "context.groupId", &|| path.clone(), report);
@@ -333,14 +351,13 @@ pub fn check<'a>(
         _ => {}
     }
     near_miss_keys(message, base, &renamed, report);
-    if let Some(fields_object) = fields.traits.or(fields.properties) {
-        let key = if call == CallType::Track { "properties" } else { "traits" };
-        reserved::check(call, fields_object, &base.key(key), report);
+    if let Some(body) = &body {
+        reserved::check(call, body, &base.key(body_key), report);
     }
     fields.timestamp = operation_timestamp(message, base, envelope, report);
     let integrations = Layered {
-        own: integrations.map(|map| (map, base.key("integrations"))),
-        envelope: envelope.integrations.map(|map| (map, Pointer::root().key("integrations"))),
+        own: integrations.as_deref().map(|own| (own as &dyn Lookup, base.key("integrations"))),
+        envelope: envelope.integrations.map(|map| (map as &dyn Lookup, Pointer::root().key("integrations"))),
     };
     fields.disabled = integrations::skip_reason(&integrations);
     Some(Checked::Message(Box::new(fields)))
@@ -348,10 +365,10 @@ pub fn check<'a>(
 
 /// The first key of `message` that is a near miss of one of `fields` (absent themselves): the key
 /// and the field.
-fn near_miss_of<'m>(message: &'m Map<String, Value>, fields: &[&'static str]) -> Option<(&'m str, &'static str)> {
-    message.iter().filter(|(_, value)| !value.is_null()).find_map(|(key, _)| {
+fn near_miss_of<'m>(message: &'m Message<'_>, fields: &[&'static str]) -> Option<(&'m str, &'static str)> {
+    message.iter().filter(|(_, member)| !member.is_null()).find_map(|(key, _)| {
         let field = near_miss::message_field(key)?;
-        fields.contains(&field).then_some((key.as_str(), field))
+        fields.contains(&field).then_some((key, field))
     })
 }
 
@@ -362,10 +379,10 @@ fn rename((key, field): (&str, &str)) -> String {
 
 /// Warns about each top-level key that nearly is a Segment field the message lacks (`userID`
 /// for `userId`), but for those an error's hint already renames.
-fn near_miss_keys(message: &Map<String, Value>, base: &Pointer, renamed: &[&str], report: &mut Report) {
-    for (key, value) in message {
+fn near_miss_keys(message: &Message<'_>, base: &Pointer, renamed: &[&str], report: &mut Report) {
+    for (key, member) in message.iter() {
         let Some(field) = near_miss::message_field(key) else { continue };
-        if value.is_null() || renamed.contains(&key.as_str()) || message.get(field).is_some_and(|v| !v.is_null()) {
+        if member.is_null() || renamed.contains(&key) || message.has(field) {
             continue;
         }
         report.warn_with_effect(
@@ -382,8 +399,8 @@ fn near_miss_keys(message: &Map<String, Value>, base: &Pointer, renamed: &[&str]
 
 /// Warns about a field that belongs to another call: `properties` on identify or group, `traits`
 /// at the top of a track call (its user's traits go in `context.traits`).
-fn misplaced(message: &Map<String, Value>, key: &str, call: CallType, base: &Pointer, report: &mut Report) {
-    if message.get(key).is_none_or(Value::is_null) {
+fn misplaced(message: &Message<'_>, key: &str, call: CallType, base: &Pointer, report: &mut Report) {
+    if !message.has(key) {
         return;
     }
     let (belongs, hint) = if call == CallType::Track {
@@ -408,12 +425,7 @@ fn with_article(call: CallType) -> String {
 }
 
 /// The call type from `type`, or from the caller's hint for bodies without one.
-fn call_type(
-    message: &Map<String, Value>,
-    base: &Pointer,
-    hint: Option<CallType>,
-    report: &mut Report,
-) -> Option<CallType> {
+fn call_type(message: &Message<'_>, base: &Pointer, hint: Option<CallType>, report: &mut Report) -> Option<CallType> {
     let path = || base.key("type");
     match message.get("type") {
         None | Some(Value::Null) => {
@@ -494,11 +506,11 @@ fn call_type(
 
 /// What a message without a type most likely is: `type` under another spelling, else what its
 /// fields say (an event is a track call, a groupId a group call, traits an identify call).
-fn type_hint(message: &Map<String, Value>) -> Option<String> {
+fn type_hint(message: &Message<'_>) -> Option<String> {
     if let Some(near) = near_miss_of(message, &["type"]) {
         return Some(rename(near));
     }
-    let has = |key: &str| message.get(key).is_some_and(|value| !value.is_null());
+    let has = |key: &str| message.has(key);
     let (call, because) = if has("event") {
         ("track", "it has an event")
     } else if has("groupId") {
@@ -512,16 +524,17 @@ fn type_hint(message: &Map<String, Value>) -> Option<String> {
 }
 
 /// An object-typed field: `null` is absent, anything else but an object is an error.
-fn object_field<'a>(
-    message: &'a Map<String, Value>,
+fn object_field<'m, 'a>(
+    message: &'m Message<'a>,
     key: &str,
     base: &Pointer,
     report: &mut Report,
-) -> Option<&'a Map<String, Value>> {
-    match message.get(key) {
-        None | Some(Value::Null) => None,
-        Some(Value::Object(map)) => Some(map),
-        Some(other) => {
+) -> Option<Cow<'m, Members<'a>>> {
+    let member = message.member(key).filter(|member| !member.is_null())?;
+    match (member.object(), member.value()) {
+        (Some(members), _) => Some(members),
+        (None, None) => None,
+        (None, Some(other)) => {
             report.error(
                 Code::InvalidType,
                 &base.key(key),
@@ -532,11 +545,11 @@ fn object_field<'a>(
     }
 }
 
-fn is_wrong_type(message: &Map<String, Value>, key: &str) -> bool {
+fn is_wrong_type(message: &Message<'_>, key: &str) -> bool {
     matches!(ids::read(message.get(key)), Id::WrongType(_))
 }
 
-fn id_field(message: &Map<String, Value>, key: &str, base: &Pointer, report: &mut Report) -> Option<String> {
+fn id_field(message: &Message<'_>, key: &str, base: &Pointer, report: &mut Report) -> Option<String> {
     read_id(message.get(key), key, &|| base.key(key), report)
 }
 
@@ -561,7 +574,7 @@ fn read_id(value: Option<&Value>, name: &str, path: &dyn Fn() -> Pointer, report
 }
 
 /// Segment de-duplicates on messageId; ids of 100 characters or more are too long for it.
-fn message_id(message: &Map<String, Value>, base: &Pointer, report: &mut Report) -> Option<String> {
+fn message_id(message: &Message<'_>, base: &Pointer, report: &mut Report) -> Option<String> {
     let path = || base.key("messageId");
     if let Some(Value::String(blank)) =
         message.get("messageId").filter(|id| id.as_str().is_some_and(|id| id.trim().is_empty()))
@@ -594,7 +607,7 @@ fn message_id(message: &Map<String, Value>, base: &Pointer, report: &mut Report)
 }
 
 fn event<'m>(
-    message: &'m Map<String, Value>,
+    message: &'m Message<'_>,
     base: &Pointer,
     report: &mut Report,
     renamed: &mut Vec<&'m str>,
@@ -634,7 +647,7 @@ fn timestamp_hint(key: &str, value: Option<&Value>) -> Option<String> {
 /// Checks the four timestamps and gives the operation's: `timestamp` when valid; when it is
 /// absent, `receivedAt - (sentAt - originalTimestamp)` (Segment's clock-skew correction).
 fn operation_timestamp(
-    message: &Map<String, Value>,
+    message: &Message<'_>,
     base: &Pointer,
     envelope: &Envelope<'_>,
     report: &mut Report,
@@ -679,7 +692,7 @@ fn operation_timestamp(
     };
     let received = read("receivedAt", message.get("receivedAt"), false);
 
-    let timestamp_absent = message.get("timestamp").is_none_or(Value::is_null);
+    let timestamp_absent = !message.has("timestamp");
     let millis = match (timestamp, original, sent, received) {
         (Some(millis), ..) => Some(millis),
         (None, Some(original), Some(sent), Some(received)) if timestamp_absent => {

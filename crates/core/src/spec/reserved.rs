@@ -3,7 +3,7 @@
 use serde_json::{Map, Value};
 
 use super::ids::json_type_name;
-use super::{currency, timestamp, Report};
+use super::{currency, timestamp, Lookup, Members, Report};
 use crate::call::CallType;
 use crate::issue::{Code, Issue};
 use crate::pointer::Pointer;
@@ -112,7 +112,7 @@ pub fn is_read(key: &str) -> bool {
 
 /// Warns about every reserved key of `fields` (the traits or properties at `path`) whose value
 /// has the wrong shape. `null` values are not checked.
-pub fn check(call: CallType, fields: &Map<String, Value>, path: &Pointer, report: &mut Report) {
+pub fn check(call: CallType, fields: &Members<'_>, path: &Pointer, report: &mut Report) {
     let table = match call {
         CallType::Identify => IDENTIFY_TRAITS,
         CallType::Group => GROUP_TRAITS,
@@ -124,7 +124,7 @@ pub fn check(call: CallType, fields: &Map<String, Value>, path: &Pointer, report
     // every reserved name for every message), then checked in the table's order.
     let mut found: [Option<&Value>; 32] = [None; 32];
     for (key, value) in fields.iter().filter(|(_, value)| !value.is_null()) {
-        if let Some(slot) = table.iter().position(|(name, _)| name == key).and_then(|at| found.get_mut(at)) {
+        if let Some(slot) = table.iter().position(|(name, _)| *name == key).and_then(|at| found.get_mut(at)) {
             *slot = Some(value);
         }
     }
@@ -287,7 +287,7 @@ mod tests {
     fn warnings(call: CallType, fields: Value) -> Vec<(String, String)> {
         let mut report = Report::default();
         let Value::Object(fields) = fields else { unreachable!() };
-        check(call, &fields, &Pointer::root().key("traits"), &mut report);
+        check(call, &Members::borrow(&fields), &Pointer::root().key("traits"), &mut report);
         report.warnings.into_iter().map(|issue| (issue.path, issue.message)).collect()
     }
 

@@ -1,0 +1,194 @@
+//! A message as the rules read it: its members in the order sent, keys borrowed where they can
+//! be. The engine builds one from the text with only the members [`super::reads`] declares (no
+//! hashing, no copy of a key); settings that read whole messages borrow a parsed object.
+//!
+//! Lookups are linear: the rules read about a dozen keys of a message, and comparing a dozen
+//! short keys is cheaper than hashing them. A key sent twice keeps its first place and its last
+//! value, as `serde_json`'s map does, so both views of a message read the same.
+
+use std::borrow::Cow;
+
+use serde_json::{Map, Value};
+
+/// Reading one key of an object: a message's own, a batch envelope's, a parsed map.
+pub trait Lookup {
+    /// The value of `key`, if the object has one.
+    fn get(&self, key: &str) -> Option<&Value>;
+}
+
+impl Lookup for Map<String, Value> {
+    fn get(&self, key: &str) -> Option<&Value> {
+        Map::get(self, key)
+    }
+}
+
+/// An object's members that the rules read: of `context`, `traits`, `properties` or
+/// `integrations`, or all of them when borrowed from a parsed object.
+#[derive(Debug, Clone, Default)]
+pub struct Members<'a> {
+    list: Vec<(Cow<'a, str>, Cow<'a, Value>)>,
+    /// The parsed object these were borrowed from, when they were (settings that read whole
+    /// messages map traits and properties from it).
+    whole: Option<&'a Map<String, Value>>,
+}
+
+impl<'a> Members<'a> {
+    /// Room for `capacity` members.
+    pub fn with_capacity(capacity: usize) -> Members<'a> {
+        Members { list: Vec::with_capacity(capacity), whole: None }
+    }
+
+    /// Every member of a parsed object, borrowed.
+    pub fn borrow(map: &'a Map<String, Value>) -> Members<'a> {
+        let list = map.iter().map(|(key, value)| (Cow::Borrowed(key.as_str()), Cow::Borrowed(value))).collect();
+        Members { list, whole: Some(map) }
+    }
+
+    /// Adds a member; a key already present keeps its place and takes the new value.
+    pub fn insert(&mut self, key: Cow<'a, str>, value: Cow<'a, Value>) {
+        match self.list.iter_mut().find(|(known, _)| *known == key) {
+            Some((_, slot)) => *slot = value,
+            None => self.list.push((key, value)),
+        }
+    }
+
+    /// The members in the order sent.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.list.iter().map(|(key, value)| (key.as_ref(), value.as_ref()))
+    }
+
+    /// The parsed object, when these were borrowed from one.
+    pub fn whole(&self) -> Option<&'a Map<String, Value>> {
+        self.whole
+    }
+}
+
+impl Lookup for Members<'_> {
+    fn get(&self, key: &str) -> Option<&Value> {
+        self.list.iter().find(|(known, _)| known == key).map(|(_, value)| value.as_ref())
+    }
+}
+
+/// A member of a message: a value read whole, or an object read member by member.
+#[derive(Debug, Clone)]
+pub enum Member<'a> {
+    /// A value the rules read whole (or an object the engine did not take apart).
+    Value(Cow<'a, Value>),
+    /// An object of which the rules read some members (`context`, `traits`, `properties`,
+    /// `integrations`).
+    Object(Members<'a>),
+}
+
+impl<'a> Member<'a> {
+    /// `null` counts as absent, as everywhere in the Spec.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Member::Value(value) if value.is_null())
+    }
+
+    /// The value, when it is read whole.
+    pub fn value(&self) -> Option<&Value> {
+        match self {
+            Member::Value(value) => Some(value),
+            Member::Object(_) => None,
+        }
+    }
+
+    /// The members of an object, whichever way it was read; `None` for any other value.
+    pub fn object(&self) -> Option<Cow<'_, Members<'a>>> {
+        match self {
+            Member::Object(members) => Some(Cow::Borrowed(members)),
+            Member::Value(Cow::Borrowed(Value::Object(map))) => Some(Cow::Owned(Members::borrow(map))),
+            Member::Value(Cow::Owned(Value::Object(map))) => {
+                let list =
+                    map.iter().map(|(key, value)| (Cow::Owned(key.clone()), Cow::Owned(value.clone()))).collect();
+                Some(Cow::Owned(Members { list, whole: None }))
+            }
+            Member::Value(_) => None,
+        }
+    }
+}
+
+/// A message object as the rules read it.
+#[derive(Debug, Clone, Default)]
+pub struct Message<'a> {
+    list: Vec<(Cow<'a, str>, Member<'a>)>,
+}
+
+impl<'a> Message<'a> {
+    /// Room for `capacity` members.
+    pub fn with_capacity(capacity: usize) -> Message<'a> {
+        Message { list: Vec::with_capacity(capacity) }
+    }
+
+    /// Every member of a parsed message, borrowed.
+    pub fn borrow(map: &'a Map<String, Value>) -> Message<'a> {
+        let list = map.iter().map(|(key, value)| (Cow::Borrowed(key.as_str()), Member::Value(Cow::Borrowed(value))));
+        Message { list: list.collect() }
+    }
+
+    /// Adds a member; a key already present keeps its place and takes the new value.
+    pub fn insert(&mut self, key: Cow<'a, str>, member: Member<'a>) {
+        match self.list.iter_mut().find(|(known, _)| *known == key) {
+            Some((_, slot)) => *slot = member,
+            None => self.list.push((key, member)),
+        }
+    }
+
+    /// The member `key`.
+    pub fn member(&self, key: &str) -> Option<&Member<'a>> {
+        self.list.iter().find(|(known, _)| known == key).map(|(_, member)| member)
+    }
+
+    /// The value of `key` when the rules read it whole; `None` for absent (and for an object read
+    /// member by member: ask [`Message::member`]).
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.member(key).and_then(Member::value)
+    }
+
+    /// Whether `key` is present and not `null`.
+    pub fn has(&self, key: &str) -> bool {
+        self.member(key).is_some_and(|member| !member.is_null())
+    }
+
+    /// The members in the order sent.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Member<'a>)> {
+        self.list.iter().map(|(key, member)| (key.as_ref(), member))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_key_sent_twice_keeps_its_place_and_its_last_value_as_serde_json_does() {
+        let parsed: Value = serde_json::from_str(r#"{"a": 1, "b": 2, "a": 3}"#).unwrap_or_default();
+        let mut built = Members::with_capacity(2);
+        built.insert(Cow::Borrowed("a"), Cow::Owned(json!(1)));
+        built.insert(Cow::Borrowed("b"), Cow::Owned(json!(2)));
+        built.insert(Cow::Borrowed("a"), Cow::Owned(json!(3)));
+        let borrowed = parsed.as_object().map(Members::borrow).unwrap_or_default();
+        let pairs = |members: &Members<'_>| members.iter().map(|(k, v)| (k.to_owned(), v.clone())).collect::<Vec<_>>();
+        assert_eq!(pairs(&built), pairs(&borrowed));
+        assert_eq!(built.get("a"), Some(&json!(3)));
+    }
+
+    #[test]
+    fn an_object_reads_the_same_whichever_way_it_was_read() {
+        let context = json!({"groupId": "g1", "ip": "1.2.3.4"});
+        let mut members = Members::with_capacity(1);
+        members.insert(Cow::Borrowed("groupId"), Cow::Owned(json!("g1")));
+        for member in [
+            Member::Object(members),
+            Member::Value(Cow::Borrowed(&context)),
+            Member::Value(Cow::Owned(context.clone())),
+        ] {
+            let object = member.object();
+            assert_eq!(object.as_ref().and_then(|object| object.get("groupId")), Some(&json!("g1")));
+            assert!(!member.is_null());
+        }
+        assert!(Member::Value(Cow::Owned(Value::Null)).is_null());
+        assert!(Member::Value(Cow::Owned(json!(1))).object().is_none());
+    }
+}
