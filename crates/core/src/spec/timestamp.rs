@@ -111,23 +111,21 @@ pub fn format(millis: Millis) -> Option<String> {
     let days = millis.div_euclid(86_400_000);
     let in_day = millis.rem_euclid(86_400_000);
     let (year, month, day) = civil_from_days(days);
-    // Written digit by digit: `format!` cost more than parsing the timestamp.
-    let mut out = String::with_capacity(24);
-    let mut digits = |value: i64, width: u32, after: char| {
-        for place in (0..width).rev() {
-            let digit = value / 10i64.pow(place) % 10;
-            out.push(char::from(b'0' + u8::try_from(digit).unwrap_or(0)));
+    // Written digit by digit into a fixed template: `format!` cost more than parsing the
+    // timestamp.
+    let mut out = *b"0000-00-00T00:00:00.000Z";
+    let fields = [(0, 4, year), (5, 2, month), (8, 2, day), (11, 2, in_day / 3_600_000)];
+    let fields =
+        fields.into_iter().chain([(14, 2, in_day / 60_000 % 60), (17, 2, in_day / 1000 % 60), (20, 3, in_day % 1000)]);
+    for (start, width, mut value) in fields {
+        for at in (start..start + width).rev() {
+            if let Some(slot) = out.get_mut(at) {
+                *slot = b'0' + u8::try_from(value % 10).unwrap_or(0);
+            }
+            value /= 10;
         }
-        out.push(after);
-    };
-    digits(year, 4, '-');
-    digits(month, 2, '-');
-    digits(day, 2, 'T');
-    digits(in_day / 3_600_000, 2, ':');
-    digits(in_day / 60_000 % 60, 2, ':');
-    digits(in_day / 1000 % 60, 2, '.');
-    digits(in_day % 1000, 3, 'Z');
-    Some(out)
+    }
+    Some(out.iter().copied().map(char::from).collect())
 }
 
 /// 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z.
