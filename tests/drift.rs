@@ -442,6 +442,10 @@ struct Style {
     pretty: bool,
     escape: Escape,
     respell: bool,
+    /// Members of the message, its `context` and its `integrations` now and then written twice:
+    /// first with another value, then with their own (JSON parsers keep the last, in the first
+    /// one's place).
+    twice: bool,
 }
 
 /// Which strings get escapes they do not need (`\u0065`, `\/`): none, string values only, or keys
@@ -454,13 +458,14 @@ enum Escape {
 }
 
 const STYLES: &[Style] = &[
-    Style { pretty: false, escape: Escape::None, respell: false },
-    Style { pretty: true, escape: Escape::None, respell: false },
-    Style { pretty: false, escape: Escape::Values, respell: false },
-    Style { pretty: true, escape: Escape::All, respell: false },
-    Style { pretty: false, escape: Escape::None, respell: true },
-    Style { pretty: true, escape: Escape::Values, respell: true },
-    Style { pretty: false, escape: Escape::All, respell: true },
+    Style { pretty: false, escape: Escape::None, respell: false, twice: false },
+    Style { pretty: true, escape: Escape::None, respell: false, twice: false },
+    Style { pretty: false, escape: Escape::Values, respell: false, twice: false },
+    Style { pretty: true, escape: Escape::All, respell: false, twice: false },
+    Style { pretty: false, escape: Escape::None, respell: true, twice: false },
+    Style { pretty: true, escape: Escape::Values, respell: true, twice: false },
+    Style { pretty: false, escape: Escape::All, respell: true, twice: false },
+    Style { pretty: true, escape: Escape::None, respell: false, twice: true },
 ];
 
 /// Writes values in a [`Style`]; every choice (which whitespace, which characters to escape, which
@@ -506,7 +511,10 @@ impl Writer {
     /// One message: its `traits` and `properties` are where numbers may be respelled.
     fn message(&mut self, value: &Value, indent: usize) {
         match value {
-            Value::Object(map) => self.object(map, indent, |key| key == "traits" || key == "properties"),
+            Value::Object(map) => {
+                let twice = self.style.twice;
+                self.object_twice(map, indent, twice, &|key| key == "traits" || key == "properties")
+            }
             other => self.value(other, indent, false),
         }
     }
@@ -554,9 +562,30 @@ impl Writer {
     }
 
     fn object(&mut self, map: &Map<String, Value>, indent: usize, respell_under: impl Fn(&str) -> bool) {
+        self.object_twice(map, indent, false, &respell_under);
+    }
+
+    /// An object; with `twice`, some members come first with a decoy value (and `context` and
+    /// `integrations` are written the same way inside).
+    fn object_twice(
+        &mut self,
+        map: &Map<String, Value>,
+        indent: usize,
+        twice: bool,
+        respell_under: &dyn Fn(&str) -> bool,
+    ) {
+        const DECOYS: [&str; 6] = ["null", "\"decoy\"", "12345678901234567890", "[1]", "{\"Astrolabe\":false}", "{}"];
         self.out.push('{');
         for (at, (key, member)) in map.iter().enumerate() {
             if at > 0 {
+                self.out.push(',');
+            }
+            if twice && self.pick(3) == 0 {
+                self.space(indent + 1);
+                self.key(key);
+                self.out.push(':');
+                let decoy = DECOYS[self.pick(DECOYS.len() as u64) as usize];
+                self.out.push_str(decoy);
                 self.out.push(',');
             }
             self.space(indent + 1);
@@ -565,7 +594,12 @@ impl Writer {
             self.out.push(':');
             self.space(indent + 1);
             let respell = respell_under(key);
-            self.value(member, indent + 1, respell);
+            match member {
+                Value::Object(inner) if twice && (key == "context" || key == "integrations") => {
+                    self.object_twice(inner, indent + 1, true, &|_| false)
+                }
+                _ => self.value(member, indent + 1, respell),
+            }
         }
         self.space(indent);
         self.out.push('}');
@@ -1121,7 +1155,7 @@ fn big_numbers_as_ids_and_traits() {
 /// The writer's respellings are the same numbers (the by-value comparison depends on it).
 #[test]
 fn respellings_are_the_same_numbers() {
-    let mut writer = Writer::new(Style { pretty: false, escape: Escape::None, respell: true }, 7);
+    let mut writer = Writer::new(Style { pretty: false, escape: Escape::None, respell: true, twice: false }, 7);
     for text in NUMBERS {
         let value: Value = serde_json::from_str(text).unwrap();
         let canonical = value.to_string();

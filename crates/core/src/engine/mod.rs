@@ -248,21 +248,25 @@ impl<'t> Lane<'t> {
             let key = self.key(entry);
             match &*key {
                 "batch" => items = Some(index).filter(|_| entry.kind == Kind::Array),
-                "context" | "integrations" if entry.kind == Kind::Null => {}
                 "context" | "integrations" => {
+                    // A key sent twice counts once, with its last value, as a JSON parser reads it.
+                    let (slot, read) = if key == "context" {
+                        (&mut context_error, &mut context)
+                    } else {
+                        (&mut integrations_error, &mut integrations)
+                    };
+                    (*slot, *read) = (None, None);
                     let path = root.key(&key);
-                    let slot = if key == "context" { &mut context_error } else { &mut integrations_error };
-                    if entry.kind != Kind::Object {
+                    if entry.kind == Kind::Null {
+                    } else if entry.kind != Kind::Object {
                         let message = format!("The batch's \"{key}\" must be an object.");
                         *slot = Some(Issue::new(Code::InvalidBatch, &path, message));
                     } else if let Some(issue) = self.too_deep(entry, &path, 2) {
                         *slot = Some(issue);
                     } else if key == "context" && self.whole.is_none() {
-                        context = Some(self.skeleton(tape, index, spec::reads_of_context)?);
-                    } else if key == "context" {
-                        context = Some(self.value(entry)?);
+                        *read = Some(self.skeleton(tape, index, spec::reads_of_context)?);
                     } else {
-                        integrations = Some(self.value(entry)?);
+                        *read = Some(self.value(entry)?);
                     }
                 }
                 "sentAt" => sent_at = Some(self.value(entry)?).filter(|value| !value.is_null()),
