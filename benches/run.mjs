@@ -283,12 +283,16 @@ function glueSplit(texts, objects) {
   // map(object) spends in JSON.stringify with its checking replacer (and encodeInto of the text
   // into memory), and nothing else.
   const memory = new WebAssembly.Memory({ initial: 64 });
+  // Its answer is always the text "0", one byte at the top of its memory.
+  const answerAt = 64 * 65536 - 1;
+  new Uint8Array(memory.buffer)[answerAt] = 0x30;
   const fast = require("../pkg/shared/fast.cjs").withFastPath({
     __inputBuffer: () => 0,
     __memory: () => memory,
+    __outputAddress: () => answerAt,
     Destination: class {
       __mapText() {
-        return "0";
+        return 1;
       }
     },
   });

@@ -156,17 +156,42 @@ export function withFastPath(glue) {
   /**
    * Writes `text` into the module's input buffer with TextEncoder.encodeInto (native; the glue's
    * own string passing copies ASCII one character at a time in JS, which cost more than the
-   * mapping) and gives its length in bytes. The view is made again when the memory is another
-   * (grown, or a new instance after a trap).
+   * mapping) and gives its length in bytes. The buffer's address and size are kept between calls:
+   * the module moves the buffer only when asked for a larger one, which happens here, and a new
+   * instance (after a trap) has its own, so both are asked for again when the generation changes.
+   * The view is made again when the memory's buffer is another (grown, or a new instance).
    */
+  let memory = null;
+  let address = 0;
+  let capacity = 0;
+  let bufferGeneration = -1;
   function encode(text) {
-    const capacity = text.length * 3;
-    const address = glue.__inputBuffer(capacity);
-    const buffer = glue.__memory().buffer;
-    if (view === null || view.buffer !== buffer || view.byteOffset !== address || view.length < capacity) {
+    const needed = text.length * 3;
+    if (bufferGeneration !== generation || needed > capacity) {
+      // At least 64 KB, so most messages never ask again; a new instance starts small again.
+      const grown = bufferGeneration === generation ? capacity * 2 : 0;
+      capacity = Math.max(needed, grown, 65536);
+      address = glue.__inputBuffer(capacity);
+      memory = glue.__memory();
+      bufferGeneration = generation;
+      view = null;
+    }
+    const buffer = memory.buffer;
+    if (view === null || view.buffer !== buffer) {
       view = new Uint8Array(buffer, address, capacity);
     }
     return encoder.encodeInto(text, view).written;
+  }
+
+  /**
+   * What an internal entry answered (src/wasm/mod.rs, `answered`): the text of `length` bytes the
+   * module left at `__outputAddress()`, `undefined` (-1: the walk answers), or its error thrown.
+   */
+  const decoder = new TextDecoder();
+  function answer(length) {
+    if (length >= 0) return decoder.decode(new Uint8Array(memory.buffer, glue.__outputAddress(), length));
+    if (length === -1) return undefined;
+    throw glue.__takeError();
   }
 
   /** Strings the input buffer can carry: within the parser's limit and without lone surrogates. */
@@ -229,7 +254,7 @@ export function withFastPath(glue) {
       try {
         live(this);
         const text = plainText(message);
-        const result = text === undefined ? undefined : this.__validateText(encode(text), options);
+        const result = text === undefined ? undefined : answer(this.__validateText(encode(text), options));
         return result === undefined ? super.validate(message, options) : parse(result);
       } catch (error) {
         throw after(error);
@@ -240,7 +265,7 @@ export function withFastPath(glue) {
       try {
         live(this);
         const text = plainText(message);
-        const result = text === undefined ? undefined : this.__mapText(encode(text), options);
+        const result = text === undefined ? undefined : answer(this.__mapText(encode(text), options));
         return result === undefined ? super.map(message, options) : parse(result);
       } catch (error) {
         throw after(error);
@@ -251,7 +276,7 @@ export function withFastPath(glue) {
       try {
         live(this);
         const text = plainText(batch);
-        const result = text === undefined ? undefined : this.__mapBatchText(encode(text));
+        const result = text === undefined ? undefined : answer(this.__mapBatchText(encode(text)));
         return result === undefined ? super.mapBatch(batch) : parse(result);
       } catch (error) {
         throw after(error);
@@ -261,7 +286,7 @@ export function withFastPath(glue) {
     mapJson(input, options) {
       try {
         live(this);
-        return encodable(input) ? this.__mapJsonInput(encode(input), options) : super.mapJson(bounded(input), options);
+        return encodable(input) ? answer(this.__mapJsonInput(encode(input), options)) : super.mapJson(bounded(input), options);
       } catch (error) {
         throw after(error);
       }
@@ -293,7 +318,7 @@ export function withFastPath(glue) {
   function validate(message, options) {
     try {
       const text = plainText(message);
-      const result = text === undefined ? undefined : glue.__validateText(encode(text), options);
+      const result = text === undefined ? undefined : answer(glue.__validateText(encode(text), options));
       return result === undefined ? glue.validate(message, options) : parse(result);
     } catch (error) {
       throw after(error);
@@ -303,7 +328,7 @@ export function withFastPath(glue) {
   function map(message, options) {
     try {
       const text = plainText(message);
-      const result = text === undefined ? undefined : glue.__mapText(encode(text), options);
+      const result = text === undefined ? undefined : answer(glue.__mapText(encode(text), options));
       return result === undefined ? glue.map(message, options) : parse(result);
     } catch (error) {
       throw after(error);
@@ -313,7 +338,7 @@ export function withFastPath(glue) {
   function mapBatch(batch) {
     try {
       const text = plainText(batch);
-      const result = text === undefined ? undefined : glue.__mapBatchText(encode(text));
+      const result = text === undefined ? undefined : answer(glue.__mapBatchText(encode(text)));
       return result === undefined ? glue.mapBatch(batch) : parse(result);
     } catch (error) {
       throw after(error);
@@ -322,7 +347,7 @@ export function withFastPath(glue) {
 
   function mapJson(input, options) {
     try {
-      return encodable(input) ? glue.__mapJsonInput(encode(input), options) : glue.mapJson(bounded(input), options);
+      return encodable(input) ? answer(glue.__mapJsonInput(encode(input), options)) : glue.mapJson(bounded(input), options);
     } catch (error) {
       throw after(error);
     }
