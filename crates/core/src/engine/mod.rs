@@ -186,14 +186,18 @@ impl<'t> Lane<'t> {
         }
     }
 
+    /// A string without escapes, between its quotes: read without a copy.
+    fn clean_text(&self, entry: &Entry) -> Option<&'t str> {
+        let text = self.slice(entry.value);
+        (entry.kind == Kind::String && entry.clean).then(|| text.get(1..text.len().saturating_sub(1))).flatten()
+    }
+
     /// The value of an entry, parsed.
     fn value(&self, entry: &Entry) -> Option<Value> {
         let text = self.slice(entry.value);
         // Most of what the rules read is a string without escapes, or a literal: no parser needed.
         match entry.kind {
-            Kind::String if entry.clean => {
-                text.get(1..text.len().saturating_sub(1)).map(|inner| Value::String(inner.to_owned()))
-            }
+            Kind::String if entry.clean => self.clean_text(entry).map(|inner| Value::String(inner.to_owned())),
             Kind::Null => Some(Value::Null),
             Kind::Bool => Some(Value::Bool(text == "true")),
             _ => serde_json::from_str(text).ok(),
@@ -368,7 +372,10 @@ impl<'t> Lane<'t> {
         for (child, member) in tape.children(index) {
             let key = self.key(member);
             let value = match spec::reads(&key) {
-                Reads::Whole => Member::Value(Cow::Owned(self.value(member)?)),
+                Reads::Whole => match self.clean_text(member) {
+                    Some(text) => Member::Text(text),
+                    None => Member::Value(Cow::Owned(self.value(member)?)),
+                },
                 Reads::Members(keep) => {
                     if key == "traits" || key == "properties" {
                         let slot = if key == "traits" { &mut raw.traits } else { &mut raw.properties };

@@ -3,6 +3,7 @@
 
 use serde_json::{Number, Value};
 
+use super::view::Read;
 use crate::js_number::js_number_to_string;
 
 /// What an id field holds.
@@ -28,12 +29,17 @@ pub enum Id<'a> {
 /// assert_eq!(read(Some(&json!(true))), Id::WrongType("a boolean"));
 /// ```
 pub fn read(value: Option<&Value>) -> Id<'_> {
+    read_of(value.map(Read::of))
+}
+
+/// Reads an id as the rules see a member ([`Read`]).
+pub fn read_of(value: Option<Read<'_>>) -> Id<'_> {
     match value {
-        None | Some(Value::Null) => Id::Absent,
-        Some(Value::String(text)) if text.trim().is_empty() => Id::Absent,
-        Some(Value::String(text)) => Id::Text(text),
-        Some(Value::Number(number)) => Id::Coerced(number_to_string(number)),
-        Some(other) => Id::WrongType(json_type_name(other)),
+        None | Some(Read::Null) => Id::Absent,
+        Some(Read::Text(text)) if text.trim().is_empty() => Id::Absent,
+        Some(Read::Text(text)) => Id::Text(text),
+        Some(Read::Other(Value::Number(number))) => Id::Coerced(number_to_string(number)),
+        Some(other) => Id::WrongType(other.type_name()),
     }
 }
 

@@ -19,7 +19,7 @@ use crate::outcome::Status;
 use crate::pointer::Pointer;
 use crate::quote::quote;
 use ids::{json_type_name, Id};
-pub use view::{Lookup, Member, Members, Message};
+pub use view::{Lookup, Member, Members, Message, Read};
 
 /// What the rules below read of a message's member, declared once, next to them: the fast lane
 /// parses exactly this and copies the rest through unread. A rule that reads one more field
@@ -344,7 +344,7 @@ pub fn check<'a>(
                 envelope: envelope.context.map(|map| (map as &dyn Lookup, Pointer::root().key("context"))),
             };
             if let Some((value, path)) = context.get("groupId") {
-                fields.context_group_id = read_id(Some(value), "context.groupId", &|| path.clone(), report);
+                fields.context_group_id = read_id(Some(Read::of(value)), "context.groupId", &|| path.clone(), report);
             }
         }
         CallType::Identify => misplaced(message, "properties", call, base, report),
@@ -428,7 +428,7 @@ fn with_article(call: CallType) -> String {
 fn call_type(message: &Message<'_>, base: &Pointer, hint: Option<CallType>, report: &mut Report) -> Option<CallType> {
     let path = || base.key("type");
     match message.get("type") {
-        None | Some(Value::Null) => {
+        None | Some(Read::Null) => {
             if hint.is_none() {
                 report.add_error(
                     Issue::new(
@@ -442,7 +442,7 @@ fn call_type(message: &Message<'_>, base: &Pointer, hint: Option<CallType>, repo
             hint
         }
         // Blank counts as absent, as it does for ids and events.
-        Some(Value::String(name)) if name.trim().is_empty() => {
+        Some(Read::Text(name)) if name.trim().is_empty() => {
             if hint.is_none() {
                 report.add_error(
                     Issue::new(
@@ -455,7 +455,7 @@ fn call_type(message: &Message<'_>, base: &Pointer, hint: Option<CallType>, repo
             }
             hint
         }
-        Some(Value::String(name)) => match CallType::from_name(name) {
+        Some(Read::Text(name)) => match CallType::from_name(name) {
             Some(call) => {
                 if let Some(expected) = hint.filter(|expected| *expected != call) {
                     report.add_error(
@@ -494,11 +494,7 @@ fn call_type(message: &Message<'_>, base: &Pointer, hint: Option<CallType>, repo
             }
         },
         Some(other) => {
-            report.error(
-                Code::InvalidType,
-                &path(),
-                format!("\"type\" must be a string, not {}.", json_type_name(other)),
-            );
+            report.error(Code::InvalidType, &path(), format!("\"type\" must be a string, not {}.", other.type_name()));
             hint
         }
     }
@@ -531,14 +527,14 @@ fn object_field<'m, 'a>(
     report: &mut Report,
 ) -> Option<Cow<'m, Members<'a>>> {
     let member = message.member(key).filter(|member| !member.is_null())?;
-    match (member.object(), member.value()) {
+    match (member.object(), member.read()) {
         (Some(members), _) => Some(members),
         (None, None) => None,
         (None, Some(other)) => {
             report.error(
                 Code::InvalidType,
                 &base.key(key),
-                format!("\"{key}\" must be an object, not {}.", json_type_name(other)),
+                format!("\"{key}\" must be an object, not {}.", other.type_name()),
             );
             None
         }
@@ -546,7 +542,7 @@ fn object_field<'m, 'a>(
 }
 
 fn is_wrong_type(message: &Message<'_>, key: &str) -> bool {
-    matches!(ids::read(message.get(key)), Id::WrongType(_))
+    matches!(ids::read_of(message.get(key)), Id::WrongType(_))
 }
 
 fn id_field(message: &Message<'_>, key: &str, base: &Pointer, report: &mut Report) -> Option<String> {
@@ -554,8 +550,8 @@ fn id_field(message: &Message<'_>, key: &str, base: &Pointer, report: &mut Repor
 }
 
 /// Reads an id, warning about a coerced number and failing a value of another type.
-fn read_id(value: Option<&Value>, name: &str, path: &dyn Fn() -> Pointer, report: &mut Report) -> Option<String> {
-    match ids::read(value) {
+fn read_id(value: Option<Read<'_>>, name: &str, path: &dyn Fn() -> Pointer, report: &mut Report) -> Option<String> {
+    match ids::read_of(value) {
         Id::Absent => None,
         Id::Text(text) => Some(text.to_owned()),
         Id::Coerced(text) => {
@@ -576,8 +572,8 @@ fn read_id(value: Option<&Value>, name: &str, path: &dyn Fn() -> Pointer, report
 /// Segment de-duplicates on messageId; ids of 100 characters or more are too long for it.
 fn message_id(message: &Message<'_>, base: &Pointer, report: &mut Report) -> Option<String> {
     let path = || base.key("messageId");
-    if let Some(Value::String(blank)) =
-        message.get("messageId").filter(|id| id.as_str().is_some_and(|id| id.trim().is_empty()))
+    if let Some(Read::Text(blank)) =
+        message.get("messageId").filter(|id| matches!(id, Read::Text(id) if id.trim().is_empty()))
     {
         let what = if blank.is_empty() { "empty" } else { "blank" };
         report.warn_with_effect(
@@ -614,8 +610,8 @@ fn event<'m>(
 ) -> Option<String> {
     let path = || base.key("event");
     match message.get("event") {
-        Some(Value::String(name)) if !name.trim().is_empty() => Some(name.clone()),
-        None | Some(Value::Null) | Some(Value::String(_)) => {
+        Some(Read::Text(name)) if !name.trim().is_empty() => Some(name.to_owned()),
+        None | Some(Read::Null) | Some(Read::Text(_)) => {
             let near = near_miss_of(message, &["event"]);
             renamed.extend(near.map(|(key, _)| key));
             report.add_error(
@@ -629,19 +625,15 @@ fn event<'m>(
             None
         }
         Some(other) => {
-            report.error(
-                Code::InvalidType,
-                &path(),
-                format!("\"event\" must be a string, not {}.", json_type_name(other)),
-            );
+            report.error(Code::InvalidType, &path(), format!("\"event\" must be a string, not {}.", other.type_name()));
             None
         }
     }
 }
 
 /// `send timestamp as "2024-12-05T12:00:00.000Z"`, when the value has an ISO-8601 form.
-fn timestamp_hint(key: &str, value: Option<&Value>) -> Option<String> {
-    value.and_then(timestamp::suggest).map(|iso| format!("send {key} as {}", quote(&iso)))
+fn timestamp_hint(key: &str, value: Read<'_>) -> Option<String> {
+    timestamp::suggest(&value.to_value()).map(|iso| format!("send {key} as {}", quote(&iso)))
 }
 
 /// Checks the four timestamps and gives the operation's: `timestamp` when valid; when it is
@@ -653,11 +645,11 @@ fn operation_timestamp(
     report: &mut Report,
 ) -> Option<String> {
     // `envelope` says the value came from the batch envelope: its path is then the envelope's.
-    let mut read = |key: &str, value: Option<&Value>, envelope: bool| -> Option<timestamp::Millis> {
+    let mut read = |key: &str, value: Option<Read<'_>>, envelope: bool| -> Option<timestamp::Millis> {
         let path = || if envelope { Pointer::root().key(key) } else { base.key(key) };
         match value {
-            None | Some(Value::Null) => None,
-            Some(Value::String(text)) => match timestamp::parse(text) {
+            None | Some(Read::Null) => None,
+            Some(Read::Text(text)) => match timestamp::parse(text) {
                 Ok(millis) => Some(millis),
                 Err(why) => {
                     report.add_warning(
@@ -666,7 +658,7 @@ fn operation_timestamp(
                             &path(),
                             format!("{key} {} is not an ISO-8601 date-time: {why}.", quote(text)),
                         )
-                        .with_hint(timestamp_hint(key, value)),
+                        .with_hint(timestamp_hint(key, Read::Text(text))),
                     );
                     None
                 }
@@ -676,9 +668,9 @@ fn operation_timestamp(
                     Issue::new(
                         Code::InvalidTimestamp,
                         &path(),
-                        format!("{key} must be an ISO-8601 date-time string, not {}.", json_type_name(other)),
+                        format!("{key} must be an ISO-8601 date-time string, not {}.", other.type_name()),
                     )
-                    .with_hint(timestamp_hint(key, value)),
+                    .with_hint(timestamp_hint(key, other)),
                 );
                 None
             }
@@ -686,9 +678,9 @@ fn operation_timestamp(
     };
     let timestamp = read("timestamp", message.get("timestamp"), false);
     let original = read("originalTimestamp", message.get("originalTimestamp"), false);
-    let sent = match message.get("sentAt").filter(|value| !value.is_null()) {
+    let sent = match message.get("sentAt").filter(|value| *value != Read::Null) {
         Some(value) => read("sentAt", Some(value), false),
-        None => read("sentAt", envelope.sent_at, true),
+        None => read("sentAt", envelope.sent_at.map(Read::of), true),
     };
     let received = read("receivedAt", message.get("receivedAt"), false);
 

@@ -69,9 +69,52 @@ impl Lookup for Members<'_> {
     }
 }
 
+/// What a member holds, as the rules tell values apart: `null`, a string, or anything else.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Read<'v> {
+    /// `null`, which counts as absent.
+    Null,
+    /// A string.
+    Text(&'v str),
+    /// A number, a boolean, an array or an object.
+    Other(&'v Value),
+}
+
+impl<'v> Read<'v> {
+    /// A parsed value, told apart.
+    pub fn of(value: &'v Value) -> Read<'v> {
+        match value {
+            Value::Null => Read::Null,
+            Value::String(text) => Read::Text(text),
+            other => Read::Other(other),
+        }
+    }
+
+    /// The value itself, for the rare reader that needs one (a hint that reformats a timestamp).
+    pub fn to_value(self) -> Value {
+        match self {
+            Read::Null => Value::Null,
+            Read::Text(text) => Value::String(text.to_owned()),
+            Read::Other(value) => value.clone(),
+        }
+    }
+
+    /// The type's name with its article ("a string", "an object").
+    pub fn type_name(self) -> &'static str {
+        match self {
+            Read::Null => "null",
+            Read::Text(_) => "a string",
+            Read::Other(value) => super::ids::json_type_name(value),
+        }
+    }
+}
+
 /// A member of a message: a value read whole, or an object read member by member.
 #[derive(Debug, Clone)]
 pub enum Member<'a> {
+    /// A string without escapes, borrowed from the text (most of what the rules read: the type,
+    /// ids, the event, timestamps), so that reading it copies nothing.
+    Text(&'a str),
     /// A value the rules read whole (or an object the engine did not take apart).
     Value(Cow<'a, Value>),
     /// An object of which the rules read some members (`context`, `traits`, `properties`,
@@ -85,10 +128,12 @@ impl<'a> Member<'a> {
         matches!(self, Member::Value(value) if value.is_null())
     }
 
-    /// The value, when it is read whole.
-    pub fn value(&self) -> Option<&Value> {
+    /// What the member holds, as the rules tell values apart; `None` for an object read member
+    /// by member (ask [`Member::object`]).
+    pub fn read(&self) -> Option<Read<'_>> {
         match self {
-            Member::Value(value) => Some(value),
+            Member::Text(text) => Some(Read::Text(text)),
+            Member::Value(value) => Some(Read::of(value)),
             Member::Object(_) => None,
         }
     }
@@ -103,7 +148,7 @@ impl<'a> Member<'a> {
                     map.iter().map(|(key, value)| (Cow::Owned(key.clone()), Cow::Owned(value.clone()))).collect();
                 Some(Cow::Owned(Members { list, whole: None }))
             }
-            Member::Value(_) => None,
+            Member::Value(_) | Member::Text(_) => None,
         }
     }
 }
@@ -139,10 +184,10 @@ impl<'a> Message<'a> {
         self.list.iter().find(|(known, _)| known == key).map(|(_, member)| member)
     }
 
-    /// The value of `key` when the rules read it whole; `None` for absent (and for an object read
+    /// What `key` holds when the rules read it whole; `None` for absent (and for an object read
     /// member by member: ask [`Message::member`]).
-    pub fn get(&self, key: &str) -> Option<&Value> {
-        self.member(key).and_then(Member::value)
+    pub fn get(&self, key: &str) -> Option<Read<'_>> {
+        self.member(key).and_then(Member::read)
     }
 
     /// Whether `key` is present and not `null`.
