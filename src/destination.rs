@@ -132,7 +132,8 @@ impl Destination {
     /// held to the tracking plan, mapped by the custom mappings.
     fn message(&self, value: &Value, base: &Pointer, hint: Option<CallType>, envelope: &Envelope<'_>) -> Outcome {
         let mut report = Report::new(self.strict);
-        match spec::check_value(value, base, hint, envelope, &mut report) {
+        let view = spec::view_of(value, base, &mut report);
+        match view.as_ref().and_then(|view| spec::check(view, base, hint, envelope, &mut report)) {
             None => self.finish(report, Vec::new(), None),
             Some(Checked::Unsupported(reason)) => self.finish(report, Vec::new(), Some(reason)),
             Some(Checked::Message(fields)) => {

@@ -1,5 +1,7 @@
 //! The default mapping (spec section 8): a checked message becomes Astrolabe operations.
 
+use std::borrow::Cow;
+
 use serde_json::Map;
 
 use crate::operation::{AssociateUser, Operation, OperationKind, TrackEvent, UpsertAccount, UpsertUser};
@@ -27,6 +29,11 @@ pub fn makes(kind: OperationKind, fields: &Fields<'_>) -> bool {
     }
 }
 
+/// An operation's copy of a field the checks read.
+fn owned(field: &Option<Cow<'_, str>>) -> Option<String> {
+    field.as_deref().map(str::to_owned)
+}
+
 /// One operation of a valid message, or `None` when the message does not make it ([`makes`]).
 pub fn operation(kind: OperationKind, fields: &Fields<'_>) -> Option<Operation> {
     if !makes(kind, fields) {
@@ -35,31 +42,31 @@ pub fn operation(kind: OperationKind, fields: &Fields<'_>) -> Option<Operation> 
     let traits = || fields.traits.cloned().unwrap_or_else(Map::new);
     Some(match kind {
         OperationKind::UpsertUser => Operation::UpsertUser(UpsertUser {
-            user_id: fields.user_id.clone(),
-            anonymous_id: fields.anonymous_id.clone(),
+            user_id: owned(&fields.user_id),
+            anonymous_id: owned(&fields.anonymous_id),
             traits: traits(),
             timestamp: fields.timestamp.clone(),
-            message_id: fields.message_id.clone(),
+            message_id: owned(&fields.message_id),
         }),
         OperationKind::UpsertAccount => Operation::UpsertAccount(UpsertAccount {
-            group_id: fields.group_id.clone()?,
+            group_id: owned(&fields.group_id)?,
             traits: traits(),
             timestamp: fields.timestamp.clone(),
-            message_id: fields.message_id.clone(),
+            message_id: owned(&fields.message_id),
         }),
         OperationKind::AssociateUser => Operation::AssociateUser(AssociateUser {
-            group_id: fields.group_id.clone()?,
-            user_id: fields.user_id.clone(),
-            anonymous_id: fields.anonymous_id.clone(),
+            group_id: owned(&fields.group_id)?,
+            user_id: owned(&fields.user_id),
+            anonymous_id: owned(&fields.anonymous_id),
         }),
         OperationKind::TrackEvent => Operation::TrackEvent(TrackEvent {
-            event: fields.event.clone()?,
-            user_id: fields.user_id.clone(),
-            anonymous_id: fields.anonymous_id.clone(),
-            group_id: fields.context_group_id.clone(),
+            event: owned(&fields.event)?,
+            user_id: owned(&fields.user_id),
+            anonymous_id: owned(&fields.anonymous_id),
+            group_id: owned(&fields.context_group_id),
             properties: fields.properties.cloned().unwrap_or_else(Map::new),
             timestamp: fields.timestamp.clone(),
-            message_id: fields.message_id.clone(),
+            message_id: owned(&fields.message_id),
         }),
     })
 }

@@ -187,17 +187,17 @@ pub struct Fields<'a> {
     /// The call type.
     pub call: CallType,
     /// `userId`, present and a string (numbers coerced).
-    pub user_id: Option<String>,
+    pub user_id: Option<Cow<'a, str>>,
     /// `anonymousId`, likewise.
-    pub anonymous_id: Option<String>,
+    pub anonymous_id: Option<Cow<'a, str>>,
     /// `groupId` of a group call.
-    pub group_id: Option<String>,
+    pub group_id: Option<Cow<'a, str>>,
     /// `context.groupId` of a track call (the item's context first, then the envelope's).
-    pub context_group_id: Option<String>,
+    pub context_group_id: Option<Cow<'a, str>>,
     /// The event name of a track call.
-    pub event: Option<String>,
+    pub event: Option<Cow<'a, str>>,
     /// `messageId`.
-    pub message_id: Option<String>,
+    pub message_id: Option<Cow<'a, str>>,
     /// `traits` of identify and group, when the message was parsed whole (the engine copies
     /// them from the text).
     pub traits: Option<&'a Map<String, Value>>,
@@ -218,17 +218,11 @@ pub enum Checked<'a> {
     Message(Box<Fields<'a>>),
 }
 
-/// Checks one parsed message at `base` (its path in the caller's input): [`check`] on its view,
-/// or an error when it is not an object.
-pub fn check_value<'a>(
-    value: &'a Value,
-    base: &Pointer,
-    hint: Option<CallType>,
-    envelope: &Envelope<'_>,
-    report: &mut Report,
-) -> Option<Checked<'a>> {
+/// The view of one parsed message at `base` (its path in the caller's input), for [`check`], or
+/// an error when it is not an object.
+pub fn view_of<'a>(value: &'a Value, base: &Pointer, report: &mut Report) -> Option<Message<'a>> {
     match value {
-        Value::Object(map) => check(&Message::borrow(map), base, hint, envelope, report),
+        Value::Object(map) => Some(Message::borrow(map)),
         other => {
             not_an_object(other, base, report);
             None
@@ -244,13 +238,13 @@ pub fn not_an_object(value: &Value, base: &Pointer, report: &mut Report) {
 /// Checks one message at `base` (its path in the caller's input). `hint` is the call type the
 /// caller gave for HTTP single-call bodies. Returns `None` when the message cannot be read as a
 /// call at all (no usable type); the report says why.
-pub fn check<'a>(
-    message: &Message<'a>,
+pub fn check<'m>(
+    message: &'m Message<'_>,
     base: &Pointer,
     hint: Option<CallType>,
     envelope: &Envelope<'_>,
     report: &mut Report,
-) -> Option<Checked<'a>> {
+) -> Option<Checked<'m>> {
     let call = call_type(message, base, hint, report)?;
     // Near-miss keys an error below names in its hint, so they are not told twice.
     let mut renamed: Vec<&str> = Vec::new();
@@ -344,7 +338,8 @@ pub fn check<'a>(
                 envelope: envelope.context.map(|map| (map as &dyn Lookup, Pointer::root().key("context"))),
             };
             if let Some((value, path)) = context.get("groupId") {
-                fields.context_group_id = read_id(Some(Read::of(value)), "context.groupId", &|| path.clone(), report);
+                fields.context_group_id = read_id(Some(Read::of(value)), "context.groupId", &|| path.clone(), report)
+                    .map(|id| Cow::Owned(id.into_owned()));
             }
         }
         CallType::Identify => misplaced(message, "properties", call, base, report),
@@ -545,22 +540,27 @@ fn is_wrong_type(message: &Message<'_>, key: &str) -> bool {
     matches!(ids::read_of(message.get(key)), Id::WrongType(_))
 }
 
-fn id_field(message: &Message<'_>, key: &str, base: &Pointer, report: &mut Report) -> Option<String> {
+fn id_field<'m>(message: &'m Message<'_>, key: &str, base: &Pointer, report: &mut Report) -> Option<Cow<'m, str>> {
     read_id(message.get(key), key, &|| base.key(key), report)
 }
 
 /// Reads an id, warning about a coerced number and failing a value of another type.
-fn read_id(value: Option<Read<'_>>, name: &str, path: &dyn Fn() -> Pointer, report: &mut Report) -> Option<String> {
+fn read_id<'v>(
+    value: Option<Read<'v>>,
+    name: &str,
+    path: &dyn Fn() -> Pointer,
+    report: &mut Report,
+) -> Option<Cow<'v, str>> {
     match ids::read_of(value) {
         Id::Absent => None,
-        Id::Text(text) => Some(text.to_owned()),
+        Id::Text(text) => Some(Cow::Borrowed(text)),
         Id::Coerced(text) => {
             report.warn_with_effect(
                 Issue::new(Code::IdCoerced, &path(), format!("{name} is the number {text}, not a string."))
                     .with_hint(format!("send {name} as the string {}", quote(&text))),
                 &format!("It is sent as the string {}.", quote(&text)),
             );
-            Some(text)
+            Some(Cow::Owned(text))
         }
         Id::WrongType(kind) => {
             report.error(Code::InvalidType, &path(), format!("{name} must be a string (or a number), not {kind}."));
@@ -570,7 +570,7 @@ fn read_id(value: Option<Read<'_>>, name: &str, path: &dyn Fn() -> Pointer, repo
 }
 
 /// Segment de-duplicates on messageId; ids of 100 characters or more are too long for it.
-fn message_id(message: &Message<'_>, base: &Pointer, report: &mut Report) -> Option<String> {
+fn message_id<'m>(message: &'m Message<'_>, base: &Pointer, report: &mut Report) -> Option<Cow<'m, str>> {
     let path = || base.key("messageId");
     if let Some(Read::Text(blank)) =
         message.get("messageId").filter(|id| matches!(id, Read::Text(id) if id.trim().is_empty()))
@@ -607,10 +607,10 @@ fn event<'m>(
     base: &Pointer,
     report: &mut Report,
     renamed: &mut Vec<&'m str>,
-) -> Option<String> {
+) -> Option<Cow<'m, str>> {
     let path = || base.key("event");
     match message.get("event") {
-        Some(Read::Text(name)) if !name.trim().is_empty() => Some(name.to_owned()),
+        Some(Read::Text(name)) if !name.trim().is_empty() => Some(Cow::Borrowed(name)),
         None | Some(Read::Null) | Some(Read::Text(_)) => {
             let near = near_miss_of(message, &["event"]);
             renamed.extend(near.map(|(key, _)| key));
