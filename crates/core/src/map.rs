@@ -45,13 +45,13 @@ pub fn operation(kind: OperationKind, fields: &Fields<'_>) -> Option<Operation> 
             user_id: owned(&fields.user_id),
             anonymous_id: owned(&fields.anonymous_id),
             traits: traits(),
-            timestamp: fields.timestamp.clone(),
+            timestamp: owned(&fields.timestamp),
             message_id: owned(&fields.message_id),
         }),
         OperationKind::UpsertAccount => Operation::UpsertAccount(UpsertAccount {
             group_id: owned(&fields.group_id)?,
             traits: traits(),
-            timestamp: fields.timestamp.clone(),
+            timestamp: owned(&fields.timestamp),
             message_id: owned(&fields.message_id),
         }),
         OperationKind::AssociateUser => Operation::AssociateUser(AssociateUser {
@@ -65,7 +65,7 @@ pub fn operation(kind: OperationKind, fields: &Fields<'_>) -> Option<Operation> 
             anonymous_id: owned(&fields.anonymous_id),
             group_id: owned(&fields.context_group_id),
             properties: fields.properties.cloned().unwrap_or_else(Map::new),
-            timestamp: fields.timestamp.clone(),
+            timestamp: owned(&fields.timestamp),
             message_id: owned(&fields.message_id),
         }),
     })

@@ -67,11 +67,12 @@ mod tests {
     fn reason(item: Value, envelope: Option<Value>) -> Option<String> {
         let item = object(item);
         let envelope = envelope.map(object);
-        let item_path = Pointer::root().key("batch").index(0).key("integrations");
-        let envelope_path = Pointer::root().key("integrations");
+        let base = Pointer::root().key("batch").index(0);
         let layered = Layered {
-            own: Some((&item as &dyn Lookup, item_path)),
-            envelope: envelope.as_ref().map(|map| (map as &dyn Lookup, envelope_path)),
+            name: "integrations",
+            own: Some(&item as &dyn Lookup),
+            base: &base,
+            envelope: envelope.as_ref().map(|map| map as &dyn Lookup),
         };
         skip_reason(&layered).map(|issue| issue.path)
     }

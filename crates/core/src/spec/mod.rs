@@ -150,22 +150,25 @@ pub struct Envelope<'a> {
 
 /// An object of the message layered over the same object of the envelope: reading a key gives
 /// the item's own value when it has one, else the envelope's, with the path where it was found.
-#[derive(Clone, Default)]
+#[derive(Clone, Copy)]
 pub struct Layered<'a> {
-    /// The message's own object and its path.
-    pub own: Option<(&'a dyn Lookup, Pointer)>,
-    /// The envelope's object and its path.
-    pub envelope: Option<(&'a dyn Lookup, Pointer)>,
+    /// The object's name in both (`context`, `integrations`).
+    pub name: &'static str,
+    /// The message's own object.
+    pub own: Option<&'a dyn Lookup>,
+    /// The message's path: the own object is at `base/name` (the envelope's at `/name`).
+    pub base: &'a Pointer,
+    /// The envelope's object.
+    pub envelope: Option<&'a dyn Lookup>,
 }
 
 impl<'a> Layered<'a> {
-    /// The value of `key` and where it was found; `null` counts as absent.
+    /// The value of `key` and where it was found; `null` counts as absent. The path is made only
+    /// for a value found (most messages have none of the keys read this way).
     pub fn get(&self, key: &str) -> Option<(&'a Value, Pointer)> {
-        let own = self.own.as_ref();
-        let envelope = self.envelope.as_ref();
-        let (value, own_key) = layered(own.map(|(map, _)| *map), envelope.map(|(map, _)| *map), key)?;
-        let path = if own_key { own.map(|(_, path)| path) } else { envelope.map(|(_, path)| path) };
-        Some((value, path.map(|path| path.key(key)).unwrap_or_default()))
+        let (value, own_key) = layered(self.own, self.envelope, key)?;
+        let object = if own_key { self.base.key(self.name) } else { Pointer::root().key(self.name) };
+        Some((value, object.key(key)))
     }
 }
 
@@ -204,7 +207,7 @@ pub struct Fields<'a> {
     /// `properties` of track, likewise.
     pub properties: Option<&'a Map<String, Value>>,
     /// The operation timestamp: `timestamp`, or the clock-skew corrected one, RFC 3339 UTC.
-    pub timestamp: Option<String>,
+    pub timestamp: Option<Cow<'a, str>>,
     /// Set when `integrations` turns Astrolabe off.
     pub disabled: Option<Issue>,
 }
@@ -334,8 +337,10 @@ pub fn check<'m>(
             fields.event = event(message, base, report, &mut renamed);
             misplaced(message, "traits", call, base, report);
             let context = Layered {
-                own: context.as_deref().map(|own| (own as &dyn Lookup, base.key("context"))),
-                envelope: envelope.context.map(|map| (map as &dyn Lookup, Pointer::root().key("context"))),
+                name: "context",
+                own: context.as_deref().map(|own| own as &dyn Lookup),
+                base,
+                envelope: envelope.context.map(|map| map as &dyn Lookup),
             };
             if let Some((value, path)) = context.get("groupId") {
                 fields.context_group_id = read_id(Some(Read::of(value)), "context.groupId", &|| path.clone(), report)
@@ -351,8 +356,10 @@ pub fn check<'m>(
     }
     fields.timestamp = operation_timestamp(message, base, envelope, report);
     let integrations = Layered {
-        own: integrations.as_deref().map(|own| (own as &dyn Lookup, base.key("integrations"))),
-        envelope: envelope.integrations.map(|map| (map as &dyn Lookup, Pointer::root().key("integrations"))),
+        name: "integrations",
+        own: integrations.as_deref().map(|own| own as &dyn Lookup),
+        base,
+        envelope: envelope.integrations.map(|map| map as &dyn Lookup),
     };
     fields.disabled = integrations::skip_reason(&integrations);
     Some(Checked::Message(Box::new(fields)))
@@ -588,7 +595,8 @@ fn message_id<'m>(message: &'m Message<'_>, base: &Pointer, report: &mut Report)
         return None;
     }
     let id = read_id(message.get("messageId"), "messageId", &path, report)?;
-    let length = id.chars().count();
+    // Characters, not bytes; fewer than 100 bytes is fewer than 100 characters.
+    let length = if id.len() < 100 { 0 } else { id.chars().count() };
     if length >= 100 {
         report.add_warning(
             Issue::new(
@@ -638,12 +646,12 @@ fn timestamp_hint(key: &str, value: Read<'_>) -> Option<String> {
 
 /// Checks the four timestamps and gives the operation's: `timestamp` when valid; when it is
 /// absent, `receivedAt - (sentAt - originalTimestamp)` (Segment's clock-skew correction).
-fn operation_timestamp(
-    message: &Message<'_>,
+fn operation_timestamp<'m>(
+    message: &'m Message<'_>,
     base: &Pointer,
     envelope: &Envelope<'_>,
     report: &mut Report,
-) -> Option<String> {
+) -> Option<Cow<'m, str>> {
     // `envelope` says the value came from the batch envelope: its path is then the envelope's.
     let mut read = |key: &str, value: Option<Read<'_>>, envelope: bool| -> Option<timestamp::Millis> {
         let path = || if envelope { Pointer::root().key(key) } else { base.key(key) };
@@ -685,6 +693,12 @@ fn operation_timestamp(
     let received = read("receivedAt", message.get("receivedAt"), false);
 
     let timestamp_absent = !message.has("timestamp");
+    // Most senders write a valid `timestamp` as it is sent on: it is not written again.
+    if let (Some(_), Some(Read::Text(text))) = (timestamp, message.get("timestamp")) {
+        if timestamp::is_canonical(text) {
+            return Some(Cow::Borrowed(text));
+        }
+    }
     let millis = match (timestamp, original, sent, received) {
         (Some(millis), ..) => Some(millis),
         (None, Some(original), Some(sent), Some(received)) if timestamp_absent => {
@@ -700,5 +714,5 @@ fn operation_timestamp(
             "The clock-skew corrected timestamp falls outside the years 0000 to 9999.",
         );
     }
-    formatted
+    formatted.map(Cow::Owned)
 }

@@ -62,7 +62,7 @@ const MESSAGE_FIELDS: [&str; 15] = [
 /// ```
 pub fn message_field(key: &str) -> Option<&'static str> {
     // Most keys the rules ask about are Segment's own, spelled right: no folding for those.
-    if MESSAGE_FIELDS.contains(&key) {
+    if MESSAGE_FIELDS.iter().any(|field| super::view::same_key(field, key)) {
         return None;
     }
     near(key, |folded| {

@@ -65,6 +65,28 @@ pub fn parse(text: &str) -> Result<Millis, &'static str> {
     Ok(millis)
 }
 
+/// Whether `text` is already what [`format`] writes (`2015-02-23T22:28:55.111Z`), by its shape:
+/// for such text that [`parse`] reads, `format(parse(text))` is `text`, so it can be sent as it is.
+///
+/// ```
+/// use astrolabe_segment_core::spec::timestamp::{format, is_canonical, parse};
+/// for text in ["2015-02-23T22:28:55.111Z", "0000-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999Z"] {
+///     assert!(is_canonical(text));
+///     assert_eq!(format(parse(text).unwrap()).unwrap(), text);
+/// }
+/// for text in ["2015-02-23t22:28:55.111Z", "2015-02-23T22:28:55.111z", "2015-02-23T22:28:55.11Z", "2015-02-23T22:28:55Z"] {
+///     assert!(!is_canonical(text));
+/// }
+/// ```
+pub fn is_canonical(text: &str) -> bool {
+    const SHAPE: &[u8; 24] = b"0000-00-00T00:00:00.000Z";
+    text.len() == SHAPE.len()
+        && text
+            .bytes()
+            .zip(SHAPE)
+            .all(|(byte, shape)| if *shape == b'0' { byte.is_ascii_digit() } else { byte == *shape })
+}
+
 /// The ISO-8601 form of a date-time sent another way, when one can be named for a hint: Unix
 /// time (seconds, or milliseconds from 10^11 on), a space for the `T`, a one-digit month or day.
 ///
