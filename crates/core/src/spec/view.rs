@@ -163,30 +163,48 @@ impl<'a> Member<'a> {
 #[derive(Debug, Clone, Default)]
 pub struct Message<'a> {
     list: Vec<(Cow<'a, str>, Member<'a>)>,
+    /// A bit per key held, by [`key_bit`]: most lookups are of keys a message lacks
+    /// (`originalTimestamp`, `receivedAt`, near misses), and most inserts are of new keys, so
+    /// both are settled without comparing keys.
+    bits: u64,
+}
+
+/// A key's bit in [`Message::bits`], from its length and last byte.
+fn key_bit(key: &str) -> u64 {
+    let last = u64::from(key.as_bytes().last().copied().unwrap_or(0));
+    1 << ((key.len() as u64).wrapping_mul(7).wrapping_add(last) % 64)
 }
 
 impl<'a> Message<'a> {
     /// Room for `capacity` members.
     pub fn with_capacity(capacity: usize) -> Message<'a> {
-        Message { list: Vec::with_capacity(capacity) }
+        Message { list: Vec::with_capacity(capacity), bits: 0 }
     }
 
     /// Every member of a parsed message, borrowed.
     pub fn borrow(map: &'a Map<String, Value>) -> Message<'a> {
         let list = map.iter().map(|(key, value)| (Cow::Borrowed(key.as_str()), Member::Value(Cow::Borrowed(value))));
-        Message { list: list.collect() }
+        let bits = map.keys().fold(0, |bits, key| bits | key_bit(key));
+        Message { list: list.collect(), bits }
     }
 
     /// Adds a member; a key already present keeps its place and takes the new value.
     pub fn insert(&mut self, key: Cow<'a, str>, member: Member<'a>) {
-        match self.list.iter_mut().find(|(known, _)| same_key(known, &key)) {
+        let bit = key_bit(&key);
+        let known =
+            if self.bits & bit == 0 { None } else { self.list.iter_mut().find(|(known, _)| same_key(known, &key)) };
+        match known {
             Some((_, slot)) => *slot = member,
             None => self.list.push((key, member)),
         }
+        self.bits |= bit;
     }
 
     /// The member `key`.
     pub fn member(&self, key: &str) -> Option<&Member<'a>> {
+        if self.bits & key_bit(key) == 0 {
+            return None;
+        }
         self.list.iter().find(|(known, _)| same_key(known, key)).map(|(_, member)| member)
     }
 
