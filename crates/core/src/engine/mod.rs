@@ -261,16 +261,19 @@ impl<'t> Lane<'t> {
                     };
                     (*slot, *read) = (None, None);
                     let path = root.key(&key);
-                    if entry.kind == Kind::Null {
-                    } else if entry.kind != Kind::Object {
-                        let message = format!("The batch's \"{key}\" must be an object.");
-                        *slot = Some(Issue::new(Code::InvalidBatch, &path, message));
-                    } else if let Some(issue) = self.too_deep(entry, &path, 2) {
-                        *slot = Some(issue);
-                    } else if key == "context" && self.whole.is_none() {
-                        *read = Some(self.skeleton(tape, index, spec::reads_of_context)?);
-                    } else {
-                        *read = Some(self.value(entry)?);
+                    match entry.kind {
+                        Kind::Null => {}
+                        Kind::Object => match self.too_deep(entry, &path, 2) {
+                            Some(issue) => *slot = Some(issue),
+                            None if key == "context" && self.whole.is_none() => {
+                                *read = Some(self.skeleton(tape, index, spec::reads_of_context)?);
+                            }
+                            None => *read = Some(self.value(entry)?),
+                        },
+                        _ => {
+                            let message = format!("The batch's \"{key}\" must be an object.");
+                            *slot = Some(Issue::new(Code::InvalidBatch, &path, message));
+                        }
                     }
                 }
                 "sentAt" => sent_at = Some(self.value(entry)?).filter(|value| !value.is_null()),
