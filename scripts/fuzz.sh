@@ -44,6 +44,12 @@ for target in $targets; do
   done_line=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1 || true)
   cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+' || true)
   ft=$(grep -oE 'ft: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+' || true)
+  # A run stopped from outside (SIGINT to the fuzzer: libFuzzer says "run interrupted") found
+  # nothing: its executions are clean, not a crash.
+  if [ "$status" -ne 0 ] && grep -q 'libFuzzer: run interrupted' "$log"; then
+    status=0
+    done_line="interrupted"
+  fi
   node scripts/fuzz-results.mjs "$target" "${executed:-0}" "${cov:-}" "${ft:-}" "$sanitizer${build:+ $build}" "$([ "$status" -eq 0 ] && echo ok || echo crash)"
   if [ "$status" -eq 0 ]; then
     summary+=("ok       $target: ${executed:-?} executions in ${seconds}s ${done_line:+($done_line)}")
