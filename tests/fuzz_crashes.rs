@@ -53,3 +53,25 @@ fn liquid_crashes_are_refused_by_the_lite_build() {
         assert!(!astrolabe_segment::mapping::validate_mapping(&mapping).is_empty(), "{name}");
     }
 }
+
+/// The `regex_pattern` target: a pattern and a text split at the first NUL byte, the pattern used
+/// as `pattern` and `patternProperties` in a plan. These compiled into gigabytes (out of memory
+/// in the fuzzer; in the WebAssembly module, memory that cannot grow traps it): now the plan is
+/// refused, in words, before or as the pattern compiles.
+#[cfg(feature = "tracking-plan")]
+#[test]
+fn regex_pattern_inputs_that_ran_out_of_memory_are_refused() {
+    use astrolabe_segment::{Config, Destination};
+    for (name, bytes) in inputs("regex_pattern") {
+        let cut = bytes.iter().position(|byte| *byte == 0).unwrap_or(bytes.len());
+        let pattern = String::from_utf8_lossy(&bytes[..cut]).into_owned();
+        let schema = json!({"type": "object",
+            "properties": {"p": {"type": "string", "pattern": pattern}, "r": {"format": "regex"}},
+            "patternProperties": {pattern.clone(): {"type": "number"}}});
+        let plan =
+            json!({"rules": [{"type": "TRACK", "key": "e", "jsonSchema": {"properties": {"properties": schema}}}]});
+        let refused = Config::from_value(json!({"trackingPlan": plan})).and_then(Destination::new);
+        let error = refused.err().unwrap_or_else(|| panic!("{name}: the plan was accepted"));
+        assert!(error.to_string().contains("pattern"), "{name}: {error}");
+    }
+}

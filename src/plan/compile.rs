@@ -42,7 +42,13 @@ pub(crate) fn compile(plan: &Value) -> Result<TrackingPlan, ConfigError> {
         _ => return Err(ConfigError::new("\"rules\" must be an array")),
     };
 
-    let options = jsonschema::options().should_validate_formats(true).with_retriever(NoExternalRefs);
+    // A pattern whose compiled program would pass 1 MB is refused: without the limit, one repeated
+    // class (`\d{358635}`) took 4 GB to refuse at regex's default of 10 MB (found by fuzzing).
+    let patterns = jsonschema::PatternOptions::fancy_regex().size_limit(1 << 20).dfa_size_limit(1 << 21);
+    let options = jsonschema::options()
+        .should_validate_formats(true)
+        .with_retriever(NoExternalRefs)
+        .with_pattern_options(patterns);
     let mut common: Option<(usize, CompiledRule)> = None;
     let mut identify: Option<(usize, CompiledRule)> = None;
     let mut group: Option<(usize, CompiledRule)> = None;
@@ -123,6 +129,7 @@ fn build(
     place: &str,
     field: &str,
 ) -> Result<CompiledRule, ConfigError> {
+    check_patterns(schema).map_err(|problem| ConfigError::new(format!("{place}: {problem}")))?;
     let validator =
         options.build(schema).map_err(|error| ConfigError::new(format!("{place}: {}", schema_problem(&error))))?;
     let mut label = rule.kind.as_str().to_owned();
@@ -135,6 +142,43 @@ fn build(
     }
     let planned = if field.is_empty() { BTreeSet::new() } else { planned_names(Some(schema), field) };
     Ok(CompiledRule { label, validator, planned })
+}
+
+/// Refuses the patterns (`pattern`, `patternProperties`) that the regex engine would expand without
+/// bound before any limit applies: a subroutine call (`\g0`, `\g<name>`) is not ECMA-262, and one
+/// that calls the whole pattern from inside it took 7 GB to compile (found by fuzzing).
+fn check_patterns(schema: &Value) -> Result<(), String> {
+    match schema {
+        Value::Object(members) => {
+            for (key, value) in members {
+                match (key.as_str(), value) {
+                    ("pattern", Value::String(pattern)) => no_subroutine(pattern)?,
+                    ("patternProperties", Value::Object(patterns)) => {
+                        patterns.keys().try_for_each(|p| no_subroutine(p))?
+                    }
+                    _ => {}
+                }
+                check_patterns(value)?;
+            }
+            Ok(())
+        }
+        Value::Array(items) => items.iter().try_for_each(check_patterns),
+        _ => Ok(()),
+    }
+}
+
+fn no_subroutine(pattern: &str) -> Result<(), String> {
+    let mut escaped = false;
+    for ch in pattern.chars() {
+        if escaped && ch == 'g' {
+            return Err(format!(
+                "the pattern {} has \\g, a subroutine call, which JSON Schema's patterns (ECMA-262) do not have",
+                crate::quote::quote(pattern)
+            ));
+        }
+        escaped = !escaped && ch == '\\';
+    }
+    Ok(())
 }
 
 /// The keys a schema names under `properties.<field>.properties`.

@@ -29,3 +29,24 @@ test("the liquid crashes are answered in words by every entry that compiles a te
   }
   assert.equal(full.map(payload).status, "mapped");
 });
+
+const patternsDir = fileURLToPath(new URL("../../../fuzz-crashes/regex_pattern/", import.meta.url));
+const patterns = readdirSync(patternsDir).sort().map((name) => {
+  const bytes = readFileSync(patternsDir + name);
+  const cut = bytes.indexOf(0);
+  return [name, bytes.subarray(0, cut < 0 ? bytes.length : cut).toString("utf8")];
+});
+
+test("the patterns that ran out of memory are refused in words by a plan, not a trap", () => {
+  assert.ok(patterns.length >= 3);
+  for (const [name, pattern] of patterns) {
+    const schema = { type: "object", properties: { p: { type: "string", pattern } }, patternProperties: { [pattern]: { type: "number" } } };
+    const trackingPlan = { rules: [{ type: "TRACK", key: "e", jsonSchema: { properties: { properties: schema } } }] };
+    assert.throws(() => new full.Destination({ trackingPlan }), (error) => {
+      assert.doesNotMatch(error.message, /internal error|unreachable|RuntimeError/i, name);
+      assert.match(error.message, /pattern/, name);
+      return true;
+    }, name);
+  }
+  assert.equal(full.map({ type: "track", event: "e", userId: "u" }).status, "mapped");
+});
