@@ -171,7 +171,7 @@ pub fn batch_close(out: &mut String, errors: &[Issue]) {
 pub fn string(out: &mut String, text: &str) {
     out.push('"');
     // Most strings (ids, names, timestamps, sentences) need no escape: one pass to know it.
-    if text.bytes().all(|byte| byte >= 0x20 && byte != b'"' && byte != b'\\') {
+    if crate::plain::run(text.as_bytes()) == text.len() {
         out.push_str(text);
         out.push('"');
         return;

@@ -6,6 +6,8 @@
 //! Text that is not JSON gives [`Broken`]: what is wrong and the byte offset where it was found,
 //! for an issue with its line and column.
 
+use crate::plain;
+
 /// Why text is not JSON, and where.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Broken {
@@ -161,18 +163,6 @@ pub fn too_deep(text: &str, level: u32, limit: u32) -> Option<Vec<Step>> {
     let mut path = Vec::new();
     scanner.whitespace();
     scanner.deepest(level, limit, &mut path).ok()?.then_some(path)
-}
-
-/// Eight bytes at once: the high bit of each byte that ends or escapes a string or is a control
-/// character. Borrows can only mark bytes after a marked one, so the lowest mark is exact.
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
-
-#[inline(always)]
-fn specials(word: u64) -> u64 {
-    let zero_in = |value: u64| value.wrapping_sub(ONES) & !value & HIGHS;
-    let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
-    zero_in(word ^ (ONES * u64::from(b'"'))) | zero_in(word ^ (ONES * u64::from(b'\\'))) | below_space
 }
 
 impl Scanner<'_> {
@@ -426,16 +416,7 @@ impl Scanner<'_> {
         let mut extra: i64 = 0;
         let mut escaped = false;
         loop {
-            // Runs of plain bytes, eight at a time.
-            while let Some(word) = self.bytes.get(self.at..self.at + 8) {
-                let word = u64::from_le_bytes(<[u8; 8]>::try_from(word).unwrap_or([0; 8]));
-                let marks = specials(word);
-                if marks != 0 {
-                    self.at += (marks.trailing_zeros() / 8) as usize;
-                    break;
-                }
-                self.at += 8;
-            }
+            self.at += plain::run(self.bytes.get(self.at..).unwrap_or_default());
             match self.peek().ok_or_else(|| self.broken("EOF while parsing a string"))? {
                 b'"' => {
                     self.at += 1;
