@@ -352,7 +352,7 @@ pub fn check<'m>(
     }
     near_miss_keys(message, base, &renamed, report);
     if let Some(body) = &body {
-        reserved::check(call, body, &base.key(body_key), report);
+        reserved::check(call, body, &|| base.key(body_key), report);
     }
     fields.timestamp = operation_timestamp(message, base, envelope, report);
     let integrations = Layered {

@@ -110,9 +110,9 @@ pub fn is_read(key: &str) -> bool {
     is_reserved(key) || super::near_miss::reserved(key).is_some()
 }
 
-/// Warns about every reserved key of `fields` (the traits or properties at `path`) whose value
-/// has the wrong shape. `null` values are not checked.
-pub fn check(call: CallType, fields: &Members<'_>, path: &Pointer, report: &mut Report) {
+/// Warns about every reserved key of `fields` (the traits or properties at `path()`, made only
+/// for a warning) whose value has the wrong shape. `null` values are not checked.
+pub fn check(call: CallType, fields: &Members<'_>, path: &dyn Fn() -> Pointer, report: &mut Report) {
     let table = match call {
         CallType::Identify => IDENTIFY_TRAITS,
         CallType::Group => GROUP_TRAITS,
@@ -130,7 +130,7 @@ pub fn check(call: CallType, fields: &Members<'_>, path: &Pointer, report: &mut 
     }
     for ((key, shape), value) in table.iter().zip(found) {
         if let Some(value) = value {
-            check_value(key, *shape, value, &|| path.key(key), what, report);
+            check_value(key, *shape, value, &|| path().key(key), what, report);
         }
     }
     for (key, _) in fields.iter().filter(|(_, value)| !value.is_null()) {
@@ -141,7 +141,7 @@ pub fn check(call: CallType, fields: &Members<'_>, path: &Pointer, report: &mut 
         report.add_warning(
             Issue::new(
                 Code::NearMissReserved,
-                &path.key(key),
+                &path().key(key),
                 format!(
                     "The {what} {} looks like the reserved {what} \"{name}\"; what reads \"{name}\" will not find it.",
                     quote(key)
@@ -287,7 +287,7 @@ mod tests {
     fn warnings(call: CallType, fields: Value) -> Vec<(String, String)> {
         let mut report = Report::default();
         let Value::Object(fields) = fields else { unreachable!() };
-        check(call, &Members::borrow(&fields), &Pointer::root().key("traits"), &mut report);
+        check(call, &Members::borrow(&fields), &|| Pointer::root().key("traits"), &mut report);
         report.warnings.into_iter().map(|issue| (issue.path, issue.message)).collect()
     }
 
