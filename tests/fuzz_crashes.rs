@@ -75,3 +75,30 @@ fn regex_pattern_inputs_that_ran_out_of_memory_are_refused() {
         assert!(error.to_string().contains("pattern"), "{name}: {error}");
     }
 }
+
+/// The `map_json` target: the bytes are a message, mapped by each of the fuzz Destinations from its
+/// text and from its value. This one has a trait that is an object where a `@liquid` template
+/// renders it: liquid-core rendered an object's keys and values in a HashMap's order, which
+/// changed from one call to the next, so the same message got two answers. An object renders as
+/// liquidjs renders it now, `[object Object]`, and every call answers the same.
+#[cfg(feature = "liquid")]
+#[test]
+fn map_json_crashes_answer_the_same_every_way_and_every_time() {
+    use astrolabe_segment::{CallType, Config, Destination, MapOptions};
+    let mapping = json!({"mappings": {"upsertUser": {"userId": {"@path": "$.traits.email"},
+        "x": {"@template": "{{traits.name}}"}, "l": {"@liquid": "{{ traits.name | upcase }}"}}}});
+    let destination = Destination::new(Config::from_value(mapping).unwrap()).unwrap();
+    let options = MapOptions::with_type(CallType::Identify);
+    for (name, bytes) in inputs("map_json") {
+        let value: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        let first = destination.map_json_text(&bytes, &options);
+        for _ in 0..20 {
+            assert_eq!(destination.map_json_text(&bytes, &options), first, "{name}: another answer");
+        }
+        let reread = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap();
+        assert_eq!(reread(&destination.map_input(&value, &options).to_json()), reread(&first), "{name}");
+        let traits = &reread(&first)["operations"][0]["traits"];
+        assert_eq!(traits["l"], json!("[OBJECT OBJECT]"), "{name}: {traits}");
+        assert_eq!(traits["x"], json!("[object Object]"), "{name}: {traits}");
+    }
+}

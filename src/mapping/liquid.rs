@@ -669,6 +669,24 @@ mod tests {
     }
 
     #[test]
+    fn objects_render_as_liquidjs_renders_them_every_time() {
+        // liquidjs writes JavaScript's String(object); liquid-core wrote the keys and values in
+        // a HashMap's order, another on each run (vendor/PATCHES.md).
+        let p = json!({"p": {"o": {"b": 1, "a": {"c": [1, "x"]}, "z": null}, "list": [{"k": "v"}, 2, "s"]}});
+        for _ in 0..20 {
+            assert_eq!(render("{{ p.o }}|{{ p.o | upcase }}", p.clone()).unwrap(), "[object Object]|[OBJECT OBJECT]");
+            assert_eq!(
+                render("{{ p.list }}|{{ p.list | first }}", p.clone()).unwrap(),
+                "[object Object]2s|[object Object]"
+            );
+            assert_eq!(
+                render("{% assign o = p.o %}{{ o }} {{ o.a.c | join: '-' }}", p.clone()).unwrap(),
+                "[object Object] 1-x"
+            );
+        }
+    }
+
+    #[test]
     fn disabled_tags_and_filters_are_refused_with_positions() {
         assert_eq!(render("{% for %}", json!({})).unwrap_err(), "tag \"for\" is disabled, line:1, col:1");
         assert_eq!(

@@ -50,3 +50,20 @@ test("the patterns that ran out of memory are refused in words by a plan, not a 
   }
   assert.equal(full.map({ type: "track", event: "e", userId: "u" }).status, "mapped");
 });
+
+const messagesDir = fileURLToPath(new URL("../../../fuzz-crashes/map_json/", import.meta.url));
+const messages = readdirSync(messagesDir).sort().map((name) => [name, readFileSync(messagesDir + name, "utf8")]);
+
+test("a message whose object trait a @liquid template renders gets one answer, from text or object, every time", () => {
+  assert.ok(messages.length >= 1);
+  const mappings = { upsertUser: { userId: { "@path": "$.traits.email" }, x: { "@template": "{{traits.name}}" }, l: { "@liquid": "{{ traits.name | upcase }}" } } };
+  const destination = new full.Destination({ mappings });
+  for (const [name, text] of messages) {
+    const first = destination.mapJson(text, { type: "identify" });
+    for (let round = 0; round < 20; round += 1) assert.equal(destination.mapJson(text, { type: "identify" }), first, name);
+    assert.deepEqual(destination.map(JSON.parse(text), { type: "identify" }), JSON.parse(first), name);
+    const { traits } = JSON.parse(first).operations[0];
+    assert.equal(traits.l, "[OBJECT OBJECT]", name);
+    assert.equal(traits.x, "[object Object]", name);
+  }
+});

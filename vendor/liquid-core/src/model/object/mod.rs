@@ -349,12 +349,11 @@ impl<'s, O: ObjectView> ObjectRender<'s, O> {
     }
 }
 
+// astrolabe-segment patch: an object renders as liquidjs renders it (JavaScript's String(object)),
+// not as its keys and values run together.
 impl<O: ObjectView> fmt::Display for ObjectRender<'_, O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (k, v) in self.s.iter() {
-            write!(f, "{}{}", k, v.render())?;
-        }
-        Ok(())
+        f.write_str("[object Object]")
     }
 }
 
