@@ -289,7 +289,7 @@ fn internal_error() -> String {
 }
 
 #[cfg(test)]
-mod fast_lane_shapes {
+mod engine_shapes {
     use crate::call::CallType;
     use crate::engine::Shape;
     use crate::{Config, Destination};

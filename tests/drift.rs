@@ -822,8 +822,8 @@ fn is_batch(value: &Value) -> bool {
     }
 }
 
-/// `map`, `map_input`, `map_json`, `map_json_text`, `validate` and the fast lane's shapes on one
-/// message, in every spelling.
+/// `map`, `map_input`, `map_json`, `map_json_text`, `validate` and the engine's shapes
+/// (`engine::map_text`) on one message, in every spelling.
 fn check_message(message: &Value, hint: Option<CallType>, seed: u64) -> Result<(), TestCaseError> {
     let options = MapOptions { call_type: hint };
     for (name, strict, destination) in &destinations() {
@@ -874,7 +874,7 @@ fn check_message(message: &Value, hint: Option<CallType>, seed: u64) -> Result<(
                     same(&lane, &from_value_text, exact),
                     "{}",
                     report(
-                        &format!("{what}: fast lane (message) and map differ"),
+                        &format!("{what}: engine::map_text (message) and map differ"),
                         &text,
                         ("fast", &lane),
                         ("map", &from_value_text)
@@ -887,7 +887,7 @@ fn check_message(message: &Value, hint: Option<CallType>, seed: u64) -> Result<(
                     same(&lane, &expected, exact),
                     "{}",
                     report(
-                        &format!("{what}: fast lane (validation) and validate differ"),
+                        &format!("{what}: engine::map_text (validation) and validate differ"),
                         &text,
                         ("fast", &lane),
                         ("validate", &expected)
@@ -900,7 +900,7 @@ fn check_message(message: &Value, hint: Option<CallType>, seed: u64) -> Result<(
                     same(&lane, &expected, exact),
                     "{}",
                     report(
-                        &format!("{what}: fast lane (batch) and map_batch differ"),
+                        &format!("{what}: engine::map_text (batch) and map_batch differ"),
                         &text,
                         ("fast", &lane),
                         ("map_batch", &expected)
@@ -912,7 +912,7 @@ fn check_message(message: &Value, hint: Option<CallType>, seed: u64) -> Result<(
     Ok(())
 }
 
-/// `map_batch`, `map_input`, `map_json`, `map_json_text` and the fast lane's batch shape on one
+/// `map_batch`, `map_input`, `map_json`, `map_json_text` and the engine's batch shape on one
 /// batch, in every spelling; gives the batch's outcome.
 fn check_batch(
     destination: &Destination,
@@ -959,7 +959,7 @@ fn check_batch(
                 same(&lane, &outcome_text, exact),
                 "{}",
                 report(
-                    &format!("{what}: fast lane (batch) and map_batch differ"),
+                    &format!("{what}: engine::map_text (batch) and map_batch differ"),
                     &text,
                     ("fast", &lane),
                     ("map_batch", &outcome_text)
@@ -1111,7 +1111,7 @@ proptest! {
             // Every entry point and spelling with `batch` at one place among the members...
             let batch = envelope(items.clone(), &members, checked);
             let outcome = check_batch(destination, name, *strict, &batch, seed)?.to_json();
-            // ...and the same outcome with it at every other place (the fast lane reads an
+            // ...and the same outcome with it at every other place (the engine reads an
             // envelope whose first key is `batch` in one pass, any other in two).
             for at in (0..=members.len()).filter(|at| *at != checked) {
                 let moved = envelope(items.clone(), &members, at);
@@ -1132,7 +1132,7 @@ proptest! {
 }
 
 /// The numbers and ids the brief names, written out: ids past 2^53 keep their digits (a number id
-/// becomes its own digits, not a double's), and traits numbers keep theirs in the fast lane.
+/// becomes its own digits, not a double's), and traits numbers keep theirs in the engine's text.
 #[test]
 fn big_numbers_as_ids_and_traits() {
     let destination = Destination::new(Config::default()).unwrap();
@@ -1171,9 +1171,9 @@ fn respellings_are_the_same_numbers() {
 }
 
 /// The generators reach what the properties are about: every status, operation and issue code
-/// the built-in rules give, number ids past 2^53, texts the fast lane answers in every style,
-/// batches refused and not. (How often the lane declines is printed, not checked: that is the
-/// lane's business.)
+/// the built-in rules give, number ids past 2^53, texts the engine answers in every style,
+/// batches refused and not. (How often the engine declines a host's text, for a walk over the
+/// value to answer, is printed, not checked.)
 #[test]
 fn the_generators_cover_the_shapes() {
     use proptest::strategy::ValueTree;
@@ -1205,7 +1205,7 @@ fn the_generators_cover_the_shapes() {
         for (style, text) in message_texts(&message, seed) {
             let answered = engine::map_text(false, text.as_bytes(), hint, Shape::Any).is_some();
             count(format!(
-                "fast lane {} ({:?}{})",
+                "engine {} ({:?}{})",
                 if answered { "answered" } else { "declined" },
                 style.escape,
                 if style.respell { ", respelled" } else { "" }
@@ -1259,10 +1259,10 @@ fn the_generators_cover_the_shapes() {
         "op associateUser",
         "op trackEvent",
         "mapped with a number id of 2^53 or more",
-        "fast lane answered (None)",
-        "fast lane answered (Values)",
-        "fast lane answered (None, respelled)",
-        "fast lane answered (Values, respelled)",
+        "engine answered (None)",
+        "engine answered (Values)",
+        "engine answered (None, respelled)",
+        "engine answered (Values, respelled)",
         "batch mapped",
         "batch refused",
         "envelope issue invalid_timestamp",

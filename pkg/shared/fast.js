@@ -21,7 +21,7 @@ const MAX_TEXT = 512_000;
 // Integers from 2^53 on print as digits that are not their value (9007199254740993 prints as
 // "9007199254740992"): the walk writes the same digits (js_number::json_number), and the core keeps
 // them as an integer while they fit 64 bits. Past that, JSON.stringify's digits ("1e+21",
-// "18446744073709552000") are spelled differently by the lane, which copies them, and the walk, so
+// "18446744073709552000") are spelled differently by the engine, which copies them, and the walk, so
 // the walk answers there.
 const INTEGERS_FROM = -(2 ** 63);
 const INTEGERS_TO = 2 ** 64;

@@ -21,9 +21,9 @@ use crate::quote::quote;
 use ids::{json_type_name, Id};
 pub use view::{Lookup, Member, Members, Message, Read};
 
-/// What the rules below read of a message's member, declared once, next to them: the fast lane
-/// parses exactly this and copies the rest through unread. A rule that reads one more field
-/// declares it here, or the lane cannot see it.
+/// What the rules below read of a message's member, declared once, next to them: the engine
+/// parses exactly this into the view the rules read, and copies the rest through unread. A rule
+/// that reads one more field declares it here, or the view does not hold it.
 #[derive(Debug, Clone, Copy)]
 pub enum Reads {
     /// The whole value.

@@ -70,7 +70,7 @@ const TRACK_PROPERTIES: &[(&str, Shape)] =
     &[("currency", Shape::Currency), ("revenue", Shape::Number), ("value", Shape::Number)];
 
 /// Whether `key` is reserved for any call: the only traits and properties [`check`] reads. A
-/// `match` rather than a walk over the tables: the fast lane asks it for every trait and property
+/// `match` rather than a walk over the tables: the engine asks it for every trait and property
 /// (a test checks it against the tables).
 pub fn is_reserved(key: &str) -> bool {
     matches!(
