@@ -171,13 +171,14 @@ pub fn batch_close(out: &mut String, errors: &[Issue]) {
 pub fn string(out: &mut String, text: &str) {
     out.push('"');
     // Most strings (ids, names, timestamps, sentences) need no escape: one pass to know it.
-    if crate::plain::run(text.as_bytes()) == text.len() {
+    let first_escape = crate::plain::run(text.as_bytes());
+    if first_escape == text.len() {
         out.push_str(text);
         out.push('"');
         return;
     }
     let mut plain = 0;
-    for (at, byte) in text.bytes().enumerate() {
+    for (at, byte) in text.bytes().enumerate().skip(first_escape) {
         let escape: &str = match byte {
             b'"' => "\\\"",
             b'\\' => "\\\\",

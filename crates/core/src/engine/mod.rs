@@ -222,7 +222,7 @@ impl<'t> Lane<'t> {
         if entry.kind != Kind::Object {
             return Some(Member::Value(Cow::Owned(self.value(entry)?)));
         }
-        let mut members = Members::with_capacity(0);
+        let mut members = Members::default();
         for (_, child) in tape.children(index) {
             let key = self.key(child);
             if keep(&key) {

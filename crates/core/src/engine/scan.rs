@@ -428,10 +428,8 @@ impl Scanner<'_> {
                     escaped = true;
                     extra += self.escape()?;
                 }
-                byte if byte < 0x20 => {
-                    return Err(self.broken("control character (\\u0000-\\u001F) found while parsing a string"))
-                }
-                _ => self.at += 1,
+                // plain::run stops at nothing else.
+                _ => return Err(self.broken("control character (\\u0000-\\u001F) found while parsing a string")),
             }
         }
     }
