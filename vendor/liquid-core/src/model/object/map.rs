@@ -3,7 +3,7 @@
 use std::borrow::Borrow;
 // astrolabe-segment patch: an IndexMap (insertion order, as a JavaScript object keeps it), not a
 // HashMap, whose order changed from one run to the next and so did what an object rendered to.
-use indexmap::map as hash_map;
+use indexmap::map::{self as map_impl, IndexMap};
 use std::fmt::{self, Debug};
 use std::hash::Hash;
 use std::iter::FromIterator;
@@ -21,15 +21,15 @@ pub struct Object {
 
 type Key = crate::model::KString;
 
-type MapImpl<K, V> = indexmap::IndexMap<K, V>;
-type VacantEntryImpl<'a> = hash_map::VacantEntry<'a, Key, Value>;
-type OccupiedEntryImpl<'a> = hash_map::OccupiedEntry<'a, Key, Value>;
-type IterImpl<'a> = hash_map::Iter<'a, Key, Value>;
-type IterMutImpl<'a> = hash_map::IterMut<'a, Key, Value>;
-type IntoIterImpl = hash_map::IntoIter<Key, Value>;
-type KeysImpl<'a> = hash_map::Keys<'a, Key, Value>;
-type ValuesImpl<'a> = hash_map::Values<'a, Key, Value>;
-type ValuesMutImpl<'a> = hash_map::ValuesMut<'a, Key, Value>;
+type MapImpl<K, V> = IndexMap<K, V>;
+type VacantEntryImpl<'a> = map_impl::VacantEntry<'a, Key, Value>;
+type OccupiedEntryImpl<'a> = map_impl::OccupiedEntry<'a, Key, Value>;
+type IterImpl<'a> = map_impl::Iter<'a, Key, Value>;
+type IterMutImpl<'a> = map_impl::IterMut<'a, Key, Value>;
+type IntoIterImpl = map_impl::IntoIter<Key, Value>;
+type KeysImpl<'a> = map_impl::Keys<'a, Key, Value>;
+type ValuesImpl<'a> = map_impl::Values<'a, Key, Value>;
+type ValuesMutImpl<'a> = map_impl::ValuesMut<'a, Key, Value>;
 
 impl Object {
     /// Makes a new empty Object.
