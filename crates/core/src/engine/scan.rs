@@ -82,6 +82,9 @@ impl Tape {
     /// level 1).
     pub fn scan(text: &str, record: u32) -> Result<Tape, Broken> {
         // About one recorded entry per 24 bytes of a typical message: one allocation, no regrowth.
+        if u32::try_from(text.len()).is_err() {
+            return Err(Broken { at: 0, problem: Problem::Syntax("text too long") });
+        }
         let entries = Vec::with_capacity(text.len() / 24 + 8);
         let mut scanner = Scanner { bytes: text.as_bytes(), at: 0, entries, record };
         scanner.entries.push(Entry::placeholder());
@@ -197,15 +200,16 @@ impl Scanner<'_> {
         }
     }
 
+    /// The cursor as an offset: [`Tape::scan`] refuses text past `u32::MAX` bytes first, so it fits.
     #[inline(always)]
-    fn offset(&self) -> Result<u32, Broken> {
-        u32::try_from(self.at).map_err(|_| self.broken("text too long"))
+    fn offset(&self) -> u32 {
+        self.at as u32
     }
 
     /// One value at `level` (the level it would have as a container). Its children are recorded
     /// when `level` is within the recorded levels; `parent` is the entry being filled for it.
     fn value(&mut self, level: u32, parent: u32) -> Result<Entry, Broken> {
-        let start = self.offset()?;
+        let start = self.offset();
         let mut entry = Entry::placeholder();
         match self.peek().ok_or_else(|| self.broken("expected a value"))? {
             b'{' => self.object(level, parent, &mut entry)?,
@@ -223,10 +227,10 @@ impl Scanner<'_> {
                 entry.kind = Kind::Number;
                 entry.numbers = 1;
                 self.number()?;
-                entry.compact_len = self.offset()? - start;
+                entry.compact_len = self.offset() - start;
             }
         }
-        entry.value = (start, self.offset()?);
+        entry.value = (start, self.offset());
         Ok(entry)
     }
 
@@ -291,9 +295,9 @@ impl Scanner<'_> {
             if this.peek() != Some(b'"') {
                 return Err(this.broken("key must be a string"));
             }
-            let key_start = this.offset()? + 1;
+            let key_start = this.offset() + 1;
             let (key_len, escaped) = this.string()?;
-            let key_end = this.offset()? - 1;
+            let key_end = this.offset() - 1;
             entry.clean &= !escaped & !this.whitespace();
             this.expect(b':', "expected `:`")?;
             entry.clean &= !this.whitespace();
@@ -410,9 +414,21 @@ impl Scanner<'_> {
 
     /// A string at the cursor: its length as serde writes it (quotes included) and whether it
     /// holds escapes.
+    #[inline(always)]
     fn string(&mut self) -> Result<(u32, bool), Broken> {
         let start = self.at;
         self.at += 1;
+        self.at += plain::run(self.bytes.get(self.at..).unwrap_or_default());
+        // Most strings hold no escape: they end at the first special byte.
+        if self.peek() == Some(b'"') {
+            self.at += 1;
+            return Ok(((self.at - start) as u32, false));
+        }
+        self.escaped_string(start)
+    }
+
+    /// The rest of a string from `start` that holds an escape (or is broken), from the cursor.
+    fn escaped_string(&mut self, start: usize) -> Result<(u32, bool), Broken> {
         let mut extra: i64 = 0;
         let mut escaped = false;
         loop {
