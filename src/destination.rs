@@ -109,15 +109,43 @@ impl Destination {
     /// # Ok::<(), astrolabe_segment::ConfigError>(())
     /// ```
     pub fn map_json_text(&self, bytes: &[u8], options: &MapOptions) -> String {
-        self.engine(bytes, options.call_type, Shape::Any, false).unwrap_or_else(internal_error)
+        let mut out = String::new();
+        self.map_json_text_into(bytes, options, &mut out);
+        out
+    }
+
+    /// [`map_json_text`](Destination::map_json_text) written into `out`, which is cleared first:
+    /// a caller that answers input after input (the WebAssembly `mapJson`) keeps one buffer's
+    /// room instead of allocating an answer each time.
+    ///
+    /// ```
+    /// use astrolabe_segment::{Config, Destination, MapOptions};
+    ///
+    /// let destination = Destination::new(Config::default())?;
+    /// let mut out = String::new();
+    /// for text in [&br#"{"type": "identify", "userId": "u1"}"#[..], b"[1"] {
+    ///     destination.map_json_text_into(text, &MapOptions::default(), &mut out);
+    ///     assert_eq!(out, destination.map_json_text(text, &MapOptions::default()));
+    /// }
+    /// # Ok::<(), astrolabe_segment::ConfigError>(())
+    /// ```
+    pub fn map_json_text_into(&self, bytes: &[u8], options: &MapOptions, out: &mut String) {
+        if !engine::answer_into(self.settings(false), bytes, options.call_type, Shape::Any, out) {
+            *out = internal_error();
+        }
     }
 
     /// The engine's answer for `bytes` read as `shape`. With `walks`, the text is what a host's
     /// serializer wrote of a value the host can walk itself, and `None` asks it to (see
     /// [`engine::Settings::walks`]).
     pub(crate) fn engine(&self, bytes: &[u8], hint: Option<CallType>, shape: Shape, walks: bool) -> Option<String> {
+        engine::answer(self.settings(walks), bytes, hint, shape)
+    }
+
+    /// The engine's settings for this Destination.
+    fn settings(&self, walks: bool) -> Settings<'_> {
         let whole: Option<&dyn Whole> = (self.mappings.is_some() || self.plan.is_some()).then_some(self);
-        engine::answer(Settings { strict: self.strict, whole, walks }, bytes, hint, shape)
+        Settings { strict: self.strict, whole, walks }
     }
 
     /// The answer of `map` (`Shape::Message`), `validate` (`Shape::Validation`), `map_batch`

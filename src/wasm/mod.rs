@@ -64,10 +64,9 @@ impl JsDestination {
     /// Internal: `mapJson` of the first `length` bytes of the input buffer (see [`input_buffer`]).
     #[wasm_bindgen(js_name = "__mapJsonInput")]
     pub fn map_json_input(&self, length: usize, options: Option<JsValue>) -> i32 {
-        answered(
-            map_options(options.as_ref())
-                .and_then(|options| with_input(length, |bytes| Some(self.inner.map_json_text(bytes, &options)))),
-        )
+        answered_in_place(map_options(options.as_ref()).and_then(|options| {
+            with_input(length, |bytes| with_output(|out| self.inner.map_json_text_into(bytes, &options, out)))?
+        }))
     }
 
     /// Internal: `validate` of a plain-JSON message serialized by `JSON.stringify` into the input
@@ -131,6 +130,25 @@ fn answered(result: Result<Option<String>, JsValue>) -> i32 {
             Err(_) => fail(js_sys::Error::new("the answer is over 2 GB").into()),
         },
         Err(error) => fail(error),
+    }
+}
+
+/// Runs `f` on the output buffer, where [`output_address`] finds what it writes.
+fn with_output(f: impl FnOnce(&mut String)) -> Result<usize, JsValue> {
+    OUTPUT.with(|cell| {
+        let mut out = cell.try_borrow_mut().map_err(|_| js_sys::Error::new("the output buffer is in use"))?;
+        f(&mut out);
+        Ok(out.len())
+    })
+}
+
+/// [`answered`] for an entry that wrote its answer into the output buffer itself
+/// ([`with_output`]), keeping the buffer's room from call to call.
+fn answered_in_place(result: Result<usize, JsValue>) -> i32 {
+    match result.map(i32::try_from) {
+        Ok(Ok(length)) => length,
+        Ok(Err(_)) => answered(Err(js_sys::Error::new("the answer is over 2 GB").into())),
+        Err(error) => answered(Err(error)),
     }
 }
 
@@ -226,11 +244,11 @@ pub fn map_json(input: JsValue, options: JsValue) -> Result<String, JsValue> {
 /// Internal: `mapJson` on the default Destination, of the input buffer's first `length` bytes.
 #[wasm_bindgen(js_name = "__mapJsonInput")]
 pub fn map_json_input(length: usize, options: Option<JsValue>) -> i32 {
-    answered(
-        map_options(options.as_ref()).and_then(|options| {
-            with_default(|dest| with_input(length, |bytes| Some(dest.map_json_text(bytes, &options))))
-        }),
-    )
+    answered_in_place(map_options(options.as_ref()).and_then(|options| {
+        with_default(|dest| {
+            with_input(length, |bytes| with_output(|out| dest.map_json_text_into(bytes, &options, out)))?
+        })
+    }))
 }
 
 /// Internal: `validate` on the default Destination, from `JSON.stringify` text in the input buffer.

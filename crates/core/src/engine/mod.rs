@@ -79,12 +79,41 @@ pub struct Settings<'a> {
 /// [`map_text`] with a Destination's settings: the one engine for text, whatever the settings.
 /// `hint` is the call type of a single message's body; a batch's items carry their own.
 pub fn answer(settings: Settings<'_>, bytes: &[u8], hint: Option<CallType>, shape: Shape) -> Option<String> {
+    let mut out = String::new();
+    answer_into(settings, bytes, hint, shape, &mut out).then_some(out)
+}
+
+/// [`answer`] written into `out` (cleared first), so that a caller answering input after input
+/// keeps one buffer's room instead of allocating an answer each time. False, with `out` empty,
+/// when [`answer`] gives `None`.
+pub fn answer_into(
+    settings: Settings<'_>,
+    bytes: &[u8],
+    hint: Option<CallType>,
+    shape: Shape,
+    out: &mut String,
+) -> bool {
+    out.clear();
+    let answered = write_answer(settings, bytes, hint, shape, out).is_some();
+    if !answered {
+        out.clear();
+    }
+    answered
+}
+
+fn write_answer(
+    settings: Settings<'_>,
+    bytes: &[u8],
+    hint: Option<CallType>,
+    shape: Shape,
+    out: &mut String,
+) -> Option<()> {
     let strict = settings.strict;
     let walks = settings.walks && shape != Shape::Any;
     let text = match input::text(bytes) {
         Ok(text) => text,
         Err(_) if walks => return None,
-        Err(issue) => return Some(refusal(issue, shape)),
+        Err(issue) => return refusal(out, issue, shape),
     };
     let lane = Lane { text, strict, validation: shape == Shape::Validation, whole: settings.whole };
     let start = text.trim_start();
@@ -99,47 +128,44 @@ pub fn answer(settings: Settings<'_>, bytes: &[u8], hint: Option<CallType>, shap
     let tape = match Tape::scan(text, record) {
         Ok(tape) => tape,
         Err(_) if walks => return None,
-        Err(broken) => return Some(refusal(input::broken(text, broken), shape)),
+        Err(broken) => return refusal(out, input::broken(text, broken), shape),
     };
     let root = tape.get(0)?;
     if walks && root.height as usize > MAX_DEPTH {
         return None;
     }
-    let mut out = String::with_capacity(text.len() + 256);
+    out.reserve(text.len() + 256);
     let batch = match (shape, root.kind) {
         (Shape::Message | Shape::Validation, _) => false,
         (_, Kind::Array) => {
             let items = Items { tape: &tape, container: 0, path: Pointer::root() };
-            lane.batch(&mut out, &items, &Envelope::default())?;
-            return Some(out);
+            return lane.batch(out, &items, &Envelope::default());
         }
         (Shape::Batch, _) => true,
         (Shape::Any, Kind::Object) => spec::is_envelope(tape.children(0).map(|(_, entry)| lane.key(entry))),
         (Shape::Any, _) => false,
     };
     if !batch {
-        lane.message(&mut out, &tape, 0, &Pointer::root(), hint, &Envelope::default())?;
+        lane.message(out, &tape, 0, &Pointer::root(), hint, &Envelope::default())
     } else if record < 4 {
-        lane.envelope(&mut out, &Tape::scan(text, 4).ok()?)?;
+        lane.envelope(out, &Tape::scan(text, 4).ok()?)
     } else {
-        lane.envelope(&mut out, &tape)?;
+        lane.envelope(out, &tape)
     }
-    Some(out)
 }
 
 /// The answer to input refused as a whole, in the shape asked for (with `Shape::Any`, a batch's
-/// when the issue is the batch's, else an invalid message's).
-fn refusal(issue: Issue, shape: Shape) -> String {
-    let mut out = String::new();
+/// when the issue is the batch's, else an invalid message's). Always an answer.
+fn refusal(out: &mut String, issue: Issue, shape: Shape) -> Option<()> {
     let issues = std::slice::from_ref(&issue);
     if shape == Shape::Batch || (shape == Shape::Any && issue.code == Code::BatchTooLarge) {
-        write::batch_refused(&mut out, issues);
+        write::batch_refused(out, issues);
     } else if shape == Shape::Validation {
-        write::validation(&mut out, false, issues, &[]);
+        write::validation(out, false, issues, &[]);
     } else {
-        write::outcome(&mut out, Status::Invalid, |_| {}, issues, &[], None);
+        write::outcome(out, Status::Invalid, |_| {}, issues, &[], None);
     }
-    out
+    Some(())
 }
 
 /// One input's text and the settings it is answered with.
@@ -394,7 +420,7 @@ impl<'t> Lane<'t> {
             None => self.finish(out, report, None, None),
             Some(Checked::Unsupported(reason)) => self.finish(out, report, None, Some(reason)),
             Some(Checked::Message(fields)) => {
-                let operations = (report.errors.is_empty() && fields.disabled.is_none()).then_some((&*fields, raw));
+                let operations = (report.errors.is_empty() && fields.disabled.is_none()).then_some((&fields, raw));
                 let skip = fields.disabled.clone();
                 self.finish(out, report, operations, skip)
             }

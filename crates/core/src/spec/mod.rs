@@ -213,12 +213,14 @@ pub struct Fields<'a> {
 }
 
 /// What checking found.
+// Not boxed: checking is once per message, and a box was an allocation per message.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Checked<'a> {
     /// A call type Astrolabe does not consume: skipped without further checks.
     Unsupported(Issue),
     /// A supported call; it is valid when the report has no errors.
-    Message(Box<Fields<'a>>),
+    Message(Fields<'a>),
 }
 
 /// The view of one parsed message at `base` (its path in the caller's input), for [`check`], or
@@ -362,7 +364,7 @@ pub fn check<'m>(
         envelope: envelope.integrations.map(|map| map as &dyn Lookup),
     };
     fields.disabled = integrations::skip_reason(&integrations);
-    Some(Checked::Message(Box::new(fields)))
+    Some(Checked::Message(fields))
 }
 
 /// The first key of `message` that is a near miss of one of `fields` (absent themselves): the key
