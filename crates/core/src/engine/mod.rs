@@ -192,16 +192,24 @@ struct Raw {
 }
 
 impl<'t> Lane<'t> {
+    #[inline(always)]
     fn slice(&self, (start, end): (u32, u32)) -> &'t str {
         self.text.get(start as usize..end as usize).unwrap_or_default()
     }
 
     /// A member's key, decoded when it holds escapes.
+    #[inline(always)]
     fn key(&self, entry: &Entry) -> Cow<'t, str> {
         let key = self.slice(entry.key);
         if !entry.key_escaped {
             return Cow::Borrowed(key);
         }
+        self.decoded_key(entry, key)
+    }
+
+    /// A key that holds escapes, decoded.
+    #[cold]
+    fn decoded_key(&self, entry: &Entry, key: &'t str) -> Cow<'t, str> {
         let quoted =
             self.text.get(entry.key.0.saturating_sub(1) as usize..entry.key.1 as usize + 1).unwrap_or_default();
         // Read as a Value, not a String: a typed read links serde's type-error messages, and

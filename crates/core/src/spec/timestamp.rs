@@ -147,7 +147,8 @@ pub fn format(millis: Millis) -> Option<String> {
             value /= 10;
         }
     }
-    Some(out.iter().copied().map(char::from).collect())
+    // ASCII digits and punctuation: always UTF-8.
+    std::str::from_utf8(&out).ok().map(str::to_owned)
 }
 
 /// 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z.
