@@ -159,12 +159,15 @@ export function withFastPath(glue) {
    * mapping) and gives its length in bytes. The buffer's address and size are kept between calls:
    * the module moves the buffer only when asked for a larger one, which happens here, and a new
    * instance (after a trap) has its own, so both are asked for again when the generation changes.
-   * The view is made again when the memory's buffer is another (grown, or a new instance).
+   * The views are made again when the memory has grown: growing detaches the buffer they were
+   * made on, and a detached view is empty, which is cheaper to ask than the memory's buffer.
    */
   let memory = null;
   let address = 0;
   let capacity = 0;
   let bufferGeneration = -1;
+  /** All of the module's memory, for reading answers. */
+  let bytes = null;
   function encode(text) {
     const needed = text.length * 3;
     if (bufferGeneration !== generation || needed > capacity) {
@@ -175,10 +178,10 @@ export function withFastPath(glue) {
       memory = glue.__memory();
       bufferGeneration = generation;
       view = null;
+      bytes = null;
     }
-    const buffer = memory.buffer;
-    if (view === null || view.buffer !== buffer) {
-      view = new Uint8Array(buffer, address, capacity);
+    if (view === null || view.length === 0) {
+      view = new Uint8Array(memory.buffer, address, capacity);
     }
     return encoder.encodeInto(text, view).written;
   }
@@ -189,7 +192,11 @@ export function withFastPath(glue) {
    */
   const decoder = new TextDecoder();
   function answer(length) {
-    if (length >= 0) return decoder.decode(new Uint8Array(memory.buffer, glue.__outputAddress(), length));
+    if (length >= 0) {
+      if (bytes === null || bytes.length === 0) bytes = new Uint8Array(memory.buffer);
+      const start = glue.__outputAddress();
+      return decoder.decode(bytes.subarray(start, start + length));
+    }
     if (length === -1) return undefined;
     throw glue.__takeError();
   }
