@@ -30,7 +30,7 @@ use crate::outcome::Status;
 use crate::pointer::Pointer;
 use crate::spec::{self, Checked, Envelope, Fields, Member, Members, Message, Reads, Report};
 use crate::write::{self, Body, Parts};
-use scan::{Entry, Kind, Step, Tape};
+use scan::{Depth, Entry, Kind, Step, Tape};
 
 /// What the text is expected to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,16 +116,15 @@ fn write_answer(
         Err(issue) => return refusal(out, issue, shape),
     };
     let lane = Lane { text, strict, validation: shape == Shape::Validation, whole: settings.whole };
-    let start = text.trim_start();
-    let first_key_is_batch = start.strip_prefix('{').is_some_and(|rest| rest.trim_start().starts_with("\"batch\""));
-    let record = match (shape, start.as_bytes().first()) {
-        (Shape::Message | Shape::Validation, _) => 2,
-        (_, Some(b'[')) => 3,
-        (Shape::Batch, _) => 4,
-        (_, Some(b'{')) if first_key_is_batch => 4,
-        _ => 2,
+    // A message's members and their members are recorded; a batch's items and theirs. Text that
+    // may be either is scanned as a message until a root member named `batch`.
+    let depth = match (shape, text.trim_start().as_bytes().first()) {
+        (Shape::Message | Shape::Validation, _) => Depth::fixed(2),
+        (_, Some(b'[')) => Depth::fixed(3),
+        (Shape::Batch, _) => Depth::fixed(4),
+        (Shape::Any, _) => Depth { levels: 2, batch: 4 },
     };
-    let tape = match Tape::scan(text, record) {
+    let tape = match Tape::scan(text, depth) {
         Ok(tape) => tape,
         Err(_) if walks => return None,
         Err(broken) => return refusal(out, input::broken(text, broken), shape),
@@ -147,8 +146,9 @@ fn write_answer(
     };
     if !batch {
         lane.message(out, &tape, 0, &Pointer::root(), hint, &Envelope::default())
-    } else if record < 4 {
-        lane.envelope(out, &Tape::scan(text, 4).ok()?)
+    } else if tape.levels < 4 {
+        // Its `batch` key was written with escapes: scanned again, as deep as a batch.
+        lane.envelope(out, &Tape::scan(text, Depth::fixed(4)).ok()?)
     } else {
         lane.envelope(out, &tape)
     }

@@ -75,6 +75,28 @@ pub const MAX_LEVEL: u32 = 128;
 #[derive(Debug, Default)]
 pub struct Tape {
     pub entries: Vec<Entry>,
+    /// The deepest level whose containers had their children recorded, once the scan was done
+    /// (see [`Depth::batch`]).
+    pub levels: u32,
+}
+
+/// How deep a scan records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Depth {
+    /// Containers at levels up to this one have their members or items recorded (the root is
+    /// level 1).
+    pub levels: u32,
+    /// From a member of the root spelled `batch` (without escapes) on, `levels` is this one: text
+    /// that may be a message or a batch envelope is scanned once, its items recorded as deep as
+    /// a message's members whichever it is.
+    pub batch: u32,
+}
+
+impl Depth {
+    /// Always `levels` deep.
+    pub fn fixed(levels: u32) -> Depth {
+        Depth { levels, batch: levels }
+    }
 }
 
 /// The most entries whose room a finished tape leaves for the next scan on its thread (about
@@ -99,16 +121,15 @@ impl Drop for Tape {
 }
 
 impl Tape {
-    /// Scans `text`, recording the children of containers at levels up to `record` (the root is
-    /// level 1).
-    pub fn scan(text: &str, record: u32) -> Result<Tape, Broken> {
+    /// Scans `text`, recording the children of containers as deep as `depth` says.
+    pub fn scan(text: &str, depth: Depth) -> Result<Tape, Broken> {
         // About one recorded entry per 24 bytes of a typical message: one allocation, no regrowth.
         if u32::try_from(text.len()).is_err() {
             return Err(Broken { at: 0, problem: Problem::Syntax("text too long") });
         }
         let mut entries = SPARE.try_with(std::cell::Cell::take).unwrap_or_default();
         entries.reserve(text.len() / 24 + 8);
-        let mut scanner = Scanner { bytes: text.as_bytes(), at: 0, entries, record };
+        let mut scanner = Scanner { bytes: text.as_bytes(), at: 0, entries, record: depth.levels, batch: depth.batch };
         scanner.entries.push(Entry::placeholder());
         scanner.whitespace();
         let root = scanner.value(1, 0)?;
@@ -117,7 +138,7 @@ impl Tape {
             return Err(scanner.broken("trailing characters"));
         }
         scanner.fill(0, root);
-        Ok(Tape { entries: std::mem::take(&mut scanner.entries) })
+        Ok(Tape { entries: std::mem::take(&mut scanner.entries), levels: scanner.record })
     }
 
     /// The entry at `index`.
@@ -170,6 +191,8 @@ struct Scanner<'a> {
     at: usize,
     entries: Vec<Entry>,
     record: u32,
+    /// What `record` becomes at a root member named `batch` ([`Depth::batch`]).
+    batch: u32,
 }
 
 /// A step into a container: a member's key (decoded) or an item's index.
@@ -184,7 +207,7 @@ pub enum Step {
 /// The steps from the start of `text` (JSON already scanned whole, standing at `level`) to its
 /// first object or array past `limit` levels, in document order; `None` when there is none.
 pub fn too_deep(text: &str, level: u32, limit: u32) -> Option<Vec<Step>> {
-    let mut scanner = Scanner { bytes: text.as_bytes(), at: 0, entries: Vec::new(), record: 0 };
+    let mut scanner = Scanner { bytes: text.as_bytes(), at: 0, entries: Vec::new(), record: 0, batch: 0 };
     let mut path = Vec::new();
     scanner.whitespace();
     scanner.deepest(level, limit, &mut path).ok()?.then_some(path)
@@ -323,6 +346,9 @@ impl Scanner<'_> {
             entry.clean &= !escaped & !this.whitespace();
             this.expect(b':', "expected `:`")?;
             entry.clean &= !this.whitespace();
+            if level == 1 && key_end - key_start == 5 && this.batch > this.record && this.is_batch_key(key_start) {
+                this.record = this.batch;
+            }
             let slot = this.reserve(record, parent, previous);
             let mut member = this.value(level + 1, slot)?;
             member.key = (key_start, key_end);
@@ -397,6 +423,12 @@ impl Scanner<'_> {
                 _ => return Err(self.broken("expected `,`")),
             }
         }
+    }
+
+    /// Whether the five bytes of a key from `start` are `batch` (a key of five bytes with an
+    /// escape is not).
+    fn is_batch_key(&self, start: u32) -> bool {
+        self.bytes.get(start as usize..start as usize + 5) == Some(b"batch")
     }
 
     /// A slot for a child entry when its container is recorded, linked after the previous one.
@@ -584,7 +616,7 @@ mod tests {
     use super::*;
 
     fn scan(text: &str) -> Result<Tape, Broken> {
-        Tape::scan(text, 2)
+        Tape::scan(text, Depth::fixed(2))
     }
 
     #[test]
@@ -676,6 +708,27 @@ mod tests {
         assert_eq!(too_deep(text, 1, 4), None);
         assert_eq!(too_deep(text, 2, 3), Some(vec![key("a"), Step::Index(1)]));
         assert_eq!(too_deep(r#"{"\u0078": [[]]}"#, 1, 2), Some(vec![key("x"), Step::Index(0)]));
+    }
+
+    #[test]
+    fn a_root_batch_member_deepens_the_recording_from_there_on() {
+        let depth = Depth { levels: 2, batch: 4 };
+        let text = r#"{"writeKey": "k", "context": {"a": {"b": 1}}, "batch": [{"type": "track", "context": {"groupId": "g"}}]}"#;
+        let tape = Tape::scan(text, depth).unwrap();
+        assert_eq!(tape.levels, 4);
+        let (batch, _) = tape.children(0).nth(2).unwrap();
+        let (item, _) = tape.children(batch).next().unwrap();
+        let (context, _) = tape.children(item).nth(1).unwrap();
+        assert_eq!(tape.children(context).count(), 1);
+        // Members before it were scanned two levels deep: the envelope's context.a was not taken apart.
+        let (envelope_context, _) = tape.children(0).nth(1).unwrap();
+        let (a, _) = tape.children(envelope_context).next().unwrap();
+        assert_eq!(tape.children(a).count(), 0);
+        for text in
+            [r#"{"\u0062atch": [{"type": "track"}]}"#, r#"{"a": {"batch": [{"type": "track"}]}}"#, r#"{"batches": []}"#]
+        {
+            assert_eq!(Tape::scan(text, depth).unwrap().levels, 2, "{text}");
+        }
     }
 
     #[test]
