@@ -250,9 +250,16 @@ impl<'t> Lane<'t> {
         Some(Value::Object(map))
     }
 
-    /// A member the rules read some members of (`keep`): an object's are parsed, anything else
-    /// is read whole, for the checks to refuse.
-    fn member(&self, tape: &Tape, index: u32, entry: &Entry, keep: fn(&str) -> bool) -> Option<Member<'t>> {
+    /// A member the rules read some members of (`keep`, each read inside when `inside` says so):
+    /// an object's are parsed, anything else is read whole, for the checks to refuse.
+    fn member(
+        &self,
+        tape: &Tape,
+        index: u32,
+        entry: &Entry,
+        keep: fn(&str) -> bool,
+        inside: fn(&str) -> bool,
+    ) -> Option<Member<'t>> {
         if entry.kind != Kind::Object {
             return Some(Member::Value(Cow::Owned(self.value(entry)?)));
         }
@@ -260,7 +267,13 @@ impl<'t> Lane<'t> {
         for (_, child) in tape.children(index) {
             let key = self.key(child);
             if keep(&key) {
-                members.insert(key, Cow::Owned(self.value(child)?));
+                let value = match child.kind {
+                    // Only what it is is read: an empty one of the same kind says so.
+                    Kind::Object if !inside(&key) => Value::Object(Map::new()),
+                    Kind::Array if !inside(&key) => Value::Array(Vec::new()),
+                    _ => self.value(child)?,
+                };
+                members.insert(key, Cow::Owned(value));
             }
         }
         Some(Member::Object(members))
@@ -413,12 +426,12 @@ impl<'t> Lane<'t> {
                     Some(text) => Member::Text(text),
                     None => Member::Value(Cow::Owned(self.value(member)?)),
                 },
-                Reads::Members(keep) => {
+                Reads::Members { keep, inside } => {
                     if key == "traits" || key == "properties" {
                         let slot = if key == "traits" { &mut raw.traits } else { &mut raw.properties };
                         *slot = Some(*member).filter(|member| member.kind == Kind::Object);
                     }
-                    self.member(tape, child, member, keep)?
+                    self.member(tape, child, member, keep, inside)?
                 }
                 Reads::Nothing => continue,
             };

@@ -29,8 +29,14 @@ pub enum Reads {
     /// The whole value.
     Whole,
     /// The members of an object that `keep` names (the whole value when it is not an object,
-    /// for the checks to refuse).
-    Members(fn(&str) -> bool),
+    /// for the checks to refuse). Of a kept member that is an object or an array, the rules read
+    /// what is inside only when `inside` names it; of any other, only that it is one.
+    Members {
+        /// The members read.
+        keep: fn(&str) -> bool,
+        /// The kept members read inside when they are objects or arrays.
+        inside: fn(&str) -> bool,
+    },
     /// Nothing: unknown top-level fields are ignored (section 4).
     Nothing,
 }
@@ -40,9 +46,9 @@ pub fn reads(key: &str) -> Reads {
     match key {
         "type" | "userId" | "anonymousId" | "groupId" | "event" | "messageId" | "timestamp" | "originalTimestamp"
         | "sentAt" | "receivedAt" => Reads::Whole,
-        "context" => Reads::Members(reads_of_context),
-        "integrations" => Reads::Members(integrations::is_read),
-        "traits" | "properties" => Reads::Members(reserved::is_read),
+        "context" => Reads::Members { keep: reads_of_context, inside: |_| true },
+        "integrations" => Reads::Members { keep: integrations::is_read, inside: |_| true },
+        "traits" | "properties" => Reads::Members { keep: reserved::is_read, inside: reserved::reads_inside },
         _ if near_miss::message_field(key).is_some() => Reads::Whole,
         _ => Reads::Nothing,
     }

@@ -110,6 +110,13 @@ pub fn is_read(key: &str) -> bool {
     is_reserved(key) || super::near_miss::reserved(key).is_some()
 }
 
+/// Whether the checks read inside a trait or property `key` that is an object or an array:
+/// only `company`'s members are checked ([`COMPANY_FIELDS`]); of any other, only what it is (an
+/// object where a string belongs, an `address` that is an object).
+pub fn reads_inside(key: &str) -> bool {
+    key == "company"
+}
+
 /// Warns about every reserved key of `fields` (the traits or properties at `path()`, made only
 /// for a warning) whose value has the wrong shape. `null` values are not checked.
 pub fn check(call: CallType, fields: &Members<'_>, path: &dyn Fn() -> Pointer, report: &mut Report) {
@@ -214,16 +221,18 @@ fn hint(key: &str, shape: Shape, value: &Value) -> Option<String> {
     }
 }
 
+/// The members of identify's `company` trait that are checked.
+const COMPANY_FIELDS: &[(&str, Shape)] = &[
+    ("employee_count", Shape::Number),
+    ("id", Shape::TextOrNumber),
+    ("industry", Shape::Text),
+    ("name", Shape::Text),
+    ("plan", Shape::Text),
+];
+
 /// The company object of identify traits: `name`, `id`, `industry`, `employee_count`, `plan`.
 fn check_company(company: &Map<String, Value>, path: &Pointer, report: &mut Report) {
-    const FIELDS: &[(&str, Shape)] = &[
-        ("employee_count", Shape::Number),
-        ("id", Shape::TextOrNumber),
-        ("industry", Shape::Text),
-        ("name", Shape::Text),
-        ("plan", Shape::Text),
-    ];
-    for (key, shape) in FIELDS {
+    for (key, shape) in COMPANY_FIELDS {
         if let Some(value) = company.get(*key).filter(|value| !value.is_null()) {
             check_value(&format!("company.{key}"), *shape, value, &|| path.key(key), "trait", report);
         }
