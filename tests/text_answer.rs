@@ -185,3 +185,26 @@ fn mutated_texts_agree() {
     }
     assert_eq!(compared, 3_000);
 }
+
+#[test]
+fn an_envelope_is_told_apart_however_its_batch_key_is_spelled_and_wherever_it_stands() {
+    let item = r#"{"type":"track","userId":"u1","event":"Paid","properties":{"company":{"name":1},"address":[1]}}"#;
+    let context = r#"{"groupId":"g1","library":{"name":"analytics-python"}}"#;
+    let plain = format!(r#"{{"batch":[{item}],"context":{context}}}"#);
+    for destination in destinations() {
+        let expected = destination.map_json_text(plain.as_bytes(), &MapOptions::default());
+        assert!(expected.starts_with(r#"{"outcomes":[{"status":"mapped""#), "{expected}");
+        for text in [
+            format!(r#"{{"\u0062atch":[{item}],"context":{context}}}"#),
+            format!(r#"{{"writeKey":"k","context":{context},"batch":[{item}]}}"#),
+            format!(r#"{{"writeKey":"k","context":{context},"b\u0061tch":[{item}]}}"#),
+            format!(r#" {{ "context" : {context} , "batch" : [ {item} ] }} "#),
+        ] {
+            assert_eq!(destination.map_json_text(text.as_bytes(), &MapOptions::default()), expected, "{text}");
+        }
+        // With a type it is a message, whose batch member is unknown and ignored.
+        let message = format!(r#"{{"batch":[{item}],"type":"track","userId":"u1","event":"Paid"}}"#);
+        let answer = destination.map_json_text(message.as_bytes(), &MapOptions::default());
+        assert!(answer.starts_with(r#"{"status":"mapped","operations":[{"op":"trackEvent""#), "{answer}");
+    }
+}

@@ -118,7 +118,8 @@ fn write_answer(
     let lane = Lane { text, strict, validation: shape == Shape::Validation, whole: settings.whole };
     // A message's members and their members are recorded; a batch's items and theirs. Text that
     // may be either is scanned as a message until a root member named `batch`.
-    let depth = match (shape, text.trim_start().as_bytes().first()) {
+    let first = text.bytes().find(|byte| !matches!(byte, b' ' | b'\n' | b'\r' | b'\t'));
+    let depth = match (shape, first) {
         (Shape::Message | Shape::Validation, _) => Depth::fixed(2),
         (_, Some(b'[')) => Depth::fixed(3),
         (Shape::Batch, _) => Depth::fixed(4),
@@ -141,7 +142,12 @@ fn write_answer(
             return lane.batch(out, &items, &Envelope::default());
         }
         (Shape::Batch, _) => true,
-        (Shape::Any, Kind::Object) => spec::is_envelope(tape.children(0).map(|(_, entry)| lane.key(entry))),
+        // An envelope has a `batch` key: without one spelled plainly (the scan went deeper at
+        // it) or one that might be spelled with escapes, the keys need not be read.
+        (Shape::Any, Kind::Object) => {
+            (tape.levels >= 4 || tape.escaped_root_key)
+                && spec::is_envelope(tape.children(0).map(|(_, entry)| lane.key(entry)))
+        }
         (Shape::Any, _) => false,
     };
     if !batch {
@@ -421,8 +427,9 @@ impl<'t> Lane<'t> {
         let mut message = Message::with_capacity(16);
         for (child, member) in tape.children(index) {
             let key = self.key(member);
-            let value = match spec::reads(&key) {
-                Reads::Whole => match self.clean_text(member) {
+            let reads = spec::reads(&key);
+            let value = match reads {
+                Reads::Whole | Reads::Misspelled => match self.clean_text(member) {
                     Some(text) => Member::Text(text),
                     None => Member::Value(Cow::Owned(self.value(member)?)),
                 },
@@ -435,7 +442,11 @@ impl<'t> Lane<'t> {
                 }
                 Reads::Nothing => continue,
             };
-            message.insert(key, value);
+            if matches!(reads, Reads::Misspelled) {
+                message.insert_misspelled(key, value);
+            } else {
+                message.insert(key, value);
+            }
         }
         match spec::check(&message, base, hint, envelope, &mut report) {
             None => self.finish(out, report, None, None),

@@ -78,6 +78,8 @@ pub struct Tape {
     /// The deepest level whose containers had their children recorded, once the scan was done
     /// (see [`Depth::batch`]).
     pub levels: u32,
+    /// A member of the root has a key written with escapes.
+    pub escaped_root_key: bool,
 }
 
 /// How deep a scan records.
@@ -129,7 +131,14 @@ impl Tape {
         }
         let mut entries = SPARE.try_with(std::cell::Cell::take).unwrap_or_default();
         entries.reserve(text.len() / 24 + 8);
-        let mut scanner = Scanner { bytes: text.as_bytes(), at: 0, entries, record: depth.levels, batch: depth.batch };
+        let mut scanner = Scanner {
+            bytes: text.as_bytes(),
+            at: 0,
+            entries,
+            record: depth.levels,
+            batch: depth.batch,
+            escaped_root_key: false,
+        };
         scanner.entries.push(Entry::placeholder());
         scanner.whitespace();
         let root = scanner.value(1, 0)?;
@@ -138,7 +147,11 @@ impl Tape {
             return Err(scanner.broken("trailing characters"));
         }
         scanner.fill(0, root);
-        Ok(Tape { entries: std::mem::take(&mut scanner.entries), levels: scanner.record })
+        Ok(Tape {
+            entries: std::mem::take(&mut scanner.entries),
+            levels: scanner.record,
+            escaped_root_key: scanner.escaped_root_key,
+        })
     }
 
     /// The entry at `index`.
@@ -193,6 +206,7 @@ struct Scanner<'a> {
     record: u32,
     /// What `record` becomes at a root member named `batch` ([`Depth::batch`]).
     batch: u32,
+    escaped_root_key: bool,
 }
 
 /// A step into a container: a member's key (decoded) or an item's index.
@@ -207,7 +221,8 @@ pub enum Step {
 /// The steps from the start of `text` (JSON already scanned whole, standing at `level`) to its
 /// first object or array past `limit` levels, in document order; `None` when there is none.
 pub fn too_deep(text: &str, level: u32, limit: u32) -> Option<Vec<Step>> {
-    let mut scanner = Scanner { bytes: text.as_bytes(), at: 0, entries: Vec::new(), record: 0, batch: 0 };
+    let mut scanner =
+        Scanner { bytes: text.as_bytes(), at: 0, entries: Vec::new(), record: 0, batch: 0, escaped_root_key: false };
     let mut path = Vec::new();
     scanner.whitespace();
     scanner.deepest(level, limit, &mut path).ok()?.then_some(path)
@@ -346,8 +361,11 @@ impl Scanner<'_> {
             entry.clean &= !escaped & !this.whitespace();
             this.expect(b':', "expected `:`")?;
             entry.clean &= !this.whitespace();
-            if level == 1 && key_end - key_start == 5 && this.batch > this.record && this.is_batch_key(key_start) {
-                this.record = this.batch;
+            if level == 1 {
+                this.escaped_root_key |= escaped;
+                if key_end - key_start == 5 && this.batch > this.record && this.is_batch_key(key_start) {
+                    this.record = this.batch;
+                }
             }
             let slot = this.reserve(record, parent, previous);
             let mut member = this.value(level + 1, slot)?;

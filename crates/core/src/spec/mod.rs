@@ -37,6 +37,8 @@ pub enum Reads {
         /// The kept members read inside when they are objects or arrays.
         inside: fn(&str) -> bool,
     },
+    /// The whole value of a key that nearly is a Segment field (`userID`): read to be reported.
+    Misspelled,
     /// Nothing: unknown top-level fields are ignored (section 4).
     Nothing,
 }
@@ -49,7 +51,7 @@ pub fn reads(key: &str) -> Reads {
         "context" => Reads::Members { keep: reads_of_context, inside: |_| true },
         "integrations" => Reads::Members { keep: integrations::is_read, inside: |_| true },
         "traits" | "properties" => Reads::Members { keep: reserved::is_read, inside: reserved::reads_inside },
-        _ if near_miss::message_field(key).is_some() => Reads::Whole,
+        _ if near_miss::message_field(key).is_some() => Reads::Misspelled,
         _ => Reads::Nothing,
     }
 }
@@ -376,6 +378,9 @@ pub fn check<'m>(
 /// The first key of `message` that is a near miss of one of `fields` (absent themselves): the key
 /// and the field.
 fn near_miss_of<'m>(message: &'m Message<'_>, fields: &[&'static str]) -> Option<(&'m str, &'static str)> {
+    if !message.misspelled() {
+        return None;
+    }
     message.iter().filter(|(_, member)| !member.is_null()).find_map(|(key, _)| {
         let field = near_miss::message_field(key)?;
         fields.contains(&field).then_some((key, field))
@@ -390,6 +395,9 @@ fn rename((key, field): (&str, &str)) -> String {
 /// Warns about each top-level key that nearly is a Segment field the message lacks (`userID`
 /// for `userId`), but for those an error's hint already renames.
 fn near_miss_keys(message: &Message<'_>, base: &Pointer, renamed: &[&str], report: &mut Report) {
+    if !message.misspelled() {
+        return;
+    }
     for (key, member) in message.iter() {
         let Some(field) = near_miss::message_field(key) else { continue };
         if member.is_null() || renamed.contains(&key) || message.has(field) {

@@ -168,6 +168,9 @@ pub struct Message<'a> {
     /// (`originalTimestamp`, `receivedAt`, near misses), and most inserts are of new keys, so
     /// both are settled without comparing keys.
     bits: u64,
+    /// Some key nearly is a Segment field (`userID`): most messages have none, and the rules
+    /// that look for them then need not fold every key.
+    misspelled: bool,
 }
 
 /// A key's bit in [`Message::bits`], from its length and last byte.
@@ -180,14 +183,15 @@ fn key_bit(key: &str) -> u64 {
 impl<'a> Message<'a> {
     /// Room for `capacity` members.
     pub fn with_capacity(capacity: usize) -> Message<'a> {
-        Message { list: Vec::with_capacity(capacity), bits: 0 }
+        Message { list: Vec::with_capacity(capacity), bits: 0, misspelled: false }
     }
 
     /// Every member of a parsed message, borrowed.
     pub fn borrow(map: &'a Map<String, Value>) -> Message<'a> {
         let list = map.iter().map(|(key, value)| (Cow::Borrowed(key.as_str()), Member::Value(Cow::Borrowed(value))));
         let bits = map.keys().fold(0, |bits, key| bits | key_bit(key));
-        Message { list: list.collect(), bits }
+        let misspelled = map.keys().any(|key| super::near_miss::message_field(key).is_some());
+        Message { list: list.collect(), bits, misspelled }
     }
 
     /// Adds a member; a key already present keeps its place and takes the new value.
@@ -200,6 +204,17 @@ impl<'a> Message<'a> {
             None => self.list.push((key, member)),
         }
         self.bits |= bit;
+    }
+
+    /// Adds a member whose key nearly is a Segment field ([`super::Reads::Misspelled`]).
+    pub fn insert_misspelled(&mut self, key: Cow<'a, str>, member: Member<'a>) {
+        self.misspelled = true;
+        self.insert(key, member);
+    }
+
+    /// Whether some key nearly is a Segment field (`userID`).
+    pub fn misspelled(&self) -> bool {
+        self.misspelled
     }
 
     /// The member `key`. Inlined: the rules ask with literal keys, whose bit is then a constant.
