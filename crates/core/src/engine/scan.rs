@@ -271,38 +271,87 @@ impl Scanner<'_> {
     fn value(&mut self, level: u32, parent: u32) -> Result<Entry, Broken> {
         let start = self.offset();
         let mut entry = Entry::placeholder();
-        match self.peek().ok_or_else(|| self.broken("expected a value"))? {
-            b'{' => self.object(level, parent, &mut entry)?,
-            b'[' => self.array(level, parent, &mut entry)?,
-            b'"' => {
-                entry.kind = Kind::String;
-                let (len, escaped) = self.string()?;
-                entry.compact_len = len;
-                entry.clean = !escaped;
-            }
-            b't' => self.literal(b"true", Kind::Bool, &mut entry)?,
-            b'f' => self.literal(b"false", Kind::Bool, &mut entry)?,
-            b'n' => self.literal(b"null", Kind::Null, &mut entry)?,
-            _ => {
-                entry.kind = Kind::Number;
-                entry.numbers = 1;
-                self.number()?;
-                entry.compact_len = self.offset() - start;
-            }
+        match self.peek() {
+            Some(b'{') => self.object(level, parent, &mut entry)?,
+            Some(b'[') => self.array(level, parent, &mut entry)?,
+            _ => return self.scalar(),
         }
         entry.value = (start, self.offset());
         Ok(entry)
     }
 
-    fn literal(&mut self, word: &[u8], kind: Kind, entry: &mut Entry) -> Result<(), Broken> {
+    /// A string, number, boolean or `null` at the cursor.
+    #[inline(always)]
+    fn scalar(&mut self) -> Result<Entry, Broken> {
+        let start = self.offset();
+        let (kind, compact_len, clean, numbers) = match self.peek().ok_or_else(|| self.broken("expected a value"))? {
+            b'"' => {
+                let (len, escaped) = self.string()?;
+                (Kind::String, len, !escaped, 0)
+            }
+            b't' => (Kind::Bool, self.literal(b"true")?, true, 0),
+            b'f' => (Kind::Bool, self.literal(b"false")?, true, 0),
+            b'n' => (Kind::Null, self.literal(b"null")?, true, 0),
+            _ => {
+                self.number()?;
+                (Kind::Number, self.offset() - start, true, 1)
+            }
+        };
+        Ok(Entry {
+            key: (0, 0),
+            key_escaped: false,
+            value: (start, self.offset()),
+            kind,
+            height: 0,
+            compact_len,
+            numbers,
+            clean,
+            next: NONE,
+            first: NONE,
+        })
+    }
+
+    /// A member or item at the cursor, at `level + 1`: recorded, linked after `previous` under
+    /// `parent`, when its container is (`record`). A scalar is pushed whole; a container's slot
+    /// is taken first, so that its own children come after it.
+    #[inline(always)]
+    fn child(
+        &mut self,
+        level: u32,
+        record: bool,
+        parent: u32,
+        previous: &mut u32,
+        key: (u32, u32),
+        key_escaped: bool,
+    ) -> Result<Entry, Broken> {
+        if let Some(b'{' | b'[') = self.peek() {
+            let slot = self.reserve(record, parent, previous);
+            let mut entry = self.value(level + 1, slot)?;
+            entry.key = key;
+            entry.key_escaped = key_escaped;
+            self.fill(slot, entry);
+            return Ok(entry);
+        }
+        let mut entry = self.scalar()?;
+        entry.key = key;
+        entry.key_escaped = key_escaped;
+        if record && parent != NONE {
+            let slot = self.link(parent, previous);
+            if slot != NONE {
+                self.entries.push(entry);
+            }
+        }
+        Ok(entry)
+    }
+
+    /// The compact length of the literal `word` at the cursor.
+    fn literal(&mut self, word: &[u8]) -> Result<u32, Broken> {
         let end = self.at + word.len();
         if self.bytes.get(self.at..end) != Some(word) {
             return Err(self.broken("expected a value"));
         }
         self.at = end;
-        entry.kind = kind;
-        entry.compact_len = u32::try_from(word.len()).unwrap_or(u32::MAX);
-        Ok(())
+        Ok(word.len() as u32)
     }
 
     /// An object or array at the cursor (`close` is its closing byte): its members or items are
@@ -367,11 +416,7 @@ impl Scanner<'_> {
                     this.record = this.batch;
                 }
             }
-            let slot = this.reserve(record, parent, previous);
-            let mut member = this.value(level + 1, slot)?;
-            member.key = (key_start, key_end);
-            member.key_escaped = escaped;
-            this.fill(slot, member);
+            let member = this.child(level, record, parent, previous, (key_start, key_end), escaped)?;
             this.absorb(entry, &member);
             Ok(key_len.saturating_add(1).saturating_add(member.compact_len))
         })
@@ -381,9 +426,7 @@ impl Scanner<'_> {
         entry.kind = Kind::Array;
         let record = level <= self.record;
         self.container(level, b']', entry, |this, entry, previous| {
-            let slot = this.reserve(record, parent, previous);
-            let item = this.value(level + 1, slot)?;
-            this.fill(slot, item);
+            let item = this.child(level, record, parent, previous, (0, 0), false)?;
             this.absorb(entry, &item);
             Ok(item.compact_len)
         })
@@ -455,8 +498,21 @@ impl Scanner<'_> {
         if !record || parent == NONE {
             return NONE;
         }
+        let index = self.link(parent, previous);
+        if index != NONE {
+            self.entries.push(Entry::placeholder());
+        }
+        index
+    }
+
+    /// The index the next entry pushed will have, linked after `previous` (or as `parent`'s
+    /// first); [`NONE`] when the tape is full.
+    #[inline(always)]
+    fn link(&mut self, parent: u32, previous: &mut u32) -> u32 {
         let Ok(index) = u32::try_from(self.entries.len()) else { return NONE };
-        self.entries.push(Entry::placeholder());
+        if index == NONE {
+            return NONE;
+        }
         let link = if *previous == NONE { parent } else { *previous };
         if let Some(before) = self.entries.get_mut(link as usize) {
             if *previous == NONE {
