@@ -36,11 +36,17 @@ pub fn read(value: Option<&Value>) -> Id<'_> {
 pub fn read_of(value: Option<Read<'_>>) -> Id<'_> {
     match value {
         None | Some(Read::Null) => Id::Absent,
-        Some(Read::Text(text)) if text.trim().is_empty() => Id::Absent,
+        Some(Read::Text(text)) if is_blank(text) => Id::Absent,
         Some(Read::Text(text)) => Id::Text(text),
         Some(Read::Other(Value::Number(number))) => Id::Coerced(number_to_string(number)),
         Some(other) => Id::WrongType(other.type_name()),
     }
+}
+
+/// Whether `text` is empty or only whitespace, as `trim` counts it: the first character that is
+/// not settles it, without trimming both ends.
+pub fn is_blank(text: &str) -> bool {
+    text.chars().all(char::is_whitespace)
 }
 
 /// A JSON type's name with its article, for messages ("a boolean", "an object").

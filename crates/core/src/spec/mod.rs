@@ -460,7 +460,7 @@ fn call_type(message: &Message<'_>, base: &Pointer, hint: Option<CallType>, repo
             hint
         }
         // Blank counts as absent, as it does for ids and events.
-        Some(Read::Text(name)) if name.trim().is_empty() => {
+        Some(Read::Text(name)) if ids::is_blank(name) => {
             if hint.is_none() {
                 report.add_error(
                     Issue::new(
@@ -596,7 +596,7 @@ fn read_id<'v>(
 fn message_id<'m>(message: &'m Message<'_>, base: &Pointer, report: &mut Report) -> Option<Cow<'m, str>> {
     let path = || base.key("messageId");
     if let Some(Read::Text(blank)) =
-        message.get("messageId").filter(|id| matches!(id, Read::Text(id) if id.trim().is_empty()))
+        message.get("messageId").filter(|id| matches!(id, Read::Text(id) if ids::is_blank(id)))
     {
         let what = if blank.is_empty() { "empty" } else { "blank" };
         report.warn_with_effect(
@@ -634,7 +634,7 @@ fn event<'m>(
 ) -> Option<Cow<'m, str>> {
     let path = || base.key("event");
     match message.get("event") {
-        Some(Read::Text(name)) if !name.trim().is_empty() => Some(Cow::Borrowed(name)),
+        Some(Read::Text(name)) if !ids::is_blank(name) => Some(Cow::Borrowed(name)),
         None | Some(Read::Null) | Some(Read::Text(_)) => {
             let near = near_miss_of(message, &["event"]);
             renamed.extend(near.map(|(key, _)| key));

@@ -260,7 +260,7 @@ fn json_number(text: &str) -> Option<serde_json::Number> {
 fn looks_like_email(text: &str) -> bool {
     match text.rsplit_once('@') {
         Some((local, domain)) => {
-            !local.trim().is_empty() && !domain.trim().is_empty() && !text.chars().any(char::is_whitespace)
+            !super::ids::is_blank(local) && !super::ids::is_blank(domain) && !text.chars().any(char::is_whitespace)
         }
         None => false,
     }

@@ -161,26 +161,33 @@ struct Cursor<'a> {
 }
 
 impl Cursor<'_> {
+    #[inline(always)]
     fn done(&self) -> bool {
         self.at >= self.bytes.len()
     }
 
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.at).copied()
     }
 
+    #[inline(always)]
     fn expect(&mut self, byte: u8) -> Option<()> {
         (self.peek() == Some(byte)).then(|| self.at += 1)
     }
 
     /// Exactly `count` ASCII digits, not followed by another digit.
+    #[inline(always)]
     fn digits(&mut self, count: usize) -> Option<i64> {
+        let digits = self.bytes.get(self.at..self.at + count)?;
         let mut value = 0;
-        for _ in 0..count {
-            let digit = self.peek().filter(u8::is_ascii_digit)?;
+        for digit in digits {
+            if !digit.is_ascii_digit() {
+                return None;
+            }
             value = value * 10 + i64::from(digit - b'0');
-            self.at += 1;
         }
+        self.at += count;
         if self.peek().is_some_and(|b| b.is_ascii_digit()) {
             return None;
         }
