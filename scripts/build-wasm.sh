@@ -80,10 +80,10 @@ cp "$work/web/astrolabe_segment.js" "$out/astrolabe_segment.js"
 # `load(p + C)` into `load offset=C (p)` (about 4 KB of gzip on the full build): it assumes no
 # access below address 1024, which Rust's wasm32 layout only reaches at the bottom of a full
 # 1 MiB stack (the stack comes first and grows down to 0; data starts at 1 MiB).
-# The lite build runs the -Oz pipeline twice: about 1 KB of gzip for a few seconds, which its
-# budget needs (on the full build the second pass costs minutes).
+# The lite build runs the -Oz pipeline three times: about 1.4 KB of gzip for a few seconds, which
+# its budget needs (on the full build a second pass costs minutes).
 passes=(-Oz)
-[ "$flavor" = lite ] && passes=(-Oz -Oz)
+[ "$flavor" = lite ] && passes=(-Oz -Oz -Oz)
 "$wasm_opt" "${passes[@]}" --low-memory-unused \
   --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-simd \

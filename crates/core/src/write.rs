@@ -290,7 +290,7 @@ struct Object<'a> {
 }
 
 impl<'a> Object<'a> {
-    #[inline(always)]
+    #[cfg_attr(feature = "speed", inline(always))]
     pub fn open(out: &'a mut String) -> Object<'a> {
         out.push('{');
         Object { out, first: true }
@@ -298,7 +298,7 @@ impl<'a> Object<'a> {
 
     /// Starts a member: its key, then the caller writes the value into the returned text.
     /// Inlined, as the rest: the keys are literals, copied as constants.
-    #[inline(always)]
+    #[cfg_attr(feature = "speed", inline(always))]
     pub fn key(&mut self, key: &str) -> &mut String {
         if !self.first {
             self.out.push(',');
@@ -310,20 +310,20 @@ impl<'a> Object<'a> {
         self.out
     }
 
-    #[inline(always)]
+    #[cfg_attr(feature = "speed", inline(always))]
     pub fn string(&mut self, key: &str, value: &str) {
         string(self.key(key), value);
     }
 
     /// A member written only when there is a value (serde's `skip_serializing_if = "Option::is_none"`).
-    #[inline(always)]
+    #[cfg_attr(feature = "speed", inline(always))]
     pub fn optional(&mut self, key: &str, value: Option<&str>) {
         if let Some(value) = value {
             self.string(key, value);
         }
     }
 
-    #[inline(always)]
+    #[cfg_attr(feature = "speed", inline(always))]
     pub fn close(self) {
         self.out.push('}');
     }

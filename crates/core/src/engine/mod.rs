@@ -198,13 +198,13 @@ struct Raw {
 }
 
 impl<'t> Lane<'t> {
-    #[inline(always)]
+    #[cfg_attr(feature = "speed", inline(always))]
     fn slice(&self, (start, end): (u32, u32)) -> &'t str {
         self.text.get(start as usize..end as usize).unwrap_or_default()
     }
 
     /// A member's key, decoded when it holds escapes.
-    #[inline(always)]
+    #[cfg_attr(feature = "speed", inline(always))]
     fn key(&self, entry: &Entry) -> Cow<'t, str> {
         let key = self.slice(entry.key);
         if !entry.key_escaped {

@@ -281,7 +281,7 @@ impl Scanner<'_> {
     }
 
     /// A string, number, boolean or `null` at the cursor.
-    #[inline(always)]
+    #[cfg_attr(feature = "speed", inline(always))]
     fn scalar(&mut self) -> Result<Entry, Broken> {
         let start = self.offset();
         let (kind, compact_len, clean, numbers) = match self.peek().ok_or_else(|| self.broken("expected a value"))? {
@@ -314,7 +314,7 @@ impl Scanner<'_> {
     /// A member or item at the cursor, at `level + 1`: recorded, linked after `previous` under
     /// `parent`, when its container is (`record`). A scalar is pushed whole; a container's slot
     /// is taken first, so that its own children come after it.
-    #[inline(always)]
+    #[cfg_attr(feature = "speed", inline(always))]
     fn child(
         &mut self,
         level: u32,
@@ -507,7 +507,7 @@ impl Scanner<'_> {
 
     /// The index the next entry pushed will have, linked after `previous` (or as `parent`'s
     /// first); [`NONE`] when the tape is full.
-    #[inline(always)]
+    #[cfg_attr(feature = "speed", inline(always))]
     fn link(&mut self, parent: u32, previous: &mut u32) -> u32 {
         let Ok(index) = u32::try_from(self.entries.len()) else { return NONE };
         if index == NONE {
@@ -542,7 +542,7 @@ impl Scanner<'_> {
 
     /// A string at the cursor: its length as serde writes it (quotes included) and whether it
     /// holds escapes.
-    #[inline(always)]
+    #[cfg_attr(feature = "speed", inline(always))]
     fn string(&mut self) -> Result<(u32, bool), Broken> {
         let start = self.at;
         self.at += 1;

@@ -161,23 +161,23 @@ struct Cursor<'a> {
 }
 
 impl Cursor<'_> {
-    #[inline(always)]
+    #[cfg_attr(feature = "speed", inline(always))]
     fn done(&self) -> bool {
         self.at >= self.bytes.len()
     }
 
-    #[inline(always)]
+    #[cfg_attr(feature = "speed", inline(always))]
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.at).copied()
     }
 
-    #[inline(always)]
+    #[cfg_attr(feature = "speed", inline(always))]
     fn expect(&mut self, byte: u8) -> Option<()> {
         (self.peek() == Some(byte)).then(|| self.at += 1)
     }
 
     /// Exactly `count` ASCII digits, not followed by another digit.
-    #[inline(always)]
+    #[cfg_attr(feature = "speed", inline(always))]
     fn digits(&mut self, count: usize) -> Option<i64> {
         let digits = self.bytes.get(self.at..self.at + count)?;
         let mut value = 0;

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 /// Whether two keys are the same, first by length and first byte: most keys a message holds
 /// differ there, and comparing bytes costs a call to `memcmp`.
-#[inline(always)]
+#[cfg_attr(feature = "speed", inline(always))]
 pub fn same_key(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
 }
@@ -174,7 +174,7 @@ pub struct Message<'a> {
 }
 
 /// A key's bit in [`Message::bits`], from its length and last byte.
-#[inline(always)]
+#[cfg_attr(feature = "speed", inline(always))]
 fn key_bit(key: &str) -> u64 {
     let last = u64::from(key.as_bytes().last().copied().unwrap_or(0));
     1 << ((key.len() as u64).wrapping_mul(7).wrapping_add(last) % 64)
@@ -218,7 +218,7 @@ impl<'a> Message<'a> {
     }
 
     /// The member `key`. Inlined: the rules ask with literal keys, whose bit is then a constant.
-    #[inline(always)]
+    #[cfg_attr(feature = "speed", inline(always))]
     pub fn member(&self, key: &str) -> Option<&Member<'a>> {
         if self.bits & key_bit(key) == 0 {
             return None;
@@ -228,13 +228,13 @@ impl<'a> Message<'a> {
 
     /// What `key` holds when the rules read it whole; `None` for absent (and for an object read
     /// member by member: ask [`Message::member`]).
-    #[inline(always)]
+    #[cfg_attr(feature = "speed", inline(always))]
     pub fn get(&self, key: &str) -> Option<Read<'_>> {
         self.member(key).and_then(Member::read)
     }
 
     /// Whether `key` is present and not `null`.
-    #[inline(always)]
+    #[cfg_attr(feature = "speed", inline(always))]
     pub fn has(&self, key: &str) -> bool {
         self.member(key).is_some_and(|member| !member.is_null())
     }
