@@ -47,24 +47,16 @@ impl Pointer {
     pub fn index(&self, index: usize) -> Pointer {
         // Digit by digit: a batch's every item has its path made, and `format!` cost more than
         // the rest of it.
-        let mut digits = [0u8; 20];
-        let mut start = digits.len();
-        let mut rest = index;
-        loop {
-            start -= 1;
-            if let Some(digit) = digits.get_mut(start) {
-                *digit = b'0' + (rest % 10) as u8;
+        fn decimal(out: &mut String, number: usize) {
+            if number >= 10 {
+                decimal(out, number / 10);
             }
-            rest /= 10;
-            if rest == 0 {
-                break;
-            }
+            out.push(char::from(b'0' + (number % 10) as u8));
         }
-        let digits = std::str::from_utf8(digits.get(start..).unwrap_or_default()).unwrap_or_default();
-        let mut path = String::with_capacity(self.0.len() + 1 + digits.len());
+        let mut path = String::with_capacity(self.0.len() + 8);
         path.push_str(&self.0);
         path.push('/');
-        path.push_str(digits);
+        decimal(&mut path, index);
         Pointer(path)
     }
 
