@@ -88,7 +88,7 @@ fn run(criterion: &mut Criterion, corpus: &Corpus, destination: &Destination) {
     let mut group = criterion.benchmark_group("messages");
     group.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(4));
     group.throughput(Throughput::Elements(corpus.messages.len() as u64));
-    // What the wasm `mapJson` runs: UTF-8 text in, the outcome's JSON text out (the fast lane).
+    // What the wasm `mapJson` runs: UTF-8 text in, the outcome's JSON text out (the one engine).
     group.bench_function("map_json_text", |b| {
         b.iter(|| {
             for text in &corpus.messages {
