@@ -125,10 +125,10 @@ impl Drop for Tape {
 impl Tape {
     /// Scans `text`, recording the children of containers as deep as `depth` says.
     pub fn scan(text: &str, depth: Depth) -> Result<Tape, Broken> {
-        // About one recorded entry per 24 bytes of a typical message: one allocation, no regrowth.
         if u32::try_from(text.len()).is_err() {
             return Err(Broken { at: 0, problem: Problem::Syntax("text too long") });
         }
+        // About one recorded entry per 24 bytes of a typical message: no regrowth.
         let mut entries = SPARE.try_with(std::cell::Cell::take).unwrap_or_default();
         entries.reserve(text.len() / 24 + 8);
         let mut scanner = Scanner {
@@ -206,6 +206,7 @@ struct Scanner<'a> {
     record: u32,
     /// What `record` becomes at a root member named `batch` ([`Depth::batch`]).
     batch: u32,
+    /// [`Tape::escaped_root_key`].
     escaped_root_key: bool,
 }
 

@@ -217,7 +217,8 @@ impl<'a> Message<'a> {
         self.misspelled
     }
 
-    /// The member `key`. Inlined: the rules ask with literal keys, whose bit is then a constant.
+    /// The member `key`. Inlined in the full build: the rules ask with literal keys, whose bit is
+    /// then a constant.
     #[cfg_attr(feature = "speed", inline(always))]
     pub fn member(&self, key: &str) -> Option<&Member<'a>> {
         if self.bits & key_bit(key) == 0 {
