@@ -115,22 +115,28 @@ thread_local! {
 /// [`output_address`]; -1 when the walk must answer instead (`undefined` in JS); -2 when the call
 /// failed, with the error kept for [`take_error`].
 fn answered(result: Result<Option<String>, JsValue>) -> i32 {
-    // Kept when the slot is free (always, but for a reentrant call); take_error has a default.
-    let fail = |error: JsValue| {
-        ERROR.with(|cell| cell.try_borrow_mut().map(|mut slot| *slot = Some(error))).ok();
-        -2
-    };
     match result {
         Ok(None) => -1,
-        Ok(Some(text)) => match i32::try_from(text.len()) {
-            Ok(length) => match OUTPUT.with(|cell| cell.try_borrow_mut().map(|mut slot| *slot = text)) {
-                Ok(()) => length,
-                Err(_) => fail(js_sys::Error::new("the output buffer is in use").into()),
-            },
-            Err(_) => fail(js_sys::Error::new("the answer is over 2 GB").into()),
-        },
-        Err(error) => fail(error),
+        Ok(Some(text)) => answered_in_place(with_output(|out| *out = text)),
+        Err(error) => failed(error),
     }
+}
+
+/// [`answered`] for an entry that wrote its answer into the output buffer itself
+/// ([`with_output`]), keeping the buffer's room from call to call.
+fn answered_in_place(result: Result<usize, JsValue>) -> i32 {
+    match result.map(i32::try_from) {
+        Ok(Ok(length)) => length,
+        Ok(Err(_)) => failed(js_sys::Error::new("the answer is over 2 GB").into()),
+        Err(error) => failed(error),
+    }
+}
+
+/// -2, with `error` kept for [`take_error`] when its slot is free (always, but for a reentrant
+/// call; `take_error` has a default).
+fn failed(error: JsValue) -> i32 {
+    ERROR.with(|cell| cell.try_borrow_mut().map(|mut slot| *slot = Some(error))).ok();
+    -2
 }
 
 /// Runs `f` on the output buffer, where [`output_address`] finds what it writes.
@@ -140,16 +146,6 @@ fn with_output(f: impl FnOnce(&mut String)) -> Result<usize, JsValue> {
         f(&mut out);
         Ok(out.len())
     })
-}
-
-/// [`answered`] for an entry that wrote its answer into the output buffer itself
-/// ([`with_output`]), keeping the buffer's room from call to call.
-fn answered_in_place(result: Result<usize, JsValue>) -> i32 {
-    match result.map(i32::try_from) {
-        Ok(Ok(length)) => length,
-        Ok(Err(_)) => answered(Err(js_sys::Error::new("the answer is over 2 GB").into())),
-        Err(error) => answered(Err(error)),
-    }
 }
 
 /// Internal: where the last answer of an internal entry is (its length is what the entry gave).
