@@ -76,6 +76,14 @@ pub struct Settings<'a> {
     pub walks: bool,
 }
 
+/// The levels a scan records for one message (the root is level 1): its members, and the
+/// members of those the rules take apart (`context`, `traits`, ...).
+const MESSAGE_LEVELS: u32 = 2;
+/// For a batch written as a bare array: its items are one level below the root.
+const ARRAY_LEVELS: u32 = MESSAGE_LEVELS + 1;
+/// For a batch envelope: its items are two levels below the root (`{"batch": [...]}`).
+const ENVELOPE_LEVELS: u32 = MESSAGE_LEVELS + 2;
+
 /// [`map_text`] with a Destination's settings: the one engine for text, whatever the settings.
 /// `hint` is the call type of a single message's body; a batch's items carry their own.
 pub fn answer(settings: Settings<'_>, bytes: &[u8], hint: Option<CallType>, shape: Shape) -> Option<String> {
@@ -116,14 +124,14 @@ fn write_answer(
         Err(issue) => return refusal(out, issue, shape),
     };
     let lane = Lane { text, strict, validation: shape == Shape::Validation, whole: settings.whole };
-    // A message's members and their members are recorded; a batch's items and theirs. Text that
-    // may be either is scanned as a message until a root member named `batch`.
+    // Text that may be a message or an envelope is scanned as a message until a root member
+    // named `batch`.
     let first = text.bytes().find(|byte| !matches!(byte, b' ' | b'\n' | b'\r' | b'\t'));
     let depth = match (shape, first) {
-        (Shape::Message | Shape::Validation, _) => Depth::fixed(2),
-        (_, Some(b'[')) => Depth::fixed(3),
-        (Shape::Batch, _) => Depth::fixed(4),
-        (Shape::Any, _) => Depth { levels: 2, batch: 4 },
+        (Shape::Message | Shape::Validation, _) => Depth::fixed(MESSAGE_LEVELS),
+        (_, Some(b'[')) => Depth::fixed(ARRAY_LEVELS),
+        (Shape::Batch, _) => Depth::fixed(ENVELOPE_LEVELS),
+        (Shape::Any, _) => Depth { levels: MESSAGE_LEVELS, batch: ENVELOPE_LEVELS },
     };
     let tape = match Tape::scan(text, depth) {
         Ok(tape) => tape,
@@ -145,16 +153,16 @@ fn write_answer(
         // An envelope has a `batch` key: without one spelled plainly (the scan went deeper at
         // it) or one that might be spelled with escapes, the keys need not be read.
         (Shape::Any, Kind::Object) => {
-            (tape.levels >= 4 || tape.escaped_root_key)
+            (tape.levels == ENVELOPE_LEVELS || tape.escaped_root_key)
                 && spec::is_envelope(tape.children(0).map(|(_, entry)| lane.key(entry)))
         }
         (Shape::Any, _) => false,
     };
     if !batch {
         lane.message(out, &tape, 0, &Pointer::root(), hint, &Envelope::default())
-    } else if tape.levels < 4 {
+    } else if tape.levels != ENVELOPE_LEVELS {
         // Its `batch` key was written with escapes: scanned again, as deep as a batch.
-        lane.envelope(out, &Tape::scan(text, Depth::fixed(4)).ok()?)
+        lane.envelope(out, &Tape::scan(text, Depth::fixed(ENVELOPE_LEVELS)).ok()?)
     } else {
         lane.envelope(out, &tape)
     }

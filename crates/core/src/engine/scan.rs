@@ -336,12 +336,7 @@ impl Scanner<'_> {
         let mut entry = self.scalar()?;
         entry.key = key;
         entry.key_escaped = key_escaped;
-        if record && parent != NONE {
-            let slot = self.link(parent, previous);
-            if slot != NONE {
-                self.entries.push(entry);
-            }
-        }
+        self.push(record, parent, previous, entry);
         Ok(entry)
     }
 
@@ -496,20 +491,17 @@ impl Scanner<'_> {
     /// A slot for a child entry when its container is recorded, linked after the previous one.
     #[inline(always)]
     fn reserve(&mut self, record: bool, parent: u32, previous: &mut u32) -> u32 {
+        self.push(record, parent, previous, Entry::placeholder())
+    }
+
+    /// Pushes `entry` as the next member or item of `parent`, linked after `previous` (or as the
+    /// first), when its container is recorded: its index, or [`NONE`] when it is not (or the
+    /// tape is full).
+    #[cfg_attr(feature = "speed", inline(always))]
+    fn push(&mut self, record: bool, parent: u32, previous: &mut u32, entry: Entry) -> u32 {
         if !record || parent == NONE {
             return NONE;
         }
-        let index = self.link(parent, previous);
-        if index != NONE {
-            self.entries.push(Entry::placeholder());
-        }
-        index
-    }
-
-    /// The index the next entry pushed will have, linked after `previous` (or as `parent`'s
-    /// first); [`NONE`] when the tape is full.
-    #[cfg_attr(feature = "speed", inline(always))]
-    fn link(&mut self, parent: u32, previous: &mut u32) -> u32 {
         let Ok(index) = u32::try_from(self.entries.len()) else { return NONE };
         if index == NONE {
             return NONE;
@@ -523,6 +515,7 @@ impl Scanner<'_> {
             }
         }
         *previous = index;
+        self.entries.push(entry);
         index
     }
 

@@ -111,7 +111,7 @@ pub fn is_read(key: &str) -> bool {
 }
 
 /// Whether the checks read inside a trait or property `key` that is an object or an array:
-/// only `company`'s members are checked ([`COMPANY_FIELDS`]); of any other, only what it is (an
+/// only `company`'s members are checked (`COMPANY_FIELDS`); of any other, only what it is (an
 /// object where a string belongs, an `address` that is an object).
 pub fn reads_inside(key: &str) -> bool {
     key == "company"
