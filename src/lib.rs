@@ -31,6 +31,8 @@ pub mod mapping;
 pub mod payload;
 #[cfg(feature = "tracking-plan")]
 pub mod plan;
+#[cfg(feature = "speed")]
+pub mod spans;
 #[cfg(test)]
 mod types_drift;
 

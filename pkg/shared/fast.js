@@ -12,6 +12,8 @@
 // The walk then reports each `not_json`, `too_deep` or `too_large` issue at its JSON Pointer.
 // Outcomes are the same, byte for byte, either way (tests/js/consumer/test/fast.test.mjs).
 
+/** Answers this long or longer are decoded in pieces when they leave ASCII (decodePieces). */
+const PIECES_FROM = 16_384;
 /** Thrown by the replacer to abandon JSON.stringify. */
 const NOT_PLAIN = Symbol("not plain JSON");
 /** The walk's budget (MAX_VALUES in src/wasm/convert.rs): past it, the walk reports too_large. */
@@ -191,14 +193,45 @@ export function withFastPath(glue) {
    * module left at `__outputAddress()`, `undefined` (-1: the walk answers), or its error thrown.
    */
   const decoder = new TextDecoder();
+  /** The module finds an answer's spans past ASCII (not the lite build: src/spans.rs). */
+  const pieces = typeof glue.__outputSpans === "function";
   function answer(length) {
     if (length >= 0) {
-      if (bytes === null || bytes.length === 0) bytes = new Uint8Array(memory.buffer);
       const start = glue.__outputAddress();
-      return decoder.decode(bytes.subarray(start, start + length));
+      return length < PIECES_FROM || !pieces ? decode(start, length) : decodePieces(start, length);
     }
     if (length === -1) return undefined;
     throw glue.__takeError();
+  }
+
+  /** The text of `length` bytes of the module's memory at `start`. */
+  function decode(start, length) {
+    if (bytes === null || bytes.length === 0) bytes = new Uint8Array(memory.buffer);
+    return decoder.decode(bytes.subarray(start, start + length));
+  }
+
+  /**
+   * A long answer, decoded as pieces when it leaves ASCII (src/spans.rs says why and where): the
+   * ASCII runs apart from the spans that hold other characters, joined. Reading a character of
+   * the joined string makes it one flat string, as a whole decode gives, before it is returned.
+   */
+  function decodePieces(start, length) {
+    // Finding the spans may grow the memory: views are made after.
+    const count = glue.__outputSpans();
+    if (count <= 0) return decode(start, length);
+    const spans = new Uint32Array(memory.buffer, glue.__spansAddress(), count * 2);
+    let text = "";
+    let at = 0;
+    for (let i = 0; i < spans.length; i += 2) {
+      const from = spans[i];
+      const to = spans[i + 1];
+      if (from > at) text += decode(start + at, from - at);
+      text += decode(start + from, to - from);
+      at = to;
+    }
+    if (at < length) text += decode(start + at, length - at);
+    text.charCodeAt(0);
+    return text;
   }
 
   /** Strings the input buffer can carry: within the parser's limit and without lone surrogates. */

@@ -154,6 +154,34 @@ pub fn output_address() -> usize {
     OUTPUT.with(|cell| cell.try_borrow().map_or(0, |text| text.as_ptr() as usize))
 }
 
+#[cfg(feature = "speed")]
+thread_local! {
+    /// [`output_spans`]' last answer, which JS reads from memory at [`spans_address`].
+    static SPANS: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Internal: how many spans of the last answer hold characters past ASCII (`0` for ASCII), kept
+/// at [`spans_address`] as `[start, end, ...]`; -1 when JS decodes the answer whole
+/// ([`crate::spans::non_ascii_spans`]). The lite build leaves it out, for its size.
+#[cfg(feature = "speed")]
+#[wasm_bindgen(js_name = "__outputSpans")]
+pub fn output_spans() -> i32 {
+    let found = OUTPUT.with(|output| {
+        SPANS.with(|spans| {
+            let (Ok(output), Ok(mut spans)) = (output.try_borrow(), spans.try_borrow_mut()) else { return None };
+            crate::spans::non_ascii_spans(output.as_bytes(), &mut spans).then(|| spans.len() / 2)
+        })
+    });
+    found.and_then(|count| i32::try_from(count).ok()).unwrap_or(-1)
+}
+
+/// Internal: where [`output_spans`] left the spans.
+#[cfg(feature = "speed")]
+#[wasm_bindgen(js_name = "__spansAddress")]
+pub fn spans_address() -> usize {
+    SPANS.with(|cell| cell.try_borrow().map_or(0, |spans| spans.as_ptr() as usize))
+}
+
 /// Internal: the error of the last internal entry that gave -2.
 #[wasm_bindgen(js_name = "__takeError")]
 pub fn take_error() -> JsValue {
