@@ -12,8 +12,8 @@
 // The walk then reports each `not_json`, `too_deep` or `too_large` issue at its JSON Pointer.
 // Outcomes are the same, byte for byte, either way (tests/js/consumer/test/fast.test.mjs).
 
-/** Answers this long or longer are decoded in pieces when they leave ASCII (decodePieces). */
-const PIECES_FROM = 16_384;
+/** Answers this long or longer, to input past ASCII, are decoded in pieces when they leave ASCII (decodePieces). */
+const PIECES_FROM = 4096;
 /** Thrown by the replacer to abandon JSON.stringify. */
 const NOT_PLAIN = Symbol("not plain JSON");
 /** The walk's budget (MAX_VALUES in src/wasm/convert.rs): past it, the walk reports too_large. */
@@ -170,6 +170,8 @@ export function withFastPath(glue) {
   let bufferGeneration = -1;
   /** All of the module's memory, for reading answers. */
   let bytes = null;
+  /** The last input written was ASCII. */
+  let asciiInput = true;
   function encode(text) {
     const needed = text.length * 3;
     if (bufferGeneration !== generation || needed > capacity) {
@@ -185,7 +187,11 @@ export function withFastPath(glue) {
     if (view === null || view.length === 0) {
       view = new Uint8Array(memory.buffer, address, capacity);
     }
-    return encoder.encodeInto(text, view).written;
+    const written = encoder.encodeInto(text, view).written;
+    // As many bytes as UTF-16 units: the text is ASCII, and so, but for a quoted piece cut with
+    // an ellipsis, is its answer (which then is decoded whole, as it would be anyway).
+    asciiInput = written === text.length;
+    return written;
   }
 
   /**
@@ -198,7 +204,7 @@ export function withFastPath(glue) {
   function answer(length) {
     if (length >= 0) {
       const start = glue.__outputAddress();
-      return length < PIECES_FROM || !pieces ? decode(start, length) : decodePieces(start, length);
+      return length < PIECES_FROM || asciiInput || !pieces ? decode(start, length) : decodePieces(start, length);
     }
     if (length === -1) return undefined;
     throw glue.__takeError();

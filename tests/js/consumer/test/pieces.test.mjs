@@ -43,7 +43,7 @@ for (const { label, api } of loaded) {
     for (const [name, text] of Object.entries(texts)) {
       test(name, () => {
         const answer = destination.mapJson(text);
-        assert.ok(Buffer.byteLength(answer) >= 16_384, "the answer is long enough to be cut");
+        assert.ok(Buffer.byteLength(answer) >= 4096, "the answer is long enough to be cut");
         // wasm-bindgen's own mapJson decodes the answer whole.
         assert.equal(answer, walk.mapJson.call(destination, text));
         assert.equal(api.mapJson(text), answer);
@@ -85,12 +85,12 @@ describe("decodePieces over a stand-in module", () => {
   const fast = withFastPath(glue);
   const destination = new fast.Destination();
 
-  /** The text the stand-in answers, with the spans it reports for it. */
-  function answers(text, reported) {
+  /** The text the stand-in answers, with the spans it reports for it, to `input`. */
+  function answers(text, reported, input = '{"name":"Zoë"}') {
     answer = encoder.encode(text);
     spans = reported;
     asked = 0;
-    return destination.mapJson("{}");
+    return destination.mapJson(input);
   }
 
   const long = `${"a".repeat(10_000)}é${"b".repeat(10_000)}中😀${"c".repeat(100)}`;
@@ -119,6 +119,22 @@ describe("decodePieces over a stand-in module", () => {
   test("short answers are decoded whole, without asking for spans", () => {
     const short = `${"a".repeat(100)}é`;
     assert.equal(answers(short, [100, 102]), short);
+    assert.equal(asked, 0);
+    // 4095 bytes, then 4096.
+    const justShort = `${"é".repeat(2047)}a`;
+    assert.equal(answers(justShort, [0, 4094]), justShort);
+    assert.equal(asked, 0);
+    const justLong = "é".repeat(2048);
+    assert.equal(answers(justLong, [0, 4096]), justLong);
+    assert.equal(asked, 1);
+  });
+
+  test("answers to ASCII input are decoded whole, without asking for spans", () => {
+    assert.equal(answers(long, [at("é"), at("é") + 2], '{"name":"Zoe"}'), long);
+    assert.equal(asked, 0);
+    // An ASCII answer to ASCII input, and one with an ellipsis (a long value quoted, cut).
+    const cut = `${"a".repeat(5000)}…`;
+    assert.equal(answers(cut, [5000, 5003], "{}"), cut);
     assert.equal(asked, 0);
   });
 });
