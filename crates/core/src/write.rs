@@ -221,9 +221,18 @@ pub fn compact(out: &mut String, text: &str, clean: bool) {
             b' ' | b'\n' | b'\r' | b'\t' => {
                 out.push_str(text.get(copied..at).unwrap_or_default());
                 at += 1;
+                while let Some(b' ' | b'\n' | b'\r' | b'\t') = bytes.get(at) {
+                    at += 1;
+                }
                 copied = at;
             }
             b'"' => {
+                // Most strings hold no escape: they are kept as they are, read eight bytes at a time.
+                let plain = at + 1 + crate::plain::run(bytes.get(at + 1..).unwrap_or_default());
+                if bytes.get(plain) == Some(&b'"') {
+                    at = plain + 1;
+                    continue;
+                }
                 let end = string_end(bytes, at);
                 let literal = text.get(at..end).unwrap_or_default();
                 if literal.contains('\\') {
@@ -351,7 +360,13 @@ mod tests {
 
     #[test]
     fn compacts_as_serde_writes() {
-        for text in [r#"{ "a" : [ 1 , "x y" ] , "b\n" : "\u0041\/\"" }"#, r#"[ "\ud83d\ude00" , { } ]"#] {
+        for text in [
+            r#"{ "a" : [ 1 , "x y" ] , "b\n" : "\u0041\/\"" }"#,
+            r#"[ "\ud83d\ude00" , { } ]"#,
+            // As analytics-python writes them: a space after each `:` and `,`, ASCII escapes.
+            r#"{"source": "api with spaces and more", "count": 18, "name": "Zo\u00eb \u00c9 long enough to span words", "nested": {"a":  [1,   2]}}"#,
+            "{ \"\" : \"\" ,\n\t\"é 中\" :\r\n\"a plain string of some length\\\\ then an escape\" }",
+        ] {
             let mut out = String::new();
             compact(&mut out, text, false);
             let value: serde_json::Value = serde_json::from_str(text).unwrap();
