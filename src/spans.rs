@@ -118,6 +118,33 @@ mod tests {
         assert_eq!(pieces(&far, &spans_of(&far).unwrap()), far);
     }
 
+    proptest::proptest! {
+        /// For any text: the spans are in order, apart by at least GAP bytes, on character
+        /// boundaries, and hold every byte past ASCII; cut there, the pieces give the text back.
+        #[test]
+        fn spans_hold_every_character_past_ascii(
+            parts in proptest::collection::vec(("[a-z \"{}:,]{0,80}", "\\PC{0,4}"), 0..60),
+        ) {
+            let text: String = parts.iter().flat_map(|(ascii, other)| [ascii.as_str(), other.as_str()]).collect();
+            let mut spans = Vec::new();
+            if non_ascii_spans(text.as_bytes(), &mut spans) {
+                let mut end = 0;
+                for span in spans.chunks(2) {
+                    let (start, stop) = (span[0] as usize, span[1] as usize);
+                    proptest::prop_assert!(end == 0 || start >= end + GAP);
+                    proptest::prop_assert!(start < stop && text.is_char_boundary(start) && text.is_char_boundary(stop));
+                    proptest::prop_assert!(text.as_bytes()[end..start].is_ascii());
+                    end = stop;
+                }
+                proptest::prop_assert!(text.as_bytes()[end..].is_ascii());
+                proptest::prop_assert!(spans.len() / 2 <= text.len() / BYTES_PER_SPAN + 1);
+                proptest::prop_assert_eq!(pieces(&text, &spans), text);
+            } else {
+                proptest::prop_assert!(spans.is_empty());
+            }
+        }
+    }
+
     #[test]
     fn text_with_too_many_spans_is_decoded_whole() {
         let word = format!("{}ü", "a".repeat(GAP));
