@@ -20,18 +20,18 @@ pub fn is_read(key: &str) -> bool {
 /// `integrations` apply under the item's own keys.
 pub fn skip_reason(integrations: &Layered<'_>) -> Option<Issue> {
     let astrolabe = integrations.get(DESTINATION_NAME);
-    if let Some((Value::Bool(false), path)) = &astrolabe {
+    if let Some((Value::Bool(false), found)) = &astrolabe {
         return Some(Issue::new(
             Code::DisabledByIntegrations,
-            path,
+            &found.path(),
             "integrations.Astrolabe is false, so this message is not for Astrolabe.",
         ));
     }
-    if let Some((Value::Bool(false), path)) = integrations.get("All") {
+    if let Some((Value::Bool(false), found)) = integrations.get("All") {
         if !astrolabe.is_some_and(|(value, _)| is_truthy(value)) {
             return Some(Issue::new(
                 Code::DisabledByIntegrations,
-                &path,
+                &found.path(),
                 "integrations.All is false and integrations.Astrolabe does not turn Astrolabe back on.",
             ));
         }

@@ -171,12 +171,30 @@ pub struct Layered<'a> {
 }
 
 impl<'a> Layered<'a> {
-    /// The value of `key` and where it was found; `null` counts as absent. The path is made only
-    /// for a value found (most messages have none of the keys read this way).
-    pub fn get(&self, key: &str) -> Option<(&'a Value, Pointer)> {
-        let (value, own_key) = layered(self.own, self.envelope, key)?;
-        let object = if own_key { self.base.key(self.name) } else { Pointer::root().key(self.name) };
-        Some((value, object.key(key)))
+    /// The value of `key` and where it was found; `null` counts as absent.
+    pub fn get<'k>(&self, key: &'k str) -> Option<(&'a Value, Found<'a, 'k>)> {
+        let (value, own) = layered(self.own, self.envelope, key)?;
+        Some((value, Found { base: self.base, name: self.name, key, own }))
+    }
+}
+
+/// Where a [`Layered`] value was found. Its path is made when asked: only an issue needs one, and
+/// most values read this way (`integrations.All: true`, a string `context.groupId`) make none.
+#[derive(Clone, Copy)]
+pub struct Found<'a, 'k> {
+    base: &'a Pointer,
+    name: &'static str,
+    key: &'k str,
+    /// In the message's own object, not the envelope's.
+    own: bool,
+}
+
+impl Found<'_, '_> {
+    /// The value's path: `base/name/key` in the message's own object, `/name/key` in the
+    /// envelope's.
+    pub fn path(&self) -> Pointer {
+        let object = if self.own { self.base.key(self.name) } else { Pointer::root().key(self.name) };
+        object.key(self.key)
     }
 }
 
@@ -352,8 +370,8 @@ pub fn check<'m>(
                 base,
                 envelope: envelope.context.map(|map| map as &dyn Lookup),
             };
-            if let Some((value, path)) = context.get("groupId") {
-                fields.context_group_id = read_id(Some(Read::of(value)), "context.groupId", &|| path.clone(), report)
+            if let Some((value, found)) = context.get("groupId") {
+                fields.context_group_id = read_id(Some(Read::of(value)), "context.groupId", &|| found.path(), report)
                     .map(|id| Cow::Owned(id.into_owned()));
             }
         }
