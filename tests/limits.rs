@@ -74,3 +74,42 @@ fn five_hundred_kilobytes_pass_and_one_byte_more_does_not() {
     assert_eq!(outcome.outcomes[40].errors[0].path, "/batch/40");
     assert_eq!(outcome.outcomes[0].status.as_str(), "mapped");
 }
+
+/// A message of exactly `size` bytes of compact JSON, padded in a trait (`/xxx...`).
+fn message_of_size(size: usize) -> Value {
+    let mut message = json!({"type": "identify", "userId": "u", "traits": {"pad": ""}});
+    let length = serde_json::to_vec(&message).unwrap().len();
+    message["traits"]["pad"] = Value::String(format!("/{}", "x".repeat(size - length - 1)));
+    message
+}
+
+/// The codes of a message's errors, answered from `text`.
+fn errors_of(text: &str) -> Vec<String> {
+    match destination().map_json(text.as_bytes(), &MapOptions::default()) {
+        Mapped::Message(outcome) => outcome.errors.iter().map(|issue| issue.code.to_string()).collect(),
+        other => panic!("not a message: {}", other.to_json()),
+    }
+}
+
+#[test]
+fn thirty_two_kilobytes_count_as_serialized_not_as_sent() {
+    for (size, refused) in [(32_768, false), (32_769, true)] {
+        let message = message_of_size(size);
+        let compact = serde_json::to_string(&message).unwrap();
+        // Whitespace, and escapes that serde writes shorter (`\u0078` for `x`, `\/`): the text as
+        // sent is well over 32 KB either way.
+        let pretty = serde_json::to_string_pretty(&message).unwrap().replace(": ", " :   ");
+        let escaped = compact.replacen("\"/x", "\"\\/x", 1).replacen("xxxxx", "\\u0078\\u0078\\u0078\\u0078x", 800);
+        assert!(escaped.len() > 40_000);
+        for text in [&compact, &pretty, &escaped] {
+            let expected: Vec<String> = if refused { vec!["too_large".into()] } else { vec![] };
+            assert_eq!(errors_of(text), expected, "{size} bytes: {}", &text[..60]);
+        }
+        // A batch item too, measured on its own.
+        let batch = format!("{{\"batch\": [ {escaped} , {pretty} ]}}");
+        let Mapped::Batch(outcome) = destination().map_json(batch.as_bytes(), &MapOptions::default()) else { panic!() };
+        for item in &outcome.outcomes {
+            assert_eq!(item.errors.iter().any(|issue| issue.code.as_str() == "too_large"), refused, "{size}");
+        }
+    }
+}

@@ -370,6 +370,19 @@ impl<'t> Lane<'t> {
         Some(Issue::new(Code::TooDeep, &at, format!("The JSON is nested deeper than {MAX_DEPTH} levels here.")))
     }
 
+    /// Whether the value of `entry` is over [`MAX_MESSAGE_BYTES`] as serde writes it (numbers as
+    /// written). That is never longer than the text as sent: whitespace goes, and what serde
+    /// escapes came escaped at least as long. So only text over the limit is compacted, to be
+    /// measured.
+    fn too_large(&self, entry: &Entry) -> bool {
+        let text = self.slice(entry.value);
+        text.len() > MAX_MESSAGE_BYTES && {
+            let mut compact = String::with_capacity(text.len());
+            write::compact(&mut compact, text, entry.clean);
+            compact.len() > MAX_MESSAGE_BYTES
+        }
+    }
+
     /// `{"outcomes":[...],"errors":[]}`, or `batch_too_many`.
     fn batch(&self, out: &mut String, items: &Items<'_>, envelope: &Envelope<'_>) -> Option<()> {
         let count = items.tape.children(items.container).count();
@@ -402,7 +415,7 @@ impl<'t> Lane<'t> {
         let entry = tape.get(index)?;
         // The limits of one message (spec section 3): its depth from itself, its size as written.
         let limit = self.too_deep(entry, base, 1).or_else(|| {
-            (entry.compact_len as usize > MAX_MESSAGE_BYTES).then(|| {
+            self.too_large(entry).then(|| {
                 Issue::new(
                     Code::TooLarge,
                     base,

@@ -49,10 +49,6 @@ pub struct Entry {
     pub kind: Kind,
     /// Nesting below this value: 0 for scalars, 1 for an object or array of scalars, and so on.
     pub height: u32,
-    /// Bytes `serde_json::to_string` would write for the value (numbers counted as written).
-    pub compact_len: u32,
-    /// Numbers inside the value, whose rewritten form may differ in length from the text.
-    pub numbers: u32,
     /// No whitespace between tokens and no escapes: the text is already what serde would write,
     /// numbers aside.
     pub clean: bool,
@@ -190,8 +186,6 @@ impl Entry {
             value: (0, 0),
             kind: Kind::Null,
             height: 0,
-            compact_len: 0,
-            numbers: 0,
             clean: true,
             next: NONE,
             first: NONE,
@@ -285,18 +279,12 @@ impl Scanner<'_> {
     #[cfg_attr(feature = "speed", inline(always))]
     fn scalar(&mut self) -> Result<Entry, Broken> {
         let start = self.offset();
-        let (kind, compact_len, clean, numbers) = match self.peek().ok_or_else(|| self.broken("expected a value"))? {
-            b'"' => {
-                let (len, escaped) = self.string()?;
-                (Kind::String, len, !escaped, 0)
-            }
-            b't' => (Kind::Bool, self.literal(b"true")?, true, 0),
-            b'f' => (Kind::Bool, self.literal(b"false")?, true, 0),
-            b'n' => (Kind::Null, self.literal(b"null")?, true, 0),
-            _ => {
-                self.number()?;
-                (Kind::Number, self.offset() - start, true, 1)
-            }
+        let (kind, clean) = match self.peek().ok_or_else(|| self.broken("expected a value"))? {
+            b'"' => (Kind::String, !self.string()?),
+            b't' => (Kind::Bool, self.literal(b"true").map(|()| true)?),
+            b'f' => (Kind::Bool, self.literal(b"false").map(|()| true)?),
+            b'n' => (Kind::Null, self.literal(b"null").map(|()| true)?),
+            _ => (Kind::Number, self.number().map(|()| true)?),
         };
         Ok(Entry {
             key: (0, 0),
@@ -304,8 +292,6 @@ impl Scanner<'_> {
             value: (start, self.offset()),
             kind,
             height: 0,
-            compact_len,
-            numbers,
             clean,
             next: NONE,
             first: NONE,
@@ -340,50 +326,46 @@ impl Scanner<'_> {
         Ok(entry)
     }
 
-    /// The compact length of the literal `word` at the cursor.
-    fn literal(&mut self, word: &[u8]) -> Result<u32, Broken> {
+    /// The literal `word` at the cursor.
+    fn literal(&mut self, word: &[u8]) -> Result<(), Broken> {
         let end = self.at + word.len();
         if self.bytes.get(self.at..end) != Some(word) {
             return Err(self.broken("expected a value"));
         }
         self.at = end;
-        Ok(word.len() as u32)
+        Ok(())
     }
 
     /// An object or array at the cursor (`close` is its closing byte): its members or items are
-    /// read by `item`, which gives each one's compact length.
+    /// read by `item`.
     fn container(
         &mut self,
         level: u32,
         close: u8,
         entry: &mut Entry,
-        mut item: impl FnMut(&mut Self, &mut Entry, &mut u32) -> Result<u32, Broken>,
+        mut item: impl FnMut(&mut Self, &mut Entry, &mut u32) -> Result<(), Broken>,
     ) -> Result<(), Broken> {
         if level > MAX_LEVEL {
             return Err(Broken { at: self.at, problem: Problem::TooDeep });
         }
         entry.height = 1;
         self.at += 1;
-        let mut len: u32 = 2;
         let mut previous = NONE;
         entry.clean = !self.whitespace();
         if self.peek() == Some(close) {
             self.at += 1;
-            entry.compact_len = len;
             return Ok(());
         }
         loop {
-            len = len.saturating_add(item(self, entry, &mut previous)?);
+            item(self, entry, &mut previous)?;
             entry.clean &= !self.whitespace();
             match self.peek() {
                 Some(b',') => {
                     self.at += 1;
-                    len = len.saturating_add(1);
                     entry.clean &= !self.whitespace();
                 }
                 Some(byte) if byte == close => {
                     self.at += 1;
-                    entry.compact_len = len;
                     return Ok(());
                 }
                 _ => {
@@ -401,7 +383,7 @@ impl Scanner<'_> {
                 return Err(this.broken("key must be a string"));
             }
             let key_start = this.offset() + 1;
-            let (key_len, escaped) = this.string()?;
+            let escaped = this.string()?;
             let key_end = this.offset() - 1;
             entry.clean &= !escaped & !this.whitespace();
             this.expect(b':', "expected `:`")?;
@@ -414,7 +396,7 @@ impl Scanner<'_> {
             }
             let member = this.child(level, record, parent, previous, (key_start, key_end), escaped)?;
             this.absorb(entry, &member);
-            Ok(key_len.saturating_add(1).saturating_add(member.compact_len))
+            Ok(())
         })
     }
 
@@ -424,7 +406,7 @@ impl Scanner<'_> {
         self.container(level, b']', entry, |this, entry, previous| {
             let item = this.child(level, record, parent, previous, (0, 0), false)?;
             this.absorb(entry, &item);
-            Ok(item.compact_len)
+            Ok(())
         })
     }
 
@@ -530,91 +512,70 @@ impl Scanner<'_> {
     #[inline(always)]
     fn absorb(&self, container: &mut Entry, child: &Entry) {
         container.height = container.height.max(child.height + 1);
-        container.numbers = container.numbers.saturating_add(child.numbers);
         container.clean &= child.clean;
     }
 
-    /// A string at the cursor: its length as serde writes it (quotes included) and whether it
-    /// holds escapes.
+    /// A string at the cursor: whether it holds escapes.
     #[cfg_attr(feature = "speed", inline(always))]
-    fn string(&mut self) -> Result<(u32, bool), Broken> {
-        let start = self.at;
+    fn string(&mut self) -> Result<bool, Broken> {
         self.at += 1;
         self.at += plain::run(self.bytes.get(self.at..).unwrap_or_default());
         // Most strings hold no escape: they end at the first special byte.
         if self.peek() == Some(b'"') {
             self.at += 1;
-            return Ok(((self.at - start) as u32, false));
+            return Ok(false);
         }
-        self.escaped_string(start)
+        self.escaped_string()
     }
 
-    /// The rest of a string from `start` that holds an escape (or is broken), from the cursor.
-    fn escaped_string(&mut self, start: usize) -> Result<(u32, bool), Broken> {
-        let mut extra: i64 = 0;
-        let mut escaped = false;
+    /// The rest of a string that holds an escape (or is broken), from the cursor.
+    fn escaped_string(&mut self) -> Result<bool, Broken> {
         loop {
             self.at += plain::run(self.bytes.get(self.at..).unwrap_or_default());
             match self.peek().ok_or_else(|| self.broken("EOF while parsing a string"))? {
                 b'"' => {
                     self.at += 1;
-                    let raw = i64::try_from(self.at - start).unwrap_or(i64::MAX);
-                    let len = u32::try_from(raw + extra).unwrap_or(u32::MAX);
-                    return Ok((len, escaped));
+                    return Ok(true);
                 }
-                b'\\' => {
-                    escaped = true;
-                    extra += self.escape()?;
-                }
+                b'\\' => self.escape()?,
                 // plain::run stops at nothing else.
                 _ => return Err(self.broken("control character (\\u0000-\\u001F) found while parsing a string")),
             }
         }
     }
 
-    /// One escape at the cursor; gives how much longer (or shorter) serde writes it than it is
-    /// written here.
-    fn escape(&mut self) -> Result<i64, Broken> {
+    /// One escape at the cursor.
+    fn escape(&mut self) -> Result<(), Broken> {
         let begin = self.at;
-        let extra = self.escape_at();
-        if extra.is_err() {
+        let escape = self.escape_at();
+        if escape.is_err() {
             // Errors point at the escape's backslash.
             self.at = begin;
         }
-        extra.map_err(|broken| Broken { at: begin, ..broken })
+        escape.map_err(|broken| Broken { at: begin, ..broken })
     }
 
-    fn escape_at(&mut self) -> Result<i64, Broken> {
+    fn escape_at(&mut self) -> Result<(), Broken> {
         let code = self.bytes.get(self.at + 1).copied().ok_or_else(|| self.broken("EOF while parsing a string"))?;
         self.at += 2;
-        Ok(match code {
-            b'"' | b'\\' | b'b' | b'f' | b'n' | b'r' | b't' => 0,
-            b'/' => -1,
-            b'u' => {
-                let unit = self.hex4()?;
-                let written = match unit {
-                    0xD800..=0xDBFF => {
-                        // A pair written as two escapes (12 bytes) becomes 4 bytes of UTF-8.
-                        if self.bytes.get(self.at..self.at + 2) != Some(b"\\u") {
-                            return Err(self.broken("lone leading surrogate in hex escape"));
-                        }
-                        self.at += 2;
-                        if !(0xDC00..=0xDFFF).contains(&self.hex4()?) {
-                            return Err(self.broken("lone leading surrogate in hex escape"));
-                        }
-                        return Ok(4 - 12);
+        match code {
+            b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => Ok(()),
+            b'u' => match self.hex4()? {
+                0xD800..=0xDBFF => {
+                    if self.bytes.get(self.at..self.at + 2) != Some(b"\\u") {
+                        return Err(self.broken("lone leading surrogate in hex escape"));
                     }
-                    0xDC00..=0xDFFF => return Err(self.broken("lone trailing surrogate in hex escape")),
-                    0x08 | 0x09 | 0x0A | 0x0C | 0x0D | 0x22 | 0x5C => 2,
-                    0x00..=0x1F => 6,
-                    0x20..=0x7F => 1,
-                    0x80..=0x7FF => 2,
-                    _ => 3,
-                };
-                written - 6
-            }
-            _ => return Err(self.broken("invalid escape")),
-        })
+                    self.at += 2;
+                    if !(0xDC00..=0xDFFF).contains(&self.hex4()?) {
+                        return Err(self.broken("lone leading surrogate in hex escape"));
+                    }
+                    Ok(())
+                }
+                0xDC00..=0xDFFF => Err(self.broken("lone trailing surrogate in hex escape")),
+                _ => Ok(()),
+            },
+            _ => Err(self.broken("invalid escape")),
+        }
     }
 
     fn hex4(&mut self) -> Result<u32, Broken> {
@@ -685,23 +646,6 @@ mod tests {
 
     fn scan(text: &str) -> Result<Tape, Broken> {
         Tape::scan(text, Depth::fixed(2))
-    }
-
-    #[test]
-    fn compact_length_is_serde_length() {
-        let texts = [
-            r#"{"a": 1, "b" : [true, false, null], "c": {"d": "e"}}"#,
-            r#"["\u00e9\n\/\"\\", "\ud83d\ude00", "\u0001", "\u0041", "é"]"#,
-            r#"  {"k":-0.5,"l":[],"m":{}}  "#,
-            r#""plain""#,
-            r#"{"long": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"bbbbbbbbbbbbbbbbbbb\\cccccccccccccccccc"}"#,
-        ];
-        for text in texts {
-            let tape = scan(text).unwrap();
-            let value: serde_json::Value = serde_json::from_str(text).unwrap();
-            let expected = serde_json::to_string(&value).unwrap().len();
-            assert_eq!(tape.entries[0].compact_len as usize, expected, "{text}");
-        }
     }
 
     #[test]
