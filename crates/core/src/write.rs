@@ -227,11 +227,15 @@ pub fn compact(out: &mut String, text: &str, clean: bool) {
                 copied = at;
             }
             b'"' => {
-                // Most strings hold no escape: they are kept as they are, read eight bytes at a time.
-                let plain = at + 1 + crate::plain::run(bytes.get(at + 1..).unwrap_or_default());
-                if bytes.get(plain) == Some(&b'"') {
-                    at = plain + 1;
-                    continue;
+                // Most strings hold no escape: they are kept as they are, read eight bytes at a
+                // time (with `speed`: the lite build keeps its bytes, and reads them one by one).
+                #[cfg(feature = "speed")]
+                {
+                    let plain = at + 1 + crate::plain::run(bytes.get(at + 1..).unwrap_or_default());
+                    if bytes.get(plain) == Some(&b'"') {
+                        at = plain + 1;
+                        continue;
+                    }
                 }
                 let end = string_end(bytes, at);
                 let literal = text.get(at..end).unwrap_or_default();

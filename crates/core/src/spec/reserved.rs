@@ -104,17 +104,10 @@ pub fn is_reserved(key: &str) -> bool {
     )
 }
 
-/// Whether `key` is a reserved name spelled as the Spec spells it, so no near miss of another:
-/// most of the keys the checks read. The snake_case names of the tables (`created_at`) are near
-/// misses of camelCase ones (a test holds this to [`super::near_miss::reserved`]).
-fn is_spelled_as_reserved(key: &str) -> bool {
-    is_reserved(key) && !key.contains('_')
-}
-
 /// Whether the checks read a trait or property `key`: a reserved one, or a near miss of one
 /// (`firstname`, `e-mail`).
 pub fn is_read(key: &str) -> bool {
-    is_reserved(key) || super::near_miss::reserved(key).is_some()
+    is_reserved(key) || super::near_miss::folds_to_reserved(key)
 }
 
 /// Whether the checks read inside a trait or property `key` that is an object or an array:
@@ -147,7 +140,7 @@ pub fn check(call: CallType, fields: &Members<'_>, path: &dyn Fn() -> Pointer, r
             check_value(key, *shape, value, &|| path().key(key), what, report);
         }
     }
-    for (key, _) in fields.iter().filter(|(key, value)| !value.is_null() && !is_spelled_as_reserved(key)) {
+    for (key, _) in fields.iter().filter(|(_, value)| !value.is_null()) {
         let Some(name) = super::near_miss::reserved(key) else { continue };
         if !table.iter().any(|(reserved, _)| *reserved == name) || fields.get(name).is_some_and(|v| !v.is_null()) {
             continue;
@@ -277,16 +270,6 @@ fn looks_like_email(text: &str) -> bool {
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn names_spelled_as_reserved_are_no_near_misses() {
-        for table in [IDENTIFY_TRAITS, GROUP_TRAITS, TRACK_PROPERTIES] {
-            for (key, _) in table {
-                assert_eq!(is_spelled_as_reserved(key), super::super::near_miss::reserved(key).is_none(), "{key}");
-            }
-        }
-        assert!(!is_spelled_as_reserved("firstname") && !is_spelled_as_reserved("e-mail"));
-    }
 
     #[test]
     fn every_table_fits_the_check() {
