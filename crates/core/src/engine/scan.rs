@@ -229,9 +229,17 @@ impl Scanner<'_> {
         self.bytes.get(self.at).copied()
     }
 
-    /// Skips whitespace; says whether there was any.
+    /// Skips whitespace; says whether there was any. Most text has none between its tokens
+    /// (`JSON.stringify`'s): a byte past the space settles it.
     #[inline(always)]
     fn whitespace(&mut self) -> bool {
+        match self.peek() {
+            Some(byte) if byte <= b' ' => self.skip_whitespace(),
+            _ => false,
+        }
+    }
+
+    fn skip_whitespace(&mut self) -> bool {
         let start = self.at;
         while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
             self.at += 1;
