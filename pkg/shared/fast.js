@@ -12,7 +12,7 @@
 // The walk then reports each `not_json`, `too_deep` or `too_large` issue at its JSON Pointer.
 // Outcomes are the same, byte for byte, either way (tests/js/consumer/test/fast.test.mjs).
 
-/** Answers this long or longer, to input past ASCII, are decoded in pieces when they leave ASCII (decodePieces). */
+/** Answers this long or longer to input past ASCII are decoded in pieces where they leave it (decodePieces). */
 const PIECES_FROM = 4096;
 /** Thrown by the replacer to abandon JSON.stringify. */
 const NOT_PLAIN = Symbol("not plain JSON");
