@@ -131,34 +131,32 @@ pub fn folds_to_reserved(key: &str) -> bool {
 
 /// The reserved name with this folded form.
 fn reserved_folded(folded: &[u8]) -> Option<&'static str> {
-    {
-        Some(match folded {
-            b"address" => "address",
-            b"age" => "age",
-            b"avatar" => "avatar",
-            b"birthday" => "birthday",
-            b"company" => "company",
-            b"createdat" => "createdAt",
-            b"description" => "description",
-            b"email" => "email",
-            b"employees" => "employees",
-            b"firstname" => "firstName",
-            b"gender" => "gender",
-            b"id" => "id",
-            b"industry" => "industry",
-            b"lastname" => "lastName",
-            b"name" => "name",
-            b"phone" => "phone",
-            b"plan" => "plan",
-            b"title" => "title",
-            b"username" => "username",
-            b"website" => "website",
-            b"currency" => "currency",
-            b"revenue" => "revenue",
-            b"value" => "value",
-            _ => return None,
-        })
-    }
+    Some(match folded {
+        b"address" => "address",
+        b"age" => "age",
+        b"avatar" => "avatar",
+        b"birthday" => "birthday",
+        b"company" => "company",
+        b"createdat" => "createdAt",
+        b"description" => "description",
+        b"email" => "email",
+        b"employees" => "employees",
+        b"firstname" => "firstName",
+        b"gender" => "gender",
+        b"id" => "id",
+        b"industry" => "industry",
+        b"lastname" => "lastName",
+        b"name" => "name",
+        b"phone" => "phone",
+        b"plan" => "plan",
+        b"title" => "title",
+        b"username" => "username",
+        b"website" => "website",
+        b"currency" => "currency",
+        b"revenue" => "revenue",
+        b"value" => "value",
+        _ => return None,
+    })
 }
 
 /// The closest of `names` to `wanted`: the same name but for case and separators, else one
@@ -291,7 +289,7 @@ mod tests {
             assert_eq!(reserved(name), None, "{name}");
             assert_eq!(reserved(&name.to_uppercase()), Some(name), "{name}");
         }
-        // Every reserved key of the tables has its camelCase form here.
+        // Every reserved key of the tables, snake_case ones too, is found by its upper-case form.
         for key in RESERVED_KEYS {
             assert!(super::super::reserved::is_reserved(key));
             assert!(reserved(&key.to_uppercase()).is_some(), "{key}");
