@@ -10,6 +10,8 @@
 // every message and every batch item of both corpora (so nothing is timed that does less work):
 //   ours mapJson   Destination.mapJson(text), text in, text out (full build; the lite build too)
 //   ours map       Destination.map(object), object in, object out
+//   round trip     JSON.stringify + ours mapJson + JSON.parse: what map(object) does, without
+//                  checking that the value is plain JSON (the floor of any way through text)
 //   ajv            JSON.parse + ajv (compiled schemas, allErrors) + hand-written mapping + JSON.stringify
 //                  (benches/incumbent.mjs); also object in, object out
 //   actions-core   @segment/actions-core: transform + removeEmptyValues + validateSchema per action,
@@ -123,6 +125,8 @@ const oursLite = new lite.Destination({});
 const incumbent = createIncumbent({ Ajv: require("ajv"), addFormats: require("ajv-formats") });
 const actions = createActions();
 const floor = (text) => JSON.stringify(JSON.parse(text));
+/** An object through text and back, without map(object)'s check that it is plain JSON. */
+const roundTrip = (object) => JSON.parse(ours.mapJson(JSON.stringify(object)));
 const versions = {
   node: process.version,
   v8: process.versions.v8,
@@ -138,6 +142,7 @@ const contenders = [
   { id: "ours-json", label: "ours: mapJson(text), full build", input: "texts", message: (t) => ours.mapJson(t), batch: (t) => ours.mapJson(t) },
   { id: "ours-json-lite", label: "ours: mapJson(text), lite build", input: "texts", message: (t) => oursLite.mapJson(t), batch: (t) => oursLite.mapJson(t) },
   { id: "ours-object", label: "ours: map(object), full build", input: "objects", message: (o) => ours.map(o), batch: (o) => ours.mapBatch(o) },
+  { id: "ours-roundtrip", label: "JSON.stringify + ours mapJson + JSON.parse (map(object) without its check)", input: "objects", message: roundTrip, batch: roundTrip },
   { id: "ajv", label: "JSON.parse + ajv + JS mapping + JSON.stringify", input: "texts", message: (t) => incumbent.mapText(t), batch: (t) => incumbent.mapText(t) },
   { id: "ajv-object", label: "ajv + JS mapping, object in and out", input: "objects", message: (o) => incumbent.mapMessage(o), batch: (o) => incumbent.mapBatch(o) },
   { id: "actions-core", label: "@segment/actions-core (transform + validateSchema)", input: "texts", message: (t) => actions.mapText(t), batch: (t) => actions.mapText(t) },
@@ -181,6 +186,7 @@ function checkEquivalence(c) {
     if (canonical(object) !== canonical(expected)) problems.push(`ours map(object) differs from mapJson at ${c.id} message ${i}`);
     const results = {
       "ours-json-lite": JSON.parse(oursLite.mapJson(text)),
+      "ours-roundtrip": roundTrip(messages.objects[i]),
       ajv: JSON.parse(incumbent.mapText(text)),
       "ajv-object": incumbent.mapMessage(messages.objects[i]),
       "actions-core": JSON.parse(actions.mapText(text)),
@@ -196,6 +202,7 @@ function checkEquivalence(c) {
       if (canonical(ours.mapBatch(set.objects[b])) !== canonical(expected)) problems.push(`ours mapBatch(object) differs from mapJson at ${where}`);
       const theirs = {
         "ours-json-lite": JSON.parse(oursLite.mapJson(text)),
+        "ours-roundtrip": roundTrip(set.objects[b]),
         ajv: JSON.parse(incumbent.mapText(text)),
         "ajv-object": incumbent.mapBatch(set.objects[b]),
         "actions-core": JSON.parse(actions.mapText(text)),
@@ -470,6 +477,7 @@ function markdown(r) {
     ["ours `mapJson`, lite build / JS incumbent", "ours-json-lite", "ajv"],
     ["ours `map` (object in, object out) / JS incumbent, object in and out", "ours-object", "ajv-object"],
     ["ours `map` (object in, object out) / JS incumbent (text)", "ours-object", "ajv"],
+    ["`JSON.stringify` + ours `mapJson` + `JSON.parse` (`map(object)` without its check) / JS incumbent (text)", "ours-roundtrip", "ajv"],
     ["`@segment/actions-core` / JS incumbent", "actions-core", "ajv"],
     ["ours `mapJson` / `@segment/actions-core`", "ours-json", "actions-core"],
     ["ours `mapJson` / floor (JSON.parse + JSON.stringify)", "ours-json", "floor"],
