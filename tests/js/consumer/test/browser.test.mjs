@@ -40,6 +40,8 @@ const page = (imports) => `<!doctype html>
       plain: Object.getPrototypeOf(outcome) === Object.prototype,
       invalid: destination.map({ type: "track", userId: "u", event: "e", properties: { n: NaN } }).errors.map((e) => e.code + " " + e.path),
       text: JSON.parse(destination.mapJson(new TextEncoder().encode('{"type": "group", "groupId": "g"}'))).operations,
+      // A long answer past ASCII: the full build decodes it in pieces, the lite one whole.
+      long: destination.mapJson(JSON.stringify({ batch: Array.from({ length: 200 }, (_, i) => ({ type: "track", userId: "u" + i, event: i % 40 === 0 ? "Café 中文 😀 " + i : "Event " + i })) })),
       version: api.version,
     };
     // A trap (the test-only one, under a registered symbol, no export) re-instantiates the streamed-in Module; the next call works.
@@ -103,6 +105,10 @@ test("Chromium loads the browser entry and maps messages", { timeout: 120_000 },
       assert.equal(result.trap, true, "a trap throws one Error caused by the RuntimeError");
       assert.deepEqual(result.afterTrap, ["mapped", "invalid"], "calls after a trap work, old Destinations too");
     }
+    assert.equal(results.full.long, results.lite.long, "a long answer past ASCII reads the same from both builds");
+    const events = JSON.parse(results.full.long).outcomes.map((outcome) => outcome.operations[0].event);
+    assert.deepEqual(events.filter((event) => event.startsWith("Café")), [0, 40, 80, 120, 160].map((i) => `Café 中文 😀 ${i}`));
+    assert.ok(results.full.long.length > 4096);
     assert.deepEqual(messages.filter((message) => !message.startsWith("debug")), [], "console output");
     assert.ok(requests.every((url) => url.startsWith(origin)), `requests went elsewhere: ${requests}`);
     for (const flavor of ["full", "lite"]) {
