@@ -1,6 +1,12 @@
-//! The bytes a JSON string holds as they are (anything but `"`, `\` and control characters),
-//! found eight at a time: the scanner reads to where a string ends or escapes, the writer knows
-//! a string needs no escape.
+//! JSON's plain bytes: the whitespace allowed between tokens, and the bytes a JSON string holds
+//! as they are (anything but `"`, `\` and control characters), found eight at a time. The scanner
+//! reads to where a string ends or escapes, the writer knows a string needs no escape.
+
+/// Whether `byte` is whitespace JSON allows between tokens (space, tab, line feed, return).
+#[inline(always)]
+pub fn is_whitespace(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\n' | b'\r' | b'\t')
+}
 
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;

@@ -218,10 +218,10 @@ pub fn compact(out: &mut String, text: &str, clean: bool) {
     let mut copied = 0;
     while let Some(&byte) = bytes.get(at) {
         match byte {
-            b' ' | b'\n' | b'\r' | b'\t' => {
+            byte if crate::plain::is_whitespace(byte) => {
                 out.push_str(text.get(copied..at).unwrap_or_default());
                 at += 1;
-                while let Some(b' ' | b'\n' | b'\r' | b'\t') = bytes.get(at) {
+                while bytes.get(at).copied().is_some_and(crate::plain::is_whitespace) {
                     at += 1;
                 }
                 copied = at;

@@ -126,7 +126,7 @@ fn write_answer(
     let lane = Lane { text, strict, validation: shape == Shape::Validation, whole: settings.whole };
     // Text that may be a message or an envelope is scanned as a message until a root member
     // named `batch`.
-    let first = text.bytes().find(|byte| !matches!(byte, b' ' | b'\n' | b'\r' | b'\t'));
+    let first = text.bytes().find(|byte| !crate::plain::is_whitespace(*byte));
     let depth = match (shape, first) {
         (Shape::Message | Shape::Validation, _) => Depth::fixed(MESSAGE_LEVELS),
         (_, Some(b'[')) => Depth::fixed(ARRAY_LEVELS),

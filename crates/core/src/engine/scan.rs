@@ -241,7 +241,7 @@ impl Scanner<'_> {
 
     fn skip_whitespace(&mut self) -> bool {
         let start = self.at;
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
+        while self.peek().is_some_and(plain::is_whitespace) {
             self.at += 1;
         }
         self.at != start
