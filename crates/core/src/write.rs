@@ -370,6 +370,12 @@ mod tests {
             // As analytics-python writes them: a space after each `:` and `,`, ASCII escapes.
             r#"{"source": "api with spaces and more", "count": 18, "name": "Zo\u00eb \u00c9 long enough to span words", "nested": {"a":  [1,   2]}}"#,
             "{ \"\" : \"\" ,\n\t\"é 中\" :\r\n\"a plain string of some length\\\\ then an escape\" }",
+            // What the scan's compact lengths were held to, before the 32 KB limit measured this.
+            r#"{"a": 1, "b" : [true, false, null], "c": {"d": "e"}}"#,
+            r#"["\u00e9\n\/\"\\", "\ud83d\ude00", "\u0001", "\u0041", "é"]"#,
+            r#"  {"k":-0.5,"l":[],"m":{}}  "#,
+            r#""plain""#,
+            r#"{"long": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"bbbbbbbbbbbbbbbbbbb\\cccccccccccccccccc"}"#,
         ] {
             let mut out = String::new();
             compact(&mut out, text, false);
