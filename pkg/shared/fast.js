@@ -188,8 +188,9 @@ export function withFastPath(glue) {
       view = new Uint8Array(memory.buffer, address, capacity);
     }
     const written = encoder.encodeInto(text, view).written;
-    // As many bytes as UTF-16 units: the text is ASCII, and so, but for a quoted piece cut with
-    // an ellipsis, is its answer (which then is decoded whole, as it would be anyway).
+    // As many bytes as UTF-16 units: the text is ASCII, and so nearly always is its answer. One
+    // that is not (a cut quote's `…`, a sentence's `±`, a custom mapping's text) is decoded whole,
+    // as every answer was before pieces.
     asciiInput = written === text.length;
     return written;
   }
