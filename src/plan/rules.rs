@@ -23,28 +23,16 @@ pub(crate) struct PlanConfig {
     pub violations: Violations,
 }
 
-/// The keys a plan may have.
-pub(crate) const PLAN_KEYS: [&str; 4] = ["rules", "unplannedEvents", "unplannedProperties", "violations"];
+/// The settings' keys, which may sit beside a plan in any format (`{...file, violations: "block"}`).
+pub(crate) const SETTINGS: [&str; 3] = ["unplannedEvents", "unplannedProperties", "violations"];
 
 impl PlanConfig {
-    /// The settings of `plan`, or every problem with its keys, joined with `; `.
-    pub fn from_value(plan: &Value) -> Result<PlanConfig, String> {
-        let Value::Object(plan) = plan else {
-            return Err(format!("a tracking plan must be an object with \"rules\", not {}", json_type_name(plan)));
-        };
-        let mut problems = unknown_keys(plan, &PLAN_KEYS);
-        if !plan.contains_key("rules") {
-            problems.push("\"rules\" is required (an array of rules)".to_owned());
-        }
-        let settings = PlanConfig {
-            unplanned_events: choice(plan, "unplannedEvents", UnplannedEvents::NAMES, &mut problems),
-            unplanned_properties: choice(plan, "unplannedProperties", UnplannedProperties::NAMES, &mut problems),
-            violations: choice(plan, "violations", Violations::NAMES, &mut problems),
-        };
-        if problems.is_empty() {
-            Ok(settings)
-        } else {
-            Err(problems.join("; "))
+    /// The settings among a plan's keys; each problem, naming its key, goes to `problems`.
+    pub fn from_map(plan: &Map<String, Value>, problems: &mut Vec<String>) -> PlanConfig {
+        PlanConfig {
+            unplanned_events: choice(plan, "unplannedEvents", UnplannedEvents::NAMES, problems),
+            unplanned_properties: choice(plan, "unplannedProperties", UnplannedProperties::NAMES, problems),
+            violations: choice(plan, "violations", Violations::NAMES, problems),
         }
     }
 }
@@ -126,7 +114,7 @@ impl RuleConfig {
                 json_type_name(rule)
             ));
         };
-        let mut problems = unknown_keys(rule, &RULE_KEYS);
+        let mut problems = super::formats::unknown_keys(rule, &RULE_KEYS, &[]);
         let kind = match rule.get("type") {
             None => {
                 problems.push("\"type\" is required".to_owned());
@@ -165,15 +153,6 @@ impl RuleConfig {
             _ => Err(problems.join("; ")),
         }
     }
-}
-
-/// `unknown key "schema" (the keys are ...)` for each key of `object` not in `known`.
-fn unknown_keys(object: &Map<String, Value>, known: &[&str]) -> Vec<String> {
-    object
-        .keys()
-        .filter(|key| !known.contains(&key.as_str()))
-        .map(|key| format!("unknown key {} (the keys are {})", quote(key), known.join(", ")))
-        .collect()
 }
 
 /// The value of `key` among `names` (the default when absent or null), or a problem naming them.

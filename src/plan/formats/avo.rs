@@ -1,0 +1,177 @@
+//! Avo's JSON Schema export (the Export API's answer and the tracking plan webhook's payload).
+//!
+//! Each event's `rules` looks like a whole-message schema but is Avo's own: it requires
+//! `nameMapping`, which no Segment message has. What it says of a message sits in
+//! `rules.properties.properties` (the event's properties) and `rules.properties.userProperties`
+//! (the user properties the event sets, which Segment calls identify traits). So an event whose
+//! `actions` log it (`logEvent`, or no `actions` at all, as in the webhook) is a TRACK rule over
+//! its properties, and the user properties of every event make one IDENTIFY rule: a trait any
+//! event plans must have the type some event gives it (no trait is required, and others pass,
+//! since an identify call does not say which event set it).
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use super::{object_at, text_member, unknown_keys, whole_message, Format, Reading, SourceRule};
+use crate::plan::rules::RuleType;
+use crate::quote::quote;
+
+/// The export's keys beside `events`: the plan's other parts, which say nothing of a message.
+pub(crate) const KEYS: [&str; 8] =
+    ["events", "name", "metrics", "sources", "destinations", "categories", "propertyGroups", "context"];
+
+/// The keys of one event.
+const EVENT_KEYS: [&str; 13] = [
+    "id",
+    "name",
+    "description",
+    "rules",
+    "tags",
+    "categories",
+    "triggers",
+    "actions",
+    "sources",
+    "eventType",
+    "variantName",
+    "variantId",
+    "stakeholderDomains",
+];
+
+/// The keys of an event's `rules`.
+const RULES_KEYS: [&str; 6] = ["$schema", "type", "required", "nameMapping", "properties", "additionalProperties"];
+
+pub(crate) fn fits(plan: &Map<String, Value>) -> bool {
+    let Some(events) = plan.get("events").and_then(Value::as_array) else { return false };
+    plan.contains_key("metrics")
+        || plan.contains_key("propertyGroups")
+        || events.iter().any(|event| event.get("rules").and_then(|rules| rules.get("nameMapping")).is_some())
+}
+
+pub(crate) fn read(plan: &Map<String, Value>) -> Result<(Format, Reading<'_>), String> {
+    let events = plan.get("events").and_then(Value::as_array).map_or(&[][..], Vec::as_slice);
+    let mut reading = Reading::default();
+    // Each user property's schemas, as the events give them (the same one once).
+    let mut traits: BTreeMap<&str, Vec<&Value>> = BTreeMap::new();
+    let mut draft = None;
+    for (index, event) in events.iter().enumerate() {
+        let pointer = format!("events/{index}");
+        let members = object_at(event, &pointer)?;
+        let name = text_member(members, "name", &pointer)?.unwrap_or_default();
+        let place = format!("{pointer} ({})", quote(name));
+        let problems = unknown_keys(members, &EVENT_KEYS, &[]);
+        if !problems.is_empty() {
+            return Err(format!("{place}: {}", problems.join("; ")));
+        }
+        let rules = object_at(members.get("rules").unwrap_or(&Value::Null), &format!("{place}: \"rules\""))?;
+        let problems = unknown_keys(rules, &RULES_KEYS, &[]);
+        if !problems.is_empty() {
+            return Err(format!("{place}: rules: {}", problems.join("; ")));
+        }
+        let parts = match rules.get("properties") {
+            None => None,
+            Some(parts) => Some(object_at(parts, &format!("{place}: rules.properties"))?),
+        };
+        let part = |key: &str| parts.and_then(|parts| parts.get(key));
+        draft = draft.or(rules.get("$schema"));
+        if let Some(Value::Object(user)) = part("userProperties") {
+            for (trait_name, schema) in user.get("properties").and_then(Value::as_object).into_iter().flatten() {
+                let seen = traits.entry(trait_name).or_default();
+                if !seen.contains(&schema) {
+                    seen.push(schema);
+                }
+            }
+        }
+        if !logged(members) {
+            continue;
+        }
+        if name.is_empty() {
+            return Err(format!("{place}: an event needs its name in \"name\""));
+        }
+        let mut properties = part("properties").cloned().unwrap_or_else(|| Value::Object(Map::new()));
+        if let (Some(draft), Value::Object(members)) = (rules.get("$schema"), &mut properties) {
+            members.insert(String::from("$schema"), draft.clone());
+        }
+        reading.rules.push(SourceRule {
+            kind: RuleType::Track,
+            key: name.to_owned(),
+            version: None,
+            schema: std::borrow::Cow::Owned(whole_message("properties", properties)),
+            place: pointer,
+        });
+    }
+    if !traits.is_empty() {
+        let mut properties = Map::new();
+        for (name, mut schemas) in traits {
+            let schema = match schemas.len() {
+                1 => schemas.pop().cloned().unwrap_or_default(),
+                _ => {
+                    let mut any = Map::new();
+                    any.insert(String::from("anyOf"), Value::Array(schemas.into_iter().cloned().collect()));
+                    Value::Object(any)
+                }
+            };
+            properties.insert(name.to_owned(), schema);
+        }
+        let mut inner = Map::new();
+        if let Some(draft) = draft {
+            inner.insert(String::from("$schema"), draft.clone());
+        }
+        inner.insert(String::from("type"), Value::from("object"));
+        inner.insert(String::from("properties"), Value::Object(properties));
+        reading.rules.push(SourceRule {
+            kind: RuleType::Identify,
+            key: String::new(),
+            version: None,
+            schema: std::borrow::Cow::Owned(whole_message("traits", Value::Object(inner))),
+            place: String::from("events/*/rules/properties/userProperties"),
+        });
+    }
+    Ok((Format::Avo, reading))
+}
+
+/// Whether the event is sent as a track call: Avo's `logEvent` action, or no `actions` given.
+fn logged(event: &Map<String, Value>) -> bool {
+    match event.get("actions").and_then(Value::as_array) {
+        None => true,
+        Some(actions) => actions.iter().any(|action| action.as_str() == Some("logEvent")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::read as read_plan;
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn logged_events_are_track_rules_over_their_properties_and_user_properties_one_identify_rule() {
+        let plan = json!({"name": "Avo", "metrics": {}, "events": [
+            {"id": "a", "name": "Viewed", "actions": ["skipLogEvent", "page"], "rules": {"nameMapping": [],
+                "properties": {"properties": {"properties": {"url": {"type": "string"}}}}}},
+            {"id": "b", "name": "Signed Up", "actions": ["logEvent", "identify"], "rules": {
+                "$schema": "http://json-schema.org/draft-06/schema#", "type": "object",
+                "required": ["properties", "nameMapping"], "nameMapping": [],
+                "properties": {
+                    "properties": {"type": "object", "required": ["plan"], "properties": {"plan": {"type": "string"}}},
+                    "userProperties": {"type": "object", "properties": {"age": {"type": "number"}}}}}},
+            {"id": "c", "name": "Aged", "rules": {"nameMapping": [], "properties": {
+                "userProperties": {"properties": {"age": {"type": "string"}}}}}}
+        ]});
+        let source = read_plan(&plan).unwrap();
+        assert_eq!(source.format, Format::Avo);
+        let rules: Vec<(RuleType, &str)> = source.rules.iter().map(|rule| (rule.kind, rule.key.as_str())).collect();
+        assert_eq!(rules, [(RuleType::Track, "Signed Up"), (RuleType::Track, "Aged"), (RuleType::Identify, "")]);
+        assert_eq!(
+            *source.rules[0].schema,
+            json!({"$schema": "http://json-schema.org/draft-06/schema#", "type": "object", "required": ["properties"],
+                   "properties": {"properties": {"type": "object", "required": ["plan"],
+                       "properties": {"plan": {"type": "string"}}}}})
+        );
+        assert_eq!(
+            *source.rules[2].schema,
+            json!({"$schema": "http://json-schema.org/draft-06/schema#", "type": "object", "properties": {"traits": {
+                "type": "object", "properties": {"age": {"anyOf": [{"type": "number"}, {"type": "string"}]}}}}})
+        );
+    }
+}
