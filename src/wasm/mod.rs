@@ -39,6 +39,12 @@ impl JsDestination {
         Ok(JsDestination { inner: destination(&config)? })
     }
 
+    /// `destination.warnings`: what the settings were read with a warning (sentences).
+    #[wasm_bindgen(getter)]
+    pub fn warnings(&self) -> Vec<String> {
+        self.inner.warnings().to_vec()
+    }
+
     /// `validate(message, { type }?)` → `{ valid, errors, warnings }`.
     pub fn validate(&self, message: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
         validate_with(&self.inner, &message, &options)
