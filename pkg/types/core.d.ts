@@ -300,11 +300,6 @@ export interface DestinationMethods {
   mapJson(input: string | Uint8Array | ArrayBuffer, options?: MapOptions): string;
   /** Releases the WebAssembly memory now rather than at garbage collection. */
   free(): void;
-  /**
-   * What the settings were read with a warning, each a sentence naming its place: a tracking plan's
-   * `$schema` read as the draft it nearly names, rules that sit where their tool never reads them.
-   */
-  readonly warnings: readonly string[];
 }
 
 /** `validate` on a Destination with the default settings. */

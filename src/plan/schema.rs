@@ -15,7 +15,6 @@
 //! Only keywords are walked: property names, and the values of `enum`, `const`, `default` and
 //! `examples`, are data and are never rewritten.
 
-use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use serde_json::Value;
@@ -56,25 +55,16 @@ const SCHEMA_LISTS: [&str; 5] = ["allOf", "anyOf", "oneOf", "prefixItems", "item
 const SCHEMA_MAPS: [&str; 6] =
     ["properties", "patternProperties", "definitions", "$defs", "dependentSchemas", "dependencies"];
 
-/// The schema ready to compile (borrowed when nothing needed rewriting), or why it cannot be.
-/// `warnings` gets a sentence for each `$schema` read as the draft it nearly names.
-pub(crate) fn prepare<'s>(schema: &'s Value, warnings: &mut Vec<String>) -> Result<Cow<'s, Value>, String> {
-    let mut rewritten = None;
-    if needs_rewrite(schema, warnings)? {
-        let mut copy = schema.clone();
-        rewrite(&mut copy);
-        rewritten = Some(copy);
-    }
-    Ok(rewritten.map_or(Cow::Borrowed(schema), Cow::Owned))
-}
-
-/// Walks the schema once: refuses what cannot compile, warns of `$schema`s read as a draft, and
-/// says whether anything must be rewritten.
-fn needs_rewrite(schema: &Value, warnings: &mut Vec<String>) -> Result<bool, String> {
-    let Value::Object(members) = schema else { return Ok(false) };
-    let mut rewrite = false;
-    for (key, value) in members {
-        match (key.as_str(), value) {
+/// The schema ready to compile, or why it cannot be. `warnings` gets a sentence for each
+/// `$schema` read as the draft it nearly names.
+pub(crate) fn prepare(schema: &Value, warnings: &mut Vec<String>) -> Result<Value, String> {
+    let mut schema = schema.clone();
+    let mut problem = None;
+    each_keyword(&mut schema, &mut |key, value| {
+        if problem.is_some() {
+            return;
+        }
+        match (key, value) {
             ("$schema", Value::String(uri)) => match draft_of(uri) {
                 Draft::Known => {}
                 Draft::Nearly(canonical) => {
@@ -83,47 +73,33 @@ fn needs_rewrite(schema: &Value, warnings: &mut Vec<String>) -> Result<bool, Str
                         quoted(uri),
                         quoted(canonical)
                     ));
-                    rewrite = true;
+                    *uri = canonical.to_owned();
                 }
                 Draft::Unknown => {
                     let known: Vec<&str> = DRAFTS.iter().map(|(_, uri)| *uri).collect();
-                    return Err(format!(
+                    problem = Some(format!(
                         "\"$schema\" {} is not a JSON Schema draft this plan reader knows (the drafts are {})",
                         quoted(uri),
                         known.join(", ")
                     ));
                 }
             },
-            ("id" | "$id" | "$ref", Value::String(uri)) => rewrite |= encoded(uri).is_some(),
-            ("pattern", Value::String(pattern)) => no_subroutine(pattern)?,
+            ("id" | "$id" | "$ref", Value::String(uri)) => {
+                if let Some(encoded) = encoded(uri) {
+                    *uri = encoded;
+                }
+            }
+            ("pattern", Value::String(pattern)) => problem = no_subroutine(pattern).err(),
             ("patternProperties", Value::Object(patterns)) => {
-                patterns.keys().try_for_each(|pattern| no_subroutine(pattern))?;
+                problem = patterns.keys().try_for_each(|pattern| no_subroutine(pattern)).err();
             }
             _ => {}
         }
-        for child in subschemas(key, value) {
-            rewrite |= needs_rewrite(child, warnings)?;
-        }
-    }
-    Ok(rewrite)
-}
-
-/// Rewrites what [`needs_rewrite`] found: near-miss `$schema`s to their draft's URI, and ids and
-/// references percent-encoded.
-fn rewrite(schema: &mut Value) {
-    each_keyword(schema, &mut |key, value| match (key, value) {
-        ("$schema", Value::String(uri)) => {
-            if let Draft::Nearly(canonical) = draft_of(uri) {
-                *uri = canonical.to_owned();
-            }
-        }
-        ("id" | "$id" | "$ref", Value::String(uri)) => {
-            if let Some(encoded) = encoded(uri) {
-                *uri = encoded;
-            }
-        }
-        _ => {}
     });
+    match problem {
+        Some(problem) => Err(problem),
+        None => Ok(schema),
+    }
 }
 
 /// Re-points the `#` and `#/...` references of `schema` for when it is put at `at` (a JSON
@@ -151,16 +127,6 @@ fn each_keyword(schema: &mut Value, visit: &mut dyn FnMut(&str, &mut Value)) {
 }
 
 /// The schemas inside the value of keyword `key`.
-fn subschemas<'v>(key: &str, value: &'v Value) -> Box<dyn Iterator<Item = &'v Value> + 'v> {
-    match value {
-        Value::Object(map) if SCHEMA_MAPS.contains(&key) => Box::new(map.values()),
-        Value::Object(_) if ONE_SCHEMA.contains(&key) => Box::new(std::iter::once(value)),
-        Value::Array(items) if SCHEMA_LISTS.contains(&key) => Box::new(items.iter()),
-        _ => Box::new(std::iter::empty()),
-    }
-}
-
-/// [`subschemas`], to rewrite them.
 fn subschemas_mut<'v>(key: &str, value: &'v mut Value) -> Vec<&'v mut Value> {
     if SCHEMA_MAPS.contains(&key) {
         if let Value::Object(map) = value {
@@ -233,7 +199,11 @@ fn encoded(uri: &str) -> Option<String> {
         if allowed(at, *byte) {
             out.push(char::from(*byte));
         } else {
-            out.push_str(&format!("%{byte:02X}"));
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.push('%');
+            for nibble in [byte >> 4, byte & 0xF] {
+                out.push(char::from(HEX.get(usize::from(nibble)).copied().unwrap_or(b'0')));
+            }
         }
     }
     Some(out)
@@ -276,7 +246,7 @@ mod tests {
 
     fn prepared(schema: Value) -> (Value, Vec<String>) {
         let mut warnings = Vec::new();
-        let out = prepare(&schema, &mut warnings).unwrap().into_owned();
+        let out = prepare(&schema, &mut warnings).unwrap();
         (out, warnings)
     }
 
@@ -291,7 +261,7 @@ mod tests {
         ] {
             let schema = json!({"$schema": uri, "type": "object"});
             let mut warnings = Vec::new();
-            assert!(matches!(prepare(&schema, &mut warnings).unwrap(), Cow::Borrowed(_)), "{uri}");
+            assert_eq!(prepare(&schema, &mut warnings).unwrap(), schema, "{uri}");
             assert!(warnings.is_empty());
         }
     }

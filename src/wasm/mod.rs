@@ -39,7 +39,9 @@ impl JsDestination {
         Ok(JsDestination { inner: destination(&config)? })
     }
 
-    /// `destination.warnings`: what the settings were read with a warning (sentences).
+    /// `destination.warnings`: what the settings were read with a warning (sentences). Only a
+    /// tracking plan is, so the lite build, which has none, leaves it out for its size.
+    #[cfg(feature = "tracking-plan")]
     #[wasm_bindgen(getter)]
     pub fn warnings(&self) -> Vec<String> {
         self.inner.warnings().to_vec()

@@ -9,8 +9,6 @@
 //! event plans must have the type some event gives it (no trait is required, and others pass,
 //! since an identify call does not say which event set it).
 
-use std::collections::BTreeMap;
-
 use serde_json::{Map, Value};
 
 use super::{object_at, text_member, unknown_keys, whole_message, Format, Reading, SourceRule};
@@ -52,7 +50,7 @@ pub(crate) fn read(plan: &Map<String, Value>) -> Result<(Format, Reading<'_>), S
     let events = plan.get("events").and_then(Value::as_array).map_or(&[][..], Vec::as_slice);
     let mut reading = Reading::default();
     // Each user property's schemas, as the events give them (the same one once).
-    let mut traits: BTreeMap<&str, Vec<&Value>> = BTreeMap::new();
+    let mut traits: Vec<(&str, Vec<&Value>)> = Vec::new();
     let mut draft = None;
     for (index, event) in events.iter().enumerate() {
         let pointer = format!("events/{index}");
@@ -76,9 +74,10 @@ pub(crate) fn read(plan: &Map<String, Value>) -> Result<(Format, Reading<'_>), S
         draft = draft.or(rules.get("$schema"));
         if let Some(Value::Object(user)) = part("userProperties") {
             for (trait_name, schema) in user.get("properties").and_then(Value::as_object).into_iter().flatten() {
-                let seen = traits.entry(trait_name).or_default();
-                if !seen.contains(&schema) {
-                    seen.push(schema);
+                match traits.iter_mut().find(|(known, _)| known == trait_name) {
+                    Some((_, seen)) if !seen.contains(&schema) => seen.push(schema),
+                    Some(_) => {}
+                    None => traits.push((trait_name, vec![schema])),
                 }
             }
         }
