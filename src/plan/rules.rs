@@ -91,12 +91,10 @@ impl Violations {
 
 /// One rule, as the Public API gives it out (`RuleV1`). `jsonSchema` is read separately, to
 /// compile it without a copy; `createdAt`, `updatedAt` and `deprecatedAt` are accepted and ignored
-/// (a deprecated rule still applies).
+/// (a deprecated rule still applies); `key`, the event name, is read with its place.
 #[derive(Debug, Clone)]
 pub(crate) struct RuleConfig {
     pub kind: RuleType,
-    /// The event name for `TRACK`; empty or absent for the other types.
-    pub key: Option<String>,
     /// Shown in messages (`v2`); not used to choose between rules.
     pub version: Option<Number>,
 }
@@ -106,15 +104,10 @@ pub(crate) const RULE_KEYS: [&str; 7] =
     ["type", "key", "jsonSchema", "version", "createdAt", "updatedAt", "deprecatedAt"];
 
 impl RuleConfig {
-    /// The rule `rule`, or every problem with its keys, joined with `; `.
-    pub fn from_value(rule: &Value) -> Result<RuleConfig, String> {
-        let Value::Object(rule) = rule else {
-            return Err(format!(
-                "a rule must be an object with \"type\" and \"jsonSchema\", not {}",
-                json_type_name(rule)
-            ));
-        };
-        let mut problems = super::formats::unknown_keys(rule, &RULE_KEYS, &[]);
+    /// The rule with these members, or every problem with its keys, joined with `; `.
+    pub fn from_members(rule: &Map<String, Value>) -> Result<RuleConfig, String> {
+        let mut problems = Vec::new();
+        super::formats::unknown_keys(rule, &RULE_KEYS, &mut problems);
         let kind = match rule.get("type") {
             None => {
                 problems.push("\"type\" is required".to_owned());
@@ -132,14 +125,6 @@ impl RuleConfig {
         if !rule.contains_key("jsonSchema") {
             problems.push("\"jsonSchema\" is required".to_owned());
         }
-        let key = match rule.get("key") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(key)) => Some(key.clone()),
-            Some(other) => {
-                problems.push(format!("\"key\" must be a string, not {}", json_type_name(other)));
-                None
-            }
-        };
         let version = match rule.get("version") {
             None | Some(Value::Null) => None,
             Some(Value::Number(version)) => Some(version.clone()),
@@ -149,7 +134,7 @@ impl RuleConfig {
             }
         };
         match kind {
-            Some(kind) if problems.is_empty() => Ok(RuleConfig { kind, key, version }),
+            Some(kind) if problems.is_empty() => Ok(RuleConfig { kind, version }),
             _ => Err(problems.join("; ")),
         }
     }

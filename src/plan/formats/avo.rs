@@ -9,11 +9,12 @@
 //! event plans must have the type some event gives it (no trait is required, and others pass,
 //! since an identify call does not say which event set it).
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
-use super::{object_at, text_member, unknown_keys, whole_message, Format, Reading, SourceRule};
+use super::{items, object_at, whole_message, Source};
 use crate::plan::rules::RuleType;
-use crate::quote::quote;
 
 /// The export's keys beside `events`: the plan's other parts, which say nothing of a message.
 pub(crate) const KEYS: [&str; 8] =
@@ -39,107 +40,74 @@ const EVENT_KEYS: [&str; 13] = [
 /// The keys of an event's `rules`.
 const RULES_KEYS: [&str; 6] = ["$schema", "type", "required", "nameMapping", "properties", "additionalProperties"];
 
-pub(crate) fn fits(plan: &Map<String, Value>) -> bool {
-    let Some(events) = plan.get("events").and_then(Value::as_array) else { return false };
-    plan.contains_key("metrics")
-        || plan.contains_key("propertyGroups")
-        || events.iter().any(|event| event.get("rules").and_then(|rules| rules.get("nameMapping")).is_some())
-}
-
-pub(crate) fn read(plan: &Map<String, Value>) -> Result<(Format, Reading<'_>), String> {
-    let events = plan.get("events").and_then(Value::as_array).map_or(&[][..], Vec::as_slice);
-    let mut reading = Reading::default();
+pub(crate) fn read<'p>(plan: &'p Map<String, Value>, source: &mut Source<'p>) -> Result<(), String> {
     // Each user property's schemas, as the events give them (the same one once).
     let mut traits: Vec<(&str, Vec<&Value>)> = Vec::new();
     let mut draft = None;
-    for (index, event) in events.iter().enumerate() {
-        let pointer = format!("events/{index}");
-        let members = object_at(event, &pointer)?;
-        let name = text_member(members, "name", &pointer)?.unwrap_or_default();
-        let place = format!("{pointer} ({})", quote(name));
-        let problems = unknown_keys(members, &EVENT_KEYS, &[]);
+    for item in items(plan.get("events"), "events", &EVENT_KEYS, "name")? {
+        let place = format!("{}: \"rules\"", item.place);
+        let rules = object_at(item.members.get("rules"), &place)?;
+        let mut problems = Vec::new();
+        super::unknown_keys(rules, &RULES_KEYS, &mut problems);
         if !problems.is_empty() {
             return Err(format!("{place}: {}", problems.join("; ")));
         }
-        let rules = object_at(members.get("rules").unwrap_or(&Value::Null), &format!("{place}: \"rules\""))?;
-        let problems = unknown_keys(rules, &RULES_KEYS, &[]);
-        if !problems.is_empty() {
-            return Err(format!("{place}: rules: {}", problems.join("; ")));
-        }
         let parts = match rules.get("properties") {
             None => None,
-            Some(parts) => Some(object_at(parts, &format!("{place}: rules.properties"))?),
+            parts => Some(object_at(parts, &format!("{place}.properties"))?),
         };
         let part = |key: &str| parts.and_then(|parts| parts.get(key));
         draft = draft.or(rules.get("$schema"));
-        if let Some(Value::Object(user)) = part("userProperties") {
-            for (trait_name, schema) in user.get("properties").and_then(Value::as_object).into_iter().flatten() {
-                match traits.iter_mut().find(|(known, _)| known == trait_name) {
-                    Some((_, seen)) if !seen.contains(&schema) => seen.push(schema),
-                    Some(_) => {}
-                    None => traits.push((trait_name, vec![schema])),
-                }
+        for (name, schema) in part("userProperties").and_then(|user| user.get("properties")).and_then(Value::as_object).into_iter().flatten() {
+            match traits.iter_mut().find(|(known, _)| known == name) {
+                Some((_, seen)) if !seen.contains(&schema) => seen.push(schema),
+                Some(_) => {}
+                None => traits.push((name, vec![schema])),
             }
         }
-        if !logged(members) {
+        // Sent as a track call: Avo's `logEvent` action, or no `actions` given.
+        let logged = match item.members.get("actions").and_then(Value::as_array) {
+            None => true,
+            Some(actions) => actions.iter().any(|action| action.as_str() == Some("logEvent")),
+        };
+        if !logged {
             continue;
-        }
-        if name.is_empty() {
-            return Err(format!("{place}: an event needs its name in \"name\""));
         }
         let mut properties = part("properties").cloned().unwrap_or_else(|| Value::Object(Map::new()));
         if let (Some(draft), Value::Object(members)) = (rules.get("$schema"), &mut properties) {
             members.insert(String::from("$schema"), draft.clone());
         }
-        reading.rules.push(SourceRule {
-            kind: RuleType::Track,
-            key: name.to_owned(),
-            version: None,
-            schema: std::borrow::Cow::Owned(whole_message("properties", properties)),
-            place: pointer,
-        });
+        let schema = Cow::Owned(whole_message("properties", properties));
+        source.rule(RuleType::Track, item.name, None, schema, item.pointer);
     }
-    if !traits.is_empty() {
-        let mut properties = Map::new();
-        for (name, mut schemas) in traits {
-            let schema = match schemas.len() {
-                1 => schemas.pop().cloned().unwrap_or_default(),
-                _ => {
-                    let mut any = Map::new();
-                    any.insert(String::from("anyOf"), Value::Array(schemas.into_iter().cloned().collect()));
-                    Value::Object(any)
-                }
-            };
-            properties.insert(name.to_owned(), schema);
-        }
-        let mut inner = Map::new();
-        if let Some(draft) = draft {
-            inner.insert(String::from("$schema"), draft.clone());
-        }
-        inner.insert(String::from("type"), Value::from("object"));
-        inner.insert(String::from("properties"), Value::Object(properties));
-        reading.rules.push(SourceRule {
-            kind: RuleType::Identify,
-            key: String::new(),
-            version: None,
-            schema: std::borrow::Cow::Owned(whole_message("traits", Value::Object(inner))),
-            place: String::from("events/*/rules/properties/userProperties"),
-        });
+    if traits.is_empty() {
+        return Ok(());
     }
-    Ok((Format::Avo, reading))
-}
-
-/// Whether the event is sent as a track call: Avo's `logEvent` action, or no `actions` given.
-fn logged(event: &Map<String, Value>) -> bool {
-    match event.get("actions").and_then(Value::as_array) {
-        None => true,
-        Some(actions) => actions.iter().any(|action| action.as_str() == Some("logEvent")),
+    let mut properties = Map::new();
+    for (name, mut schemas) in traits {
+        let schema = if schemas.len() == 1 {
+            schemas.pop().cloned().unwrap_or_default()
+        } else {
+            let mut any = Map::new();
+            any.insert(String::from("anyOf"), Value::Array(schemas.into_iter().cloned().collect()));
+            Value::Object(any)
+        };
+        properties.insert(name.to_owned(), schema);
     }
+    let mut inner = Map::new();
+    if let Some(draft) = draft {
+        inner.insert(String::from("$schema"), draft.clone());
+    }
+    inner.insert(String::from("type"), Value::from("object"));
+    inner.insert(String::from("properties"), Value::Object(properties));
+    let schema = Cow::Owned(whole_message("traits", Value::Object(inner)));
+    source.rule(RuleType::Identify, "", None, schema, String::from("events/*/rules/properties/userProperties"));
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::read as read_plan;
+    use super::super::{read as read_plan, Format};
     use super::*;
     use serde_json::json;
 

@@ -1,14 +1,14 @@
 //! Plans that list events with a whole-message schema each: Segment's legacy Config API (as
-//! Typewriter v7 keeps it) and RudderStack's legacy plan, both with a `rules` object; and
-//! Typewriter's older local file (v3 to v6), with `events` at the top.
+//! Typewriter v7 keeps it) and RudderStack's legacy plan, both with a `rules` object;
+//! Typewriter's older local file (v3 to v6), with `events` at the top; and RudderStack's Data
+//! Catalog, whose events say their call in `eventType`.
 
 use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
-use super::{object_at, text_member, unknown_keys, Format, Reading, SourceRule};
+use super::{items, object_at, schema_at, Format, Source};
 use crate::plan::rules::RuleType;
-use crate::quote::quote;
 use crate::spec::ids::json_type_name;
 
 /// The keys beside `rules` of a Config API plan (`name`, `display_name`, `create_time`,
@@ -19,8 +19,7 @@ pub(crate) const RULES_OBJECT_KEYS: [&str; 10] =
     ["rules", "name", "display_name", "create_time", "update_time", "version", "identify", "group", "page", "screen"];
 
 /// The keys of the `rules` object.
-const RULES_KEYS: [&str; 8] =
-    ["events", "global", "identify", "group", "page", "screen", "identify_traits", "group_traits"];
+const RULES_KEYS: [&str; 8] = ["events", "global", "identify", "group", "page", "screen", "identify_traits", "group_traits"];
 
 /// The keys of Typewriter's older local file.
 pub(crate) const LOCAL_KEYS: [&str; 4] = ["events", "name", "identify_traits", "group_traits"];
@@ -29,171 +28,152 @@ pub(crate) const LOCAL_KEYS: [&str; 4] = ["events", "name", "identify_traits", "
 /// and RudderStack's `id`.
 const EVENT_KEYS: [&str; 5] = ["name", "description", "rules", "version", "id"];
 
-pub(crate) fn fits_rules_object(plan: &Map<String, Value>) -> bool {
-    matches!(plan.get("rules"), Some(Value::Object(_)))
-}
+/// The Data Catalog plan's keys beside `events`.
+pub(crate) const CATALOG_KEYS: [&str; 8] =
+    ["events", "id", "name", "description", "version", "workspaceId", "createdAt", "updatedAt"];
 
-pub(crate) fn fits_local(plan: &Map<String, Value>) -> bool {
-    matches!(plan.get("events"), Some(Value::Array(_))) && !super::catalog::fits(plan) && !super::avo::fits(plan)
-}
+/// The keys of a Data Catalog event. `identitySection` (where identify traits sit) and
+/// `additionalProperties` say what the schema in `rules` already says; the others are the
+/// catalog's bookkeeping.
+const CATALOG_EVENT_KEYS: [&str; 13] = [
+    "id",
+    "name",
+    "eventType",
+    "description",
+    "rules",
+    "identitySection",
+    "additionalProperties",
+    "categoryId",
+    "workspaceId",
+    "createdBy",
+    "updatedBy",
+    "createdAt",
+    "updatedAt",
+];
 
-pub(crate) fn read_rules_object(plan: &Map<String, Value>) -> Result<(Format, Reading<'_>), String> {
-    let rules = object_at(plan.get("rules").unwrap_or(&Value::Null), "\"rules\"")?;
-    let problems = unknown_keys(rules, &RULES_KEYS, &[]);
+/// The calls a rule may be for, by the names the legacy plans and the Data Catalog give them.
+const CALLS: [(&str, RuleType); 5] = [
+    ("track", RuleType::Track),
+    ("identify", RuleType::Identify),
+    ("group", RuleType::Group),
+    ("page", RuleType::Page),
+    ("screen", RuleType::Screen),
+];
+
+pub(crate) fn read_rules_object<'p>(plan: &'p Map<String, Value>, source: &mut Source<'p>) -> Result<(), String> {
+    let rules = object_at(plan.get("rules"), "\"rules\"")?;
+    let mut problems = Vec::new();
+    super::unknown_keys(rules, &RULES_KEYS, &mut problems);
     if !problems.is_empty() {
         return Err(format!("rules: {}", problems.join("; ")));
     }
-    let mut reading = Reading::default();
-    let stray: Vec<&str> =
-        ["identify", "group", "page", "screen"].into_iter().filter(|key| plan.contains_key(*key)).collect();
-    for key in &stray {
-        reading.warnings.push(format!(
-            "\"{key}\" sits beside \"rules\", where RudderStack does not read it, so it is ignored; move it into \"rules\" to enforce it"
-        ));
+    let mut rudderstack = plan.contains_key("version") || rules.contains_key("page") || rules.contains_key("screen");
+    for key in ["identify", "group", "page", "screen"] {
+        if plan.contains_key(key) {
+            rudderstack = true;
+            source.warnings.push(format!(
+                "\"{key}\" sits beside \"rules\", where RudderStack does not read it, so it is ignored; move it into \"rules\" to enforce it"
+            ));
+        }
     }
-    let rudderstack = plan.contains_key("version")
-        || !stray.is_empty()
-        || rules.contains_key("page")
-        || rules.contains_key("screen")
-        || events_of(rules)
-            .iter()
-            .any(|event| event.get("id").is_some() || event.get("version").is_some_and(Value::is_string));
     if let Some(events) = rules.get("events") {
-        read_events(events, "rules/events", &mut reading)?;
+        rudderstack |= read_events(Some(events), "rules/events", source)?;
     }
-    if let Some(global) = rules.get("global").map(|global| global_schema(global, "rules/global")).transpose()?.flatten()
-    {
-        reading.rules.push(whole(RuleType::Common, global, "rules/global"));
-    }
-    for (key, traits, kind) in
-        [("identify", "identify_traits", RuleType::Identify), ("group", "group_traits", RuleType::Group)]
-    {
-        let place = format!("rules/{key}");
-        let own = rules.get(key).filter(|rule| !rule.is_null()).map(|rule| schema_at(rule, &place)).transpose()?;
-        let listed = trait_rules(rules.get(traits), &format!("rules/{traits}"))?;
-        if let Some(schema) = all_of(own, listed) {
-            reading.rules.push(whole(kind, schema, &place));
+    match rules.get("global") {
+        None | Some(Value::Null) => {}
+        // A `{name?, rules}` rule, or a list of them, as Typewriter's types say; or a schema.
+        Some(global @ Value::Array(_)) => call_rules(RuleType::Common, None, Some(global), "rules/global", source)?,
+        Some(Value::Object(global)) if global.contains_key("rules") && !global.contains_key("properties") => {
+            let schema = schema_at(global.get("rules"), "rules/global: \"rules\"")?;
+            source.rule(RuleType::Common, "", None, Cow::Borrowed(schema), String::from("rules/global"));
         }
+        global => call_rules(RuleType::Common, global, None, "rules/global", source)?,
     }
-    for (key, kind) in [("page", RuleType::Page), ("screen", RuleType::Screen)] {
-        if let Some(rule) = rules.get(key).filter(|rule| !rule.is_null()) {
-            let place = format!("rules/{key}");
-            reading.rules.push(whole(kind, Cow::Borrowed(schema_at(rule, &place)?), &place));
-        }
-    }
-    let format = if rudderstack { Format::RudderStackLegacy } else { Format::SegmentConfigApi };
-    Ok((format, reading))
-}
-
-pub(crate) fn read_local(plan: &Map<String, Value>) -> Result<(Format, Reading<'_>), String> {
-    let mut reading = Reading::default();
-    read_events(plan.get("events").unwrap_or(&Value::Null), "events", &mut reading)?;
-    for (key, kind) in [("identify_traits", RuleType::Identify), ("group_traits", RuleType::Group)] {
-        if let Some(schema) = all_of(None, trait_rules(plan.get(key), key)?) {
-            reading.rules.push(whole(kind, schema, key));
-        }
-    }
-    Ok((Format::TypewriterLocal, reading))
-}
-
-/// The events of a `rules` object, for telling the formats apart (read properly by [`read_events`]).
-fn events_of(rules: &Map<String, Value>) -> &[Value] {
-    rules.get("events").and_then(Value::as_array).map_or(&[], Vec::as_slice)
-}
-
-/// A TRACK rule for each event: `{name, rules, description?, version?, id?}`.
-fn read_events<'p>(events: &'p Value, at: &str, reading: &mut Reading<'p>) -> Result<(), String> {
-    let Value::Array(events) = events else {
-        return Err(format!("\"{at}\" must be an array of events, not {}", json_type_name(events)));
-    };
-    for (index, event) in events.iter().enumerate() {
-        let pointer = format!("{at}/{index}");
-        let members = object_at(event, &pointer)?;
-        let name = text_member(members, "name", &pointer)?.unwrap_or_default();
-        let place = format!("{pointer} ({})", quote(name));
-        let problems = unknown_keys(members, &EVENT_KEYS, &[]);
-        if !problems.is_empty() {
-            return Err(format!("{place}: {}", problems.join("; ")));
-        }
-        let schema = schema_at(members.get("rules").unwrap_or(&Value::Null), &format!("{place}: \"rules\""))?;
-        // Segment's versions are numbers; RudderStack's are strings such as "1-0-0", which
-        // choose nothing (one rule per event name there).
-        let version = match members.get("version") {
-            Some(Value::Number(version)) => Some(version.clone()),
-            None | Some(Value::Null | Value::String(_)) => None,
-            Some(other) => return Err(format!("{place}: \"version\" must be a number, not {}", json_type_name(other))),
-        };
-        reading.rules.push(SourceRule {
-            kind: RuleType::Track,
-            key: name.to_owned(),
-            version,
-            schema: Cow::Borrowed(schema),
-            place: pointer,
-        });
+    call_rules(RuleType::Identify, rules.get("identify"), rules.get("identify_traits"), "rules/identify", source)?;
+    call_rules(RuleType::Group, rules.get("group"), rules.get("group_traits"), "rules/group", source)?;
+    call_rules(RuleType::Page, rules.get("page"), None, "rules/page", source)?;
+    call_rules(RuleType::Screen, rules.get("screen"), None, "rules/screen", source)?;
+    if rudderstack {
+        source.format = Format::RudderStackLegacy;
     }
     Ok(())
 }
 
-/// A whole-message rule of another type than TRACK.
-fn whole<'p>(kind: RuleType, schema: Cow<'p, Value>, place: &str) -> SourceRule<'p> {
-    SourceRule { kind, key: String::new(), version: None, schema, place: place.to_owned() }
+pub(crate) fn read_local<'p>(plan: &'p Map<String, Value>, source: &mut Source<'p>) -> Result<(), String> {
+    read_events(plan.get("events"), "events", source)?;
+    call_rules(RuleType::Identify, None, plan.get("identify_traits"), "identify_traits", source)?;
+    call_rules(RuleType::Group, None, plan.get("group_traits"), "group_traits", source)
 }
 
-/// A schema, which must be an object (or a boolean, as JSON Schema allows).
-fn schema_at<'v>(value: &'v Value, place: &str) -> Result<&'v Value, String> {
-    match value {
-        Value::Object(_) | Value::Bool(_) => Ok(value),
-        other => Err(format!("{place} must be a JSON Schema (an object), not {}", json_type_name(other))),
+/// A TRACK rule for each event: `{name, rules, description?, version?, id?}`. Whether an event
+/// has RudderStack's marks: an `id`, or a string `version`.
+fn read_events<'p>(events: Option<&'p Value>, at: &str, source: &mut Source<'p>) -> Result<bool, String> {
+    let mut rudderstack = false;
+    for item in items(events, at, &EVENT_KEYS, "name")? {
+        let schema = schema_at(item.members.get("rules"), &format!("{}: \"rules\"", item.place))?;
+        // Segment's versions are numbers; RudderStack's are strings such as "1-0-0", which
+        // choose nothing (one rule per event name there).
+        let version = match item.members.get("version") {
+            Some(Value::Number(version)) => Some(version.clone()),
+            None | Some(Value::Null) => None,
+            Some(Value::String(_)) => {
+                rudderstack = true;
+                None
+            }
+            Some(other) => {
+                return Err(format!("{}: \"version\" must be a number, not {}", item.place, json_type_name(other)))
+            }
+        };
+        rudderstack |= item.members.contains_key("id");
+        source.rule(RuleType::Track, item.name, version, Cow::Borrowed(schema), item.pointer);
     }
+    Ok(rudderstack)
 }
 
-/// `global`: a schema, a `{name?, rules}` rule, or a list of them (none when null or empty).
-fn global_schema<'v>(value: &'v Value, place: &str) -> Result<Option<Cow<'v, Value>>, String> {
-    match value {
-        Value::Null => Ok(None),
-        Value::Array(_) => Ok(all_of(None, trait_rules(Some(value), place)?)),
-        Value::Object(members) if members.contains_key("rules") && !members.contains_key("properties") => {
-            let rules = members.get("rules").unwrap_or(&Value::Null);
-            Ok(Some(Cow::Borrowed(schema_at(rules, &format!("{place}: \"rules\""))?)))
+/// The rule of a call type: its own schema (`rules.identify`), and the schemas of the rules
+/// listed for it (`identify_traits`: `{name, rules}` each, empty or null in every plan seen),
+/// which must all hold beside it.
+fn call_rules<'p>(
+    kind: RuleType,
+    own: Option<&'p Value>,
+    listed: Option<&'p Value>,
+    place: &str,
+    source: &mut Source<'p>,
+) -> Result<(), String> {
+    let mut all = Vec::new();
+    if let Some(own) = own.filter(|own| !own.is_null()) {
+        all.push(schema_at(Some(own), place)?);
+    }
+    if let Some(listed) = listed.filter(|listed| !listed.is_null()) {
+        let at = if place.starts_with("rules/") { format!("{place}_traits") } else { place.to_owned() };
+        for item in items(Some(listed), &at, &EVENT_KEYS, "name")? {
+            all.push(schema_at(item.members.get("rules"), &format!("{}: \"rules\"", item.place))?);
         }
-        other => Ok(Some(Cow::Borrowed(schema_at(other, place)?))),
     }
-}
-
-/// The schemas of `identify_traits`/`group_traits`: a list of `{name, description?, rules,
-/// version?}`, each a whole-message schema of the call (empty or null in every plan seen).
-fn trait_rules<'v>(value: Option<&'v Value>, place: &str) -> Result<Vec<&'v Value>, String> {
-    match value {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Array(items)) => items
-            .iter()
-            .enumerate()
-            .map(|(index, item)| {
-                let place = format!("{place}/{index}");
-                let members = object_at(item, &place)?;
-                let problems = unknown_keys(members, &EVENT_KEYS, &[]);
-                if !problems.is_empty() {
-                    return Err(format!("{place}: {}", problems.join("; ")));
-                }
-                schema_at(members.get("rules").unwrap_or(&Value::Null), &format!("{place}: \"rules\""))
-            })
-            .collect(),
-        Some(other) => Err(format!("\"{place}\" must be an array of rules, not {}", json_type_name(other))),
-    }
-}
-
-/// One schema that holds when `own` and every one of `listed` hold.
-fn all_of<'v>(own: Option<&'v Value>, listed: Vec<&'v Value>) -> Option<Cow<'v, Value>> {
-    let mut all: Vec<&Value> = own.into_iter().chain(listed).collect();
-    match all.len() {
-        0 => None,
-        1 => all.pop().map(Cow::Borrowed),
+    let schema = match all.as_slice() {
+        [] => return Ok(()),
+        [one] => Cow::Borrowed(*one),
         _ => {
-            let mut schema = Map::new();
-            schema.insert(String::from("allOf"), Value::Array(all.into_iter().cloned().collect()));
-            Some(Cow::Owned(Value::Object(schema)))
+            let mut joined = Map::new();
+            joined.insert(String::from("allOf"), Value::Array(all.into_iter().cloned().collect()));
+            Cow::Owned(Value::Object(joined))
         }
+    };
+    source.rule(kind, "", None, schema, place.to_owned());
+    Ok(())
+}
+
+pub(crate) fn read_catalog<'p>(plan: &'p Map<String, Value>, source: &mut Source<'p>) -> Result<(), String> {
+    for item in items(plan.get("events"), "events", &CATALOG_EVENT_KEYS, "name")? {
+        let call = item.members.get("eventType").and_then(Value::as_str);
+        let Some((_, kind)) = CALLS.iter().find(|(name, _)| Some(*name) == call) else {
+            let names: Vec<&str> = CALLS.iter().map(|(name, _)| *name).collect();
+            return Err(format!("{}: \"eventType\" must be one of {}", item.place, names.join(", ")));
+        };
+        let schema = schema_at(item.members.get("rules"), &format!("{}: \"rules\"", item.place))?;
+        source.rule(*kind, item.name, None, Cow::Borrowed(schema), item.pointer);
     }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -245,6 +225,27 @@ mod tests {
         let source = read_plan(&plan).unwrap();
         assert_eq!(source.rules.len(), 1);
         assert_eq!(*source.rules[0].schema, json!({"allOf": [{"required": ["a"]}, {"required": ["b"]}]}));
+        let plan = json!({"rules": {"identify": {"required": ["c"]}, "identify_traits": [{"name": "a", "rules": {}}]}});
+        assert_eq!(*read_plan(&plan).unwrap().rules[0].schema, json!({"allOf": [{"required": ["c"]}, {}]}));
+    }
+
+    #[test]
+    fn catalog_events_are_rules_by_type_and_name() {
+        let plan = json!({"name": "Demo", "version": 1, "workspaceId": "w", "createdAt": "", "updatedAt": "",
+            "events": [
+                {"id": "ev_1", "name": "Clicked", "eventType": "track", "description": "", "rules": {}},
+                {"id": "ev_2", "name": "", "eventType": "group", "identitySection": "traits", "rules": {}}
+            ]});
+        let source = read_plan(&plan).unwrap();
+        assert_eq!(source.format, Format::RudderStackCatalog);
+        let rules: Vec<(RuleType, &str, &str)> =
+            source.rules.iter().map(|rule| (rule.kind, rule.key.as_str(), rule.place.as_str())).collect();
+        assert_eq!(rules, [(RuleType::Track, "Clicked", "events/0"), (RuleType::Group, "", "events/1")]);
+        let plan = json!({"events": [{"name": "", "eventType": "alias", "rules": {}}]});
+        assert_eq!(
+            read_plan(&plan).unwrap_err(),
+            "events/0: \"eventType\" must be one of track, identify, group, page, screen"
+        );
     }
 
     #[test]

@@ -17,9 +17,11 @@
 //! ignored on purpose (docs/plans.md has the table); any other key is refused, naming the keys
 //! there are. A shape that fits no format, or two, is refused with what was seen and what each
 //! format needs.
+//!
+//! The readers are plain loops over `serde_json` values, on purpose: this module is in the full
+//! WebAssembly build, whose size has a budget.
 
 mod avo;
-mod catalog;
 mod events;
 pub(crate) mod public_api;
 
@@ -91,61 +93,20 @@ pub(crate) struct Source<'p> {
     pub warnings: Vec<String>,
 }
 
-/// What a format reader gives: the rules, and warnings for what it read in a way the file may
-/// not have meant.
-#[derive(Default)]
-struct Reading<'p> {
-    rules: Vec<SourceRule<'p>>,
-    warnings: Vec<String>,
+impl<'p> Source<'p> {
+    /// Adds a rule of `kind` at `place`.
+    fn rule(&mut self, kind: RuleType, key: &str, version: Option<Number>, schema: Cow<'p, Value>, place: String) {
+        self.rules.push(SourceRule { kind, key: key.to_owned(), version, schema, place });
+    }
 }
 
-/// One format: how it is recognized and read.
-struct Shape {
-    format: Format,
-    /// What a plan of this format has, for the error when none fits.
-    needs: &'static str,
-    fits: fn(&Map<String, Value>) -> bool,
-    /// The keys beside the rules that the format carries (read or ignored on purpose).
-    keys: &'static [&'static str],
-    read: for<'p> fn(&'p Map<String, Value>) -> Result<(Format, Reading<'p>), String>,
-}
-
-const SHAPES: [Shape; 5] = [
-    Shape {
-        format: Format::SegmentPublicApi,
-        needs: "\"rules\": an array of rules ({\"type\": \"TRACK\", \"key\": ..., \"jsonSchema\": {...}}), or \"data\": {\"rules\": [...]}",
-        fits: public_api::fits,
-        keys: &public_api::KEYS,
-        read: public_api::read,
-    },
-    Shape {
-        format: Format::SegmentConfigApi,
-        needs: "\"rules\": an object with \"events\": [{\"name\": ..., \"rules\": {...}}] (or \"global\", \"identify\", \"group\")",
-        fits: events::fits_rules_object,
-        keys: &events::RULES_OBJECT_KEYS,
-        read: events::read_rules_object,
-    },
-    Shape {
-        format: Format::TypewriterLocal,
-        needs: "\"events\": [{\"name\": ..., \"rules\": {...}}] without \"eventType\"",
-        fits: events::fits_local,
-        keys: &events::LOCAL_KEYS,
-        read: events::read_local,
-    },
-    Shape {
-        format: Format::RudderStackCatalog,
-        needs: "\"events\": [{\"name\": ..., \"eventType\": ..., \"rules\": {...}}]",
-        fits: catalog::fits,
-        keys: &catalog::KEYS,
-        read: catalog::read,
-    },
-    Shape {
-        format: Format::Avo,
-        needs: "\"events\": [{\"id\": ..., \"name\": ..., \"rules\": {\"nameMapping\": [...], \"properties\": {...}}}]",
-        fits: avo::fits,
-        keys: &avo::KEYS,
-        read: avo::read,
-    },
+/// What each format needs, for the error when a shape fits none or two.
+const NEEDS: [(Format, &str); 5] = [
+    (Format::SegmentPublicApi, "\"rules\": an array of rules ({\"type\": \"TRACK\", \"key\": ..., \"jsonSchema\": {...}}), or \"data\": {\"rules\": [...]}"),
+    (Format::SegmentConfigApi, "\"rules\": an object with \"events\": [{\"name\": ..., \"rules\": {...}}] (or \"global\", \"identify\", \"group\")"),
+    (Format::TypewriterLocal, "\"events\": [{\"name\": ..., \"rules\": {...}}] without \"eventType\""),
+    (Format::RudderStackCatalog, "\"events\": [{\"name\": ..., \"eventType\": ..., \"rules\": {...}}]"),
+    (Format::Avo, "\"events\": [{\"id\": ..., \"name\": ..., \"rules\": {\"nameMapping\": [...], \"properties\": {...}}}]"),
 ];
 
 /// Reads a plan in any format. Errors name the place in the file (`rules/events/3 ("Order
@@ -154,80 +115,149 @@ pub(crate) fn read(plan: &Value) -> Result<Source<'_>, String> {
     let Value::Object(map) = plan else {
         return Err(format!("a tracking plan must be an object (a plan file's JSON), not {}", json_type_name(plan)));
     };
-    let fitting: Vec<&Shape> = SHAPES.iter().filter(|shape| (shape.fits)(map)).collect();
-    let shape = match fitting.as_slice() {
-        [one] => *one,
-        [] => return Err(no_format(map)),
-        several => {
-            let names: Vec<String> =
-                several.iter().map(|shape| format!("{} ({})", shape.format.name(), shape.needs)).collect();
-            return Err(format!(
-                "the plan fits more than one format, so it is not clear how to read it: it has the keys {}, and could be {}; remove the keys of the format it is not",
-                listed(map.keys()),
-                names.join(" or ")
-            ));
-        }
+    let format = detect(map)?;
+    let mut problems = Vec::new();
+    let keys: &[&str] = match format {
+        Format::SegmentPublicApi => &public_api::KEYS,
+        Format::SegmentConfigApi => &events::RULES_OBJECT_KEYS,
+        Format::TypewriterLocal => &events::LOCAL_KEYS,
+        Format::RudderStackCatalog => &events::CATALOG_KEYS,
+        _ => &avo::KEYS,
     };
-    let mut problems = unknown_keys(map, shape.keys, &SETTINGS);
+    // The settings may sit beside any format's keys.
+    let known: Vec<&str> = keys.iter().chain(&SETTINGS).copied().collect();
+    unknown_keys(map, &known, &mut problems);
     let settings = PlanConfig::from_map(map, &mut problems);
-    let read = (shape.read)(map);
-    let (format, reading) = match read {
-        Ok(read) => read,
-        Err(problem) => {
-            problems.push(problem);
-            return Err(problems.join("; "));
-        }
-    };
+    let name = map.get("name").or_else(|| map.get("display_name")).and_then(Value::as_str);
+    let mut source = Source { format, name, rules: Vec::new(), settings, warnings: Vec::new() };
+    if problems.is_empty() {
+        let read = match format {
+            Format::SegmentPublicApi => public_api::read(map, &mut source),
+            Format::SegmentConfigApi => events::read_rules_object(map, &mut source),
+            Format::TypewriterLocal => events::read_local(map, &mut source),
+            Format::RudderStackCatalog => events::read_catalog(map, &mut source),
+            _ => avo::read(map, &mut source),
+        };
+        problems.extend(read.err());
+    }
     if !problems.is_empty() {
         return Err(problems.join("; "));
     }
-    Ok(Source {
-        format,
-        name: map.get("name").or_else(|| map.get("display_name")).and_then(Value::as_str),
-        rules: reading.rules,
-        settings,
-        warnings: reading.warnings,
-    })
+    Ok(source)
 }
 
-/// The error for a shape that fits no format.
-fn no_format(map: &Map<String, Value>) -> String {
-    let seen = if map.is_empty() { String::from("no keys") } else { format!("the keys {}", listed(map.keys())) };
-    let needs: Vec<String> =
-        SHAPES.iter().map(|shape| format!("{} has {}", shape.format.name(), shape.needs)).collect();
-    format!("the plan's format cannot be told from its shape: it has {seen}. {}", needs.join("; "))
-}
-
-/// `"a", "b", "c"`.
-fn listed<'k>(keys: impl Iterator<Item = &'k String>) -> String {
-    keys.map(|key| quote(key)).collect::<Vec<_>>().join(", ")
-}
-
-/// `unknown key "x" (the keys are ...)` for each key of `object` that is neither in `known` nor
-/// in `also`.
-pub(crate) fn unknown_keys(object: &Map<String, Value>, known: &[&str], also: &[&str]) -> Vec<String> {
-    object
-        .keys()
-        .filter(|key| !known.contains(&key.as_str()) && !also.contains(&key.as_str()))
-        .map(|key| {
-            let all: Vec<&str> = known.iter().chain(also).copied().collect();
-            format!("unknown key {} (the keys are {})", quote(key), all.join(", "))
-        })
-        .collect()
-}
-
-/// The members of `value` at `place`, or a problem saying it is not an object.
-fn object_at<'v>(value: &'v Value, place: &str) -> Result<&'v Map<String, Value>, String> {
-    value.as_object().ok_or_else(|| format!("{place} must be an object, not {}", json_type_name(value)))
-}
-
-/// A string member, absent or null as `None`.
-fn text_member<'v>(object: &'v Map<String, Value>, key: &str, place: &str) -> Result<Option<&'v str>, String> {
-    match object.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(text)) => Ok(Some(text)),
-        Some(other) => Err(format!("{place}: \"{key}\" must be a string, not {}", json_type_name(other))),
+/// The format whose shape `map` has (the Config API's stands for RudderStack's legacy one too,
+/// which its reader tells apart).
+fn detect(map: &Map<String, Value>) -> Result<Format, String> {
+    let events = map.get("events").and_then(Value::as_array);
+    let avo = events.is_some()
+        && (map.contains_key("metrics")
+            || map.contains_key("propertyGroups")
+            || events.into_iter().flatten().any(|event| event.pointer("/rules/nameMapping").is_some()));
+    let catalog = !avo && events.into_iter().flatten().any(|event| event.get("eventType").is_some());
+    let mut fitting = Vec::new();
+    match map.get("rules") {
+        Some(Value::Array(_)) => fitting.push(Format::SegmentPublicApi),
+        Some(Value::Object(_)) => fitting.push(Format::SegmentConfigApi),
+        _ if map.get("data").and_then(|data| data.get("rules")).is_some_and(Value::is_array) => {
+            fitting.push(Format::SegmentPublicApi)
+        }
+        _ => {}
     }
+    if events.is_some() {
+        fitting.push(if avo {
+            Format::Avo
+        } else if catalog {
+            Format::RudderStackCatalog
+        } else {
+            Format::TypewriterLocal
+        });
+    }
+    let needs = |format: &Format| {
+        let needs = NEEDS.iter().find(|(known, _)| known == format).map_or("", |(_, needs)| needs);
+        format!("{} has {needs}", format.name())
+    };
+    let keys: Vec<String> = map.keys().map(|key| quote(key)).collect();
+    match fitting.as_slice() {
+        [one] => Ok(*one),
+        [] => {
+            let seen = if keys.is_empty() { String::from("no keys") } else { format!("the keys {}", keys.join(", ")) };
+            let all: Vec<String> = NEEDS.iter().map(|(format, _)| needs(format)).collect();
+            Err(format!("the plan's format cannot be told from its shape: it has {seen}. {}", all.join("; ")))
+        }
+        several => {
+            let both: Vec<String> = several.iter().map(needs).collect();
+            Err(format!(
+                "the plan fits more than one format, so it is not clear how to read it: it has the keys {}, and {}; remove the keys of the format it is not",
+                keys.join(", "),
+                both.join(", and ")
+            ))
+        }
+    }
+}
+
+/// `unknown key "x" (the keys are ...)` for each key of `object` not in `known`, into `problems`.
+pub(crate) fn unknown_keys(object: &Map<String, Value>, known: &[&str], problems: &mut Vec<String>) {
+    for key in object.keys() {
+        if !known.contains(&key.as_str()) {
+            problems.push(format!("unknown key {} (the keys are {})", quote(key), known.join(", ")));
+        }
+    }
+}
+
+/// The members of `value`, or a problem saying `place` is not an object.
+fn object_at<'v>(value: Option<&'v Value>, place: &str) -> Result<&'v Map<String, Value>, String> {
+    match value {
+        Some(Value::Object(members)) => Ok(members),
+        other => Err(format!("{place} must be an object, not {}", other.map_or("nothing", json_type_name))),
+    }
+}
+
+/// A schema (an object, or a boolean as JSON Schema allows), or a problem naming `place`.
+fn schema_at<'v>(value: Option<&'v Value>, place: &str) -> Result<&'v Value, String> {
+    match value {
+        Some(schema @ (Value::Object(_) | Value::Bool(_))) => Ok(schema),
+        other => Err(format!("{place} must be a JSON Schema (an object), not {}", other.map_or("nothing", json_type_name))),
+    }
+}
+
+/// One item of a list of events or rules: its members (checked against `keys`), its name (the
+/// string under `name_key`, empty when absent), and its place, named when it has a name.
+struct Item<'p> {
+    members: &'p Map<String, Value>,
+    name: &'p str,
+    /// `events/3`.
+    pointer: String,
+    /// `events/3 ("Signed Up")`, for problems.
+    place: String,
+}
+
+/// The items of the array `list` at `at`, each an object with only `keys` (any keys when `keys`
+/// is empty: the caller checks them), named by `name_key`.
+fn items<'p>(list: Option<&'p Value>, at: &str, keys: &[&str], name_key: &str) -> Result<Vec<Item<'p>>, String> {
+    let Some(Value::Array(list)) = list else {
+        return Err(format!("\"{at}\" must be an array, not {}", list.map_or("nothing", json_type_name)));
+    };
+    let mut found = Vec::with_capacity(list.len());
+    for (index, item) in list.iter().enumerate() {
+        let pointer = format!("{at}/{index}");
+        let members = object_at(Some(item), &pointer)?;
+        let name = match members.get(name_key) {
+            None | Some(Value::Null) => "",
+            Some(Value::String(name)) => name,
+            Some(other) => return Err(format!("{pointer}: \"{name_key}\" must be a string, not {}", json_type_name(other))),
+        };
+        let place = if name.is_empty() { pointer.clone() } else { format!("{pointer} ({})", quote(name)) };
+        let mut problems = Vec::new();
+        if !keys.is_empty() {
+            unknown_keys(members, keys, &mut problems);
+        }
+        if !problems.is_empty() {
+            return Err(format!("{place}: {}", problems.join("; ")));
+        }
+        found.push(Item { members, name, pointer, place });
+    }
+    Ok(found)
 }
 
 /// The schema of a message whose `field` (`properties` or `traits`) `inner` describes: the
@@ -237,15 +267,16 @@ fn text_member<'v>(object: &'v Map<String, Value>, key: &str, place: &str) -> Re
 /// `#...` references are re-pointed under `properties/<field>` so they still find what they
 /// named, and when it requires any key the message must carry `field` at all, as in a
 /// whole-message rule Segment writes.
-pub(crate) fn whole_message(field: &str, mut inner: Value) -> Value {
+fn whole_message(field: &str, mut inner: Value) -> Value {
     let mut rule = Map::new();
-    if let Some(draft) = inner.as_object_mut().and_then(|members| members.remove("$schema")) {
-        rule.insert(String::from("$schema"), draft);
+    if let Value::Object(members) = &mut inner {
+        if let Some(draft) = members.remove("$schema") {
+            rule.insert(String::from("$schema"), draft);
+        }
     }
     super::schema::move_references(&mut inner, &format!("/properties/{field}"));
-    let requires = inner.get("required").and_then(Value::as_array).is_some_and(|required| !required.is_empty());
     rule.insert(String::from("type"), Value::from("object"));
-    if requires {
+    if inner.get("required").and_then(Value::as_array).is_some_and(|required| !required.is_empty()) {
         rule.insert(String::from("required"), Value::from(vec![Value::from(field)]));
     }
     let mut properties = Map::new();
@@ -266,11 +297,8 @@ mod tests {
     #[test]
     fn a_shape_no_format_fits_says_what_each_needs() {
         let error = refused(json!({"plan": []}));
-        assert!(
-            error.starts_with("the plan's format cannot be told from its shape: it has the keys \"plan\"."),
-            "{error}"
-        );
-        for format in SHAPES.iter().map(|shape| shape.format) {
+        assert!(error.starts_with("the plan's format cannot be told from its shape: it has the keys \"plan\"."), "{error}");
+        for (format, _) in NEEDS {
             assert!(error.contains(format.name()), "{error}");
         }
         assert!(refused(json!({})).contains("it has no keys"));
@@ -311,5 +339,15 @@ mod tests {
         );
         let open = whole_message("traits", json!({"properties": {"a": {}}}));
         assert_eq!(open, json!({"type": "object", "properties": {"traits": {"properties": {"a": {}}}}}));
+    }
+
+    #[test]
+    fn items_are_named_in_problems() {
+        let list = json!([{"name": "E", "extra": 1}]);
+        let error = items(Some(&list), "events", &["name"], "name").err().unwrap();
+        assert_eq!(error, "events/0 (\"E\"): unknown key \"extra\" (the keys are name)");
+        let error = items(Some(&json!([{"name": 1}])), "events", &["name"], "name").err().unwrap();
+        assert_eq!(error, "events/0: \"name\" must be a string, not a number");
+        assert_eq!(items(Some(&json!({})), "events", &[], "name").err().unwrap(), "\"events\" must be an array, not an object");
     }
 }

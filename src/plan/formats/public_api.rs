@@ -6,9 +6,9 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
-use super::{object_at, text_member, unknown_keys, whole_message, Format, Reading, SourceRule};
+use super::{items, object_at, whole_message, Format, Source};
 use crate::plan::rules::{RuleConfig, RuleType};
-use crate::spec::ids::json_type_name;
+use crate::quote::quote;
 
 /// The Public API's keys of a tracking plan, beside `rules`: read (`name`) or ignored.
 pub(crate) const KEYS: [&str; 11] = [
@@ -25,88 +25,54 @@ pub(crate) const KEYS: [&str; 11] = [
     "resourceSchemaId",
 ];
 
-/// The keys of the list call's `data`.
-const DATA_KEYS: [&str; 2] = ["rules", "pagination"];
-
-pub(crate) fn fits(plan: &Map<String, Value>) -> bool {
-    matches!(plan.get("rules"), Some(Value::Array(_)))
-        || plan.get("data").and_then(|data| data.get("rules")).is_some_and(Value::is_array)
-}
-
-pub(crate) fn read(plan: &Map<String, Value>) -> Result<(Format, Reading<'_>), String> {
-    let (rules, at) = match (plan.get("rules"), plan.get("data")) {
-        (Some(Value::Array(rules)), None) => (rules, "rules"),
-        (Some(_), Some(_)) => {
+pub(crate) fn read<'p>(plan: &'p Map<String, Value>, source: &mut Source<'p>) -> Result<(), String> {
+    let (list, at) = match plan.get("data") {
+        None => (plan.get("rules"), "rules"),
+        Some(_) if plan.contains_key("rules") => {
             return Err(String::from("a plan has \"rules\" or \"data\": {\"rules\": [...]}, not both"))
         }
-        (_, Some(data)) => {
-            let data = object_at(data, "\"data\"")?;
-            let problems = unknown_keys(data, &DATA_KEYS, &[]);
+        Some(data) => {
+            let data = object_at(Some(data), "\"data\"")?;
+            let mut problems = Vec::new();
+            super::unknown_keys(data, &["rules", "pagination"], &mut problems);
             if !problems.is_empty() {
                 return Err(format!("data: {}", problems.join("; ")));
             }
-            match data.get("rules") {
-                Some(Value::Array(rules)) => (rules, "data/rules"),
-                _ => return Err(String::from("\"data\" must hold \"rules\": an array of rules")),
-            }
+            (data.get("rules"), "data/rules")
         }
-        _ => return Err(String::from("\"rules\" must be an array of rules")),
     };
-    let mut reading = Reading::default();
-    let mut format = Format::SegmentPublicApi;
-    for (index, raw) in rules.iter().enumerate() {
-        let place = format!("{at}/{index}");
-        let rule = RuleConfig::from_value(raw).map_err(|problem| format!("{}: {problem}", raw_place(&place, raw)))?;
-        let schema = raw.get("jsonSchema").unwrap_or(&Value::Null);
-        let (key, schema) = match schema.get("eventMetadata") {
-            None => (rule.key.unwrap_or_default(), Cow::Borrowed(schema)),
-            Some(metadata) => {
-                format = Format::TypewriterPlan;
-                properties_only(rule.kind, rule.key.as_deref(), schema, metadata, &place)?
+    for item in items(list, at, &[], "key")? {
+        let rule = RuleConfig::from_members(item.members).map_err(|problem| {
+            // Named as well as the rule allows: `rules/3 (TRACK "Order Completed")`, `rules/1 (IDENTIFY)`.
+            let kind = item.members.get("type").and_then(Value::as_str);
+            match kind {
+                Some("TRACK") if !item.name.is_empty() => format!("{} (TRACK {}): {problem}", item.pointer, quote(item.name)),
+                Some(kind) => format!("{} ({kind}): {problem}", item.pointer),
+                None => format!("{}: {problem}", item.pointer),
             }
+        })?;
+        let schema = item.members.get("jsonSchema").unwrap_or(&Value::Null);
+        let Some(metadata) = schema.get("eventMetadata") else {
+            source.rule(rule.kind, item.name, rule.version, Cow::Borrowed(schema), item.pointer);
+            continue;
         };
-        reading.rules.push(SourceRule { kind: rule.kind, key, version: rule.version, schema, place });
+        // Typewriter v8: the schema describes `properties` (track) or `traits` (identify,
+        // group), and `eventMetadata.name` is the event's name as senders send it (the rule's
+        // `key` has lost a `#` or its case on the way).
+        source.format = Format::TypewriterPlan;
+        let mut inner = object_at(Some(schema), &format!("{}: \"jsonSchema\"", item.place))?.clone();
+        inner.remove("eventMetadata");
+        let field = match rule.kind {
+            RuleType::Track => "properties",
+            RuleType::Identify | RuleType::Group => "traits",
+            RuleType::Common | RuleType::Page | RuleType::Screen => "",
+        };
+        let inner = Value::Object(inner);
+        let schema = if field.is_empty() { inner } else { whole_message(field, inner) };
+        let name = metadata.get("name").and_then(Value::as_str).filter(|_| rule.kind == RuleType::Track);
+        source.rule(rule.kind, name.unwrap_or(item.name), rule.version, Cow::Owned(schema), item.pointer);
     }
-    Ok((format, reading))
-}
-
-/// A Typewriter v8 rule: its schema describes `properties` (track) or `traits` (identify, group),
-/// and `eventMetadata.name` is the event's name as senders send it (the rule's `key` has lost a
-/// `#` or its case on the way).
-fn properties_only(
-    kind: RuleType,
-    key: Option<&str>,
-    schema: &Value,
-    metadata: &Value,
-    place: &str,
-) -> Result<(String, Cow<'static, Value>), String> {
-    let metadata = object_at(metadata, &format!("{place}: \"eventMetadata\""))?;
-    let name = text_member(metadata, "name", &format!("{place}: eventMetadata"))?;
-    let field = match kind {
-        RuleType::Track => "properties",
-        RuleType::Identify | RuleType::Group => "traits",
-        // A whole-message rule for every call, or for calls Astrolabe does not take: no field.
-        RuleType::Common | RuleType::Page | RuleType::Screen => "",
-    };
-    let Value::Object(members) = schema else {
-        return Err(format!("{place}: \"jsonSchema\" must be an object, not {}", json_type_name(schema)));
-    };
-    let mut inner = members.clone();
-    inner.remove("eventMetadata");
-    let inner = Value::Object(inner);
-    let schema = if field.is_empty() { inner } else { whole_message(field, inner) };
-    let key = if kind == RuleType::Track { name.or(key).unwrap_or_default().to_owned() } else { String::new() };
-    Ok((key, Cow::Owned(schema)))
-}
-
-/// `rules/3 (TRACK "Order Completed")`, as well as a rule that does not read allows.
-fn raw_place(place: &str, raw: &Value) -> String {
-    let kind = raw.get("type").and_then(Value::as_str);
-    match (kind, raw.get("key").and_then(Value::as_str)) {
-        (Some("TRACK"), Some(key)) => format!("{place} (TRACK {})", crate::quote::quote(key)),
-        (Some(kind), _) => format!("{place} ({kind})"),
-        (None, _) => place.to_owned(),
-    }
+    Ok(())
 }
 
 #[cfg(test)]
