@@ -155,7 +155,14 @@ export type Code =
   | "mapping_failed"
   | "plan_violation"
   | "unplanned_event"
-  | "unplanned_property";
+  | "unplanned_property"
+  // The edge handler's own answers (astrolabe-segment/edge): about the request, not the message.
+  | "unauthorized"
+  | "invalid_signature"
+  | "origin_not_allowed"
+  | "body_timeout"
+  | "not_forwarded"
+  | "message_id_derived";
 
 /** One problem found in the input. */
 export interface Issue {
