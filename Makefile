@@ -13,7 +13,7 @@
 #                which is also a local Segment endpoint, the inspector (docs/inspector.md)
 #   make test-browser  build, then the playground's tests (its modules in Node, the page in Chromium)
 
-#   make edge    serve the Cloudflare Worker example locally in workerd (see examples/cloudflare-worker/edge.mk)
+#   make edge    serve the Cloudflare Worker example locally in workerd (see scripts/edge/edge.mk)
 #   make test-edge  its end-to-end tests in workerd (Segment's SDKs as senders, analytics.js in Chromium) and Deno
 #   make fuzz    each cargo-fuzz target for FUZZ_SECONDS (default 60) from the fixtures (nightly; not in make test)
 
@@ -130,7 +130,7 @@ test-www: setup-node setup-chromium
 test-browser: build
 	$(MAKE) test-www
 
-include examples/cloudflare-worker/edge.mk
+include scripts/edge/edge.mk
 
 # ---- Benchmarks ----------------------------------------------------------------------------------
 # Not part of make test (benchmarks are not tests: nothing asserts a timing).
