@@ -13,7 +13,7 @@
 #                which is also a local Segment endpoint, the inspector (docs/inspector.md)
 #   make test-browser  build, then the playground's tests (its modules in Node, the page in Chromium)
 
-#   make edge    serve the Cloudflare Worker example locally in workerd (see examples/cloudflare-worker/edge.mk)
+#   make edge    serve the Cloudflare Worker example locally in workerd (see scripts/edge/edge.mk)
 #   make test-edge  its end-to-end tests in workerd (Segment's SDKs as senders, analytics.js in Chromium) and Deno
 #   make fuzz    each cargo-fuzz target for FUZZ_SECONDS (default 60) from the fixtures (nightly; not in make test)
 
@@ -51,11 +51,14 @@ build: setup-rust setup-node
 	node scripts/write-entries.mjs
 	@# The require condition's types: the same declarations as CommonJS (.d.cts importing .d.cts).
 	for name in core index lite; do sed 's#from "\./\([a-z-]*\)\.js"#from "./\1.cjs"#' pkg/types/$$name.d.ts > pkg/types/$$name.d.cts; done
-	@# node.cjs requires the fast path as CommonJS: fast.js with its one export made module.exports.
+	@# node.cjs requires the fast path as CommonJS: fast.js with its one export made module.exports,
+	@# and its one import (the limits scripts/write-entries.mjs wrote) a require.
 	@test "$$(grep -c '^export ' pkg/shared/fast.js)" = 1 && grep -q '^export function withFastPath(' pkg/shared/fast.js \
-	  || { echo "pkg/shared/fast.js must have exactly one export: function withFastPath" >&2; exit 1; }
+	  && test "$$(grep -c '^import ' pkg/shared/fast.js)" = 1 && grep -qx 'import { limits } from "./limits.js";' pkg/shared/fast.js \
+	  || { echo "pkg/shared/fast.js must have exactly one export, function withFastPath, and one import, of ./limits.js" >&2; exit 1; }
 	{ echo '"use strict";'; echo '// Written by make build from fast.js: edit that file.'; \
-	  sed 's/^export function /function /' pkg/shared/fast.js; echo 'module.exports = { withFastPath };'; } > pkg/shared/fast.cjs
+	  sed -e 's/^export function /function /' -e 's#^import { limits } from "\./limits\.js";$$#const { limits } = require("./limits.cjs");#' pkg/shared/fast.js; \
+	  echo 'module.exports = { withFastPath };'; } > pkg/shared/fast.cjs
 	cp README.md LICENSE-MIT LICENSE-APACHE pkg/
 
 size:
@@ -75,7 +78,7 @@ test-rust:
 PACK_DIR := $(CURDIR)/target/npm
 CONSUMER := tests/js/consumer
 pack:
-	@test -f pkg/dist/full/astrolabe_segment_bg.wasm -a -f pkg/dist/lite/astrolabe_segment_bg.wasm -a -f pkg/shared/fast.cjs -a -f pkg/full/node.cjs \
+	@test -f pkg/dist/full/astrolabe_segment_bg.wasm -a -f pkg/dist/lite/astrolabe_segment_bg.wasm -a -f pkg/shared/fast.cjs -a -f pkg/shared/limits.cjs -a -f pkg/full/node.cjs \
 	  || { echo "pkg/ is not built: run make build" >&2; exit 1; }
 	mkdir -p $(PACK_DIR)
 	rm -f $(PACK_DIR)/astrolabe-segment-*.tgz
@@ -127,7 +130,7 @@ test-www: setup-node setup-chromium
 test-browser: build
 	$(MAKE) test-www
 
-include examples/cloudflare-worker/edge.mk
+include scripts/edge/edge.mk
 
 # ---- Benchmarks ----------------------------------------------------------------------------------
 # Not part of make test (benchmarks are not tests: nothing asserts a timing).

@@ -11,15 +11,17 @@
 // nesting too deep for the stack) or Rust declined the text (nesting past 64 levels, over 500 KB).
 // The walk then reports each `not_json`, `too_deep` or `too_large` issue at its JSON Pointer.
 // Outcomes are the same, byte for byte, either way (tests/js/consumer/test/fast.test.mjs).
+// The limits are the engine's, written by the build from the Rust constants (limits.js).
+import { limits } from "./limits.js";
 
 /** Answers this long or longer to input past ASCII are decoded in pieces where they leave it (decodePieces). */
 const PIECES_FROM = 4096;
 /** Thrown by the replacer to abandon JSON.stringify. */
 const NOT_PLAIN = Symbol("not plain JSON");
 /** The walk's budget (MAX_VALUES in src/wasm/convert.rs): past it, the walk reports too_large. */
-const MAX_VALUES = 300_000;
-/** The parser's limit (MAX_BATCH_BYTES in src/input.rs); UTF-8 takes at least a byte per UTF-16 unit. */
-const MAX_TEXT = 512_000;
+const MAX_VALUES = limits.jsValues;
+/** The parser's limit (MAX_BATCH_BYTES in crates/core/src/input.rs); UTF-8 takes at least a byte per UTF-16 unit. */
+const MAX_TEXT = limits.batchBytes;
 // Integers from 2^53 on print as digits that are not their value (9007199254740993 prints as
 // "9007199254740992"): the walk writes the same digits (js_number::json_number), and the core keeps
 // them as an integer while they fit 64 bits. Past that, JSON.stringify's digits ("1e+21",

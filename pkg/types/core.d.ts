@@ -155,7 +155,14 @@ export type Code =
   | "mapping_failed"
   | "plan_violation"
   | "unplanned_event"
-  | "unplanned_property";
+  | "unplanned_property"
+  // The edge handler's own answers (astrolabe-segment/edge): about the request, not the message.
+  | "unauthorized"
+  | "invalid_signature"
+  | "origin_not_allowed"
+  | "body_timeout"
+  | "not_forwarded"
+  | "message_id_derived";
 
 /** One problem found in the input. */
 export interface Issue {
@@ -299,6 +306,28 @@ export declare function transform(mapping: JsonInput, payload?: JsonInput): Json
 /** Every problem of a mapping, as mapping-kit words it; `[]` when the mapping is valid. */
 export declare function validateMapping(mapping: JsonInput): string[];
 
+/**
+ * The limits of input, as the engine enforces them (the same in every build): the numbers
+ * `too_large`, `batch_too_large`, `batch_too_many` and `too_deep` refer to.
+ */
+export interface Limits {
+  /** Bytes of one message, serialized as UTF-8 JSON (32,768: `too_large`). */
+  readonly messageBytes: number;
+  /** Bytes of one batch request, and of any input at all (512,000: `batch_too_large`). */
+  readonly batchBytes: number;
+  /** Items in one batch (2,500: `batch_too_many`). */
+  readonly batchItems: number;
+  /** Levels of JSON nesting, the root object or array being level 1 (64: `too_deep`). */
+  readonly depth: number;
+  /**
+   * Values in one JS value handed to `map`, `validate` or `mapBatch`, a shared object counted each
+   * time it is reached (300,000: `too_large`); far more than fits in `batchBytes` of JSON.
+   */
+  readonly jsValues: number;
+}
+
+/** The limits of input (frozen). */
+export declare const limits: Limits;
 /** The package version. */
 export declare const version: string;
 /** Every issue code, in the README's order. */

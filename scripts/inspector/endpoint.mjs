@@ -1,14 +1,14 @@
-// The Segment endpoint of `make serve`: the edge worker's own handler (examples/cloudflare-worker/
-// src/handler.js, its routes, CORS, credentials, limits and answers), run in Node, with every
-// message it sees kept in the inspector's store. Nothing here decides an answer.
+// The Segment endpoint of `make serve`: the package's edge handler (pkg/edge/, what
+// `astrolabe-segment/edge` gives: its routes, CORS, credentials, limits, deadline and answers),
+// run in Node, with every message it sees kept in the inspector's store. Nothing here decides an
+// answer.
 //
 // Upstream: with ASTROLABE_ENDPOINT set, mapped operations go there as from the worker. Without it
 // they go to LOCAL_SINK, answered in this process (never over the network), so senders get the
 // 200 they would get from a working deployment instead of the worker's "not configured" 500, which
 // every SDK would retry forever.
 import { AsyncLocalStorage } from "node:async_hooks";
-import { createHandler, SETTINGS } from "../../examples/cloudflare-worker/src/handler.js";
-import { findRoute } from "../../examples/cloudflare-worker/src/routes.js";
+import { createHandler, findRoute, SETTINGS } from "../../pkg/edge/index.js";
 import { recordsOf } from "./capture.mjs";
 
 export const LOCAL_SINK = "http://inspector.invalid/local-sink";
@@ -117,7 +117,7 @@ export function createEndpoint({ Destination, store, environment, log = () => {}
       return output;
     },
   };
-  const handle = createHandler({
+  const handle = createHandler(settingsFrom(environment), {
     destination,
     fetch: upstreamFetch,
     log: (line) => {
@@ -126,7 +126,6 @@ export function createEndpoint({ Destination, store, environment, log = () => {}
       log(line);
     },
   });
-  const env = settingsFrom(environment);
 
   return async function serve(req, res, extraHeaders) {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
@@ -147,13 +146,14 @@ export function createEndpoint({ Destination, store, environment, log = () => {}
       ...(hasBody ? { body: bodyOf(req), duplex: "half" } : {}),
     });
     const context = {};
-    const response = await seen.run(context, () => handle(request, env));
+    const response = await seen.run(context, () => handle(request));
     const bytes = new Uint8Array(await response.arrayBuffer());
     // An answer given before the body was read (a 413) waits until the sender has finished sending
     // (its rest is discarded), so the sender reads it and the connection can be used again; a
     // sender that goes on too long gets the answer with the connection closed after it.
     const drained = !hasBody || req.complete || (await finished(req, DRAIN_MS));
-    res.writeHead(response.status, { ...Object.fromEntries(response.headers), ...extraHeaders, ...(drained ? {} : { Connection: "close" }) });
+    // Header names as fetch gives them (lower case), so that this `connection` replaces the answer's own.
+    res.writeHead(response.status, { ...Object.fromEntries(response.headers), ...extraHeaders, ...(drained ? {} : { connection: "close" }) });
     res.end(bytes);
 
     if (!route || !KEPT.has(route.kind) || req.method !== "POST") return;

@@ -81,6 +81,21 @@ pub enum Code {
     UnplannedEvent,
     /// A property the tracking plan does not name, dropped from the operation (warning).
     UnplannedProperty,
+
+    // The edge handler's own answers (`astrolabe-segment/edge`): about the request, not the message.
+    /// No valid write key (HTTP Basic user name, or `writeKey` in the body).
+    Unauthorized,
+    /// A delivery to `/webhook` without a valid `X-Signature` (Segment's Webhooks destination).
+    InvalidSignature,
+    /// The request's `Origin` is not in `ALLOWED_ORIGINS`.
+    OriginNotAllowed,
+    /// The body did not arrive within the handler's deadline (a 408).
+    BodyTimeout,
+    /// Acknowledged and not forwarded: analytics.js's own metrics.
+    NotForwarded,
+    /// A message without `messageId` nor `timestamp`, whose id the handler derived from its
+    /// content (warning).
+    MessageIdDerived,
 }
 
 impl Code {
@@ -115,6 +130,12 @@ impl Code {
         Code::PlanViolation,
         Code::UnplannedEvent,
         Code::UnplannedProperty,
+        Code::Unauthorized,
+        Code::InvalidSignature,
+        Code::OriginNotAllowed,
+        Code::BodyTimeout,
+        Code::NotForwarded,
+        Code::MessageIdDerived,
     ];
 
     /// The stable snake_case name.
@@ -154,6 +175,12 @@ impl Code {
             Code::PlanViolation => "plan_violation",
             Code::UnplannedEvent => "unplanned_event",
             Code::UnplannedProperty => "unplanned_property",
+            Code::Unauthorized => "unauthorized",
+            Code::InvalidSignature => "invalid_signature",
+            Code::OriginNotAllowed => "origin_not_allowed",
+            Code::BodyTimeout => "body_timeout",
+            Code::NotForwarded => "not_forwarded",
+            Code::MessageIdDerived => "message_id_derived",
         }
     }
 

@@ -1,13 +1,18 @@
 // The request body: limited before it is parsed, whether or not its length is declared, and
-// counted decompressed, so that a small gzip bomb cannot get past the limit.
+// counted decompressed, so that a small gzip bomb cannot get past the limit; and read within a
+// deadline, so that a sender that stops half-way (or trickles bytes) cannot hold the request open.
 import { issue } from "./respond.js";
 import { LIMITS } from "./routes.js";
 
+/** The default deadline of reading a body, in ms (ASTROLABE_BODY_TIMEOUT_MS). */
+export const BODY_TIMEOUT_MS = 10_000;
+
 /**
- * Reads the body, at most `limit` bytes (LIMITS.single or LIMITS.batch).
- * @returns {Promise<{ bytes: Uint8Array } | { error: { status, code, message, issue } }>}
+ * Reads the body, at most `limit` bytes (LIMITS.single or LIMITS.batch), all of it within
+ * `timeoutMs` of the start.
+ * @returns {Promise<{ bytes: Uint8Array } | { error: { status, code, message, issue, close? } }>}
  */
-export async function readBody(request, limit) {
+export async function readBody(request, limit, timeoutMs = BODY_TIMEOUT_MS) {
   const declared = request.headers.get("content-length");
   if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > limit) {
     await request.body?.cancel().catch(() => {});
@@ -33,9 +38,17 @@ export async function readBody(request, limit) {
   const reader = stream.getReader();
   const chunks = [];
   let size = 0;
+  // At the deadline the stream is cancelled: that settles the read in progress (done, or an
+  // error), and tells the runtime that the rest of the body is not wanted.
+  let expired = false;
+  const timer = setTimeout(() => {
+    expired = true;
+    reader.cancel().catch(() => {});
+  }, Math.max(1, timeoutMs));
   try {
     for (;;) {
       const { done, value } = await reader.read();
+      if (expired) return timedOut(timeoutMs);
       if (done) break;
       size += value.byteLength;
       if (size > limit) {
@@ -45,6 +58,7 @@ export async function readBody(request, limit) {
       chunks.push(value);
     }
   } catch {
+    if (expired) return timedOut(timeoutMs);
     return {
       error: {
         status: 400,
@@ -53,6 +67,8 @@ export async function readBody(request, limit) {
         issue: issue("invalid_json", "", "The body could not be read."),
       },
     };
+  } finally {
+    clearTimeout(timer);
   }
   const bytes = new Uint8Array(size);
   let offset = 0;
@@ -61,6 +77,22 @@ export async function readBody(request, limit) {
     offset += chunk.byteLength;
   }
   return { bytes };
+}
+
+/**
+ * The 408 of a body that did not arrive in time. `close`: the connection cannot carry another
+ * request (the rest of this body is still owed on it), so the answer asks for it to be closed.
+ */
+function timedOut(timeoutMs) {
+  return {
+    error: {
+      status: 408,
+      code: "body_timeout",
+      message: `The body did not arrive within ${timeoutMs} ms (ASTROLABE_BODY_TIMEOUT_MS); nothing was forwarded. Send it again.`,
+      issue: issue("body_timeout", "", `The body did not arrive within ${timeoutMs} ms.`),
+      close: true,
+    },
+  };
 }
 
 /** The 413 of a body over `limit`. */

@@ -1,6 +1,6 @@
 // The routing table and the statuses that depend on the route, apart from the handler so that
 // another server can answer the same paths the same way: `make serve` (scripts/serve.mjs and
-// scripts/inspector/) runs this worker's handler in Node and uses this table to know its paths.
+// scripts/inspector/) runs this handler in Node and uses this table to know its paths.
 //
 // Two audiences, two conventions for a call Astrolabe does not support (page, screen, alias, delete):
 // - senders (server SDKs, the HTTP API, analytics.js in a browser) retry what is not a 2xx (every
@@ -10,8 +10,10 @@
 //   means "this destination does not take that type" and is not retried.
 // ../shared/segment-spec.md section 1 records both decisions.
 
-/** Segment's limits: one message 32 KB, one batch request 500 KB. */
-export const LIMITS = Object.freeze({ single: 32_768, batch: 512_000 });
+import { limits } from "./engine.js";
+
+/** Segment's limits, as the engine has them: one message 32 KB, one batch request 500 KB. */
+export const LIMITS = Object.freeze({ single: limits.messageBytes, batch: limits.batchBytes });
 
 export const AUDIENCE = Object.freeze({ sender: "sender", segment: "segment" });
 

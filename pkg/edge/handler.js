@@ -1,70 +1,79 @@
-// The edge handler: Segment's HTTP Tracking API in front of Astrolabe.
+// The edge handler: Segment's HTTP Tracking API in front of Astrolabe (`astrolabe-segment/edge`).
 //
 // Runtime-neutral: Web APIs only (Request, Response, fetch, ReadableStream, TextEncoder/Decoder,
 // crypto.subtle, DecompressionStream), so the same module runs in Cloudflare Workers (workerd),
-// Deno and Node. The runtime entries (worker.js, deno.js) build the Destination once per isolate
-// and hand it in:
+// Deno, Vercel Edge and Node. The engine comes from this package's entry for the runtime
+// (engine.js), and one Destination is built per handler, so once per isolate when the handler is
+// made at module scope:
 //
-//   const handle = createHandler({ destination: new Destination({ strict: false }) });
-//   const response = await handle(request, env);
+//   const handle = createHandler(settings);          // settings: process.env, Deno's, or {}
+//   const response = await handle(request, env);     // env: Workers' bindings, over settings
 //
-// Settings come from `env` (Workers bindings, or the process environment in Deno):
+// Settings (names as environment variables: SETTINGS, settings.js):
 //   ASTROLABE_ENDPOINT            URL the operations are POSTed to (redirects are not followed)
 //   ASTROLABE_API_KEY             sent upstream as `Authorization: Bearer <key>`
 //   SEGMENT_WRITE_KEY             when set, senders must authenticate with it
 //   SEGMENT_SHARED_SECRET         when set, POST /webhook must carry Segment's X-Signature
 //   ALLOWED_ORIGINS               origins browsers may send from, comma-separated; unset or * for any
+//   ASTROLABE_BODY_TIMEOUT_MS     time a request's body may take to arrive, whole (10000); then 408
 //   ASTROLABE_RETRY_BUDGET_MS     time budget of the upstream delivery, retries included (10000)
 //   ASTROLABE_ATTEMPT_TIMEOUT_MS  time one upstream attempt may take (a third of the budget)
 //   ASTROLABE_RETRY_MAX_ATTEMPTS  upstream attempts at most (5)
 //   ASTROLABE_RETRY_BASE_MS       first backoff delay; doubles per attempt, with full jitter (250)
 //   ASTROLABE_MAX_CONCURRENT      upstream requests in flight per isolate at most (64)
-import { readBody, tooLarge } from "./body.js";
+import { BODY_TIMEOUT_MS, readBody, tooLarge } from "./body.js";
 import { corsFor, originPolicy, preflightHeaders, withHeaders } from "./cors.js";
 import { badSignature, basicUser, bodyWriteKeys, constantTimeEqual, signatureValid, unauthorized } from "./credentials.js";
 import { createGate, deliver } from "./delivery.js";
+import { Destination } from "./engine.js";
 import { withMessageIds } from "./identity.js";
-import { issue, json, setting } from "./respond.js";
+import { issue, json, positiveNumber, setting } from "./respond.js";
 import { allowOf, findRoute, LIMITS, methodsOf, ROUTE_SUMMARY, skippedStatus } from "./routes.js";
+import { settingsOf } from "./settings.js";
 
-export { parseRetryAfter } from "./delivery.js";
-export { basicUser, constantTimeEqual, signatureOf } from "./credentials.js";
-export { LIMITS, ROUTES } from "./routes.js";
+export { SETTINGS } from "./settings.js";
 
-/** The settings the handler reads from its environment (see the list above). */
-export const SETTINGS = Object.freeze([
-  "ASTROLABE_ENDPOINT",
-  "ASTROLABE_API_KEY",
-  "SEGMENT_WRITE_KEY",
-  "SEGMENT_SHARED_SECRET",
-  "ALLOWED_ORIGINS",
-  "ASTROLABE_RETRY_BUDGET_MS",
-  "ASTROLABE_ATTEMPT_TIMEOUT_MS",
-  "ASTROLABE_RETRY_MAX_ATTEMPTS",
-  "ASTROLABE_RETRY_BASE_MS",
-  "ASTROLABE_MAX_CONCURRENT",
-]);
+/** What `deps` may hold: each replaces what the runtime provides (tests, and servers like `make serve`). */
+const DEPS = Object.freeze(["destination", "fetch", "log", "now", "sleep", "random"]);
 
 /** Parse-level codes: the body as a whole could not be read as JSON. */
 const PARSE_CODES = new Set(["invalid_json", "too_large", "too_deep", "batch_too_large"]);
 
 /**
  * Makes the request handler.
- * @param {object} deps
- * @param {{ mapJson(input: Uint8Array, options?: object): string }} deps.destination
- *   a `Destination` of the `astrolabe-segment` package, built once per isolate
+ * @param {object} [settings] the settings by name (SETTINGS), such as `process.env`; other names
+ *   are ignored. Read once, here: `env` given to the handler (Workers' bindings) comes over them.
+ * @param {object} [deps]
+ * @param {{ mapJson(input: Uint8Array, options?: object): string }} [deps.destination] what maps
+ *   the bodies; by default `new Destination({ strict: false })` of this package, built here
  * @param {typeof fetch} [deps.fetch] used for the upstream requests
- * @param {(line: string) => void} [deps.log] receives one JSON line per request
- * @param {() => number} [deps.now] milliseconds, for durations and budgets
- * @param {(ms: number) => Promise<void>} [deps.sleep]
- * @param {() => number} [deps.random] in [0, 1), for the backoff jitter
+ * @param {(line: string) => void} [deps.log] receives one JSON line per request (console.log)
+ * @param {() => number} [deps.now] milliseconds, for durations and budgets (Date.now)
+ * @param {(ms: number) => Promise<void>} [deps.sleep] the wait between upstream attempts
+ * @param {() => number} [deps.random] in [0, 1), for the backoff jitter (Math.random)
  * @returns {(request: Request, env?: object) => Promise<Response>}
  */
-export function createHandler(deps) {
-  const destination = deps?.destination;
-  if (!destination || typeof destination.mapJson !== "function") {
-    throw new TypeError("createHandler needs { destination }: a Destination of astrolabe-segment");
+export function createHandler(settings = {}, deps = {}) {
+  if (settings === null || typeof settings !== "object") {
+    throw new TypeError("createHandler(settings, deps): settings must be an object, such as process.env or { ASTROLABE_ENDPOINT: \"https://...\" }");
   }
+  if (deps === null || typeof deps !== "object") {
+    throw new TypeError("createHandler(settings, deps): deps must be an object, such as { fetch }");
+  }
+  const unknown = Object.keys(deps).filter((name) => !DEPS.includes(name));
+  if (unknown.length > 0) {
+    throw new TypeError(`createHandler: unknown dependency ${unknown.map((name) => JSON.stringify(name)).join(", ")}; known: ${DEPS.join(", ")}`);
+  }
+  for (const name of DEPS.slice(1)) {
+    if (deps[name] !== undefined && typeof deps[name] !== "function") {
+      throw new TypeError(`createHandler: deps.${name} must be a function`);
+    }
+  }
+  const destination = deps.destination ?? new Destination({ strict: false });
+  if (destination === null || typeof destination !== "object" || typeof destination.mapJson !== "function") {
+    throw new TypeError("createHandler: deps.destination must be a Destination of astrolabe-segment (it needs mapJson)");
+  }
+  const configured = settingsOf(settings);
   const io = {
     fetch: deps.fetch ?? ((...args) => globalThis.fetch(...args)),
     log: deps.log ?? ((line) => console.log(line)),
@@ -75,7 +84,9 @@ export function createHandler(deps) {
     gate: createGate(),
   };
 
-  return async function handle(request, env = {}) {
+  return async function handle(request, env) {
+    // Workers hand their bindings to each request; elsewhere the settings given above are all.
+    const current = env !== null && typeof env === "object" ? { ...configured, ...settingsOf(env) } : configured;
     const started = io.now();
     const url = new URL(request.url);
     const record = {
@@ -93,10 +104,10 @@ export function createHandler(deps) {
     // analytics.js and analytics-node number their retries: logged, so that answers which make
     // senders come back show up as such.
     if (retryCount !== null && /^\d{1,6}$/.test(retryCount.trim())) record.senderRetry = Number(retryCount);
-    const cors = crossOrigin(request, env ?? {});
+    const cors = crossOrigin(request, current);
     let response;
     try {
-      response = await route(request, url, env ?? {}, record, destination, io, cors);
+      response = await route(request, url, current, record, destination, io, cors);
     } catch (error) {
       // A bug, not bad input: answer 500 (Segment retries) and log the kind of error, not the data.
       record.error = "internal";
@@ -193,10 +204,14 @@ async function route(request, url, env, record, destination, io, cors) {
     }
   }
 
-  const body = await readBody(request, target.limit);
+  const body = await readBody(request, target.limit, positiveNumber(env.ASTROLABE_BODY_TIMEOUT_MS, BODY_TIMEOUT_MS));
   if (body.error) {
     record.error = body.error.code;
-    return json(body.error.status, { message: body.error.message, errors: [body.error.issue] });
+    return json(
+      body.error.status,
+      { message: body.error.message, errors: [body.error.issue] },
+      body.error.close ? { connection: "close" } : {},
+    );
   }
   const bytes = body.bytes;
 
