@@ -2,9 +2,10 @@
 #   make setup   install what is missing (idempotent): wasm32 target, wasm-bindgen-cli 0.2.129,
 #                the npm tooling (binaryen, typescript, workerd, deno, playwright-core, and Segment's
 #                analytics-next and analytics-node as the edge tests' senders), Chromium
-#   make build   pkg/dist/{full,lite}: cargo build --release (wasm32, with the regex crates' unused
-#                features cut: scripts/trim-regex.mjs) + wasm-bindgen + wasm-opt -Oz
-#   make size    raw and gzip -9 size of each .wasm, beside its budget (fails when over)
+#   make build   pkg/dist/{full,lite,tools}: cargo build --release (wasm32, with the regex crates' unused
+#                features cut: scripts/trim-regex.mjs) + wasm-bindgen + wasm-opt; tools is the
+#                command line's build (pkg/cli/: astrolabe-segment check), loaded by nothing else
+#   make size    raw and gzip -9 size of each .wasm, beside its budget (fails when over; tools has none)
 #   make test    everything: cargo test, clippy (both feature sets, host and wasm32), build, JS tests
 #   make pack    the npm tarball, target/npm/astrolabe-segment-VERSION.tgz (make build first)
 #   make test-js the JS tests alone (package installed by name in tests/js/consumer)
@@ -48,6 +49,7 @@ setup-chromium:
 build: setup-rust setup-node
 	scripts/build-wasm.sh full
 	scripts/build-wasm.sh lite
+	scripts/build-wasm.sh tools
 	node scripts/write-entries.mjs
 	@# The require condition's types: the same declarations as CommonJS (.d.cts importing .d.cts).
 	for name in core index lite; do sed 's#from "\./\([a-z-]*\)\.js"#from "./\1.cjs"#' pkg/types/$$name.d.ts > pkg/types/$$name.d.cts; done
@@ -75,7 +77,7 @@ test-rust:
 PACK_DIR := $(CURDIR)/target/npm
 CONSUMER := tests/js/consumer
 pack:
-	@test -f pkg/dist/full/astrolabe_segment_bg.wasm -a -f pkg/dist/lite/astrolabe_segment_bg.wasm -a -f pkg/shared/fast.cjs -a -f pkg/full/node.cjs \
+	@test -f pkg/dist/full/astrolabe_segment_bg.wasm -a -f pkg/dist/lite/astrolabe_segment_bg.wasm -a -f pkg/dist/tools/astrolabe_segment.cjs -a -f pkg/shared/fast.cjs -a -f pkg/full/node.cjs \
 	  || { echo "pkg/ is not built: run make build" >&2; exit 1; }
 	mkdir -p $(PACK_DIR)
 	rm -f $(PACK_DIR)/astrolabe-segment-*.tgz
