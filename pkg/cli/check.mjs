@@ -7,8 +7,7 @@ import { availableParallelism } from "node:os";
 import { oneOf, parse, positiveInteger, UsageError } from "./args.mjs";
 import { inputsOf, operandsOf } from "./inputs.mjs";
 import { Pool } from "./pool.mjs";
-import { bytes } from "./progress.mjs";
-import { Progress } from "./progress.mjs";
+import { bytes, Progress } from "./progress.mjs";
 import { readInput } from "./read.mjs";
 import { tools } from "./tools.mjs";
 

@@ -242,7 +242,13 @@ impl Lane<'_> {
         let (text, hint) = match record::record(text) {
             Some(record) => {
                 prefix.push_str("/message");
-                (record.text, record.hint)
+                let Some(text) = record.text else {
+                    let place = Place { file, line: Some(line), prefix: &prefix };
+                    let message = "The inspector kept no message in this record (its body was JSON but not an object).";
+                    self.report.unreadable(&place, &[Issue::new(Code::InvalidJson, &Pointer::root(), message)]);
+                    return;
+                };
+                (text, record.hint)
             }
             None => (Cow::Borrowed(text), None),
         };

@@ -32,8 +32,8 @@ struct Stored<'a> {
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct Record<'a> {
     /// The message's text as it was received: its JSON, or the start of a body that was not JSON
-    /// (`raw`), or nothing when the record kept neither.
-    pub text: std::borrow::Cow<'a, [u8]>,
+    /// (`raw`); `None` when the record kept neither (a body that was JSON but no object).
+    pub text: Option<std::borrow::Cow<'a, [u8]>>,
     /// The call type of the route, for a message without a `type`.
     pub hint: Option<CallType>,
 }
@@ -46,9 +46,9 @@ pub(crate) fn record(text: &[u8]) -> Option<Record<'_>> {
     let stored: Stored<'_> = serde_json::from_slice(text).ok()?;
     let hint = stored.kind.as_ref().and_then(serde_json::Value::as_str).and_then(CallType::from_name);
     let text = match (stored.message, stored.raw) {
-        (Some(message), _) => std::borrow::Cow::Borrowed(message.get().as_bytes()),
-        (None, Some(raw)) => std::borrow::Cow::Owned(raw.into_bytes()),
-        (None, None) => std::borrow::Cow::Borrowed(&b""[..]),
+        (Some(message), _) => Some(std::borrow::Cow::Borrowed(message.get().as_bytes())),
+        (None, Some(raw)) => Some(std::borrow::Cow::Owned(raw.into_bytes())),
+        (None, None) => None,
     };
     Some(Record { text, hint })
 }
@@ -61,7 +61,7 @@ mod tests {
     fn a_record_gives_its_message_and_route_type() {
         let line = br#"{"id":42,"receivedAt":"2026-12-05T09:30:00.000Z","route":"/v1/track","http":{"status":200},"type":"track","library":null,"message":{"userId":"u_1","event":"Order Completed"},"outcome":{"status":"mapped"}}"#;
         let found = record(line).unwrap();
-        assert_eq!(found.text.as_ref(), br#"{"userId":"u_1","event":"Order Completed"}"#);
+        assert_eq!(found.text.unwrap().as_ref(), br#"{"userId":"u_1","event":"Order Completed"}"#);
         assert_eq!(found.hint, Some(CallType::Track));
     }
 
@@ -69,9 +69,9 @@ mod tests {
     fn a_refused_request_gives_its_raw_body() {
         let line = br#"{"id":1,"receivedAt":"x","route":"/v1/batch","http":{"status":400},"type":null,"library":null,"message":null,"raw":"{\"batch\": [","outcome":{"status":"invalid"}}"#;
         let found = record(line).unwrap();
-        assert_eq!((found.text.as_ref(), found.hint), (&br#"{"batch": ["#[..], None));
+        assert_eq!((found.text.unwrap().as_ref(), found.hint), (&br#"{"batch": ["#[..], None));
         let line = br#"{"id":2,"receivedAt":"x","type":null,"message":null,"outcome":{}}"#;
-        assert_eq!(record(line).unwrap().text.as_ref(), b"");
+        assert_eq!(record(line).unwrap().text, None);
     }
 
     #[test]

@@ -160,12 +160,17 @@ fn inspector_records_are_checked_as_their_messages() {
         record(2, json!("track"), json!({"event": "Paid"})),
         json!({"id": 3, "receivedAt": "x", "route": "/v1/batch", "http": {"status": 400}, "type": null,
                "message": null, "raw": "{\"batch\": [", "outcome": {"status": "invalid"}}),
+        json!({"id": 4, "receivedAt": "x", "route": "/v1/track", "http": {"status": 400}, "type": "track",
+               "message": null, "outcome": {"status": "invalid"}}),
     ]);
     let mut checker = checker();
     checker.check("events.jsonl", Framing::Lines, 1, text.as_bytes());
     let report = checker.report();
-    assert_eq!((report.messages, report.mapped, report.invalid, report.unreadable), (2, 1, 1, 1));
+    assert_eq!((report.messages, report.mapped, report.invalid, report.unreadable), (2, 1, 1, 2));
     assert_eq!(report.events["Paid"], EventCount { messages: 2, invalid: 1 });
+    let kept_none = &report.examples["invalid_json"][1];
+    assert_eq!((kept_none.line, kept_none.path.as_str()), (Some(4), "/message"));
+    assert!(kept_none.message.starts_with("The inspector kept no message"), "{}", kept_none.message);
     assert_eq!(report.examples["missing_identity"][0].path, "/message/userId");
 }
 
