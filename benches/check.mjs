@@ -53,10 +53,14 @@ function runCheck(argv, stdinBytes) {
     let stdout = "";
     let stderr = "";
     let peak = 0;
+    let cpu = 0;
     const sample = setInterval(async () => {
       try {
         const status = await readFile(`/proc/${child.pid}/status`, "utf8");
         peak = Math.max(peak, Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024);
+        // utime + stime (fields 14 and 15, in clock ticks of 1/100 s): the CPU time so far.
+        const fields = (await readFile(`/proc/${child.pid}/stat`, "utf8")).split(") ")[1].split(" ");
+        cpu = Math.max(cpu, (Number(fields[11]) + Number(fields[12])) / 100);
       } catch {}
     }, 50);
     child.stdout.on("data", (data) => (stdout += data));
@@ -65,7 +69,7 @@ function runCheck(argv, stdinBytes) {
       clearInterval(sample);
       const seconds = (performance.now() - started) / 1000;
       if (code !== 0 && code !== 1) return reject(new Error(`check exited ${code}: ${stderr}`));
-      resolvePromise({ report: JSON.parse(stdout), seconds, peak });
+      resolvePromise({ report: JSON.parse(stdout), seconds, peak, cpu });
     });
     if (stdinBytes) {
       (async () => {
@@ -105,6 +109,7 @@ for (const set of sets) {
   const destination = new Destination();
   const loop = [];
   const runs = Object.fromEntries(threadCounts.map((threads) => [threads, []]));
+  const cpus = Object.fromEntries(threadCounts.map((threads) => [threads, []]));
   const gzipRuns = [];
   // Warm-up: the loop's JIT, the file in the page cache.
   for (const message of set.texts) destination.mapJson(message);
@@ -114,9 +119,10 @@ for (const set of sets) {
     for (let pass = 0; pass < repeat; pass += 1) for (const message of set.texts) destination.mapJson(message);
     loop.push(messages / ((performance.now() - started) / 1000));
     for (const threads of threadCounts) {
-      const { report, seconds } = await runCheck(["--threads", String(threads), file]);
+      const { report, seconds, cpu } = await runCheck(["--threads", String(threads), file]);
       if (report.messages + report.unreadable !== messages) throw new Error(`check counted ${report.messages} of ${messages} messages`);
       runs[threads].push(messages / seconds);
+      cpus[threads].push(cpu / seconds);
     }
     const { seconds } = await runCheck(["--threads", String(CORES), gz]);
     gzipRuns.push(messages / seconds);
@@ -130,6 +136,8 @@ for (const set of sets) {
     messages,
     loop: median(loop),
     threads: Object.fromEntries(threadCounts.map((threads) => [threads, median(runs[threads])])),
+    /** CPU time over wall time: how many cores the run had (a shared machine may give fewer). */
+    cores: Object.fromEntries(threadCounts.map((threads) => [threads, median(cpus[threads])])),
     gzip: median(gzipRuns),
     startSeconds: start.seconds,
   };
@@ -178,7 +186,10 @@ function markdown(r) {
   const scaling = Object.values(r.corpora)
     .map((k) => `${k.title.toLowerCase()} ${threadCounts.map((t) => `${(k.threads[t] / k.threads[1]).toFixed(2)}x`).join(", ")}`)
     .join("; ");
-  lines.push(`Scaling from 1 to ${r.cores} threads (over 1 thread): ${scaling}. Start-up on an empty file: ${(Object.values(r.corpora)[0].startSeconds * 1000).toFixed(0)} ms.`);
+  const used = Object.values(r.corpora)
+    .map((k) => `${k.title.toLowerCase()} ${threadCounts.map((t) => k.cores[t].toFixed(2)).join(", ")}`)
+    .join("; ");
+  lines.push(`Scaling from 1 to ${r.cores} threads (over 1 thread): ${scaling}. Cores the runs had (CPU time over wall time, 1 to ${r.cores} threads): ${used}. Start-up on an empty file: ${(Object.values(r.corpora)[0].startSeconds * 1000).toFixed(0)} ms.`);
   lines.push("");
   lines.push(
     `Memory: ${(r.stdin.bytes / 1e9).toFixed(2)} GB of NDJSON (${fmt(r.stdin.messages)} messages) through standard input, ${r.stdin.threads} threads: peak RSS ${(r.stdin.peakRss / 1e6).toFixed(1)} MB (target: under 200 MB), ` +
