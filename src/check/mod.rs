@@ -23,7 +23,7 @@
 //! assert_eq!((report.messages, report.mapped, report.invalid, report.unreadable), (3, 2, 1, 1));
 //! assert_eq!(report.events["Paid"].invalid, 1);
 //! let example = &report.examples["missing_identity"][0];
-//! assert_eq!((example.line, example.path.as_str()), (Some(2), "/batch/1"));
+//! assert_eq!((example.line, example.path.as_str()), (Some(2), "/batch/1/userId"));
 //! # Ok::<(), astrolabe_segment::ConfigError>(())
 //! ```
 
