@@ -21,7 +21,7 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 
-import { CORPUS_VERSION, SEED, SMALL_SEED, defaultCorpusPath, writeCorpus } from "./corpus.mjs";
+import { defaultCorpusPath, readCorpus } from "./corpus.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -37,10 +37,7 @@ const CORES = os.availableParallelism();
 const bin = resolve(here, "../pkg/cli/astrolabe-segment.mjs");
 const { Destination, version } = await import(resolve(here, "../pkg/full/node.js"));
 
-let corpus = existsSync(corpusPath) ? JSON.parse(readFileSync(corpusPath, "utf8")) : null;
-if (!corpus || corpus.generator !== `benches/corpus.mjs v${CORPUS_VERSION}` || corpus.seed !== SEED || corpus.small?.seed !== SMALL_SEED) {
-  corpus = writeCorpus(corpusPath).corpus;
-}
+const corpus = readCorpus(corpusPath);
 mkdirSync(outDir, { recursive: true });
 const empty = resolve(outDir, "check-empty.ndjson");
 writeFileSync(empty, "");

@@ -11,6 +11,30 @@ use serde::Deserialize;
 
 use crate::call::CallType;
 
+/// The visits of a value that is not the container a visitor looks for: `$value`, nothing read.
+macro_rules! scalars_give {
+    ($value:expr) => {
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok($value)
+        }
+    };
+}
+
 /// The event names a text holds: its own as a message, and its items' as a batch (the items of
 /// a `batch` array in an object, or of the array it is).
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -85,24 +109,7 @@ impl<'de> Visitor<'de> for Top {
         Ok(Names { message: None, items: Items::visit(seq)?.0 })
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<Names, E> {
-        Ok(Names::default())
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Names, E> {
-        Ok(Names::default())
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Names, E> {
-        Ok(Names::default())
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Names, E> {
-        Ok(Names::default())
-    }
-    fn visit_str<E>(self, _: &str) -> Result<Names, E> {
-        Ok(Names::default())
-    }
-    fn visit_unit<E>(self) -> Result<Names, E> {
-        Ok(Names::default())
-    }
+    scalars_give!(Names::default());
 }
 
 impl<'de> DeserializeSeed<'de> for Top {
@@ -207,24 +214,7 @@ impl<'de> Deserialize<'de> for Items {
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Items, A::Error> {
                 IgnoredAny.visit_map(map).map(|_| Items(None))
             }
-            fn visit_str<E>(self, _: &str) -> Result<Items, E> {
-                Ok(Items(None))
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<Items, E> {
-                Ok(Items(None))
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Items, E> {
-                Ok(Items(None))
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Items, E> {
-                Ok(Items(None))
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Items, E> {
-                Ok(Items(None))
-            }
-            fn visit_unit<E>(self) -> Result<Items, E> {
-                Ok(Items(None))
-            }
+            scalars_give!(Items(None));
         }
         deserializer.deserialize_any(ItemsVisitor)
     }
@@ -253,24 +243,7 @@ impl<'de> Deserialize<'de> for Item {
             fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Item, A::Error> {
                 IgnoredAny.visit_seq(seq).map(|_| Item(None))
             }
-            fn visit_str<E>(self, _: &str) -> Result<Item, E> {
-                Ok(Item(None))
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<Item, E> {
-                Ok(Item(None))
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Item, E> {
-                Ok(Item(None))
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Item, E> {
-                Ok(Item(None))
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Item, E> {
-                Ok(Item(None))
-            }
-            fn visit_unit<E>(self) -> Result<Item, E> {
-                Ok(Item(None))
-            }
+            scalars_give!(Item(None));
         }
         deserializer.deserialize_any(ItemVisitor)
     }
