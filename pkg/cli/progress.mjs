@@ -1,7 +1,8 @@
-// The progress line of a long run, on standard error when it is a terminal: rewritten in place a
-// few times a second, cleared before the report is printed.
+// The progress line of a long run, on standard error when it is a terminal: shown once the run
+// has taken a second, rewritten in place a few times a second, cleared before the report is printed.
 
 const INTERVAL_MS = 250;
+const FIRST_MS = 1000;
 
 export class Progress {
   /** @param {NodeJS.WriteStream} stream @param {boolean} enabled @param {() => string} describe */
@@ -9,11 +10,13 @@ export class Progress {
     this.stream = stream;
     this.describe = describe;
     this.shown = false;
+    this.started = Date.now();
     this.timer = enabled ? setInterval(() => this.show(), INTERVAL_MS) : undefined;
     this.timer?.unref();
   }
 
   show() {
+    if (Date.now() - this.started < FIRST_MS) return;
     const columns = this.stream.columns || 100;
     this.stream.write(`\r\x1b[K${this.describe().slice(0, columns - 1)}`);
     this.shown = true;

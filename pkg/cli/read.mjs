@@ -17,6 +17,7 @@ const NEWLINE = 0x0a;
  */
 export async function readInput(input, { pool, main, stats, stdin }) {
   main.countFile();
+  stats.files += 1;
   const sender = new Sender(pool, input.display, stats);
   let source;
   try {
@@ -27,7 +28,6 @@ export async function readInput(input, { pool, main, stats, stdin }) {
     main.problem(input.display, sender.stop(), error.problem, error.message);
   } finally {
     await source?.close();
-    stats.files += 1;
   }
 }
 
