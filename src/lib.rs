@@ -23,6 +23,8 @@
 //! ```
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
+#[cfg(feature = "tools")]
+pub mod check;
 pub mod config;
 pub mod custom;
 pub mod destination;
@@ -37,7 +39,7 @@ pub mod spans;
 mod types_drift;
 
 pub use astrolabe_segment_core::{
-    call, engine, input, issue, js_number, map, operation, outcome, pointer, quote, read, spec, write,
+    call, engine, input, issue, js_number, map, operation, outcome, plain, pointer, quote, read, spec, write,
 };
 
 pub use call::CallType;

@@ -12,6 +12,8 @@
 //! returned the wasm-bindgen way costs four calls across the boundary and a copy freed by a fifth,
 //! about 0.2 µs, a twentieth of mapping a small message.
 
+#[cfg(feature = "tools")]
+mod check;
 mod convert;
 
 use std::cell::{OnceCell, RefCell};

@@ -14,7 +14,7 @@ pub mod js_number;
 pub mod map;
 pub mod operation;
 pub mod outcome;
-mod plain;
+pub mod plain;
 pub mod pointer;
 pub mod quote;
 pub mod read;

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { consumerDir, repoDir } from "./helpers.mjs";
@@ -100,9 +100,12 @@ test("the package holds no wasm-bindgen leftovers and nothing unlisted", () => {
   const types = ["core", "index", "lite"].flatMap((name) => [`types/${name}.d.ts`, `types/${name}.d.cts`]);
   types.push("types/init.d.ts", "types/lite-init.d.ts", "types/init-input.d.ts", "types/edge.d.ts");
   const edge = ["body", "cors", "credentials", "delivery", "engine", "handler", "identity", "index", "respond", "routes", "settings"].map((name) => `edge/${name}.js`);
+  // The command line: its modules, and of the tools build only the Node glue and bytes it loads.
+  const cli = readdirSync(path.join(repoDir, "pkg/cli")).map((name) => `cli/${name}`);
+  const tools = ["dist/tools/astrolabe_segment.cjs", "dist/tools/wasm-bytes.cjs"];
   const expected = [
     "README.md", "LICENSE-MIT", "LICENSE-APACHE", "package.json", "shared/fast.cjs", "shared/fast.js", "shared/limits.cjs", "shared/limits.js",
-    ...types, ...flavor("full"), ...flavor("lite"), ...edge,
+    ...types, ...flavor("full"), ...flavor("lite"), ...edge, ...cli, ...tools,
   ].sort();
   assert.deepEqual(files, expected);
 });
