@@ -36,14 +36,35 @@ function upstreamFetch(input, init) {
   return fetch(input, init);
 }
 
+/** How long a request's body may take to arrive, by default. */
+export const BODY_TIMEOUT_MS = 10_000;
+
+/** INSPECTOR_BODY_TIMEOUT_MS as a positive number of milliseconds, or the default. */
+export function bodyTimeoutFrom(value) {
+  const n = Number(value);
+  return Number.isInteger(n) && n > 0 ? n : BODY_TIMEOUT_MS;
+}
+
 /**
  * The request body as a web stream. Cancelling it (the handler does, for a body over its limit)
- * drains the rest instead of cutting the connection, so the sender can still read the 413.
+ * drains the rest instead of cutting the connection, so the sender can still read the 413. A body
+ * not all there after `deadlineMs` (a sender that stalls, or sent less than its Content-Length)
+ * fails the stream and calls `late()`.
  */
-function bodyOf(req) {
+function bodyOf(req, deadlineMs, late) {
   let done = false;
+  let timer;
   return new ReadableStream({
     start(controller) {
+      timer = setTimeout(() => {
+        if (done) return;
+        done = true;
+        late();
+        controller.error(new Error("the body did not arrive in time"));
+      }, deadlineMs);
+      const settled = () => clearTimeout(timer);
+      req.on("end", settled);
+      req.on("close", settled);
       req.on("data", (chunk) => {
         if (done) return;
         controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
@@ -67,9 +88,26 @@ function bodyOf(req) {
     },
     cancel() {
       done = true;
+      clearTimeout(timer);
       req.resume();
     },
   }, { highWaterMark: 1 });
+}
+
+/**
+ * The 408 of a body that did not arrive in time, with the handler's headers (CORS) but for its
+ * length: the connection is closed after it.
+ */
+function tooSlow(response, ms) {
+  const headers = new Headers(response.headers);
+  headers.delete("content-length");
+  headers.set("content-type", "application/json; charset=utf-8");
+  const seconds = ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`;
+  const body = {
+    message: `The body did not arrive within ${seconds} (the sender stalled, or sent less than its Content-Length); the connection is closed.`,
+    errors: [{ code: "invalid_json", path: "", message: "The body did not arrive in time." }],
+  };
+  return new Response(JSON.stringify(body), { status: 408, headers });
 }
 
 /** How long the rest of a refused body is read and discarded before the connection is closed. */
@@ -100,9 +138,10 @@ export const isEndpointPath = (pathname) => findRoute(pathname) !== undefined ||
  * @param {import("./store.mjs").Store} deps.store
  * @param {object} deps.environment where the settings are read (process.env)
  * @param {(line: string) => void} [deps.log] the handler's log lines
+ * @param {number} [deps.bodyTimeoutMs] how long a body may take to arrive (then: 408, connection closed)
  * @returns {(req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse, extra: object) => Promise<void>}
  */
-export function createEndpoint({ Destination, store, environment, log = () => {} }) {
+export function createEndpoint({ Destination, store, environment, log = () => {}, bodyTimeoutMs = BODY_TIMEOUT_MS }) {
   const seen = new AsyncLocalStorage();
   const real = new Destination({ strict: false });
   // The handler's destination, with each call noted on the request it belongs to.
@@ -141,18 +180,20 @@ export function createEndpoint({ Destination, store, environment, log = () => {}
       }
     }
     const hasBody = req.method !== "GET" && req.method !== "HEAD";
+    let late = false;
     const request = new Request(url, {
       method: req.method,
       headers,
-      ...(hasBody ? { body: bodyOf(req), duplex: "half" } : {}),
+      ...(hasBody ? { body: bodyOf(req, bodyTimeoutMs, () => (late = true)), duplex: "half" } : {}),
     });
     const context = {};
-    const response = await seen.run(context, () => handle(request, env));
+    let response = await seen.run(context, () => handle(request, env));
+    if (late) response = tooSlow(response, bodyTimeoutMs);
     const bytes = new Uint8Array(await response.arrayBuffer());
     // An answer given before the body was read (a 413) waits until the sender has finished sending
     // (its rest is discarded), so the sender reads it and the connection can be used again; a
     // sender that goes on too long gets the answer with the connection closed after it.
-    const drained = !hasBody || req.complete || (await finished(req, DRAIN_MS));
+    const drained = !late && (!hasBody || req.complete || (await finished(req, DRAIN_MS)));
     res.writeHead(response.status, { ...Object.fromEntries(response.headers), ...extraHeaders, ...(drained ? {} : { Connection: "close" }) });
     res.end(bytes);
 
@@ -169,7 +210,7 @@ export function createEndpoint({ Destination, store, environment, log = () => {}
     } catch {
       error = undefined;
     }
-    const result = context.output === undefined ? undefined : JSON.parse(context.output);
-    store.add(recordsOf({ route, bytes: context.bytes, result, answer: { status: response.status, body }, error }));
+    const result = context.output === undefined || late ? undefined : JSON.parse(context.output);
+    store.add(recordsOf({ route, bytes: late ? undefined : context.bytes, result, answer: { status: response.status, body }, error: late ? "body_timeout" : error }));
   };
 }
