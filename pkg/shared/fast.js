@@ -281,12 +281,13 @@ export function withFastPath(glue) {
   // module then keeps each distinct settings' compiled Destination, as many as were built.
   const weak = typeof WeakRef === "function" && typeof FinalizationRegistry === "function";
   const collected = weak
-    ? new FinalizationRegistry(({ handle, generation: made }) => {
-        // Of an instance that is gone (a trap): nothing of it is left to release.
-        if (made !== generation) return;
-        if (tokens.get(handle)?.deref() === undefined) tokens.delete(handle);
+    ? new FinalizationRegistry((state) => {
+        if (state.generation !== generation) return; // of an instance that is gone (a trap)
+        if (tokens.get(state.handle)?.deref() === undefined) tokens.delete(state.handle);
+        if (state.released) return; // free() released it already
+        state.released = true;
         try {
-          glue.__releaseDestination(handle);
+          glue.__releaseDestination(state.handle);
         } catch {
           // Nothing to report here: a broken instance is found, and replaced, by the next call.
         }
@@ -294,18 +295,27 @@ export function withFastPath(glue) {
     : undefined;
 
   /**
-   * The token of `handle` (compiled from `text`): the live one, or a new holder of it. It counts
-   * the Destinations holding it, so that free() on the last one releases it at once; Destinations
-   * dropped without free() are released when the token is collected.
+   * The token of `handle`, compiled from `text`: the live one, or a new holder of it. It counts
+   * the Destinations holding it: free() on the last one releases it at once (and a Destination
+   * built again with the same settings holds it again); Destinations dropped without free() are
+   * released when the token is collected. A token released and still alive whose handle now names
+   * other settings (dropped by the module, its place reused) is replaced.
    */
   function tokenOf(handle, text) {
     const known = tokens.get(handle)?.deref();
-    if (known !== undefined) return known;
-    const token = { handle, generation, text, destinations: 0 };
+    if (known !== undefined && known.text === text) {
+      if (known.state.released) {
+        glue.__holdDestination(handle);
+        known.state.released = false;
+      }
+      return known;
+    }
+    const state = { handle, generation, released: false };
+    const token = { handle, generation, text, destinations: 0, state };
     glue.__holdDestination(handle);
     if (weak) {
       tokens.set(handle, new WeakRef(token));
-      collected.register(token, { handle, generation }, token);
+      collected.register(token, state);
     } else {
       tokens.set(handle, { deref: () => token });
     }
@@ -315,9 +325,8 @@ export function withFastPath(glue) {
   /** A Destination holding `token` lets go of it (free()); the last one releases it now. */
   function letGo(token) {
     token.destinations -= 1;
-    if (token.destinations > 0 || token.generation !== generation) return;
-    if (tokens.get(token.handle)?.deref() === token) tokens.delete(token.handle);
-    collected?.unregister(token);
+    if (token.destinations > 0 || token.generation !== generation || token.state.released) return;
+    token.state.released = true;
     glue.__releaseDestination(token.handle);
   }
 

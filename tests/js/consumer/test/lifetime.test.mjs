@@ -95,5 +95,18 @@ for (const [index, [flavor, { Destination }]] of flavors.entries()) {
       }
       assert.throws(() => Destination.prototype.mapJson.call({}, numeric), /not a Destination/);
     });
+
+    test("settings the module dropped (freed, past the idle ones it keeps) are compiled again when built again", () => {
+      const numeric = JSON.stringify({ type: "track", userId: 42, event: "e" });
+      const literal = (n) => ({ mappings: { trackEvent: { properties: { "@literal": { n } } } } });
+      new Destination({ strict: true }).free();
+      for (let n = 0; n < 40; n += 1) new Destination(literal(n)).free(); // their places in the module are reused
+      assert.equal(JSON.parse(new Destination({ strict: true }).mapJson(numeric)).status, "invalid", "strict again");
+      for (const n of [3, 39, 0]) {
+        const again = new Destination(literal(n));
+        assert.equal(JSON.parse(again.mapJson(message)).operations[0].properties.n, n);
+        again.free();
+      }
+    });
   });
 }
