@@ -15,6 +15,7 @@
 import { createServer } from "node:http";
 import { createReadStream } from "node:fs";
 import { realpath, stat } from "node:fs/promises";
+import v8 from "node:v8";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { isInspectorPath, serveInspector } from "./inspector/api.mjs";
@@ -217,6 +218,12 @@ function option(args, name, fallback) {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  // The server turns over much short-lived memory (each message is parsed, mapped and written) and
+  // keeps up to INSPECTOR_MAX_BYTES. Left to its defaults on a machine with much memory, V8 lets
+  // the heap grow to several times what is live before it collects: 490 MB of RSS for 80 MB live
+  // after 20,500 messages of 30 KB (benches/inspector-stress.mjs). Growing it by 30% at a time
+  // instead (V8 picks up to 4x) collects more often, for a little speed.
+  v8.setFlagsFromString("--heap-growing-percent=30");
   const args = process.argv.slice(2);
   const port = Number(option(args, "--port", process.env.PORT ?? 8080));
   const host = option(args, "--host", "127.0.0.1");

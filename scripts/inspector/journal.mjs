@@ -37,7 +37,7 @@ export class Journal {
     this.current = null;
     /** The logical offset just past the last line written. */
     this.end = 0;
-    /** Items `{ line, size, offset, dropped }` waiting to be appended, oldest first. */
+    /** Items `{ line, size, offset, dropped }` waiting to be appended, oldest first (`size`: the line's bytes with its newline). */
     this.pending = [];
     /** Rewrites waiting their turn: `{ operation, after }`, after `after` more pending items. */
     this.operations = [];
@@ -101,7 +101,7 @@ export class Journal {
     }
   }
 
-  /** Appends `item.line` in its turn; then sets `item.offset` and lets go of the line. */
+  /** Appends `item.line` and a newline in its turn; then sets `item.offset`. */
   append(item) {
     this.pending.push(item);
     this.kick();
@@ -208,11 +208,10 @@ export class Journal {
       // An append that failed half-way may have left its first part: it goes.
       if (this.dirty) await handle.truncate(this.end - start);
       this.dirty = true;
-      await handle.appendFile(batch.map((item) => item.line).join(""));
+      await handle.appendFile(batch.map((item) => item.line).join("\n") + "\n");
       this.dirty = false;
       for (const item of batch) {
         item.offset = this.end;
-        item.line = undefined;
         this.end += item.size;
       }
     }

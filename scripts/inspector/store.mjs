@@ -1,12 +1,16 @@
 // The inspector's history: the last `limit` received messages, the oldest dropped (and counted).
-// The newest are held in memory, at most `maxBytes` of them (their text as the file keeps it); the
-// older ones only in the file, up to `fileMaxBytes`, whence queries and the export read them. Each
-// message is kept once (./stored.mjs): an operation's traits or properties are the message's own.
+// The newest are held in memory, at most `maxBytes` of them, as the text the file keeps (one
+// string each: a parsed message of many small values takes three or four times its text); the
+// older ones only in the file, up to `fileMaxBytes`. Each message is kept once (./stored.mjs): an
+// operation's traits or properties are the message's own. Filters and counts read a small head
+// of each message; a record is read (parsed, or read from the file) only to be answered, or for a
+// `text` filter.
 //
 // The file (./journal.mjs) is appended to in arrival order, read back at start, so a restart keeps
 // the history, and rewritten without what nobody keeps any more once that is as large as what is
 // kept. All of it asynchronous and a chunk or a line at a time: the server answers while the file
 // is written, and no step holds the file as one string, whatever its size.
+import { performance } from "node:perf_hooks";
 import { codesOf, matches, STATUSES } from "../../www/live-filter.js";
 import { Journal } from "./journal.mjs";
 import { lineOf, recordOf, share } from "./stored.mjs";
@@ -37,10 +41,13 @@ export function bytesFrom(value, fallback) {
 
 const isObject = (value) => value !== null && typeof value === "object";
 
+/** Work done at once before the event loop gets a turn (queries and the export read on). */
+const SLICE_MS = 10;
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
 /**
- * What the filters and the counts read of a record held only in the file: matches() gives the
- * same answer on it as on the record for every filter but `text` (and, for a long id or event
- * name, `partial`, those fields).
+ * What the filters and the counts read of a record: matches() gives the same answer on it as on
+ * the record for every filter but `text` (and, for a long id or event name, `partial`, those fields).
  */
 function headOf(record) {
   const message = isObject(record.message) ? record.message : {};
@@ -117,7 +124,7 @@ export class Store {
         return;
       }
       // A line of the history: written, so it can leave memory at once.
-      const entry = { id: record.id, size: length, offset, record, head: headOf(record), dropped: false };
+      const entry = { id: record.id, size: length, offset, line: text, head: headOf(record), dropped: false };
       this.keep(entry);
       this.nextId = Math.max(this.nextId, record.id + 1);
       this.trim();
@@ -143,8 +150,8 @@ export class Store {
   }
 
   forget(entry) {
-    if (entry.record !== null) this.memoryBytes -= entry.size;
-    entry.record = null;
+    if (entry.line !== undefined) this.memoryBytes -= entry.size;
+    entry.line = undefined;
     entry.dropped = true;
     this.historyBytes -= entry.size;
     this.count(entry.head, -1);
@@ -164,7 +171,7 @@ export class Store {
         this.forget(entry);
         continue;
       }
-      entry.record = null;
+      entry.line = undefined;
       this.memoryBytes -= entry.size;
       this.disk.push(entry);
     }
@@ -215,7 +222,7 @@ export class Store {
     const added = records.map((record) => share({ id: this.nextId++, ...record }));
     for (const record of added) {
       const line = lineOf(record);
-      const entry = { id: record.id, size: Buffer.byteLength(line), offset: -1, record, head: headOf(record), dropped: false, line };
+      const entry = { id: record.id, size: Buffer.byteLength(line) + 1, offset: -1, line, head: headOf(record), dropped: false };
       this.keep(entry);
       if (this.journal !== null) this.journal.append(entry);
     }
@@ -225,16 +232,18 @@ export class Store {
     return added;
   }
 
-  /** Every kept message, oldest first, each with its record when in memory, and a lease to read the others. */
+  /** Every kept message, oldest first, each with its line when in memory, and a lease to read the others. */
   snapshot() {
     const entries = [];
-    for (const entry of this.disk) entries.push([entry, null]);
-    for (const entry of this.memory) entries.push([entry, entry.record]);
+    for (const entry of this.disk) entries.push([entry, undefined]);
+    for (const entry of this.memory) entries.push([entry, entry.line]);
     const lease = this.disk.length > 0 ? this.journal.lease() : null;
     return { entries, lease };
   }
 
-  async read(lease, entry) {
+  /** The record of a snapshot's entry: its line parsed, or read from the file. */
+  async recordOf(lease, entry, line) {
+    if (line !== undefined) return recordOf(line);
     try {
       return recordOf(await lease.read(entry.offset, entry.size));
     } catch (error) {
@@ -252,21 +261,22 @@ export class Store {
     const { entries, lease } = this.snapshot();
     const events = [];
     let matched = 0;
+    let slice = performance.now();
     try {
       for (let i = entries.length - 1; i >= 0; i -= 1) {
-        let [entry, record] = entries[i];
-        if (record === null) {
-          if (!matches(entry.head, entry.head.partial ? byShortHead : byHead)) continue;
-          const needsRecord = text !== undefined || (entry.head.partial && needsLong);
-          if (needsRecord || events.length < limit) {
-            record = await this.read(lease, entry);
-            if (record === undefined || (needsRecord && !matches(record, filter))) continue;
+        const [entry, line] = entries[i];
+        if (!matches(entry.head, entry.head.partial ? byShortHead : byHead)) continue;
+        const needsRecord = text !== undefined || (entry.head.partial && needsLong);
+        if (needsRecord || events.length < limit) {
+          if (performance.now() - slice > SLICE_MS) {
+            await turn();
+            slice = performance.now();
           }
-        } else if (!matches(record, filter)) {
-          continue;
+          const record = await this.recordOf(lease, entry, line);
+          if (record === undefined || (needsRecord && !matches(record, filter))) continue;
+          if (events.length < limit) events.push(record);
         }
         matched += 1;
-        if (events.length < limit) events.push(record);
       }
     } finally {
       lease?.release();
@@ -277,7 +287,10 @@ export class Store {
   /** The newest `count` messages in memory, newest first. */
   newest(count) {
     const events = [];
-    for (let i = this.memory.length - 1; i >= 0 && events.length < count; i -= 1) events.push(this.memory.at(i).record);
+    for (let i = this.memory.length - 1; i >= 0 && events.length < count; i -= 1) {
+      const record = recordOf(this.memory.at(i).line);
+      if (record !== undefined) events.push(record);
+    }
     return events;
   }
 
@@ -291,18 +304,26 @@ export class Store {
     };
   }
 
-  /** Every kept message, oldest first, as JSON Lines: chunks of text of about 256 KB. */
+  /**
+   * Every kept message, oldest first, as JSON Lines: chunks of text of about 256 KB, with a turn of
+   * the event loop now and then, so the server answers meanwhile.
+   */
   async *jsonLines() {
     const { entries, lease } = this.snapshot();
+    let slice = performance.now();
     try {
       let chunk = "";
-      for (const [entry, kept] of entries) {
-        const record = kept ?? (await this.read(lease, entry));
+      for (const [entry, line] of entries) {
+        const record = await this.recordOf(lease, entry, line);
         if (record === undefined) continue;
         chunk += JSON.stringify(record) + "\n";
         if (chunk.length >= 256 * 1024) {
           yield chunk;
           chunk = "";
+        }
+        if (performance.now() - slice > SLICE_MS) {
+          await turn();
+          slice = performance.now();
         }
       }
       if (chunk !== "") yield chunk;

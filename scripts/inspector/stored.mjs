@@ -22,9 +22,25 @@ const isObject = (value) => value !== null && typeof value === "object";
 const pointerOf = (path) => path.map((key) => `/${key.replaceAll("~", "~0").replaceAll("/", "~1")}`).join("");
 const pathOf = (pointer) => pointer.split("/").slice(1).map((key) => key.replaceAll("~1", "/").replaceAll("~0", "~"));
 
+/** True when two JSON values are the same JSON text, keys in the same order (no text is made). */
+function same(a, b) {
+  if (a === b) return true;
+  if (!isObject(a) || !isObject(b) || Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i += 1) if (!same(a[i], b[i])) return false;
+    return true;
+  }
+  const keys = Object.keys(a);
+  const others = Object.keys(b);
+  if (keys.length !== others.length) return false;
+  for (let i = 0; i < keys.length; i += 1) if (keys[i] !== others[i] || !same(a[keys[i]], b[keys[i]])) return false;
+  return true;
+}
+
 /**
- * Makes each operation field that equals the message's own (same JSON) hold the message's object,
- * so memory keeps one copy. Returns the record.
+ * Makes each operation field that equals the message's own (the same JSON) hold the message's
+ * object, so that memory and the file keep one copy. Returns the record.
  */
 export function share(record) {
   const operations = record.outcome?.operations;
@@ -33,12 +49,9 @@ export function share(record) {
     if (!isObject(operation)) continue;
     for (const [field, value] of Object.entries(operation)) {
       if (!isObject(value)) continue;
-      let text;
       for (const path of places(field)) {
         const own = at(record.message, path);
-        if (!isObject(own) || Array.isArray(own) !== Array.isArray(value)) continue;
-        text ??= JSON.stringify(value);
-        if (JSON.stringify(own) === text) {
+        if (same(own, value)) {
           operation[field] = own;
           break;
         }
@@ -48,7 +61,7 @@ export function share(record) {
   return record;
 }
 
-/** The record as one line of the file (with its newline): shared fields as references. */
+/** The record as one line of the file (without its newline): shared fields as references. */
 export function lineOf(record) {
   const operations = record.outcome?.operations;
   const shared = [];
@@ -68,8 +81,7 @@ export function lineOf(record) {
       return copy;
     });
   }
-  const line = shared.length === 0 ? JSON.stringify(record) : JSON.stringify({ ...record, outcome: { ...record.outcome, operations: kept }, shared });
-  return line + "\n";
+  return shared.length === 0 ? JSON.stringify(record) : JSON.stringify({ ...record, outcome: { ...record.outcome, operations: kept }, shared });
 }
 
 /** The record of a line of the file, whole (shared fields hold the message's objects), or undefined. */

@@ -111,7 +111,7 @@ test("each message is kept once: an operation's properties are the message's own
   assert.equal(kept.outcome.operations[0].traits, kept.message.context.traits);
   assert.notEqual(kept.outcome.operations[1].properties, kept.message.properties, "not the message's: its own copy");
   const line = lineOf(kept);
-  assert.ok(line.endsWith("\n"));
+  assert.ok(!line.includes("\n"), "one line");
   assert.equal(line.split('"sku"').length, 2, "the properties are written once");
   const back = recordOf(line);
   assert.deepEqual(back, JSON.parse(JSON.stringify(kept)), "read back whole");
