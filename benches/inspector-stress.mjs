@@ -102,8 +102,13 @@ function serve(env) {
  * Asks /health every `everyMs` and reads the RSS, from a thread of its own (this one is busy
  * sending): `stop()` gives `{ asked, maxMs, over200, failed, maxRss }`.
  */
-function watch(server, everyMs = 100) {
+async function watch(server, everyMs = 100) {
   const worker = new Worker(new URL(import.meta.url), { workerData: { watch: { base: server.base, pid: server.child.pid, everyMs } } });
+  // Its first request loads fetch in that thread (tens of ms): not the server's time.
+  await new Promise((resolve, reject) => {
+    worker.once("message", resolve);
+    worker.once("error", reject);
+  });
   return {
     stop: () =>
       new Promise((resolve, reject) => {
@@ -116,9 +121,11 @@ function watch(server, everyMs = 100) {
 
 /** The watcher's thread. */
 async function watching({ base, pid, everyMs }) {
-  const figures = { asked: 0, maxMs: 0, over200: 0, failed: 0, maxRss: 0 };
+  const figures = { asked: 0, maxMs: 0, over200: 0, failed: 0, maxRss: 0, slow: [] };
   let running = true;
   parentPort.once("message", () => (running = false));
+  await (await fetch(`${base}/health`)).arrayBuffer();
+  parentPort.postMessage("ready");
   while (running) {
     const started = performance.now();
     try {
@@ -132,6 +139,8 @@ async function watching({ base, pid, everyMs }) {
     figures.asked += 1;
     figures.maxMs = Math.max(figures.maxMs, ms);
     if (ms >= 200) figures.over200 += 1;
+    // When the slow ones were asked (ms since the epoch), to tell sending from exporting.
+    if (ms >= 100) figures.slow.push([Math.round(performance.timeOrigin + started), Math.round(ms)]);
     figures.maxRss = Math.max(figures.maxRss, (await rssOf(pid)) ?? 0);
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, everyMs - (performance.now() - started))));
   }
@@ -223,9 +232,11 @@ export async function stress({ messages = 20_500, concurrency = 20, bytes = 30_0
   try {
     server = await serve(settings);
     figures.rssAtStart = await rssOf(server.child.pid);
-    const watcher = watch(server);
+    const watcher = await watch(server);
     progress(`sending ${messages} messages of ${figures.messageBytes} bytes, ${concurrency} at a time`);
+    figures.sendStarted = Date.now();
     figures.send = await send(server, messages, concurrency, bytes);
+    figures.sendEnded = Date.now();
     figures.summary = await getJson(server, "/inspector/summary");
     progress(`sent in ${figures.send.seconds.toFixed(1)} s; exporting`);
     figures.export = await readExport(server);
@@ -240,7 +251,7 @@ export async function stress({ messages = 20_500, concurrency = 20, bytes = 30_0
     figures.fileLinesAtStop = await linesIn(file);
     server = await serve(settings);
     figures.restart = { startMs: server.startMs, rss: await rssOf(server.child.pid), summary: await getJson(server, "/inspector/summary") };
-    const watcher2 = watch(server);
+    const watcher2 = await watch(server);
     figures.restart.export = await readExport(server);
     figures.restart.health = await watcher2.stop();
     const more = await send(server, 1, 1, bytes);
