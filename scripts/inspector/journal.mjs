@@ -74,9 +74,13 @@ export class Journal {
     this.current.start = 0;
     this.end = size;
     let complete = true;
-    for await (const line of linesOf(this.current.handle, 0, size)) {
-      complete = line.complete;
-      onLine(line);
+    try {
+      for await (const line of linesOf(this.current.handle, 0, size)) {
+        complete = line.complete;
+        onLine(line);
+      }
+    } catch (error) {
+      this.warn(`inspector: cannot read all of ${this.file} (${error.message}); what was read is kept`);
     }
     if (!complete) {
       try {
