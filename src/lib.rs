@@ -28,6 +28,7 @@ pub mod check;
 pub mod config;
 pub mod custom;
 pub mod destination;
+pub mod destination_cache;
 pub mod host;
 pub mod mapping;
 pub mod payload;

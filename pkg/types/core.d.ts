@@ -282,7 +282,10 @@ export interface DestinationMethods {
    * UTF-8 and oversize input come back as `invalid` outcomes.
    */
   mapJson(input: string | Uint8Array | ArrayBuffer, options?: MapOptions): string;
-  /** Releases the WebAssembly memory now rather than at garbage collection. */
+  /**
+   * Lets go of the Destination's settings now (their compiled form is released when no other
+   * Destination holds it) rather than at garbage collection; later calls throw. Optional.
+   */
   free(): void;
 }
 
