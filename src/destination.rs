@@ -17,6 +17,7 @@ use crate::payload;
 use crate::plan::TrackingPlan;
 use crate::pointer::Pointer;
 use crate::read;
+use crate::rules::Levels;
 use crate::spec::{self, Checked, Envelope, Fields, Report};
 
 /// Per-call options.
@@ -55,6 +56,7 @@ impl MapOptions {
 #[derive(Debug)]
 pub struct Destination {
     strict: bool,
+    levels: Levels,
     mappings: Option<CustomMappings>,
     plan: Option<TrackingPlan>,
 }
@@ -63,7 +65,12 @@ impl Destination {
     /// Compiles the settings. Fails on a setting that cannot be used, naming it.
     pub fn new(config: Config) -> Result<Destination, ConfigError> {
         let mappings = config.mappings.as_ref().map(CustomMappings::compile).transpose()?;
-        Ok(Destination { strict: config.strict, mappings, plan: compile_plan(config.tracking_plan.as_ref())? })
+        Ok(Destination {
+            strict: config.strict,
+            levels: config.rules,
+            mappings,
+            plan: compile_plan(config.tracking_plan.as_ref())?,
+        })
     }
 
     /// Checks one message: `{valid, errors, warnings}`.
@@ -145,7 +152,7 @@ impl Destination {
     /// The engine's settings for this Destination.
     fn settings(&self, walks: bool) -> Settings<'_> {
         let whole: Option<&dyn Whole> = (self.mappings.is_some() || self.plan.is_some()).then_some(self);
-        Settings { strict: self.strict, whole, walks }
+        Settings { strict: self.strict, levels: &self.levels, whole, walks }
     }
 
     /// The answer of `map` (`Shape::Message`), `validate` (`Shape::Validation`), `map_batch`
@@ -159,7 +166,7 @@ impl Destination {
     /// One message within its limits, read whole, for settings that read whole messages: checked,
     /// held to the tracking plan, mapped by the custom mappings.
     fn message(&self, value: &Value, base: &Pointer, hint: Option<CallType>, envelope: &Envelope<'_>) -> Outcome {
-        let mut report = Report::new(self.strict);
+        let mut report = Report::new(self.strict, &self.levels);
         let view = spec::view_of(value, base, &mut report);
         match view.as_ref().and_then(|view| spec::check(view, base, hint, envelope, &mut report)) {
             None => self.finish(report, Vec::new(), None),

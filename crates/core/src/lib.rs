@@ -18,6 +18,7 @@ mod plain;
 pub mod pointer;
 pub mod quote;
 pub mod read;
+pub mod rules;
 pub mod spec;
 pub mod write;
 

@@ -28,6 +28,7 @@ use crate::operation::OperationKind;
 use crate::outcome::Outcome;
 use crate::outcome::Status;
 use crate::pointer::Pointer;
+use crate::rules::Levels;
 use crate::spec::{self, Checked, Envelope, Fields, Member, Members, Message, Reads, Report};
 use crate::write::{self, Body, Parts};
 use scan::{Depth, Entry, Kind, Step, Tape};
@@ -52,7 +53,7 @@ pub enum Shape {
 /// (`JSON.stringify`), and give `None` when a walk over the value must answer instead: text that
 /// is not JSON, or nests past [`MAX_DEPTH`] levels anywhere.
 pub fn map_text(strict: bool, bytes: &[u8], hint: Option<CallType>, shape: Shape) -> Option<String> {
-    answer(Settings { strict, whole: None, walks: true }, bytes, hint, shape)
+    answer(Settings { strict, levels: &Levels::NONE, whole: None, walks: true }, bytes, hint, shape)
 }
 
 /// What a Destination adds to the built-in path: custom mappings or a tracking plan, which read
@@ -68,6 +69,8 @@ pub trait Whole {
 pub struct Settings<'a> {
     /// Warnings are errors.
     pub strict: bool,
+    /// The level users set each rule to (`rules`).
+    pub levels: &'a Levels,
     /// Custom mappings or a plan: messages are read whole and answered by it.
     pub whole: Option<&'a dyn Whole>,
     /// The text is what a host's serializer (`JSON.stringify`) wrote of a value the host can
@@ -123,7 +126,8 @@ fn write_answer(
         Err(_) if walks => return None,
         Err(issue) => return refusal(out, issue, shape),
     };
-    let lane = Lane { text, strict, validation: shape == Shape::Validation, whole: settings.whole };
+    let lane =
+        Lane { text, strict, levels: settings.levels, validation: shape == Shape::Validation, whole: settings.whole };
     // Text that may be a message or an envelope is scanned as a message until a root member
     // named `batch`.
     let first = text.bytes().find(|byte| !crate::plain::is_whitespace(*byte));
@@ -186,6 +190,7 @@ fn refusal(out: &mut String, issue: Issue, shape: Shape) -> Option<()> {
 struct Lane<'t> {
     text: &'t str,
     strict: bool,
+    levels: &'t Levels,
     /// Answer `{valid, errors, warnings}` rather than the outcome.
     validation: bool,
     whole: Option<&'t dyn Whole>,
@@ -252,28 +257,24 @@ impl<'t> Lane<'t> {
         }
     }
 
-    /// An object with only the members `keep` says the checks read, parsed.
-    fn skeleton(&self, tape: &Tape, index: u32, keep: impl Fn(&str) -> bool) -> Option<Value> {
+    /// The envelope's `context` with only the members the checks read, parsed as a message's are.
+    fn skeleton(&self, tape: &Tape, index: u32) -> Option<Value> {
         let mut map = Map::new();
         for (_, entry) in tape.children(index) {
             let key = self.key(entry);
-            if keep(&key) {
-                map.insert(key.into_owned(), self.value(entry)?);
+            if spec::reads_of_context(&key) {
+                let value = self.kind_of(entry, !spec::reads_inside_context(&key), spec::context_kind_only(&key))?;
+                map.insert(key.into_owned(), value);
             }
         }
         Some(Value::Object(map))
     }
 
-    /// A member the rules read some members of (`keep`, each read inside when `inside` says so):
-    /// an object's are parsed, anything else is read whole, for the checks to refuse.
-    fn member(
-        &self,
-        tape: &Tape,
-        index: u32,
-        entry: &Entry,
-        keep: fn(&str) -> bool,
-        inside: fn(&str) -> bool,
-    ) -> Option<Member<'t>> {
+    /// A member the rules read some members of (`keep`, each read inside when `inside` says so,
+    /// only its kind when `kind_only` does): an object's are parsed, anything else is read whole,
+    /// for the checks to refuse.
+    fn member(&self, tape: &Tape, index: u32, entry: &Entry, reads: Reads) -> Option<Member<'t>> {
+        let Reads::Members { keep, inside, kind_only } = reads else { return None };
         if entry.kind != Kind::Object {
             return Some(Member::Value(Cow::Owned(self.value(entry)?)));
         }
@@ -281,16 +282,23 @@ impl<'t> Lane<'t> {
         for (_, child) in tape.children(index) {
             let key = self.key(child);
             if keep(&key) {
-                let value = match child.kind {
-                    // Only what it is is read: an empty one of the same kind says so.
-                    Kind::Object if !inside(&key) => Value::Object(Map::new()),
-                    Kind::Array if !inside(&key) => Value::Array(Vec::new()),
-                    _ => self.value(child)?,
-                };
+                let value = self.kind_of(child, !inside(&key), kind_only(&key))?;
                 members.insert(key, Cow::Owned(value));
             }
         }
         Some(Member::Object(members))
+    }
+
+    /// The value of an entry, or one of the same kind when only that is read: an empty object or
+    /// array (`empty`), and with `kind_only` an empty string or zero too.
+    fn kind_of(&self, entry: &Entry, empty: bool, kind_only: bool) -> Option<Value> {
+        Some(match entry.kind {
+            Kind::Object if empty || kind_only => Value::Object(Map::new()),
+            Kind::Array if empty || kind_only => Value::Array(Vec::new()),
+            Kind::String if kind_only => Value::String(String::new()),
+            Kind::Number if kind_only => Value::from(0),
+            _ => self.value(entry)?,
+        })
     }
 
     /// `{"batch": [...], "context"?, "integrations"?, "sentAt"?}`, or the batch refused with the
@@ -327,7 +335,7 @@ impl<'t> Lane<'t> {
                         Kind::Object => match self.too_deep(entry, &path, 2) {
                             Some(issue) => *slot = Some(issue),
                             None if key == "context" && self.whole.is_none() => {
-                                *read = Some(self.skeleton(tape, index, spec::reads_of_context)?);
+                                *read = Some(self.skeleton(tape, index)?);
                             }
                             None => *read = Some(self.value(entry)?),
                         },
@@ -424,7 +432,7 @@ impl<'t> Lane<'t> {
             })
         });
         if let Some(issue) = limit {
-            let mut report = Report::new(self.strict);
+            let mut report = Report::new(self.strict, self.levels);
             report.errors.push(issue);
             self.finish(out, report, None, None);
             return Some(());
@@ -438,7 +446,7 @@ impl<'t> Lane<'t> {
             }
             return Some(());
         }
-        let mut report = Report::new(self.strict);
+        let mut report = Report::new(self.strict, self.levels);
         if entry.kind != Kind::Object {
             spec::not_an_object(&self.value(entry)?, base, &mut report);
             self.finish(out, report, None, None);
@@ -454,12 +462,12 @@ impl<'t> Lane<'t> {
                     Some(text) => Member::Text(text),
                     None => Member::Value(Cow::Owned(self.value(member)?)),
                 },
-                Reads::Members { keep, inside } => {
+                Reads::Members { .. } => {
                     if key == "traits" || key == "properties" {
                         let slot = if key == "traits" { &mut raw.traits } else { &mut raw.properties };
                         *slot = Some(*member).filter(|member| member.kind == Kind::Object);
                     }
-                    self.member(tape, child, member, keep, inside)?
+                    self.member(tape, child, member, reads)?
                 }
                 Reads::Nothing => continue,
             };
