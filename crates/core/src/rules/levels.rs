@@ -59,7 +59,7 @@ impl Levels {
     /// assert!(levels.set(Code::InvalidJson, Level::Off).unwrap_err().contains("can be read at all"));
     /// ```
     pub fn set(&mut self, code: Code, level: Level) -> Result<(), String> {
-        if let Tuning::Fixed(why) = code.rule().tuning {
+        if let Tuning::Fixed(why) = code.tuning() {
             return Err(format!("{} cannot be set: {why}", quote(code.as_str())));
         }
         if let Some(slot) = self.set.get_mut(code as usize) {

@@ -79,14 +79,49 @@ macro_rules! rules {
             )*
         }
 
+        // Each part of a rule is read by a match of its own, on a constant's field: the module
+        // then holds only the parts it uses (names, checks), not every rule's sentences.
         impl Code {
             /// Every code, in the order of the README's table.
             pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
 
-            /// The code's rule.
+            /// The code's rule, whole (for documentation and tests: the engine reads its parts).
             pub const fn rule(self) -> &'static Rule {
                 match self {
                     $(Code::$variant => &$module::RULE,)*
+                }
+            }
+
+            /// The stable snake_case name.
+            ///
+            /// ```
+            /// use astrolabe_segment_core::Code;
+            /// assert_eq!(Code::MissingIdentity.as_str(), "missing_identity");
+            /// ```
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $module::RULE.name,)*
+                }
+            }
+
+            /// Whether users may set the rule, and why not.
+            pub const fn tuning(self) -> Tuning {
+                match self {
+                    $(Code::$variant => $module::RULE.tuning,)*
+                }
+            }
+
+            /// The rule's own check, if it has one.
+            pub(crate) const fn check(self) -> Option<fn(&Context<'_>, &mut Report)> {
+                match self {
+                    $(Code::$variant => $module::RULE.check,)*
+                }
+            }
+
+            /// The members of `context` the rule reads.
+            pub(crate) const fn reads_context(self) -> &'static [&'static str] {
+                match self {
+                    $(Code::$variant => $module::RULE.reads_context,)*
                 }
             }
         }
@@ -133,25 +168,39 @@ rules! {
 }
 
 impl Code {
-    /// The stable snake_case name.
-    ///
-    /// ```
-    /// use astrolabe_segment_core::Code;
-    /// assert_eq!(Code::MissingIdentity.as_str(), "missing_identity");
-    /// ```
-    pub const fn as_str(self) -> &'static str {
-        self.rule().name
-    }
-
     /// The code with this snake_case name.
     pub fn from_name(name: &str) -> Option<Code> {
         Code::ALL.iter().copied().find(|code| code.as_str() == name)
     }
 }
 
+/// A rule's own check.
+type Check = fn(&Context<'_>, &mut Report);
+
+/// The rules' own checks, gathered when the crate is built (as [`CONTEXT_READS`]): every message
+/// runs them, so they are found without a walk of the rules.
+const CHECKS: ([Option<Check>; Code::ALL.len()], usize) = own_checks();
+
+// Evaluated at compile time: an index out of range stops the build, it cannot panic.
+#[allow(clippy::indexing_slicing)]
+const fn own_checks() -> ([Option<Check>; Code::ALL.len()], usize) {
+    let mut checks: [Option<Check>; Code::ALL.len()] = [None; Code::ALL.len()];
+    let mut len = 0;
+    let mut code = 0;
+    while code < Code::ALL.len() {
+        if let Some(check) = Code::ALL[code].check() {
+            checks[len] = Some(check);
+            len += 1;
+        }
+        code += 1;
+    }
+    (checks, len)
+}
+
 /// The rules that check the message's view on their own, in the order of the list.
-pub(crate) fn checks() -> impl Iterator<Item = fn(&Context<'_>, &mut Report)> {
-    Code::ALL.iter().filter_map(|code| code.rule().check)
+pub(crate) fn checks() -> impl Iterator<Item = Check> {
+    let (checks, len) = &CHECKS;
+    checks.get(..*len).unwrap_or_default().iter().flatten().copied()
 }
 
 /// The most `context` members the rules may read, all told.
@@ -168,7 +217,7 @@ const fn context_reads() -> ([&'static str; MAX_CONTEXT_READS], usize) {
     let mut len = 0;
     let mut code = 0;
     while code < Code::ALL.len() {
-        let reads = Code::ALL[code].rule().reads_context;
+        let reads = Code::ALL[code].reads_context();
         let mut at = 0;
         while at < reads.len() {
             names[len] = reads[at];
