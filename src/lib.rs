@@ -37,7 +37,7 @@ pub mod spans;
 mod types_drift;
 
 pub use astrolabe_segment_core::{
-    call, engine, input, issue, js_number, map, operation, outcome, pointer, quote, read, rules, spec, write,
+    answer, call, engine, input, issue, js_number, map, operation, outcome, pointer, quote, rules, spec, write,
 };
 
 pub use call::CallType;

@@ -7,6 +7,6 @@ pub(crate) const RULE: Rule = Rule {
     tuning: Tuning::Fixed("it decides whether the input can be read at all"),
     meaning: "a batch over 500 KB",
     hint: "",
-    reads_context: &[],
+    reads_context: None,
     check: None,
 };

@@ -7,6 +7,6 @@ pub(crate) const RULE: Rule = Rule {
     tuning: Tuning::Fixed("it decides whether the input can be read at all"),
     meaning: "a batch of more than 2,500 items",
     hint: "",
-    reads_context: &[],
+    reads_context: None,
     check: None,
 };

@@ -7,6 +7,6 @@ pub(crate) const RULE: Rule = Rule {
     tuning: Tuning::Fixed("the edge handler answers with it about the request, not the message"),
     meaning: "the edge handler: the body did not arrive within `ASTROLABE_BODY_TIMEOUT_MS`; a 408",
     hint: "",
-    reads_context: &[],
+    reads_context: None,
     check: None,
 };

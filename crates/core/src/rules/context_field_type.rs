@@ -9,7 +9,7 @@
 use super::{Context, Rule, Tuning};
 use crate::issue::{Code, Issue};
 use crate::spec::ids::json_type_name;
-use crate::spec::Report;
+use crate::spec::{Kind, Report};
 use serde_json::Value;
 
 pub(crate) const RULE: Rule = Rule {
@@ -18,7 +18,7 @@ pub(crate) const RULE: Rule = Rule {
     tuning: Tuning::Open,
     meaning: "a `context` field the Spec defines, of another type (`context.library` not an object, `context.userAgent` not a string, `context.active` not a boolean)",
     hint: "`send context.library as an object`",
-    reads_context: &FIELD_NAMES,
+    reads_context: Some(reads),
     check: Some(check),
 };
 
@@ -30,51 +30,38 @@ enum Type {
     Boolean,
 }
 
-/// The context fields the Spec types, and their types.
-const FIELDS: [(&str, Type); 17] = [
-    ("active", Type::Boolean),
-    ("app", Type::Object),
-    ("campaign", Type::Object),
-    ("device", Type::Object),
-    ("ip", Type::String),
-    ("library", Type::Object),
-    ("locale", Type::String),
-    ("location", Type::Object),
-    ("network", Type::Object),
-    ("os", Type::Object),
-    ("page", Type::Object),
-    ("referrer", Type::Object),
-    ("screen", Type::Object),
-    ("timezone", Type::String),
-    ("traits", Type::Object),
-    ("userAgent", Type::String),
-    ("userAgentData", Type::Object),
-];
+/// The type the Spec gives the context field `key`, if it gives one.
+fn typed(key: &str) -> Option<Type> {
+    Some(match key {
+        "active" => Type::Boolean,
+        "app" | "campaign" | "device" | "library" | "location" | "network" | "os" | "page" | "referrer" | "screen"
+        | "traits" | "userAgentData" => Type::Object,
+        "ip" | "locale" | "timezone" | "userAgent" => Type::String,
+        _ => return None,
+    })
+}
 
-/// The fields' names, which the engine parses (their kind only). Evaluated at compile time: an
-/// index out of range stops the build, it cannot panic.
-#[allow(clippy::indexing_slicing)]
-const FIELD_NAMES: [&str; 17] = {
-    let mut names = [""; 17];
-    let mut at = 0;
-    while at < FIELDS.len() {
-        names[at] = FIELDS[at].0;
-        at += 1;
+/// The fields the rule reads, so that the engine parses them (their kind only): those of a type
+/// other than the Spec's. `null` counts as absent.
+fn reads(key: &str, kind: Kind) -> bool {
+    match typed(key) {
+        Some(Type::Object) => !matches!(kind, Kind::Object | Kind::Null),
+        Some(Type::String) => !matches!(kind, Kind::String | Kind::Null),
+        Some(Type::Boolean) => !matches!(kind, Kind::Bool | Kind::Null),
+        None => false,
     }
-    names
-};
+}
 
 fn check(message: &Context<'_>, report: &mut Report) {
-    for (name, wanted) in FIELDS {
-        // `null` counts as absent, as it does for `context` itself.
-        let Some((value, found)) = message.context.get(name) else { continue };
+    message.context.each(&mut |name, value, found| {
+        let Some(wanted) = typed(name) else { return };
         let right = match wanted {
             Type::Object => value.is_object(),
             Type::String => value.is_string(),
             Type::Boolean => value.is_boolean(),
         };
         if right {
-            continue;
+            return;
         }
         let (article, kind) = match wanted {
             Type::Object => ("an", "object"),
@@ -94,7 +81,7 @@ fn check(message: &Context<'_>, report: &mut Report) {
             )
             .with_hint(format!("send context.{name} as {article} {kind}")),
         );
-    }
+    });
 }
 
 #[cfg(test)]
@@ -122,9 +109,9 @@ mod tests {
         assert_eq!(
             warnings(message),
             [
-                (String::from("/context/active"), String::from("context.active must be a boolean, not a string; destinations that read it may drop or misread it.")),
                 (String::from("/context/library"), String::from("context.library must be an object, not a string; destinations that read it may drop or misread it.")),
                 (String::from("/context/userAgent"), String::from("context.userAgent must be a string, not an object; destinations that read it may drop or misread it.")),
+                (String::from("/context/active"), String::from("context.active must be a boolean, not a string; destinations that read it may drop or misread it.")),
             ]
         );
     }

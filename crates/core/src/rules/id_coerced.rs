@@ -7,6 +7,6 @@ pub(crate) const RULE: Rule = Rule {
     tuning: Tuning::Open,
     meaning: "a numeric id, sent on as its string",
     hint: "`send userId as the string \"42\"`",
-    reads_context: &[],
+    reads_context: None,
     check: None,
 };

@@ -7,6 +7,6 @@ pub(crate) const RULE: Rule = Rule {
     tuning: Tuning::Fixed("it decides whether the input can be read at all"),
     meaning: "the input is not JSON (the message gives line and column) or not UTF-8",
     hint: "",
-    reads_context: &[],
+    reads_context: None,
     check: None,
 };

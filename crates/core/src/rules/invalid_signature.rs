@@ -7,6 +7,6 @@ pub(crate) const RULE: Rule = Rule {
     tuning: Tuning::Fixed("the edge handler answers with it about the request, not the message"),
     meaning: "the edge handler: a delivery to `/webhook` without a valid `X-Signature` while `SEGMENT_SHARED_SECRET` is set; a 401",
     hint: "",
-    reads_context: &[],
+    reads_context: None,
     check: None,
 };

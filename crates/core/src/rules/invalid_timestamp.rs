@@ -7,6 +7,6 @@ pub(crate) const RULE: Rule = Rule {
     tuning: Tuning::Open,
     meaning: "a timestamp that is not ISO-8601 (`2015-2-02T00:30:08.276Z`)",
     hint: "`send timestamp as \"2015-02-02T00:30:08.276Z\"` (Unix times too)",
-    reads_context: &[],
+    reads_context: None,
     check: None,
 };

@@ -7,6 +7,6 @@ pub(crate) const RULE: Rule = Rule {
     tuning: Tuning::Fixed("a field of the wrong type cannot be read"),
     meaning: "a field of the wrong JSON type (`traits` not an object, a boolean `userId`, ...)",
     hint: "",
-    reads_context: &[],
+    reads_context: None,
     check: None,
 };

@@ -7,6 +7,6 @@ pub(crate) const RULE: Rule = Rule {
     tuning: Tuning::Fixed("an operation the mapping could not make cannot be sent"),
     meaning: "a custom mapping failed, or left an operation without what it needs",
     hint: "",
-    reads_context: &[],
+    reads_context: None,
     check: None,
 };

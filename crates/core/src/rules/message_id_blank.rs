@@ -7,6 +7,6 @@ pub(crate) const RULE: Rule = Rule {
     tuning: Tuning::Open,
     meaning: "a blank `messageId`: the message is sent without one, so its retries cannot be told apart",
     hint: "`send a unique messageId, such as a UUID, or leave it out`",
-    reads_context: &[],
+    reads_context: None,
     check: None,
 };

@@ -7,6 +7,6 @@ pub(crate) const RULE: Rule = Rule {
     tuning: Tuning::Open,
     meaning: "a `messageId` of 100 characters or more",
     hint: "`send a shorter messageId, such as a UUID (36 characters)`",
-    reads_context: &[],
+    reads_context: None,
     check: None,
 };

@@ -7,6 +7,6 @@ pub(crate) const RULE: Rule = Rule {
     tuning: Tuning::Open,
     meaning: "a field of another call, not sent: `properties` on identify or group, top-level `traits` on track",
     hint: "`move traits into context.traits`",
-    reads_context: &[],
+    reads_context: None,
     check: None,
 };

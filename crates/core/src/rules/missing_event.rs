@@ -7,6 +7,6 @@ pub(crate) const RULE: Rule = Rule {
     tuning: Tuning::Fixed("no operation can be made without the field"),
     meaning: "track without an `event` that is not blank",
     hint: "`rename \"Event\" to \"event\"`",
-    reads_context: &[],
+    reads_context: None,
     check: None,
 };

@@ -7,6 +7,6 @@ pub(crate) const RULE: Rule = Rule {
     tuning: Tuning::Fixed("no operation can be made without the field"),
     meaning: "group without `groupId`",
     hint: "`rename \"groupID\" to \"groupId\"`",
-    reads_context: &[],
+    reads_context: None,
     check: None,
 };

@@ -7,6 +7,6 @@ pub(crate) const RULE: Rule = Rule {
     tuning: Tuning::Fixed("no operation can be made without the field"),
     meaning: "identify or track without `userId` or `anonymousId` (blank ids count as absent)",
     hint: "`rename \"userID\" to \"userId\"`",
-    reads_context: &[],
+    reads_context: None,
     check: None,
 };

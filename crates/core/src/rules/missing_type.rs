@@ -7,6 +7,6 @@ pub(crate) const RULE: Rule = Rule {
     tuning: Tuning::Fixed("it decides what call the message is"),
     meaning: "no `type` (or a blank one) and none given as an option",
     hint: "`add \"type\": \"track\", since it has an event`; `rename \"Type\" to \"type\"`",
-    reads_context: &[],
+    reads_context: None,
     check: None,
 };

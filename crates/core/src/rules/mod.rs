@@ -14,7 +14,7 @@ mod levels;
 
 use crate::call::CallType;
 use crate::pointer::Pointer;
-use crate::spec::{Layered, Message, Report};
+use crate::spec::{Kind, Layered, Message, Report};
 pub use levels::{Level, Levels};
 
 /// What a rule is, beside its code.
@@ -31,9 +31,11 @@ pub struct Rule {
     pub meaning: &'static str,
     /// An example of the hint its issues carry, when they carry one (Markdown).
     pub hint: &'static str,
-    /// The members of a message's `context` it reads (with the envelope's beside them), which the
-    /// engine parses for it: their kind only (an object, a string, ...), not what is inside.
-    pub reads_context: &'static [&'static str],
+    /// Which members of a message's `context` it reads (with the envelope's beside them), by key
+    /// and kind, which the engine parses for it: their kind only (an object, a string, ...), not
+    /// what is inside. A `match` on the key, since the engine asks for every key of every
+    /// `context`; a rule that is about a member's kind may read only the members of a wrong kind.
+    pub reads_context: Option<fn(&str, Kind) -> bool>,
     /// Its check over the message's view, for a rule that checks on its own; run after the
     /// Spec's checks, in the order of the list. `None` for the rules the engine, the Spec's checks
     /// (`spec`), mappings, plans or the edge handler raise where they read.
@@ -118,8 +120,8 @@ macro_rules! rules {
                 }
             }
 
-            /// The members of `context` the rule reads.
-            pub(crate) const fn reads_context(self) -> &'static [&'static str] {
+            /// Which members of `context` the rule reads.
+            pub(crate) const fn reads_context(self) -> Option<fn(&str, Kind) -> bool> {
                 match self {
                     $(Code::$variant => $module::RULE.reads_context,)*
                 }
@@ -177,7 +179,7 @@ impl Code {
 /// A rule's own check.
 type Check = fn(&Context<'_>, &mut Report);
 
-/// The rules' own checks, gathered when the crate is built (as [`CONTEXT_READS`]): every message
+/// The rules' own checks, gathered when the crate is built: every message
 /// runs them, so they are found without a walk of the rules.
 const CHECKS: ([Option<Check>; Code::ALL.len()], usize) = own_checks();
 
@@ -203,34 +205,27 @@ pub(crate) fn checks() -> impl Iterator<Item = Check> {
     checks.get(..*len).unwrap_or_default().iter().flatten().copied()
 }
 
-/// The most `context` members the rules may read, all told.
-const MAX_CONTEXT_READS: usize = 32;
-
-/// Every member of `context` a rule reads, gathered when the crate is built: the engine asks for
-/// each key of every `context`, so the answer must cost a few comparisons, not a walk of the rules.
-const CONTEXT_READS: ([&str; MAX_CONTEXT_READS], usize) = context_reads();
+/// The rules' readers of `context` members, gathered when the crate is built (as [`CHECKS`]).
+const CONTEXT_READERS: ([Option<fn(&str, Kind) -> bool>; Code::ALL.len()], usize) = context_readers();
 
 // Evaluated at compile time: an index out of range stops the build, it cannot panic.
 #[allow(clippy::indexing_slicing)]
-const fn context_reads() -> ([&'static str; MAX_CONTEXT_READS], usize) {
-    let mut names = [""; MAX_CONTEXT_READS];
+const fn context_readers() -> ([Option<fn(&str, Kind) -> bool>; Code::ALL.len()], usize) {
+    let mut readers: [Option<fn(&str, Kind) -> bool>; Code::ALL.len()] = [None; Code::ALL.len()];
     let mut len = 0;
     let mut code = 0;
     while code < Code::ALL.len() {
-        let reads = Code::ALL[code].reads_context();
-        let mut at = 0;
-        while at < reads.len() {
-            names[len] = reads[at];
+        if let Some(reads) = Code::ALL[code].reads_context() {
+            readers[len] = Some(reads);
             len += 1;
-            at += 1;
         }
         code += 1;
     }
-    (names, len)
+    (readers, len)
 }
 
-/// Whether a rule reads the member `key` of `context` (so the engine parses it).
-pub(crate) fn reads_context(key: &str) -> bool {
-    let (names, len) = &CONTEXT_READS;
-    names.get(..*len).unwrap_or_default().iter().any(|read| crate::spec::view::same_key(read, key))
+/// Whether a rule reads the member `key` of `context`, of this kind (so the engine parses it).
+pub(crate) fn reads_context(key: &str, kind: Kind) -> bool {
+    let (readers, len) = &CONTEXT_READERS;
+    readers.get(..*len).unwrap_or_default().iter().flatten().any(|reads| reads(key, kind))
 }

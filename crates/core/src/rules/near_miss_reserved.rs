@@ -7,6 +7,6 @@ pub(crate) const RULE: Rule = Rule {
     tuning: Tuning::Open,
     meaning: "a trait or property that is a reserved one but for case or separators (`firstname`, `e-mail`, `created_at`), when the reserved one is absent",
     hint: "`rename \"firstname\" to \"firstName\"`",
-    reads_context: &[],
+    reads_context: None,
     check: None,
 };

@@ -7,6 +7,6 @@ pub(crate) const RULE: Rule = Rule {
     tuning: Tuning::Open,
     meaning: "a group call that names no user: the Account is upserted, no association is made",
     hint: "`add the userId of a user who belongs to this group`",
-    reads_context: &[],
+    reads_context: None,
     check: None,
 };

@@ -7,6 +7,6 @@ pub(crate) const RULE: Rule = Rule {
     tuning: Tuning::Fixed("the edge handler answers with it about the request, not the message"),
     meaning: "the edge handler: analytics.js's own metrics (`/v1/m`), acknowledged and not forwarded",
     hint: "",
-    reads_context: &[],
+    reads_context: None,
     check: None,
 };

@@ -7,6 +7,6 @@ pub(crate) const RULE: Rule = Rule {
     tuning: Tuning::Fixed("it decides whether the input can be read at all"),
     meaning: "a JS value JSON cannot carry: `NaN`, `Infinity`, a `BigInt`, a function, a symbol, `undefined` in an array",
     hint: "",
-    reads_context: &[],
+    reads_context: None,
     check: None,
 };

@@ -7,6 +7,6 @@ pub(crate) const RULE: Rule = Rule {
     tuning: Tuning::Fixed("the edge handler answers with it about the request, not the message"),
     meaning: "the edge handler: the request's `Origin` is not in `ALLOWED_ORIGINS`; a 403",
     hint: "",
-    reads_context: &[],
+    reads_context: None,
     check: None,
 };

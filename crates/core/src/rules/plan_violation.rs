@@ -7,6 +7,6 @@ pub(crate) const RULE: Rule = Rule {
     tuning: Tuning::Fixed("the tracking plan's settings set it: use trackingPlan's \"violations\""),
     meaning: "the message breaks a tracking-plan rule (under `anyOf`/`oneOf`: one issue, from the branch that came closest)",
     hint: "`did you mean \"USD\"?` (a string an `enum` or `const` nearly allows)",
-    reads_context: &[],
+    reads_context: None,
     check: None,
 };

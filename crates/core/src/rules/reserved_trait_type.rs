@@ -7,6 +7,6 @@ pub(crate) const RULE: Rule = Rule {
     tuning: Tuning::Open,
     meaning: "a reserved trait or property of the wrong shape (an `email` without `@`, a string `revenue`)",
     hint: "`send age as the number 26`; `send currency as \"USD\"`",
-    reads_context: &[],
+    reads_context: None,
     check: None,
 };

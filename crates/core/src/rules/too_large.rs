@@ -7,6 +7,6 @@ pub(crate) const RULE: Rule = Rule {
     tuning: Tuning::Fixed("it decides whether the input can be read at all"),
     meaning: "one message over 32 KB serialized",
     hint: "",
-    reads_context: &[],
+    reads_context: None,
     check: None,
 };

@@ -7,6 +7,6 @@ pub(crate) const RULE: Rule = Rule {
     tuning: Tuning::Fixed("it decides what call the message is"),
     meaning: "the message's `type` disagrees with the type given as an option",
     hint: "`send it as a track call, or set \"type\" to \"identify\"`",
-    reads_context: &[],
+    reads_context: None,
     check: None,
 };

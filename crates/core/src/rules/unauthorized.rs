@@ -7,6 +7,6 @@ pub(crate) const RULE: Rule = Rule {
     tuning: Tuning::Fixed("the edge handler answers with it about the request, not the message"),
     meaning: "the edge handler (`astrolabe-segment/edge`): no valid write key (HTTP Basic user name, or `writeKey` in the body); a 401",
     hint: "",
-    reads_context: &[],
+    reads_context: None,
     check: None,
 };

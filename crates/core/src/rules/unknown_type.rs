@@ -7,6 +7,6 @@ pub(crate) const RULE: Rule = Rule {
     tuning: Tuning::Fixed("it decides what call the message is"),
     meaning: "a `type` that is no Segment call",
     hint: "`did you mean \"identify\"?`",
-    reads_context: &[],
+    reads_context: None,
     check: None,
 };

@@ -7,6 +7,6 @@ pub(crate) const RULE: Rule = Rule {
     tuning: Tuning::Fixed("the tracking plan's settings set it: use trackingPlan's \"unplannedEvents\""),
     meaning: "a track event the tracking plan does not list",
     hint: "`did you mean \"Order Completed\"?`",
-    reads_context: &[],
+    reads_context: None,
     check: None,
 };

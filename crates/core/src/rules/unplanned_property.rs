@@ -7,6 +7,6 @@ pub(crate) const RULE: Rule = Rule {
     tuning: Tuning::Fixed("the tracking plan's settings set it: use trackingPlan's \"unplannedProperties\""),
     meaning: "a property the tracking plan does not name, dropped",
     hint: "",
-    reads_context: &[],
+    reads_context: None,
     check: None,
 };

@@ -7,6 +7,6 @@ pub(crate) const RULE: Rule = Rule {
     tuning: Tuning::Fixed("it is why a message is skipped, not a problem in it"),
     meaning: "page, screen, alias and delete calls",
     hint: "",
-    reads_context: &[],
+    reads_context: None,
     check: None,
 };

@@ -20,7 +20,7 @@ use crate::pointer::Pointer;
 use crate::quote::quote;
 use crate::rules::{self, Level, Levels};
 use ids::{json_type_name, Id};
-pub use view::{Lookup, Member, Members, Message, Read};
+pub use view::{Kind, Lookup, Member, Members, Message, Read};
 
 /// What the rules below read of a message's member, declared once, next to them: the engine
 /// parses exactly this into the view the rules read, and copies the rest through unread. A rule
@@ -33,8 +33,8 @@ pub enum Reads {
     /// for the checks to refuse). Of a kept member that is an object or an array, the rules read
     /// what is inside only when `inside` names it; of any other, only that it is one.
     Members {
-        /// The members read.
-        keep: fn(&str) -> bool,
+        /// The members read, by key and kind.
+        keep: fn(&str, Kind) -> bool,
         /// The kept members read inside when they are objects or arrays.
         inside: fn(&str) -> bool,
         /// The kept members of which only the kind is read, strings and numbers too (a rule that
@@ -55,10 +55,12 @@ pub fn reads(key: &str) -> Reads {
         "context" => {
             Reads::Members { keep: reads_of_context, inside: reads_inside_context, kind_only: context_kind_only }
         }
-        "integrations" => Reads::Members { keep: integrations::is_read, inside: |_| true, kind_only: |_| false },
-        "traits" | "properties" => {
-            Reads::Members { keep: reserved::is_read, inside: reserved::reads_inside, kind_only: |_| false }
-        }
+        "integrations" => Reads::Members { keep: |key, _| integrations::is_read(key), inside: |_| true, kind_only: |_| false },
+        "traits" | "properties" => Reads::Members {
+            keep: |key, _| reserved::is_read(key),
+            inside: reserved::reads_inside,
+            kind_only: |_| false,
+        },
         _ if near_miss::message_field(key).is_some() => Reads::Misspelled,
         _ => Reads::Nothing,
     }
@@ -66,8 +68,8 @@ pub fn reads(key: &str) -> Reads {
 
 /// What the rules read of a message's or a batch envelope's `context`: the account link, whole,
 /// and the members the rules of [`rules`] read (of those, only what kind of value they are).
-pub fn reads_of_context(key: &str) -> bool {
-    reads_inside_context(key) || rules::reads_context(key)
+pub fn reads_of_context(key: &str, kind: Kind) -> bool {
+    reads_inside_context(key) || rules::reads_context(key, kind)
 }
 
 /// The members of `context` the rules read whole, not only what kind of value they are.
@@ -212,6 +214,26 @@ impl<'a> Layered<'a> {
     pub fn get<'k>(&self, key: &'k str) -> Option<(&'a Value, Found<'a, 'k>)> {
         let (value, own) = layered(self.own, self.envelope, key)?;
         Some((value, Found { base: self.base, name: self.name, key, own }))
+    }
+
+    /// Calls `visit` with each member, its value and where it was found: the message's own, then
+    /// the envelope's the message lacks; `null` ones count as absent.
+    pub fn each(&self, visit: &mut dyn FnMut(&str, &Value, Found<'_, '_>)) {
+        if let Some(own) = self.own {
+            own.each(&mut |key, value| {
+                if !value.is_null() {
+                    visit(key, value, Found { base: self.base, name: self.name, key, own: true });
+                }
+            });
+        }
+        if let Some(envelope) = self.envelope {
+            envelope.each(&mut |key, value| {
+                let shadowed = self.own.and_then(|own| own.get(key)).is_some_and(|own| !own.is_null());
+                if !value.is_null() && !shadowed {
+                    visit(key, value, Found { base: self.base, name: self.name, key, own: false });
+                }
+            });
+        }
     }
 }
 
