@@ -3,13 +3,13 @@
 
 use serde_json::Value;
 
+use crate::answer::{Answer, Outcomes, Sink};
 use crate::call::CallType;
 use crate::config::{Config, ConfigError};
 use crate::custom::CustomMappings;
 use crate::engine::{self, Settings, Shape, Whole};
 use crate::issue::{Code, Issue};
 use crate::map;
-use crate::answer::{Answer, Outcomes, Sink};
 use crate::operation::{Operation, OperationKind};
 use crate::outcome::{BatchOutcome, Mapped, Outcome, Validation};
 use crate::payload;
@@ -113,9 +113,9 @@ impl Destination {
     /// #[derive(Default)]
     /// struct Count { mapped: usize, invalid: usize }
     /// impl Sink for Count {
-    ///     fn message(&mut self, answer: Answer<'_>) { self.item(answer) }
+    ///     fn message(&mut self, answer: &mut Answer<'_>) { self.item(answer) }
     ///     fn batch(&mut self, _: usize) {}
-    ///     fn item(&mut self, answer: Answer<'_>) {
+    ///     fn item(&mut self, answer: &mut Answer<'_>) {
     ///         match answer.status { Status::Mapped => self.mapped += 1, Status::Invalid => self.invalid += 1, _ => {} }
     ///     }
     ///     fn batch_end(&mut self, _: Vec<Issue>) {}
@@ -128,7 +128,7 @@ impl Destination {
     /// ```
     pub fn answer_json(&self, bytes: &[u8], options: &MapOptions, sink: &mut dyn Sink) {
         if !engine::run(self.settings(false), bytes, options.call_type, Shape::Any, sink) {
-            sink.message(Answer::invalid(internal_outcome().errors));
+            sink.message(&mut Answer::invalid(internal_outcome().errors));
         }
     }
 
@@ -229,7 +229,14 @@ impl Whole for Destination {
     /// Checks the message against the tracking plan, if there is one; gives the trait or property
     /// keys the plan wants dropped from the operations.
     #[cfg(feature = "tracking-plan")]
-    fn plan(&self, value: &Value, base: &Pointer, envelope: &Envelope<'_>, fields: &Fields<'_>, report: &mut Report) -> Vec<String> {
+    fn plan(
+        &self,
+        value: &Value,
+        base: &Pointer,
+        envelope: &Envelope<'_>,
+        fields: &Fields<'_>,
+        report: &mut Report,
+    ) -> Vec<String> {
         let Some(plan) = &self.plan else { return Vec::new() };
         if fields.call == CallType::Track && fields.event.is_none() {
             // Without an event name no rule can be chosen; missing_event already says why.

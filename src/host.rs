@@ -105,7 +105,7 @@ struct Splice<'o> {
 }
 
 impl Sink for Splice<'_> {
-    fn message(&mut self, answer: Answer<'_>) {
+    fn message(&mut self, answer: &mut Answer<'_>) {
         self.writer.message(answer);
     }
 
@@ -114,13 +114,13 @@ impl Sink for Splice<'_> {
         self.writer.batch(items);
     }
 
-    fn item(&mut self, answer: Answer<'_>) {
+    fn item(&mut self, answer: &mut Answer<'_>) {
         let index = self.at;
         self.at += 1;
         match self.per_item.iter().position(|(held, _)| *held == index) {
             Some(found) => {
                 let (_, issues) = self.per_item.swap_remove(found);
-                self.writer.item(Answer::invalid(issues));
+                self.writer.item(&mut Answer::invalid(issues));
             }
             None => self.writer.item(answer),
         }

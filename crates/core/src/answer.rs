@@ -9,84 +9,55 @@ use std::borrow::Cow;
 use serde_json::{Map, Value};
 
 use crate::issue::Issue;
-use crate::operation::{AssociateUser, Operation, OperationKind, TrackEvent, UpsertAccount, UpsertUser};
+use crate::map;
+use crate::operation::{Operation, OperationKind};
 use crate::outcome::{BatchOutcome, Mapped, Outcome, Status, Validation};
+use crate::spec::Fields;
 use crate::write::{self, Body, Parts};
 
-/// An operation the built-in mapping made from a message's text: the checked fields, and the
-/// traits or properties as the input holds them.
-#[derive(Debug, Clone)]
+/// An operation the built-in mapping made from a message's text: the checked message's fields
+/// (for the kind's members), and the traits or properties as the input holds them.
+#[derive(Debug, Clone, Copy)]
 pub struct Made<'t> {
     /// Which operation.
     pub kind: OperationKind,
-    /// `groupId` (upsertAccount, associateUser; trackEvent's from `context.groupId`).
-    pub group_id: Option<Cow<'t, str>>,
-    /// `event` (trackEvent).
-    pub event: Option<Cow<'t, str>>,
-    /// `userId`.
-    pub user_id: Option<Cow<'t, str>>,
-    /// `anonymousId`.
-    pub anonymous_id: Option<Cow<'t, str>>,
+    /// What the checks read of the message.
+    pub fields: &'t Fields<'t>,
     /// Traits (upsertUser, upsertAccount) or properties (trackEvent): the input's text of the
     /// object, and whether it holds neither whitespace nor escapes; `None` for none (`{}`).
     pub body: Option<(&'t str, bool)>,
-    /// RFC 3339 UTC.
-    pub timestamp: Option<Cow<'t, str>>,
-    /// For de-duplication.
-    pub message_id: Option<Cow<'t, str>>,
 }
 
 impl Made<'_> {
     /// What it holds, borrowed, for the writer.
     pub fn parts(&self) -> Parts<'_> {
+        let fields = self.fields;
+        let group_id = if self.kind == OperationKind::TrackEvent { &fields.context_group_id } else { &fields.group_id };
         Parts {
             kind: self.kind,
-            group_id: self.group_id.as_deref(),
-            event: self.event.as_deref(),
-            user_id: self.user_id.as_deref(),
-            anonymous_id: self.anonymous_id.as_deref(),
+            group_id: group_id.as_deref(),
+            event: fields.event.as_deref(),
+            user_id: fields.user_id.as_deref(),
+            anonymous_id: fields.anonymous_id.as_deref(),
             body: self.body.map_or(Body::Empty, |(text, clean)| Body::Text { text, clean }),
-            timestamp: self.timestamp.as_deref(),
-            message_id: self.message_id.as_deref(),
+            timestamp: fields.timestamp.as_deref(),
+            message_id: fields.message_id.as_deref(),
         }
     }
 
     /// The operation, owned: its traits or properties parsed from the text.
     pub fn to_operation(&self) -> Option<Operation> {
-        let owned = |field: &Option<Cow<'_, str>>| field.as_deref().map(str::to_owned);
-        let body = || match self.body {
-            Some((text, _)) => serde_json::from_str::<Map<String, Value>>(text).unwrap_or_default(),
-            None => Map::new(),
-        };
-        Some(match self.kind {
-            OperationKind::UpsertUser => Operation::UpsertUser(UpsertUser {
-                user_id: owned(&self.user_id),
-                anonymous_id: owned(&self.anonymous_id),
-                traits: body(),
-                timestamp: owned(&self.timestamp),
-                message_id: owned(&self.message_id),
-            }),
-            OperationKind::UpsertAccount => Operation::UpsertAccount(UpsertAccount {
-                group_id: owned(&self.group_id)?,
-                traits: body(),
-                timestamp: owned(&self.timestamp),
-                message_id: owned(&self.message_id),
-            }),
-            OperationKind::AssociateUser => Operation::AssociateUser(AssociateUser {
-                group_id: owned(&self.group_id)?,
-                user_id: owned(&self.user_id),
-                anonymous_id: owned(&self.anonymous_id),
-            }),
-            OperationKind::TrackEvent => Operation::TrackEvent(TrackEvent {
-                event: owned(&self.event)?,
-                user_id: owned(&self.user_id),
-                anonymous_id: owned(&self.anonymous_id),
-                group_id: owned(&self.group_id),
-                properties: body(),
-                timestamp: owned(&self.timestamp),
-                message_id: owned(&self.message_id),
-            }),
-        })
+        let mut operation = map::operation(self.kind, self.fields)?;
+        if let Some((text, _)) = self.body {
+            let parsed = serde_json::from_str::<Map<String, Value>>(text).unwrap_or_default();
+            match &mut operation {
+                Operation::UpsertUser(op) => op.traits = parsed,
+                Operation::UpsertAccount(op) => op.traits = parsed,
+                Operation::TrackEvent(op) => op.properties = parsed,
+                Operation::AssociateUser(_) => {}
+            }
+        }
+        Some(operation)
     }
 }
 
@@ -96,8 +67,8 @@ impl Made<'_> {
 pub enum Op<'t> {
     /// Made from the input's text.
     Made(Made<'t>),
-    /// Owned.
-    Owned(Operation),
+    /// Owned (boxed: most answers hold none, and the answer stays small).
+    Owned(Box<Operation>),
 }
 
 impl Op<'_> {
@@ -121,7 +92,7 @@ impl Op<'_> {
     pub fn into_operation(self) -> Option<Operation> {
         match self {
             Op::Made(made) => made.to_operation(),
-            Op::Owned(operation) => Some(operation),
+            Op::Owned(operation) => Some(*operation),
         }
     }
 }
@@ -219,27 +190,29 @@ impl<'t> Answer<'t> {
         write::validation(out, self.errors.is_empty(), &self.errors, &self.warnings);
     }
 
-    /// The outcome, owned.
-    pub fn into_outcome(self) -> Outcome {
+    /// The outcome, owned, taken out of the answer (which is left without issues).
+    pub fn take_outcome(&mut self) -> Outcome {
         Outcome {
             status: self.status,
-            operations: self.operations.into_iter().filter_map(Op::into_operation).collect(),
-            errors: self.errors,
-            warnings: self.warnings,
-            reason: self.reason,
+            operations: std::mem::take(&mut self.operations).into_iter().filter_map(Op::into_operation).collect(),
+            errors: std::mem::take(&mut self.errors),
+            warnings: std::mem::take(&mut self.warnings),
+            reason: self.reason.take(),
         }
     }
 }
 
 /// Where the engine hands its answers, as it goes: one message's, or a batch's items between
-/// [`batch`](Sink::batch) and [`batch_end`](Sink::batch_end).
+/// [`batch`](Sink::batch) and [`batch_end`](Sink::batch_end). An answer is lent, not given: it
+/// borrows what the engine read, which lives only while the message is answered; a sink that
+/// keeps anything takes it out (as [`Answer::take_outcome`] does).
 pub trait Sink {
     /// The answer of an input that is one message.
-    fn message(&mut self, answer: Answer<'_>);
+    fn message(&mut self, answer: &mut Answer<'_>);
     /// A batch begins (`items` of them follow, none when it is refused as a whole).
     fn batch(&mut self, items: usize);
     /// The answer of the batch's next item.
-    fn item(&mut self, answer: Answer<'_>);
+    fn item(&mut self, answer: &mut Answer<'_>);
     /// The batch ends, with its own errors (a limit, a malformed envelope).
     fn batch_end(&mut self, errors: Vec<Issue>);
 }
@@ -270,8 +243,8 @@ impl<'o> Writer<'o> {
 }
 
 impl Sink for Writer<'_> {
-    fn message(&mut self, answer: Answer<'_>) {
-        self.answer(&answer);
+    fn message(&mut self, answer: &mut Answer<'_>) {
+        self.answer(answer);
     }
 
     fn batch(&mut self, _: usize) {
@@ -279,12 +252,12 @@ impl Sink for Writer<'_> {
         write::batch_open(self.out);
     }
 
-    fn item(&mut self, answer: Answer<'_>) {
+    fn item(&mut self, answer: &mut Answer<'_>) {
         if self.items > 0 {
             self.out.push(',');
         }
         self.items += 1;
-        self.answer(&answer);
+        self.answer(answer);
     }
 
     fn batch_end(&mut self, errors: Vec<Issue>) {
@@ -323,17 +296,17 @@ impl Outcomes {
 }
 
 impl Sink for Outcomes {
-    fn message(&mut self, answer: Answer<'_>) {
-        self.mapped = Some(Mapped::Message(answer.into_outcome()));
+    fn message(&mut self, answer: &mut Answer<'_>) {
+        self.mapped = Some(Mapped::Message(answer.take_outcome()));
     }
 
     fn batch(&mut self, items: usize) {
         self.mapped = Some(Mapped::Batch(BatchOutcome { outcomes: Vec::with_capacity(items), errors: Vec::new() }));
     }
 
-    fn item(&mut self, answer: Answer<'_>) {
+    fn item(&mut self, answer: &mut Answer<'_>) {
         if let Some(Mapped::Batch(batch)) = &mut self.mapped {
-            batch.outcomes.push(answer.into_outcome());
+            batch.outcomes.push(answer.take_outcome());
         }
     }
 

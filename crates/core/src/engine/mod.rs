@@ -28,10 +28,10 @@ use crate::issue::{Code, Issue};
 use crate::map;
 use crate::operation::{Operation, OperationKind};
 use crate::outcome::Status;
-use crate::write;
 use crate::pointer::Pointer;
 use crate::rules::Levels;
 use crate::spec::{self, Checked, Envelope, Fields, Member, Members, Message, Reads, Report};
+use crate::write;
 use scan::{Depth, Entry, Kind, Step, Tape};
 
 /// What the text is expected to be.
@@ -197,7 +197,7 @@ fn refusal(sink: &mut dyn Sink, issue: Issue, shape: Shape) -> bool {
     if shape == Shape::Batch || (shape == Shape::Any && issue.code == Code::BatchTooLarge) {
         refuse_batch(sink, vec![issue]);
     } else {
-        sink.message(Answer::invalid(vec![issue]));
+        sink.message(&mut Answer::invalid(vec![issue]));
     }
     true
 }
@@ -226,8 +226,8 @@ struct Items<'a> {
 /// A value of each kind that stands in for a member of which the rules read only the kind.
 fn placeholder(kind: Kind) -> Option<&'static Value> {
     static STAND_INS: OnceLock<[Value; 4]> = OnceLock::new();
-    let [object, array, string, number] =
-        STAND_INS.get_or_init(|| [Value::Object(Map::new()), Value::Array(Vec::new()), Value::from(""), Value::from(0)]);
+    let [object, array, string, number] = STAND_INS
+        .get_or_init(|| [Value::Object(Map::new()), Value::Array(Vec::new()), Value::from(""), Value::from(0)]);
     match kind {
         Kind::Object => Some(object),
         Kind::Array => Some(array),
@@ -299,6 +299,9 @@ impl<'t> Lane<'t> {
             if spec::reads_of_context(&key, entry.kind) {
                 let value = self.kind_of(entry, !spec::reads_inside_context(&key), spec::context_kind_only(&key))?;
                 map.insert(key.into_owned(), value.into_owned());
+            } else if !map.is_empty() {
+                // As a message's own members: a key sent twice counts with its last value.
+                map.shift_remove(&*key);
             }
         }
         Some(Value::Object(map))
@@ -307,7 +310,16 @@ impl<'t> Lane<'t> {
     /// A member the rules read some members of (`keep`, each read inside when `inside` says so,
     /// only its kind when `kind_only` does): an object's are parsed, anything else is read whole,
     /// for the checks to refuse.
-    fn member(&self, tape: &Tape, index: u32, entry: &Entry, reads: Reads) -> Option<Member<'t>> {
+    /// `shadowing` is the batch envelope's same object, for `context`: a member it has is kept
+    /// whatever its kind, since the message's own value is what applies, not the envelope's.
+    fn member(
+        &self,
+        tape: &Tape,
+        index: u32,
+        entry: &Entry,
+        reads: Reads,
+        shadowing: Option<&Map<String, Value>>,
+    ) -> Option<Member<'t>> {
         let Reads::Members { keep, inside, kind_only } = reads else { return None };
         if entry.kind != Kind::Object {
             return Some(Member::Value(Cow::Owned(self.value(entry)?)));
@@ -315,9 +327,13 @@ impl<'t> Lane<'t> {
         let mut members = Members::default();
         for (_, child) in tape.children(index) {
             let key = self.key(child);
-            if keep(&key, child.kind) {
+            if keep(&key, child.kind) || shadowing.is_some_and(|shared| shared.contains_key(&*key)) {
                 let value = self.kind_of(child, !inside(&key), kind_only(&key))?;
                 members.insert(key, value);
+            } else if kind_only(&key) && !members.is_empty() {
+                // A key sent twice counts with its last value: one kept for its kind before is
+                // not, when its last value is not read.
+                members.remove(&key);
             }
         }
         Some(Member::Object(members))
@@ -456,7 +472,13 @@ impl<'t> Lane<'t> {
         hint: Option<CallType>,
         envelope: &Envelope<'_>,
     ) -> Option<()> {
-        let emit = |sink: &mut dyn Sink, answer: Answer<'_>| if item { sink.item(answer) } else { sink.message(answer) };
+        let emit = |sink: &mut dyn Sink, mut answer: Answer<'_>| {
+            if item {
+                sink.item(&mut answer);
+            } else {
+                sink.message(&mut answer);
+            }
+        };
         let entry = tape.get(index)?;
         // The limits of one message (spec section 3): its depth from itself, its size as written.
         let limit = self.too_deep(entry, base, 1).or_else(|| {
@@ -498,7 +520,8 @@ impl<'t> Lane<'t> {
                         let slot = if key == "traits" { &mut raw.traits } else { &mut raw.properties };
                         *slot = Some(*member).filter(|member| member.kind == Kind::Object);
                     }
-                    self.member(tape, child, member, reads)?
+                    let shadowing = if key == "context" { envelope.context } else { None };
+                    self.member(tape, child, member, reads, shadowing)?
                 }
                 Reads::Nothing => continue,
             };
@@ -508,19 +531,19 @@ impl<'t> Lane<'t> {
                 message.insert(key, value);
             }
         }
-        let answer = match spec::check(&message, base, hint, envelope, &mut report) {
-            None => self.finish(report, Ops::default(), None, None),
-            Some(Checked::Unsupported(reason)) => self.finish(report, Ops::default(), Some(reason), None),
+        match spec::check(&message, base, hint, envelope, &mut report) {
+            None => emit(sink, self.finish(report, Ops::default(), None, None)),
+            Some(Checked::Unsupported(reason)) => emit(sink, self.finish(report, Ops::default(), Some(reason), None)),
             Some(Checked::Message(fields)) => {
                 let operations = if report.errors.is_empty() && fields.disabled.is_none() {
                     self.operations(&fields, raw)
                 } else {
                     Ops::default()
                 };
-                self.finish(report, operations, fields.disabled.clone(), fields.event.clone())
+                let skip = fields.disabled.clone();
+                emit(sink, self.finish(report, operations, skip, fields.event.clone()));
             }
-        };
-        emit(sink, answer);
+        }
         Some(())
     }
 
@@ -551,7 +574,7 @@ impl<'t> Lane<'t> {
                 .unwrap_or_else(|| map::operations(&fields));
             for mut operation in made {
                 operation.drop_keys(&omit);
-                operations.push(Op::Owned(operation));
+                operations.push(Op::Owned(Box::new(operation)));
             }
         }
         let event = fields.event.as_deref().map(|event| Cow::Owned(event.to_owned()));
@@ -575,7 +598,7 @@ impl<'t> Lane<'t> {
 
     /// The built-in mapping (`map::makes`) of a message read from the text: its traits or
     /// properties stay the input's text.
-    fn operations<'a>(&self, fields: &Fields<'a>, raw: Raw) -> Ops<'a>
+    fn operations<'a>(&self, fields: &'a Fields<'a>, raw: Raw) -> Ops<'a>
     where
         't: 'a,
     {
@@ -589,17 +612,7 @@ impl<'t> Lane<'t> {
                 OperationKind::TrackEvent => self.body(raw.properties.as_ref()),
                 OperationKind::AssociateUser => None,
             };
-            let group_id = if *kind == OperationKind::TrackEvent { &fields.context_group_id } else { &fields.group_id };
-            operations.push(Op::Made(Made {
-                kind: *kind,
-                group_id: group_id.clone(),
-                event: fields.event.clone(),
-                user_id: fields.user_id.clone(),
-                anonymous_id: fields.anonymous_id.clone(),
-                body,
-                timestamp: fields.timestamp.clone(),
-                message_id: fields.message_id.clone(),
-            }));
+            operations.push(Op::Made(Made { kind: *kind, fields, body }));
         }
         operations
     }

@@ -205,13 +205,16 @@ pub(crate) fn checks() -> impl Iterator<Item = Check> {
     checks.get(..*len).unwrap_or_default().iter().flatten().copied()
 }
 
+/// A rule's reader of `context` members.
+type Reader = fn(&str, Kind) -> bool;
+
 /// The rules' readers of `context` members, gathered when the crate is built (as [`CHECKS`]).
-const CONTEXT_READERS: ([Option<fn(&str, Kind) -> bool>; Code::ALL.len()], usize) = context_readers();
+const CONTEXT_READERS: ([Option<Reader>; Code::ALL.len()], usize) = context_readers();
 
 // Evaluated at compile time: an index out of range stops the build, it cannot panic.
 #[allow(clippy::indexing_slicing)]
-const fn context_readers() -> ([Option<fn(&str, Kind) -> bool>; Code::ALL.len()], usize) {
-    let mut readers: [Option<fn(&str, Kind) -> bool>; Code::ALL.len()] = [None; Code::ALL.len()];
+const fn context_readers() -> ([Option<Reader>; Code::ALL.len()], usize) {
+    let mut readers: [Option<Reader>; Code::ALL.len()] = [None; Code::ALL.len()];
     let mut len = 0;
     let mut code = 0;
     while code < Code::ALL.len() {

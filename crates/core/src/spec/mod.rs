@@ -55,7 +55,9 @@ pub fn reads(key: &str) -> Reads {
         "context" => {
             Reads::Members { keep: reads_of_context, inside: reads_inside_context, kind_only: context_kind_only }
         }
-        "integrations" => Reads::Members { keep: |key, _| integrations::is_read(key), inside: |_| true, kind_only: |_| false },
+        "integrations" => {
+            Reads::Members { keep: |key, _| integrations::is_read(key), inside: |_| true, kind_only: |_| false }
+        }
         "traits" | "properties" => Reads::Members {
             keep: |key, _| reserved::is_read(key),
             inside: reserved::reads_inside,

@@ -85,6 +85,16 @@ impl<'a> Members<'a> {
         }
     }
 
+    /// Removes the member `key`, if there is one.
+    pub fn remove(&mut self, key: &str) {
+        self.list.retain(|(known, _)| !same_key(known, key));
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
     /// The members in the order sent.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
         self.list.iter().map(|(key, value)| (key.as_ref(), value.as_ref()))
@@ -270,6 +280,16 @@ impl<'a> Message<'a> {
     #[cfg_attr(feature = "speed", inline(always))]
     pub fn has(&self, key: &str) -> bool {
         self.member(key).is_some_and(|member| !member.is_null())
+    }
+
+    /// Removes the member `key`, if there is one.
+    pub fn remove(&mut self, key: &str) {
+        self.list.retain(|(known, _)| !same_key(known, key));
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
     }
 
     /// The members in the order sent.
