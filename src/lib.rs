@@ -40,7 +40,7 @@ pub mod spans;
 mod types_drift;
 
 pub use astrolabe_segment_core::{
-    call, engine, input, issue, js_number, map, operation, outcome, plain, pointer, quote, read, spec, write,
+    answer, call, engine, input, issue, js_number, map, operation, outcome, plain, pointer, quote, rules, spec, write,
 };
 
 pub use call::CallType;

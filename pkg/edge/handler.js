@@ -21,6 +21,8 @@
 //   ASTROLABE_RETRY_MAX_ATTEMPTS  upstream attempts at most (5)
 //   ASTROLABE_RETRY_BASE_MS       first backoff delay; doubles per attempt, with full jitter (250)
 //   ASTROLABE_MAX_CONCURRENT      upstream requests in flight per isolate at most (64)
+//   RULES                         the level of each rule, as JSON: {"near_miss_reserved":"off"}
+//                                 (docs/rules.md); a Destination is built per distinct value
 import { BODY_TIMEOUT_MS, readBody, tooLarge } from "./body.js";
 import { corsFor, originPolicy, preflightHeaders, withHeaders } from "./cors.js";
 import { badSignature, basicUser, bodyWriteKeys, constantTimeEqual, signatureValid, unauthorized } from "./credentials.js";
@@ -45,7 +47,8 @@ const PARSE_CODES = new Set(["invalid_json", "too_large", "too_deep", "batch_too
  *   are ignored. Read once, here: `env` given to the handler (Workers' bindings) comes over them.
  * @param {object} [deps]
  * @param {{ mapJson(input: Uint8Array, options?: object): string }} [deps.destination] what maps
- *   the bodies; by default `new Destination({ strict: false })` of this package, built here
+ *   the bodies; by default `new Destination({ strict: false, rules })` of this package, `rules`
+ *   from the RULES setting, built once per distinct RULES
  * @param {typeof fetch} [deps.fetch] used for the upstream requests
  * @param {(line: string) => void} [deps.log] receives one JSON line per request (console.log)
  * @param {() => number} [deps.now] milliseconds, for durations and budgets (Date.now)
@@ -69,11 +72,15 @@ export function createHandler(settings = {}, deps = {}) {
       throw new TypeError(`createHandler: deps.${name} must be a function`);
     }
   }
-  const destination = deps.destination ?? new Destination({ strict: false });
-  if (destination === null || typeof destination !== "object" || typeof destination.mapJson !== "function") {
+  const given = deps.destination;
+  if (given !== undefined && (given === null || typeof given !== "object" || typeof given.mapJson !== "function")) {
     throw new TypeError("createHandler: deps.destination must be a Destination of astrolabe-segment (it needs mapJson)");
   }
   const configured = settingsOf(settings);
+  const destinations = destinationsFor(given);
+  // Settings given here are checked now, so that a bad RULES stops the server at its start.
+  const first = destinations(configured);
+  if (first.error !== undefined) throw new TypeError(`createHandler: ${first.error}`);
   const io = {
     fetch: deps.fetch ?? ((...args) => globalThis.fetch(...args)),
     log: deps.log ?? ((line) => console.log(line)),
@@ -107,7 +114,10 @@ export function createHandler(settings = {}, deps = {}) {
     const cors = crossOrigin(request, current);
     let response;
     try {
-      response = await route(request, url, current, record, destination, io, cors);
+      const destination = destinations(current);
+      response = destination.error !== undefined
+        ? notConfigured(record, destination.error)
+        : await route(request, url, current, record, destination.engine, io, cors);
     } catch (error) {
       // A bug, not bad input: answer 500 (Segment retries) and log the kind of error, not the data.
       record.error = "internal";
@@ -142,6 +152,47 @@ function crossOrigin(request, env) {
     origin,
     headers: { "access-control-allow-origin": origin, vary: "Origin" },
   };
+}
+
+/**
+ * The Destination for each value of RULES (the same one while it stays the same: Workers' bindings
+ * come with each request), or the error that value gives; `given` (deps.destination) for all.
+ */
+function destinationsFor(given) {
+  const built = new Map();
+  return (settings) => {
+    if (given !== undefined) return { engine: given };
+    const rules = settings.RULES ?? "";
+    let found = built.get(rules);
+    if (found === undefined) {
+      found = buildDestination(rules);
+      // A few distinct values at most in one deployment; more would be a bug in its settings.
+      if (built.size >= 8) built.clear();
+      built.set(rules, found);
+    }
+    return found;
+  };
+}
+
+function buildDestination(rules) {
+  let parsed;
+  if (rules.trim() !== "") {
+    try {
+      parsed = JSON.parse(rules);
+    } catch (error) {
+      return { error: `RULES is not JSON (${error.message}); give an object such as {"near_miss_reserved":"off"}.` };
+    }
+  }
+  try {
+    return { engine: new Destination({ strict: false, rules: parsed }) };
+  } catch (error) {
+    return { error: `RULES cannot be used: ${error.message.replace(/^invalid Destination config: /, "")}.` };
+  }
+}
+
+function notConfigured(record, message) {
+  record.error = "not_configured";
+  return json(500, { message: `The edge worker is not configured: ${message}` });
 }
 
 async function route(request, url, env, record, destination, io, cors) {

@@ -15,6 +15,7 @@ export const SETTINGS = Object.freeze([
   "ASTROLABE_RETRY_MAX_ATTEMPTS",
   "ASTROLABE_RETRY_BASE_MS",
   "ASTROLABE_MAX_CONCURRENT",
+  "RULES",
 ]);
 
 /** The settings `source` gives (those it has, by name), and nothing else. */

@@ -108,6 +108,8 @@ export interface LiteConfig {
   strict?: boolean | null;
   /** Custom mappings: per operation, field name to mapping-kit directive. */
   mappings?: Mappings | null;
+  /** The level of each rule users set; strict mode applies after it (a `warning` rule is then an error). */
+  rules?: RuleLevels | null;
 }
 
 /** Settings of a full {@link Destination} (`astrolabe-segment`). Unknown keys are refused. */
@@ -150,6 +152,7 @@ export type Code =
   | "near_miss_key"
   | "near_miss_reserved"
   | "misplaced_field"
+  | "context_field_type"
   | "unsupported_type"
   | "disabled_by_integrations"
   | "mapping_failed"
@@ -163,6 +166,28 @@ export type Code =
   | "body_timeout"
   | "not_forwarded"
   | "message_id_derived";
+
+/**
+ * The codes of the rules users may set with `rules` (warnings by default); the others decide whether
+ * a message can be read or mapped at all, or a tracking plan's settings set them.
+ */
+export type TunableCode =
+  | "invalid_timestamp"
+  | "id_coerced"
+  | "message_id_too_long"
+  | "reserved_trait_type"
+  | "no_user_to_associate"
+  | "message_id_blank"
+  | "near_miss_key"
+  | "near_miss_reserved"
+  | "misplaced_field"
+  | "context_field_type";
+
+/** What a rule is set to: not reported, a warning, or an error (the message is invalid). */
+export type RuleLevel = "off" | "warning" | "error";
+
+/** The level of each rule, as a linter's: `{ near_miss_reserved: "off", id_coerced: "error" }`. */
+export type RuleLevels = { [code in TunableCode]?: RuleLevel };
 
 /** One problem found in the input. */
 export interface Issue {

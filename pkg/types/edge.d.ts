@@ -27,6 +27,8 @@ export interface EdgeSettings {
   ASTROLABE_RETRY_BASE_MS?: string;
   /** Upstream requests in flight per isolate at most (64). */
   ASTROLABE_MAX_CONCURRENT?: string;
+  /** The level of each rule, as JSON: `{"near_miss_reserved":"off"}` (docs/rules.md). */
+  RULES?: string;
 }
 
 /** The name of a setting. */

@@ -48,6 +48,37 @@ test("createHandler refuses what it cannot use, naming it", () => {
   assert.throws(() => createHandler({}, { fetch: "http://x" }), { name: "TypeError", message: /deps\.fetch must be a function/ });
 });
 
+test("RULES sets the level of rules (docs/rules.md): per value of the setting, given at creation or with each request", async () => {
+  const upstream = [];
+  const fetch = async (url, init) => {
+    upstream.push(JSON.parse(init.body));
+    return new Response("{}", { status: 200 });
+  };
+  // A messageId, so that the handler derives none (and says so with a warning of its own).
+  const body = JSON.stringify({ userId: 42, messageId: "m-1", traits: { first_name: "Ada" } });
+  const identify = () => new Request("http://edge/v1/identify", { method: "POST", body });
+  // Default: both warnings, the message forwarded.
+  const plain = createHandler(settings, { fetch, log: () => {} });
+  let answer = await (await plain(identify(), {})).json();
+  assert.deepEqual(answer.warnings.map((issue) => issue.code).sort(), ["id_coerced", "near_miss_reserved"]);
+  // One turned off, one made an error: refused with a 400, nothing forwarded.
+  const strictIds = createHandler({ ...settings, RULES: '{"near_miss_reserved":"off","id_coerced":"error"}' }, { fetch, log: () => {} });
+  const response = await strictIds(identify(), {});
+  assert.equal(response.status, 400);
+  answer = await response.json();
+  assert.deepEqual(answer.errors.map((issue) => issue.code), ["id_coerced"]);
+  assert.equal(upstream.length, 1);
+  // From a Worker's bindings, per request.
+  answer = await (await plain(identify(), { RULES: '{"near_miss_reserved":"off","id_coerced":"off"}' })).json();
+  assert.deepEqual(answer.warnings, []);
+  // A value that cannot be used: refused at creation, or a 500 saying why with each request.
+  assert.throws(() => createHandler({ RULES: '{"invalid_json":"off"}' }), { name: "TypeError", message: /RULES cannot be used: option "rules": "invalid_json" cannot be set/ });
+  assert.throws(() => createHandler({ RULES: "{near_miss_reserved: off}" }), { message: /RULES is not JSON/ });
+  const refused = await plain(identify(), { RULES: '{"near_miss_reservd":"off"}' });
+  assert.equal(refused.status, 500);
+  assert.match((await refused.json()).message, /did you mean "near_miss_reserved"\?/);
+});
+
 test("an exception inside is a 500 and a log line, never a 200", async () => {
   const lines = [];
   const handle = createHandler({}, {
