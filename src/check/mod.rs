@@ -42,11 +42,12 @@ pub use present::Format;
 pub use report::{EventCount, Example, Report, Severity, EXAMPLES_PER_CODE};
 pub use shard::{path_hash, wanted_in_directory, Shard};
 
+use crate::answer::{Answer, Sink};
+use crate::call::CallType;
 use crate::config::{Config, ConfigError};
 use crate::destination::{Destination, MapOptions};
 use crate::issue::{Code, Issue};
-use crate::operation::Operation;
-use crate::outcome::{Mapped, Outcome, Status};
+use crate::outcome::Status;
 use crate::pointer::Pointer;
 use report::Place;
 
@@ -124,8 +125,6 @@ pub fn settings(config: Option<&str>, plan: Option<&str>, strict: bool) -> Resul
 #[derive(Debug)]
 pub struct Checker {
     destination: Destination,
-    /// A mapped `trackEvent` names the message's event (no custom mapping may rename it).
-    events_from_operations: bool,
     report: Report,
     streams: BTreeMap<u32, Stream>,
 }
@@ -139,13 +138,7 @@ struct Stream {
 impl Checker {
     /// A checker with these settings (those of `new Destination(config)`).
     pub fn new(config: Config) -> Result<Checker, ConfigError> {
-        let events_from_operations = config.mappings.is_none();
-        Ok(Checker {
-            destination: Destination::new(config)?,
-            events_from_operations,
-            report: Report::default(),
-            streams: BTreeMap::new(),
-        })
+        Ok(Checker { destination: Destination::new(config)?, report: Report::default(), streams: BTreeMap::new() })
     }
 
     /// Checks a whole piece of a stream: `bytes` whose first byte is on `first_line` of `file`,
@@ -167,11 +160,7 @@ impl Checker {
     /// The next piece of stream `id`; false when no such stream is open.
     pub fn feed(&mut self, id: u32, bytes: &[u8]) -> bool {
         let Some(stream) = self.streams.get_mut(&id) else { return false };
-        let mut lane = Lane {
-            destination: &self.destination,
-            events_from_operations: self.events_from_operations,
-            report: &mut self.report,
-        };
+        let mut lane = Lane { destination: &self.destination, report: &mut self.report };
         let file = &stream.file;
         stream.framer.feed(bytes, &mut |framed| lane.framed(file, framed));
         true
@@ -206,18 +195,13 @@ impl Checker {
     }
 
     fn lane(&mut self) -> Lane<'_> {
-        Lane {
-            destination: &self.destination,
-            events_from_operations: self.events_from_operations,
-            report: &mut self.report,
-        }
+        Lane { destination: &self.destination, report: &mut self.report }
     }
 }
 
 /// What a value is checked with and counted into.
 struct Lane<'a> {
     destination: &'a Destination,
-    events_from_operations: bool,
     report: &'a mut Report,
 }
 
@@ -253,58 +237,79 @@ impl Lane<'_> {
             None => (Cow::Borrowed(text), None),
         };
         let place = Place { file, line: Some(line), prefix: &prefix };
-        match self.destination.map_json(&text, &MapOptions { call_type: hint }) {
-            Mapped::Message(outcome) if unreadable(&outcome) => self.report.unreadable(&place, &outcome.errors),
-            Mapped::Message(outcome) => {
-                let event = match self.known_event(&outcome) {
-                    Some(known) => known,
-                    None => probe::names(&text, hint).message,
-                };
-                self.report.message(&place, &outcome, event.as_deref());
-            }
-            Mapped::Batch(batch) if batch.outcomes.is_empty() && !batch.errors.is_empty() => {
-                self.report.refused(&place, &batch.errors);
-            }
-            Mapped::Batch(batch) => {
-                let known: Vec<Option<Option<String>>> =
-                    batch.outcomes.iter().map(|outcome| self.known_event(outcome)).collect();
-                let probed = if known.iter().all(Option::is_some) {
-                    None
-                } else {
-                    probe::names(&text, None).items.filter(|items| items.len() == known.len())
-                };
-                let mut probed = probed.map(Vec::into_iter);
-                for (outcome, known) in batch.outcomes.iter().zip(known) {
-                    let from_text = probed.as_mut().and_then(Iterator::next).flatten();
-                    let event = known.unwrap_or(from_text);
-                    self.report.message(&place, outcome, event.as_deref());
-                }
-                self.report.issues(&place, &batch.errors, report::Severity::Error);
+        let mut tally = Tally { report: self.report, place, text: &text, hint, probed: None, item: 0 };
+        self.destination.answer_json(&text, &MapOptions { call_type: hint }, &mut tally);
+    }
+}
+
+/// Counts the engine's answers for one value as they come: its message's, or its batch's items'.
+struct Tally<'a> {
+    report: &'a mut Report,
+    place: Place<'a>,
+    /// The value's text, read again for the event names the answers do not know.
+    text: &'a [u8],
+    hint: Option<CallType>,
+    /// The batch's items' event names, read from the text once an item needs one.
+    probed: Option<Option<Vec<Option<String>>>>,
+    /// The next item's index.
+    item: usize,
+}
+
+impl Tally<'_> {
+    /// A track call's event name: the answer's, or, when the engine could not read the call
+    /// (no usable `type`), what the text says.
+    fn event(&mut self, answer: &Answer<'_>, item: Option<usize>) -> Option<String> {
+        if let Some(event) = &answer.event {
+            return Some(event.to_string());
+        }
+        let unsupported = answer.reason.as_ref().is_some_and(|reason| reason.code == Code::UnsupportedType);
+        if answer.status != Status::Invalid || unsupported {
+            return None;
+        }
+        match item {
+            None => probe::names(self.text, self.hint).message,
+            Some(index) => {
+                let text = self.text;
+                let probed = self.probed.get_or_insert_with(|| probe::names(text, None).items);
+                probed.as_ref().and_then(|items| items.get(index)).cloned().flatten()
             }
         }
     }
+}
 
-    /// The event name an outcome settles without the text: a mapped `trackEvent`'s, or none for
-    /// another mapped message or a call Astrolabe does not take; `None` when the text must say.
-    fn known_event(&self, outcome: &Outcome) -> Option<Option<String>> {
-        let unsupported = outcome.reason.as_ref().is_some_and(|reason| reason.code == Code::UnsupportedType);
-        if unsupported {
-            return Some(None);
+impl Sink for Tally<'_> {
+    fn message(&mut self, answer: &mut Answer<'_>) {
+        if unreadable(answer) {
+            self.report.unreadable(&self.place, &answer.errors);
+            return;
         }
-        if outcome.status != Status::Mapped || !self.events_from_operations {
-            return None;
+        let event = self.event(answer, None);
+        self.report.message(&self.place, answer, event.as_deref());
+    }
+
+    fn batch(&mut self, _: usize) {
+        self.item = 0;
+    }
+
+    fn item(&mut self, answer: &mut Answer<'_>) {
+        let index = self.item;
+        self.item += 1;
+        let event = self.event(answer, Some(index));
+        self.report.message(&self.place, answer, event.as_deref());
+    }
+
+    fn batch_end(&mut self, errors: Vec<Issue>) {
+        if self.item == 0 && !errors.is_empty() {
+            self.report.refused(&self.place, &errors);
+        } else {
+            self.report.issues(&self.place, &errors, report::Severity::Error);
         }
-        let event = outcome.operations.iter().find_map(|operation| match operation {
-            Operation::TrackEvent(track) => Some(track.event.clone()),
-            _ => None,
-        });
-        Some(event)
     }
 }
 
 /// Text the engine could not read as JSON (or UTF-8): unreadable, not an invalid message.
-fn unreadable(outcome: &Outcome) -> bool {
-    outcome.status == Status::Invalid && outcome.errors.iter().any(|issue| issue.code == Code::InvalidJson)
+fn unreadable(answer: &Answer<'_>) -> bool {
+    answer.status == Status::Invalid && answer.errors.iter().any(|issue| issue.code == Code::InvalidJson)
 }
 
 #[cfg(test)]

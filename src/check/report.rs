@@ -11,8 +11,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::answer::Answer;
 use crate::issue::Issue;
-use crate::outcome::{Outcome, Status};
+use crate::outcome::Status;
 
 /// How many examples a report keeps of each code.
 pub const EXAMPLES_PER_CODE: usize = 3;
@@ -142,19 +143,19 @@ impl Report {
         }
     }
 
-    /// A message checked, with the track event name it has.
-    pub(crate) fn message(&mut self, place: &Place<'_>, outcome: &Outcome, event: Option<&str>) {
+    /// A message checked (the engine's answer), with the track event name it has.
+    pub(crate) fn message(&mut self, place: &Place<'_>, answer: &Answer<'_>, event: Option<&str>) {
         self.messages += 1;
-        match outcome.status {
+        match answer.status {
             Status::Mapped => self.mapped += 1,
             Status::Skipped => self.skipped += 1,
             Status::Invalid => self.invalid += 1,
         }
-        self.issues(place, &outcome.errors, Severity::Error);
-        self.issues(place, &outcome.warnings, Severity::Warning);
-        self.issues(place, outcome.reason.as_slice(), Severity::Skip);
+        self.issues(place, &answer.errors, Severity::Error);
+        self.issues(place, &answer.warnings, Severity::Warning);
+        self.issues(place, answer.reason.as_slice(), Severity::Skip);
         if let Some(name) = event {
-            let invalid = u64::from(outcome.status == Status::Invalid);
+            let invalid = u64::from(answer.status == Status::Invalid);
             if let Some(count) = self.events.get_mut(name) {
                 count.messages += 1;
                 count.invalid += invalid;

@@ -5,6 +5,7 @@ use std::path::Path;
 use serde_json::{json, Value};
 
 use super::*;
+use crate::outcome::{Mapped, Outcome};
 
 fn checker() -> Checker {
     Checker::new(Config::default()).unwrap()
