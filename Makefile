@@ -2,9 +2,10 @@
 #   make setup   install what is missing (idempotent): wasm32 target, wasm-bindgen-cli 0.2.129,
 #                the npm tooling (binaryen, typescript, workerd, deno, playwright-core, and Segment's
 #                analytics-next and analytics-node as the edge tests' senders), Chromium
-#   make build   pkg/dist/{full,lite}: cargo build --release (wasm32, with the regex crates' unused
-#                features cut: scripts/trim-regex.mjs) + wasm-bindgen + wasm-opt -Oz
-#   make size    raw and gzip -9 size of each .wasm, beside its budget (fails when over)
+#   make build   pkg/dist/{full,lite,tools}: cargo build --release (wasm32, with the regex crates' unused
+#                features cut: scripts/trim-regex.mjs) + wasm-bindgen + wasm-opt; tools is the
+#                command line's build (pkg/cli/: astrolabe-segment check), loaded by nothing else
+#   make size    raw and gzip -9 size of each .wasm, beside its budget (fails when over; tools has none)
 #   make test    everything: cargo test, clippy (both feature sets, host and wasm32), build, JS tests
 #   make pack    the npm tarball, target/npm/astrolabe-segment-VERSION.tgz (make build first)
 #   make test-js the JS tests alone (package installed by name in tests/js/consumer)
@@ -13,7 +14,7 @@
 #                which is also a local Segment endpoint, the inspector (docs/inspector.md)
 #   make test-browser  build, then the playground's tests (its modules in Node, the page in Chromium)
 
-#   make edge    serve the Cloudflare Worker example locally in workerd (see examples/cloudflare-worker/edge.mk)
+#   make edge    serve the Cloudflare Worker example locally in workerd (see scripts/edge/edge.mk)
 #   make test-edge  its end-to-end tests in workerd (Segment's SDKs as senders, analytics.js in Chromium) and Deno
 #   make fuzz    each cargo-fuzz target for FUZZ_SECONDS (default 60) from the fixtures (nightly; not in make test)
 
@@ -48,14 +49,18 @@ setup-chromium:
 build: setup-rust setup-node
 	scripts/build-wasm.sh full
 	scripts/build-wasm.sh lite
+	scripts/build-wasm.sh tools
 	node scripts/write-entries.mjs
 	@# The require condition's types: the same declarations as CommonJS (.d.cts importing .d.cts).
 	for name in core index lite; do sed 's#from "\./\([a-z-]*\)\.js"#from "./\1.cjs"#' pkg/types/$$name.d.ts > pkg/types/$$name.d.cts; done
-	@# node.cjs requires the fast path as CommonJS: fast.js with its one export made module.exports.
+	@# node.cjs requires the fast path as CommonJS: fast.js with its one export made module.exports,
+	@# and its one import (the limits scripts/write-entries.mjs wrote) a require.
 	@test "$$(grep -c '^export ' pkg/shared/fast.js)" = 1 && grep -q '^export function withFastPath(' pkg/shared/fast.js \
-	  || { echo "pkg/shared/fast.js must have exactly one export: function withFastPath" >&2; exit 1; }
+	  && test "$$(grep -c '^import ' pkg/shared/fast.js)" = 1 && grep -qx 'import { limits } from "./limits.js";' pkg/shared/fast.js \
+	  || { echo "pkg/shared/fast.js must have exactly one export, function withFastPath, and one import, of ./limits.js" >&2; exit 1; }
 	{ echo '"use strict";'; echo '// Written by make build from fast.js: edit that file.'; \
-	  sed 's/^export function /function /' pkg/shared/fast.js; echo 'module.exports = { withFastPath };'; } > pkg/shared/fast.cjs
+	  sed -e 's/^export function /function /' -e 's#^import { limits } from "\./limits\.js";$$#const { limits } = require("./limits.cjs");#' pkg/shared/fast.js; \
+	  echo 'module.exports = { withFastPath };'; } > pkg/shared/fast.cjs
 	cp README.md LICENSE-MIT LICENSE-APACHE pkg/
 
 size:
@@ -75,7 +80,7 @@ test-rust:
 PACK_DIR := $(CURDIR)/target/npm
 CONSUMER := tests/js/consumer
 pack:
-	@test -f pkg/dist/full/astrolabe_segment_bg.wasm -a -f pkg/dist/lite/astrolabe_segment_bg.wasm -a -f pkg/shared/fast.cjs -a -f pkg/full/node.cjs \
+	@test -f pkg/dist/full/astrolabe_segment_bg.wasm -a -f pkg/dist/lite/astrolabe_segment_bg.wasm -a -f pkg/dist/tools/astrolabe_segment.cjs -a -f pkg/shared/fast.cjs -a -f pkg/shared/limits.cjs -a -f pkg/full/node.cjs \
 	  || { echo "pkg/ is not built: run make build" >&2; exit 1; }
 	mkdir -p $(PACK_DIR)
 	rm -f $(PACK_DIR)/astrolabe-segment-*.tgz
@@ -127,7 +132,7 @@ test-www: setup-node setup-chromium
 test-browser: build
 	$(MAKE) test-www
 
-include examples/cloudflare-worker/edge.mk
+include scripts/edge/edge.mk
 
 # ---- Benchmarks ----------------------------------------------------------------------------------
 # Not part of make test (benchmarks are not tests: nothing asserts a timing).
@@ -137,13 +142,17 @@ include examples/cloudflare-worker/edge.mk
 #                      full-context messages; 300-900 B server SDK and analytics.js ones; each with
 #                      batches): benches/run.mjs writes $(CARGO_TARGET_DIR)/bench/results.json and
 #                      benches/RESULTS.md
+#                      then `astrolabe-segment check` against a plain mapJson loop on the same
+#                      messages, 1 to N threads, and its peak RSS on 1 GB through stdin
+#                      (benches/check.mjs: the bench:check section of RESULTS.md)
 #   make bench-quick   the same as a smoke run (a few rounds; RESULTS.md left alone)
+#   make bench-check   benches/check.mjs alone (RESULTS.md left alone; QUICK=1 for a smoke run)
 #   make bench-native  Criterion benchmarks of the native crate on the same (large) corpus (cargo bench)
 #   make bench-readme  copy the last run of benches/RESULTS.md into docs/performance.md, and a
 #                      short table of it into the README's "Size and speed"
 #   make bench-cases   the older micro cases (custom mapping, tracking plan, plan compile): benches/CASES.md
 BENCH_DIR := $(CARGO_TARGET_DIR)/bench
-.PHONY: bench bench-quick bench-native bench-readme bench-cases bench-setup bench-corpus
+.PHONY: bench bench-quick bench-check bench-native bench-readme bench-cases bench-setup bench-corpus
 bench-setup: build benches/node_modules/.installed
 
 benches/node_modules/.installed: benches/package.json benches/package-lock.json
@@ -155,9 +164,14 @@ bench-corpus:
 
 bench: bench-setup bench-corpus
 	node benches/run.mjs --corpus $(BENCH_DIR)/corpus.json --markdown benches/RESULTS.md
+	node benches/check.mjs --corpus $(BENCH_DIR)/corpus.json --markdown benches/RESULTS.md
 
 bench-quick: bench-setup bench-corpus
 	node benches/run.mjs --quick --corpus $(BENCH_DIR)/corpus.json --markdown $(BENCH_DIR)/RESULTS.md
+	node benches/check.mjs --quick --corpus $(BENCH_DIR)/corpus.json --markdown $(BENCH_DIR)/RESULTS.md
+
+bench-check: build bench-corpus
+	node benches/check.mjs $(if $(QUICK),--quick) --corpus $(BENCH_DIR)/corpus.json
 
 bench-native: bench-corpus
 	ASTROLABE_BENCH_CORPUS=$(BENCH_DIR)/corpus.json cargo bench --bench native -- $(CRITERION_ARGS)

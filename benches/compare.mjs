@@ -1,9 +1,11 @@
 // Micro cases beside the main harness (benches/run.mjs, `make bench`), ratios in one run:
 // astrolabe-segment (WebAssembly, full build) against ajv with an equivalent JSON Schema plus a
 // hand-written mapping, and Segment's own mapping-kit (`transform` from @segment/actions-core), on
-// one fixed message each: custom mappings, tracking plans and compiling a plan.
+// one fixed message each: custom mappings, tracking plans, compiling a plan, and building a
+// Destination again and again (one per request: identical settings share their compiled form).
 //
-//   node benches/compare.mjs [--quick] [--out benches/CASES.md]     (make bench-cases)
+//   node benches/compare.mjs [--quick] [--only TEXT] [--out benches/CASES.md]     (make bench-cases)
+//   (--only: the cases whose name contains TEXT, e.g. --only build)
 //
 // Each case runs every contender on the same inputs, checks first that they agree on the answer
 // (so nothing is measured that does less work), then times rounds of calls and reports the median.
@@ -21,6 +23,7 @@ const { transform } = require("@segment/actions-core");
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const out = args.includes("--out") ? args[args.indexOf("--out") + 1] : null;
+const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : null;
 const ROUNDS = quick ? 3 : 9;
 const ROUND_MS = quick ? 60 : 250;
 
@@ -134,6 +137,16 @@ const ajvPlan = ajv.compile(planSchema);
 assertSame(planned.map(track).status, "mapped", "plan status");
 assertSame(ajvPlan(track), true, "ajv plan");
 
+// ---- A Destination built per request and never freed (what people do), against the same one
+// built once: identical settings share their compiled form, so building is a lookup after the
+// first. A new plan each time is compiled (and freed, as a server would).
+const planConfig = { trackingPlan: { rules: [{ type: "TRACK", key: "Order Completed", version: 1, jsonSchema: planSchema }], violations: "block" } };
+const strictOnce = new Destination({ strict: true });
+const plannedOnce = new Destination(planConfig);
+assertSame(new Destination(planConfig).mapJson(trackText), plannedOnce.mapJson(trackText), "plan outcome, built again");
+assertSame(new Destination({ strict: true }).mapJson(trackText), strictOnce.mapJson(trackText), "strict outcome, built again");
+let planNumber = 0;
+
 // ---- Cases ---------------------------------------------------------------------------------
 const cases = [
   { name: "validate + map one track (JS object)", ours: () => destination.map(track), theirs: () => ajvMap(track), them: "ajv + JS mapping" },
@@ -142,8 +155,10 @@ const cases = [
   { name: "batch of 100 tracks (JSON text)", ours: () => destination.mapJson(batchText), theirs: () => ajvMapBatch(batchText), them: "JSON.parse + ajv + JS mapping" },
   { name: "custom mapping (mapping-kit directives)", ours: () => mapped.map(track), theirs: () => transform(mapping, track), them: "actions-core transform" },
   { name: "tracking plan check (JSON Schema)", ours: () => planned.map(track), theirs: () => ajvPlan(track), them: "ajv compiled schema" },
-  { name: "compile a tracking plan", ours: () => new Destination({ trackingPlan: { rules: [{ type: "TRACK", key: "E", jsonSchema: planSchema }] } }).free(), theirs: () => addFormats(new Ajv({ allErrors: true, strict: false })).compile(planSchema), them: "new Ajv() + formats, compile" },
-];
+  { name: "compile a tracking plan (a new plan each time)", ours: () => new Destination({ trackingPlan: { rules: [{ type: "TRACK", key: `E${planNumber++}`, jsonSchema: planSchema }] } }).free(), theirs: () => addFormats(new Ajv({ allErrors: true, strict: false })).compile(planSchema), them: "new Ajv() + formats, compile" },
+  { name: "build a Destination per request + map a track, no plan", ours: () => new Destination({ strict: true }).mapJson(trackText), theirs: () => strictOnce.mapJson(trackText), them: "ours, built once" },
+  { name: "build a Destination per request + map a track, with a plan", ours: () => new Destination(planConfig).mapJson(trackText), theirs: () => plannedOnce.mapJson(trackText), them: "ours, built once" },
+].filter((c) => only === null || c.name.includes(only));
 
 const rows = [];
 for (const c of cases) {

@@ -20,8 +20,8 @@
 // the corpora are identical by construction. The large corpus sits at the top level (`messages`,
 // `kinds`, `batches`: what the Rust bench reads), the small one under `small`. `generate()` is
 // also imported by the harness.
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** Bump when the generator changes what it writes (the harness records it in the results). */
@@ -784,6 +784,14 @@ export function writeCorpus(path = defaultCorpusPath(), options = {}) {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, JSON.stringify(corpus));
   return { path, corpus };
+}
+
+/** The corpora at `path`, written there first when missing or made by another generator or seed. */
+export function readCorpus(path = defaultCorpusPath()) {
+  const corpus = existsSync(path) ? JSON.parse(readFileSync(path, "utf8")) : null;
+  if (corpus?.generator === `benches/corpus.mjs v${CORPUS_VERSION}` && corpus.seed === SEED && corpus.small?.seed === SMALL_SEED) return corpus;
+  console.log(`wrote the corpus: ${relative(process.cwd(), path)}`);
+  return writeCorpus(path).corpus;
 }
 
 /** One line on a set of messages: count, kinds, bytes, the size range. */

@@ -32,7 +32,7 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 
 import { createActions } from "./actions.mjs";
-import { CORPUS_VERSION, SEED, SMALL_SEED, SMALL_SENDERS, defaultCorpusPath, writeCorpus } from "./corpus.mjs";
+import { SMALL_SENDERS, defaultCorpusPath, readCorpus } from "./corpus.mjs";
 import { createIncumbent } from "./incumbent.mjs";
 
 const require = createRequire(import.meta.url);
@@ -48,11 +48,7 @@ const WARMUP = quick ? 1 : 3;
 const COLD_RUNS = quick ? 3 : 9;
 
 // ---- The corpora: the file the native bench reads too (made here when missing or stale) --------
-let corpus = existsSync(corpusPath) ? JSON.parse(readFileSync(corpusPath, "utf8")) : null;
-if (!corpus || corpus.generator !== `benches/corpus.mjs v${CORPUS_VERSION}` || corpus.seed !== SEED || corpus.small?.seed !== SMALL_SEED) {
-  corpus = writeCorpus(corpusPath).corpus;
-  console.log(`wrote the corpus: ${relative(process.cwd(), corpusPath)}`);
-}
+const corpus = readCorpus(corpusPath);
 const bytes = (list) => list.reduce((sum, text) => sum + Buffer.byteLength(text), 0);
 const KINDS = ["track", "identify", "group", "invalid"];
 

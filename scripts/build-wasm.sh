@@ -6,13 +6,16 @@
 #   wasm-bytes.cjs             the .wasm's bytes as base64 in JavaScript, so that a bundle made for
 #                              Node (esbuild, webpack, Rollup, bun build) carries them along
 #   astrolabe_segment_bg.wasm  one module for both (wasm-bindgen writes the same bytes for each
-#                              target), optimized with wasm-opt (-O2 full, -Oz lite) from npm's binaryen.
+#                              target), optimized with wasm-opt (-O2 full and tools, -Oz lite) from npm's binaryen.
+# Flavors: full and lite are the package's runtime builds; tools is full with the command line's
+# engine (`--features tools`: src/check/), loaded only by pkg/cli/, so the runtime builds do not
+# carry it (it has no size budget).
 # Both glues get wasm-bindgen's `__wbg_reset_state` (--experimental-reset-state-function): after a
 # trap, pkg/shared/fast.js re-instantiates the module with it (a new instance of the same compiled
 # Module, so it works in workerd too) instead of leaving a poisoned instance behind.
-# Usage: scripts/build-wasm.sh full|lite
+# Usage: scripts/build-wasm.sh full|lite|tools
 set -euo pipefail
-flavor=${1:?usage: build-wasm.sh full|lite}
+flavor=${1:?usage: build-wasm.sh full|lite|tools}
 cd "$(dirname "$0")/.."
 root=$PWD
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target}
@@ -21,6 +24,7 @@ export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target}
 case $flavor in
   full) features=(); profile=() ;;
   lite) features=(--no-default-features); profile=(--config 'profile.release.package.astrolabe-segment-core.opt-level="s"') ;;
+  tools) features=(--features tools); profile=() ;;
   *) echo "unknown flavor: $flavor" >&2; exit 2 ;;
 esac
 

@@ -1,14 +1,14 @@
 //! Destination settings: what a `Destination` is built from.
 
-use serde::Deserialize;
 use serde_json::Value;
 
 use crate::quote::quote;
+use crate::rules::Levels;
 use crate::spec::ids::json_type_name;
 use std::fmt;
 
-/// Settings of a [`Destination`](crate::Destination). Deserialized from camelCase JSON; unknown
-/// keys are refused with an error that names them.
+/// Settings of a [`Destination`](crate::Destination), read from camelCase JSON
+/// ([`Config::from_value`]); unknown keys are refused with an error that names them.
 ///
 /// ```
 /// use astrolabe_segment::Config;
@@ -17,12 +17,11 @@ use std::fmt;
 /// let error = Config::from_json(r#"{"strcit": true, "strict": "yes"}"#).unwrap_err();
 /// assert_eq!(
 ///     error.to_string(),
-///     "invalid Destination config: unknown option \"strcit\" (the options are strict, mappings, trackingPlan); \
+///     "invalid Destination config: unknown option \"strcit\" (the options are strict, mappings, trackingPlan, rules); \
 ///      option \"strict\" must be a boolean, not a string"
 /// );
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Config {
     /// Every warning becomes an error.
     pub strict: bool,
@@ -30,6 +29,8 @@ pub struct Config {
     pub mappings: Option<Value>,
     /// A Segment Protocols tracking plan.
     pub tracking_plan: Option<Value>,
+    /// The level of each rule users set, as a linter's (`{"near_miss_reserved": "off"}`).
+    pub rules: Levels,
 }
 
 impl Config {
@@ -61,10 +62,16 @@ impl Config {
                 ("strict", Value::Bool(strict)) => config.strict = strict,
                 ("mappings", value @ Value::Object(_)) => config.mappings = Some(value),
                 ("trackingPlan", value @ Value::Object(_)) => config.tracking_plan = Some(value),
+                ("rules", Value::Object(rules)) => match Levels::from_map(&rules) {
+                    Ok(levels) => config.rules = levels,
+                    Err(found) => {
+                        problems.extend(found.into_iter().map(|problem| format!("option \"rules\": {problem}")))
+                    }
+                },
                 ("strict", other) => {
                     problems.push(format!("option \"strict\" must be a boolean, not {}", json_type_name(&other)))
                 }
-                (name @ ("mappings" | "trackingPlan"), other) => {
+                (name @ ("mappings" | "trackingPlan" | "rules"), other) => {
                     problems.push(format!("option \"{name}\" must be an object, not {}", json_type_name(&other)))
                 }
                 (unknown, _) => {
@@ -81,7 +88,7 @@ impl Config {
 }
 
 /// The options a config may have.
-pub(crate) const OPTIONS: [&str; 3] = ["strict", "mappings", "trackingPlan"];
+pub(crate) const OPTIONS: [&str; 4] = ["strict", "mappings", "trackingPlan", "rules"];
 
 /// A configuration that cannot be used: an unknown key, a value of the wrong type, a bad custom
 /// mapping or tracking plan. The message names the key, operation, field or rule at fault.

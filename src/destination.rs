@@ -3,21 +3,21 @@
 
 use serde_json::Value;
 
+use crate::answer::{Answer, Outcomes, Sink};
 use crate::call::CallType;
 use crate::config::{Config, ConfigError};
 use crate::custom::CustomMappings;
 use crate::engine::{self, Settings, Shape, Whole};
 use crate::issue::{Code, Issue};
 use crate::map;
-use crate::operation::Operation;
-use crate::operation::OperationKind;
-use crate::outcome::{BatchOutcome, Mapped, Outcome, Status, Validation};
+use crate::operation::{Operation, OperationKind};
+use crate::outcome::{BatchOutcome, Mapped, Outcome, Validation};
 use crate::payload;
 #[cfg(feature = "tracking-plan")]
 use crate::plan::TrackingPlan;
 use crate::pointer::Pointer;
-use crate::read;
-use crate::spec::{self, Checked, Envelope, Fields, Report};
+use crate::rules::Levels;
+use crate::spec::{Envelope, Fields, Report};
 
 /// Per-call options.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -55,6 +55,7 @@ impl MapOptions {
 #[derive(Debug)]
 pub struct Destination {
     strict: bool,
+    levels: Levels,
     mappings: Option<CustomMappings>,
     plan: Option<TrackingPlan>,
     warnings: Vec<String>,
@@ -66,7 +67,7 @@ impl Destination {
         let mappings = config.mappings.as_ref().map(CustomMappings::compile).transpose()?;
         let plan = compile_plan(config.tracking_plan.as_ref())?;
         let warnings = plan_warnings(plan.as_ref());
-        Ok(Destination { strict: config.strict, mappings, plan, warnings })
+        Ok(Destination { strict: config.strict, levels: config.rules, mappings, plan, warnings })
     }
 
     /// What the settings were read with a warning, each a sentence naming its place: a tracking
@@ -90,31 +91,69 @@ impl Destination {
 
     /// Checks one message: `{valid, errors, warnings}`.
     pub fn validate(&self, message: &Value, options: &MapOptions) -> Validation {
-        read::validation(&self.answer_value(message, options, Shape::Validation)).unwrap_or_else(internal_validation)
+        self.outcomes(&value_text(message), options, Shape::Validation).validation().unwrap_or_else(internal_validation)
     }
 
     /// Checks one message and maps it to Astrolabe operations.
     pub fn map(&self, message: &Value, options: &MapOptions) -> Outcome {
-        read::outcome(&self.answer_value(message, options, Shape::Message)).unwrap_or_else(internal_outcome)
+        self.outcomes(&value_text(message), options, Shape::Message).outcome().unwrap_or_else(internal_outcome)
     }
 
     /// Maps a batch: an envelope `{"batch": [...], "context"?, "integrations"?, "sentAt"?}` or a
     /// JSON array of messages. One outcome per item, in order.
     pub fn map_batch(&self, batch: &Value) -> BatchOutcome {
-        read::batch(&self.answer_value(batch, &MapOptions::default(), Shape::Batch))
+        self.outcomes(&value_text(batch), &MapOptions::default(), Shape::Batch)
+            .batch()
             .unwrap_or_else(|| BatchOutcome { outcomes: Vec::new(), errors: internal_outcome().errors })
     }
 
     /// Maps whatever the input is: a batch (an envelope or an array) or one message.
     pub fn map_input(&self, input: &Value, options: &MapOptions) -> Mapped {
-        read::mapped(&self.answer_value(input, options, Shape::Any))
-            .unwrap_or_else(|| Mapped::Message(internal_outcome()))
+        self.map_json(&value_text(input), options)
     }
 
     /// Maps JSON text (UTF-8 bytes): a message, a batch envelope or an array. Never fails: text
     /// that is not JSON, not UTF-8 or too large gives an `invalid` outcome.
     pub fn map_json(&self, bytes: &[u8], options: &MapOptions) -> Mapped {
-        read::mapped(&self.map_json_text(bytes, options)).unwrap_or_else(|| Mapped::Message(internal_outcome()))
+        self.outcomes(bytes, options, Shape::Any).mapped.unwrap_or_else(|| Mapped::Message(internal_outcome()))
+    }
+
+    /// Answers JSON text as [`map_json`](Destination::map_json) does, handing each message's
+    /// typed answer to `sink` as it goes, without writing text or making owned outcomes: a
+    /// reader that needs a few things of each answer (a status, codes, an event name) reads them
+    /// off the engine's own answer. Always answers (text that is not JSON gets an `invalid` one).
+    ///
+    /// ```
+    /// use astrolabe_segment::answer::{Answer, Sink};
+    /// use astrolabe_segment::{Config, Destination, Issue, MapOptions, Status};
+    ///
+    /// #[derive(Default)]
+    /// struct Count { mapped: usize, invalid: usize }
+    /// impl Sink for Count {
+    ///     fn message(&mut self, answer: &mut Answer<'_>) { self.item(answer) }
+    ///     fn batch(&mut self, _: usize) {}
+    ///     fn item(&mut self, answer: &mut Answer<'_>) {
+    ///         match answer.status { Status::Mapped => self.mapped += 1, Status::Invalid => self.invalid += 1, _ => {} }
+    ///     }
+    ///     fn batch_end(&mut self, _: Vec<Issue>) {}
+    /// }
+    /// let destination = Destination::new(Config::default())?;
+    /// let mut count = Count::default();
+    /// destination.answer_json(br#"[{"type": "identify", "userId": "u1"}, {"type": "track"}]"#, &MapOptions::default(), &mut count);
+    /// assert_eq!((count.mapped, count.invalid), (1, 1));
+    /// # Ok::<(), astrolabe_segment::ConfigError>(())
+    /// ```
+    pub fn answer_json(&self, bytes: &[u8], options: &MapOptions, sink: &mut dyn Sink) {
+        if !engine::run(self.settings(false), bytes, options.call_type, Shape::Any, sink) {
+            sink.message(&mut Answer::invalid(internal_outcome().errors));
+        }
+    }
+
+    /// The owned outcomes of `bytes` read as `shape`.
+    fn outcomes(&self, bytes: &[u8], options: &MapOptions, shape: Shape) -> Outcomes {
+        let mut outcomes = Outcomes::default();
+        engine::run(self.settings(false), bytes, options.call_type, shape, &mut outcomes);
+        outcomes
     }
 
     /// `map_json(bytes, options).to_json()`, without building the outcome: the engine reads the
@@ -165,111 +204,16 @@ impl Destination {
     }
 
     /// The engine's settings for this Destination.
-    fn settings(&self, walks: bool) -> Settings<'_> {
+    pub(crate) fn settings(&self, walks: bool) -> Settings<'_> {
         let whole: Option<&dyn Whole> = (self.mappings.is_some() || self.plan.is_some()).then_some(self);
-        Settings { strict: self.strict, whole, walks }
+        Settings { strict: self.strict, levels: &self.levels, whole, walks }
     }
 
     /// The answer of `map` (`Shape::Message`), `validate` (`Shape::Validation`), `map_batch`
     /// (`Shape::Batch`) or `map_input` (`Shape::Any`) for a value, as JSON text.
     /// A value goes through the engine as its JSON text.
     pub fn answer_value(&self, value: &Value, options: &MapOptions, shape: Shape) -> String {
-        let text = serde_json::to_vec(value).unwrap_or_default();
-        self.engine(&text, options.call_type, shape, false).unwrap_or_else(internal_error)
-    }
-
-    /// One message within its limits, read whole, for settings that read whole messages: checked,
-    /// held to the tracking plan, mapped by the custom mappings.
-    fn message(&self, value: &Value, base: &Pointer, hint: Option<CallType>, envelope: &Envelope<'_>) -> Outcome {
-        let mut report = Report::new(self.strict);
-        let view = spec::view_of(value, base, &mut report);
-        match view.as_ref().and_then(|view| spec::check(view, base, hint, envelope, &mut report)) {
-            None => self.finish(report, Vec::new(), None),
-            Some(Checked::Unsupported(reason)) => self.finish(report, Vec::new(), Some(reason)),
-            Some(Checked::Message(fields)) => {
-                let omit = self.enforce_plan(value, base, envelope, &fields, &mut report);
-                let operations = if report.errors.is_empty() && fields.disabled.is_none() {
-                    let mut operations = self.operations(value, base, envelope, &fields, &mut report);
-                    omit_keys(&mut operations, &omit);
-                    operations
-                } else {
-                    Vec::new()
-                };
-                self.finish(report, operations, fields.disabled)
-            }
-        }
-    }
-
-    /// The operations of a valid message: the built-in mapping, or for the operations that have
-    /// one, the custom mapping run on the normalized message.
-    fn operations(
-        &self,
-        value: &Value,
-        base: &Pointer,
-        envelope: &Envelope<'_>,
-        fields: &Fields<'_>,
-        report: &mut Report,
-    ) -> Vec<Operation> {
-        let kinds = OperationKind::for_call(fields.call);
-        let Some(custom) = self.mappings.as_ref().filter(|custom| kinds.iter().any(|kind| custom.has(*kind))) else {
-            return map::operations(fields);
-        };
-        let payload = payload::normalized(value, envelope, fields);
-        kinds
-            .iter()
-            .filter_map(|kind| {
-                if custom.has(*kind) {
-                    custom.build(*kind, &payload, base, report)
-                } else {
-                    map::operation(*kind, fields)
-                }
-            })
-            .collect()
-    }
-
-    /// Checks the message against the tracking plan, if there is one; gives the trait or property
-    /// keys the plan wants dropped from the operations.
-    #[cfg(feature = "tracking-plan")]
-    fn enforce_plan(
-        &self,
-        value: &Value,
-        base: &Pointer,
-        envelope: &Envelope<'_>,
-        fields: &Fields<'_>,
-        report: &mut Report,
-    ) -> Vec<String> {
-        let Some(plan) = &self.plan else { return Vec::new() };
-        if fields.call == CallType::Track && fields.event.is_none() {
-            // Without an event name no rule can be chosen; missing_event already says why.
-            return Vec::new();
-        }
-        let message = payload::merged(value, envelope);
-        let check = plan.check(&message, fields.call, fields.event.as_deref(), base);
-        report.errors.extend(check.errors);
-        for issue in check.warnings {
-            // What happens to an unplanned property is said only when it happens (not in strict mode).
-            if issue.code == Code::UnplannedProperty {
-                report.warn_with_effect(issue, "It is omitted from the operation.");
-            } else {
-                report.add_warning(issue);
-            }
-        }
-        check.omit
-    }
-
-    #[cfg(not(feature = "tracking-plan"))]
-    fn enforce_plan(&self, _: &Value, _: &Pointer, _: &Envelope<'_>, _: &Fields<'_>, _: &mut Report) -> Vec<String> {
-        match &self.plan {
-            Some(never) => match *never {},
-            None => Vec::new(),
-        }
-    }
-
-    /// The outcome of a checked message (see `Report::settle`).
-    fn finish(&self, mut report: Report, operations: Vec<Operation>, skip: Option<Issue>) -> Outcome {
-        let (status, reason) = report.settle(skip);
-        let operations = if status == Status::Mapped { operations } else { Vec::new() };
-        Outcome { status, operations, errors: report.errors, warnings: report.warnings, reason }
+        self.engine(&value_text(value), options.call_type, shape, false).unwrap_or_else(internal_error)
     }
 }
 
@@ -308,28 +252,78 @@ fn plan_warnings(_: Option<&TrackingPlan>) -> Vec<String> {
 #[derive(Debug)]
 enum TrackingPlan {}
 
-/// Drops the keys a tracking plan refused from the traits or properties of the operations.
-fn omit_keys(operations: &mut [Operation], keys: &[String]) {
-    if keys.is_empty() {
-        return;
-    }
-    for operation in operations {
-        let fields = match operation {
-            Operation::UpsertUser(op) => &mut op.traits,
-            Operation::UpsertAccount(op) => &mut op.traits,
-            Operation::TrackEvent(op) => &mut op.properties,
-            Operation::AssociateUser(_) => continue,
-        };
-        for key in keys {
-            fields.shift_remove(key);
+/// What a Destination adds to the engine's path for messages it reads whole.
+impl Whole for Destination {
+    /// Checks the message against the tracking plan, if there is one; gives the trait or property
+    /// keys the plan wants dropped from the operations.
+    #[cfg(feature = "tracking-plan")]
+    fn plan(
+        &self,
+        value: &Value,
+        base: &Pointer,
+        envelope: &Envelope<'_>,
+        fields: &Fields<'_>,
+        report: &mut Report,
+    ) -> Vec<String> {
+        let Some(plan) = &self.plan else { return Vec::new() };
+        if fields.call == CallType::Track && fields.event.is_none() {
+            // Without an event name no rule can be chosen; missing_event already says why.
+            return Vec::new();
         }
+        let message = payload::merged(value, envelope);
+        let check = plan.check(&message, fields.call, fields.event.as_deref(), base);
+        for issue in check.errors {
+            report.add_error(issue);
+        }
+        for issue in check.warnings {
+            // What happens to an unplanned property is said only when it happens (not in strict mode).
+            if issue.code == Code::UnplannedProperty {
+                report.warn_with_effect(issue, "It is omitted from the operation.");
+            } else {
+                report.add_warning(issue);
+            }
+        }
+        check.omit
+    }
+
+    #[cfg(not(feature = "tracking-plan"))]
+    fn plan(&self, _: &Value, _: &Pointer, _: &Envelope<'_>, _: &Fields<'_>, _: &mut Report) -> Vec<String> {
+        match &self.plan {
+            Some(never) => match *never {},
+            None => Vec::new(),
+        }
+    }
+
+    /// The custom mappings' operations, each kind's where it has one, run on the normalized
+    /// message; the built-in mapping's for the others.
+    fn operations(
+        &self,
+        value: &Value,
+        base: &Pointer,
+        envelope: &Envelope<'_>,
+        fields: &Fields<'_>,
+        report: &mut Report,
+    ) -> Option<Vec<Operation>> {
+        let kinds = OperationKind::for_call(fields.call);
+        let custom = self.mappings.as_ref().filter(|custom| kinds.iter().any(|kind| custom.has(*kind)))?;
+        let payload = payload::normalized(value, envelope, fields);
+        let operations = kinds
+            .iter()
+            .filter_map(|kind| {
+                if custom.has(*kind) {
+                    custom.build(*kind, &payload, base, report)
+                } else {
+                    map::operation(*kind, fields)
+                }
+            })
+            .collect();
+        Some(operations)
     }
 }
 
-impl Whole for Destination {
-    fn message(&self, value: &Value, base: &Pointer, hint: Option<CallType>, envelope: &Envelope<'_>) -> Outcome {
-        Destination::message(self, value, base, hint, envelope)
-    }
+/// A value's JSON text: every input, text or value, goes through the one engine as text.
+fn value_text(value: &Value) -> Vec<u8> {
+    serde_json::to_vec(value).unwrap_or_default()
 }
 
 /// The outcome of an input the engine could not answer, or whose answer could not be read

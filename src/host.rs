@@ -5,10 +5,11 @@
 
 use serde_json::Value;
 
+use crate::answer::{Answer, Sink, Writer};
 use crate::destination::{Destination, MapOptions};
 use crate::engine::Shape;
 use crate::issue::Issue;
-use crate::outcome::{BatchOutcome, Outcome};
+use crate::outcome::BatchOutcome;
 
 impl Destination {
     /// Maps a batch that was converted with `issues` (values JSON cannot carry, at their paths),
@@ -56,32 +57,19 @@ impl Destination {
             envelope.extend(per_item.into_iter().flat_map(|(_, list)| list));
             return refused(envelope);
         }
-        let count = items.len();
         for (index, _) in &per_item {
             if let Some(item) = items.get_mut(*index) {
                 *item = Value::Null;
             }
         }
-        // The engine's answer with those items held out, then their own outcomes put in.
-        let text = self.answer_value(&value, &batch, Shape::Batch);
-        let Ok(mut answer) = serde_json::from_str::<Value>(&text) else { return text };
-        let parsed = |text: String| serde_json::from_str::<Value>(&text).unwrap_or(Value::Null);
-        match answer.get_mut("outcomes").and_then(Value::as_array_mut) {
-            Some(outcomes) if outcomes.len() == count => {
-                for (index, list) in per_item {
-                    if let Some(slot) = outcomes.get_mut(index) {
-                        *slot = parsed(Outcome::invalid(list).to_json());
-                    }
-                }
-            }
-            _ => {
-                // The batch was refused as a whole (a limit): keep its errors and add ours.
-                if let Some(errors) = answer.get_mut("errors").and_then(Value::as_array_mut) {
-                    errors.extend(per_item.into_iter().flat_map(|(_, list)| list).map(|issue| parsed(issue.to_json())));
-                }
-            }
+        // The engine's answers with those items held out, their own outcomes put in their place.
+        let mut out = String::new();
+        let mut splice = Splice { writer: Writer::new(&mut out, false), per_item, at: 0 };
+        let text = serde_json::to_vec(&value).unwrap_or_default();
+        if !crate::engine::run(self.settings(false), &text, None, Shape::Batch, &mut splice) {
+            return self.answer_value(&value, &batch, Shape::Batch);
         }
-        answer.to_string()
+        out
     }
 
     /// The answer of `map` (`Shape::Message`), `validate` (`Shape::Validation`) or `map_batch`
@@ -106,6 +94,47 @@ impl Destination {
     }
 }
 
+/// Writes a batch's answers with some items' outcomes replaced: `invalid` with the issues the host
+/// found in them (values JSON cannot carry).
+struct Splice<'o> {
+    writer: Writer<'o>,
+    /// Each held-out item's index and its issues.
+    per_item: Vec<(usize, Vec<Issue>)>,
+    /// The index of the next item.
+    at: usize,
+}
+
+impl Sink for Splice<'_> {
+    fn message(&mut self, answer: &mut Answer<'_>) {
+        self.writer.message(answer);
+    }
+
+    fn batch(&mut self, items: usize) {
+        self.at = 0;
+        self.writer.batch(items);
+    }
+
+    fn item(&mut self, answer: &mut Answer<'_>) {
+        let index = self.at;
+        self.at += 1;
+        match self.per_item.iter().position(|(held, _)| *held == index) {
+            Some(found) => {
+                let (_, issues) = self.per_item.swap_remove(found);
+                self.writer.item(&mut Answer::invalid(issues));
+            }
+            None => self.writer.item(answer),
+        }
+    }
+
+    fn batch_end(&mut self, mut errors: Vec<Issue>) {
+        // The batch was refused as a whole (a limit): its errors, and ours.
+        if self.at == 0 && !errors.is_empty() {
+            errors.extend(self.per_item.drain(..).flat_map(|(_, issues)| issues));
+        }
+        self.writer.batch_end(errors);
+    }
+}
+
 /// The batch item a path points into: `/batch/3/traits` with prefix `/batch/` is item 3.
 fn item_index(path: &str, prefix: &str) -> Option<usize> {
     let rest = path.strip_prefix(prefix)?;
@@ -119,15 +148,19 @@ fn item_index(path: &str, prefix: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{read, Code, Config, Pointer, Status};
+    use crate::{Code, Config, Pointer};
     use serde_json::json;
 
     fn destination() -> Destination {
         Destination::new(Config::default()).unwrap()
     }
 
-    fn converted(destination: &Destination, value: Value, issues: Vec<Issue>) -> BatchOutcome {
-        read::batch(&destination.map_batch_converted(value, issues)).unwrap()
+    fn converted(destination: &Destination, value: Value, issues: Vec<Issue>) -> Value {
+        serde_json::from_str(&destination.map_batch_converted(value, issues)).unwrap()
+    }
+
+    fn paths(issues: &Value) -> Vec<&str> {
+        issues.as_array().unwrap().iter().map(|issue| issue["path"].as_str().unwrap()).collect()
     }
 
     fn not_json(path: &Pointer) -> Issue {
@@ -151,11 +184,11 @@ mod tests {
         let root = Pointer::root();
         let issues = vec![not_json(&root.index(0).key("traits")), not_json(&root.index(0).key("x"))];
         let outcome = converted(&destination(), batch, issues);
-        assert!(outcome.errors.is_empty());
-        assert_eq!(outcome.outcomes.len(), 3);
-        assert_eq!(outcome.outcomes[0].status, Status::Invalid);
-        assert_eq!(outcome.outcomes[0].errors.len(), 2);
-        assert_eq!(outcome.outcomes[1].status, Status::Mapped);
+        assert_eq!(outcome["errors"], json!([]));
+        assert_eq!(outcome["outcomes"].as_array().unwrap().len(), 3);
+        assert_eq!(outcome["outcomes"][0]["status"], "invalid");
+        assert_eq!(paths(&outcome["outcomes"][0]["errors"]), ["/0/traits", "/0/x"]);
+        assert_eq!(outcome["outcomes"][1]["status"], "mapped");
     }
 
     #[test]
@@ -164,18 +197,17 @@ mod tests {
         let root = Pointer::root();
         let issues = vec![not_json(&root.key("context").key("x")), not_json(&root.key("batch").index(0).key("y"))];
         let outcome = converted(&destination(), batch, issues);
-        assert!(outcome.outcomes.is_empty());
-        let paths: Vec<&str> = outcome.errors.iter().map(|issue| issue.path.as_str()).collect();
-        assert_eq!(paths, ["/context/x", "/batch/0/y"]);
+        assert_eq!(outcome["outcomes"], json!([]));
+        assert_eq!(paths(&outcome["errors"]), ["/context/x", "/batch/0/y"]);
     }
 
     #[test]
     fn an_issue_past_the_items_or_without_items_is_the_batchs() {
         let root = Pointer::root();
         let outcome = converted(&destination(), json!([]), vec![not_json(&root.index(4))]);
-        assert_eq!(outcome.errors.len(), 1);
+        assert_eq!(paths(&outcome["errors"]), ["/4"]);
         let outcome = converted(&destination(), json!("x"), vec![not_json(&root)]);
-        assert_eq!(outcome.errors.len(), 1);
+        assert_eq!(paths(&outcome["errors"]), [""]);
     }
 
     #[test]
@@ -183,9 +215,9 @@ mod tests {
         let items: Vec<Value> = (0..2_501).map(|_| json!({"type": "identify", "userId": "u"})).collect();
         let path = Pointer::root().key("batch").index(0).key("x");
         let outcome = converted(&destination(), json!({ "batch": items }), vec![not_json(&path)]);
-        assert!(outcome.outcomes.is_empty());
-        assert_eq!(outcome.errors[0].code, Code::BatchTooMany);
-        assert_eq!(outcome.errors[1].path, "/batch/0/x");
+        assert_eq!(outcome["outcomes"], json!([]));
+        assert_eq!(outcome["errors"][0]["code"], Code::BatchTooMany.as_str());
+        assert_eq!(outcome["errors"][1]["path"], "/batch/0/x");
     }
 
     #[test]

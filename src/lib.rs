@@ -23,9 +23,12 @@
 //! ```
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
+#[cfg(feature = "tools")]
+pub mod check;
 pub mod config;
 pub mod custom;
 pub mod destination;
+pub mod destination_cache;
 pub mod host;
 pub mod mapping;
 pub mod payload;
@@ -37,7 +40,7 @@ pub mod spans;
 mod types_drift;
 
 pub use astrolabe_segment_core::{
-    call, engine, input, issue, js_number, map, operation, outcome, pointer, quote, read, spec, write,
+    answer, call, engine, input, issue, js_number, map, operation, outcome, plain, pointer, quote, rules, spec, write,
 };
 
 pub use call::CallType;

@@ -76,6 +76,19 @@ fn operations_and_their_mappings_have_the_rust_fields() {
 }
 
 #[test]
+fn the_tunable_codes_are_the_open_rules() {
+    use crate::rules::Tuning;
+    let open: Vec<String> = Code::ALL
+        .iter()
+        .filter(|code| code.rule().tuning == Tuning::Open)
+        .map(|code| code.as_str().to_owned())
+        .collect();
+    assert_eq!(literals(block("export type TunableCode =", ";")), open, "pkg/types/core.d.ts `TunableCode`");
+    let levels: Vec<String> = crate::rules::Level::NAMES.iter().map(|(name, _)| (*name).to_owned()).collect();
+    assert_eq!(literals(block("export type RuleLevel =", ";")), levels);
+}
+
+#[test]
 fn config_keys_are_the_options() {
     let mut keys = properties(block("export interface LiteConfig {", "}"));
     assert!(!keys.contains("trackingPlan"), "the lite Config has no tracking plan");

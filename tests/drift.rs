@@ -970,15 +970,16 @@ fn check_batch(
     Ok(outcome)
 }
 
-/// Envelope members that change nothing for the items: `context` without `groupId`,
-/// `integrations` without `All` or `Astrolabe`, `sentAt: null`, other keys.
+/// Envelope members that change nothing for the items: `context` without `groupId` and with the
+/// fields the Spec types of their types (`context_field_type`), `integrations` without `All` or
+/// `Astrolabe`, `sentAt: null`, other keys.
 fn inert_envelope() -> impl Strategy<Value = Vec<(String, Value)>> {
     (
         prop::option::of(select(vec![
             json!({}),
             json!(null),
             json!({"library": {"name": "analytics-node", "version": "6.0.0"}}),
-            json!({"library": "x", "page": 5, "traits": {"email": 5}, "groupId": null}),
+            json!({"library": {"name": 5}, "page": {}, "traits": {"email": 5}, "groupId": null, "custom": "x"}),
         ])),
         prop::option::of(select(vec![
             json!({}),

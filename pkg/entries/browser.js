@@ -5,6 +5,7 @@
 // that URL (esbuild) or no top-level await (an iife) take ./init.js instead.
 import init, * as glue from "../dist/{{flavor}}/astrolabe_segment.js";
 import { withFastPath } from "../shared/fast.js";
+import { limits } from "../shared/limits.js";
 
 await init({ module_or_path: new URL("../dist/{{flavor}}/astrolabe_segment_bg.wasm", import.meta.url) });
 
@@ -15,6 +16,8 @@ const api = withFastPath(glue);
 // it stays out of the public surface (the types, the README, `import *`).
 Object.defineProperty(api.Destination, Symbol.for("astrolabe-segment.test.forceTrap"), { value: api.__forceTrap });
 export const { Destination, map, mapBatch, validate, mapJson, transform, validateMapping } = api;
+/** The limits of input, as the engine enforces them (frozen). */
+export { limits };
 /** The package version. */
 export const version = glue.__version();
 /** Every issue code, in the README's order. */

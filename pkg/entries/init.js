@@ -6,6 +6,7 @@
 // (`import wasm from "astrolabe-segment/full.wasm?module"`). Until then every export throws.
 import initGlue, * as glue from "../dist/{{flavor}}/astrolabe_segment.js";
 import { withFastPath } from "../shared/fast.js";
+import { limits } from "../shared/limits.js";
 
 function notReady() {
   return new Error('astrolabe-segment: call init() or initSync() from "astrolabe-segment/init" before using it');
@@ -28,6 +29,8 @@ export let transform = fail;
 export let validateMapping = fail;
 export let version = undefined;
 export let codes = undefined;
+/** The limits of input (frozen): known before init. */
+export { limits };
 
 let ready = false;
 function publish() {

@@ -18,6 +18,7 @@ module.exports = {
   validate: api.validate,
   transform: api.transform,
   validateMapping: api.validateMapping,
+  limits: require("../shared/limits.cjs").limits,
   version: glue.__version(),
   codes: Object.freeze(glue.__codes()),
 };

@@ -1,4 +1,4 @@
 // Node.js, import: the same instance as require() gets (see node.cjs).
 import api from "./node.cjs";
 
-export const { Destination, map, mapBatch, mapJson, validate, transform, validateMapping, version, codes } = api;
+export const { Destination, map, mapBatch, mapJson, validate, transform, validateMapping, limits, version, codes } = api;

@@ -4,6 +4,7 @@
 import wasm from "../dist/{{flavor}}/astrolabe_segment_bg.wasm";
 import * as glue from "../dist/{{flavor}}/astrolabe_segment.js";
 import { withFastPath } from "../shared/fast.js";
+import { limits } from "../shared/limits.js";
 
 glue.initSync({ module: wasm });
 
@@ -13,6 +14,8 @@ const api = withFastPath(glue);
 // The trap-recovery tests reach the module's trap through a registered symbol, not an export.
 Object.defineProperty(api.Destination, Symbol.for("astrolabe-segment.test.forceTrap"), { value: api.__forceTrap });
 export const { Destination, map, mapBatch, validate, mapJson, transform, validateMapping } = api;
+/** The limits of input, as the engine enforces them (frozen). */
+export { limits };
 /** The package version. */
 export const version = glue.__version();
 /** Every issue code, in the README's order. */

@@ -11,15 +11,17 @@
 // nesting too deep for the stack) or Rust declined the text (nesting past 64 levels, over 500 KB).
 // The walk then reports each `not_json`, `too_deep` or `too_large` issue at its JSON Pointer.
 // Outcomes are the same, byte for byte, either way (tests/js/consumer/test/fast.test.mjs).
+// The limits are the engine's, written by the build from the Rust constants (limits.js).
+import { limits } from "./limits.js";
 
 /** Answers this long or longer to input past ASCII are decoded in pieces where they leave it (decodePieces). */
 const PIECES_FROM = 4096;
 /** Thrown by the replacer to abandon JSON.stringify. */
 const NOT_PLAIN = Symbol("not plain JSON");
 /** The walk's budget (MAX_VALUES in src/wasm/convert.rs): past it, the walk reports too_large. */
-const MAX_VALUES = 300_000;
-/** The parser's limit (MAX_BATCH_BYTES in src/input.rs); UTF-8 takes at least a byte per UTF-16 unit. */
-const MAX_TEXT = 512_000;
+const MAX_VALUES = limits.jsValues;
+/** The parser's limit (MAX_BATCH_BYTES in crates/core/src/input.rs); UTF-8 takes at least a byte per UTF-16 unit. */
+const MAX_TEXT = limits.batchBytes;
 // Integers from 2^53 on print as digits that are not their value (9007199254740993 prints as
 // "9007199254740992"): the walk writes the same digits (js_number::json_number), and the core keeps
 // them as an integer while they fit 64 bits. Past that, JSON.stringify's digits ("1e+21",
@@ -127,25 +129,34 @@ function plainText(value) {
 // for every request an edge isolate serves. So when a call throws one, the module is re-instantiated
 // at once (wasm-bindgen's __wbg_reset_state: a new Instance of the same compiled Module, which works
 // where bytes cannot be compiled, as in workerd) and that call throws one Error saying so, with the
-// trap as its `cause`. Later calls run on the new instance. A Destination made before is rebuilt
-// from its settings on its next call (they were checked and copied when it was constructed), so a
-// Destination kept in a global goes on working; free() on one releases what it holds.
+// trap as its `cause`. Later calls run on the new instance. A Destination made before is compiled
+// again from its settings (their JSON text, kept) on its next call, so a Destination kept in a
+// global goes on working.
+//
+// Destinations. A Destination owns nothing in the module: identical settings share one compiled
+// Destination there (src/destination_cache.rs), reached by a handle. Every Destination with the
+// same settings holds the same token ({ handle, generation, text }); the token is registered for
+// finalization once, and when the last Destination holding it has been collected, the module is
+// told (__releaseDestination) and keeps the compiled settings among a bounded few for reuse. So
+// building a Destination per request costs a lookup (a compile the first time), a Destination
+// never freed holds only a small JS object, and how many exist costs nothing per call. (Before,
+// each was a wasm-bindgen object with its own memory in the module and its own finalization
+// registration; in a loop that never yields, none was finalized, and each full garbage collection,
+// set off by the module's memory growing to hold them, walked them all.)
 
 /** A thrown value that means the instance can no longer be trusted. */
 function isTrap(error) {
   return error instanceof WebAssembly.RuntimeError || error instanceof RangeError;
 }
 
-const GENERATION = Symbol("instance generation");
-const SETTINGS = Symbol("settings");
-const OWNER = Symbol("rebuilt destination");
+/** A Destination's token (see above); undefined once freed. */
+const TOKEN = Symbol("compiled settings");
 
 /**
  * The public API of one wasm-bindgen module (`glue`): `Destination`, `map`, `validate` and
  * `mapBatch` with the fast path, and every call (those and `mapJson`, `transform`,
- * `validateMapping`) under the trap guard. `Destination` extends the wasm-bindgen class, so
- * `instanceof` is the class's own, and its parent's methods are the exact walk (the tests compare
- * the two). `__forceTrap` is for the tests only (the entries put it on `Destination` under a
+ * `validateMapping`) under the trap guard. `Destination`'s parent's methods are the exact walk
+ * (the tests compare the two). `__forceTrap` is for the tests only (the entries put it on `Destination` under a
  * registered symbol, no export, outside the types and the README's API): it makes the module trap
  * in the middle of a call.
  */
@@ -252,6 +263,7 @@ export function withFastPath(glue) {
     try {
       glue.__wbg_reset_state();
       generation += 1;
+      tokens = new Map();
     } catch (failure) {
       return new Error(
         `astrolabe-segment: the WebAssembly module failed (${error}) and could not be instantiated again (${failure})`,
@@ -265,43 +277,141 @@ export function withFastPath(glue) {
     );
   }
 
-  /** The settings a Destination was built with, copied as the module read them (JSON). */
-  function settings(config) {
-    return config === undefined || config === null ? config : parse(stringify(config));
+  /** Tokens by handle, of this instance: every Destination with the same settings holds one. */
+  let tokens = new Map();
+  // Without WeakRef and FinalizationRegistry (older runtimes) tokens are kept for good: the
+  // module then keeps each distinct settings' compiled Destination, as many as were built.
+  const weak = typeof WeakRef === "function" && typeof FinalizationRegistry === "function";
+  const collected = weak
+    ? new FinalizationRegistry((state) => {
+        if (state.generation !== generation) return; // of an instance that is gone (a trap)
+        if (tokens.get(state.handle)?.deref() === undefined) tokens.delete(state.handle);
+        if (state.released) return; // free() released it already
+        state.released = true;
+        try {
+          glue.__releaseDestination(state.handle);
+        } catch {
+          // Nothing to report here: a broken instance is found, and replaced, by the next call.
+        }
+      })
+    : undefined;
+
+  /**
+   * The token of `handle`, compiled from `text`: the live one, or a new holder of it. It counts
+   * the Destinations holding it: free() on the last one releases it at once (and a Destination
+   * built again with the same settings holds it again); Destinations dropped without free() are
+   * released when the token is collected. A token released and still alive whose handle now names
+   * other settings (dropped by the module, its place reused) is replaced.
+   */
+  function tokenOf(handle, text) {
+    const known = tokens.get(handle)?.deref();
+    if (known !== undefined && known.text === text) {
+      if (known.state.released) {
+        glue.__holdDestination(handle);
+        known.state.released = false;
+      }
+      return known;
+    }
+    const state = { handle, generation, released: false };
+    const token = { handle, generation, text, destinations: 0, state };
+    glue.__holdDestination(handle);
+    if (weak) {
+      tokens.set(handle, new WeakRef(token));
+      collected.register(token, state);
+    } else {
+      tokens.set(handle, { deref: () => token });
+    }
+    return token;
+  }
+
+  /** A Destination holding `token` lets go of it (free()); the last one releases it now. */
+  function letGo(token) {
+    token.destinations -= 1;
+    if (token.destinations > 0 || token.generation !== generation || token.state.released) return;
+    token.state.released = true;
+    glue.__releaseDestination(token.handle);
   }
 
   /**
-   * After a re-instantiation a Destination's pointer belongs to the dead instance: build the same
-   * settings in the new one and take over its pointer. The new object (`OWNER`) stays registered
-   * for finalization, so the memory is released when the Destination is collected (or by free()).
-   * A freed Destination (pointer 0) stays freed: the call then throws as it always has.
+   * The token of the settings `text` (JSON), compiled now or shared; `config` is read by the walk
+   * when the module cannot read the text as the walk would (a lone surrogate JSON.stringify escaped).
    */
-  function live(destination) {
-    if (destination[GENERATION] === generation || destination.__wbg_ptr === 0) return;
-    const fresh = new glue.Destination(destination[SETTINGS]);
-    destination.__wbg_ptr = fresh.__wbg_ptr;
-    destination.__wbg_inst = fresh.__wbg_inst;
-    destination[OWNER] = fresh;
-    destination[GENERATION] = generation;
+  function tokenFor(text, config) {
+    let handle = text === undefined ? -1 : glue.__destinationFromText(encode(text));
+    if (handle === -1) {
+      text = glue.__configText(config);
+      handle = glue.__destinationFromText(encode(text));
+    }
+    if (handle < 0) throw glue.__takeError();
+    return tokenOf(handle, text);
   }
 
-  class Destination extends glue.Destination {
+  /** The settings as JSON text when JSON.stringify writes them as the walk reads them. */
+  function settingsText(config) {
+    if (config === undefined || config === null) return "null";
+    const text = plainText(config);
+    return text !== undefined && wellFormed(text) ? text : undefined;
+  }
+
+  /**
+   * The module's handle of `destination`'s compiled settings. One made before the module was
+   * instantiated again (after a trap) has its settings compiled in the new instance first.
+   */
+  function handleOf(destination) {
+    const token = destination[TOKEN];
+    if (token === undefined) {
+      throw new Error(
+        Object.hasOwn(destination, TOKEN)
+          ? "astrolabe-segment: this Destination was freed (free() or using): build another with new Destination(config)"
+          : "astrolabe-segment: not a Destination (build one with new Destination(config))",
+      );
+    }
+    if (token.generation === generation) return token.handle;
+    const fresh = tokenFor(token.text);
+    fresh.destinations += 1;
+    destination[TOKEN] = fresh;
+    return fresh.handle;
+  }
+
+  /**
+   * The exact way in: the walk over the JS value (src/wasm/convert.rs), which Destination's fast
+   * path falls back to when only the walk can answer exactly. Tests compare the two.
+   */
+  class ExactDestination {
+    validate(message, options) {
+      return glue.__validate(handleOf(this), message, options);
+    }
+
+    map(message, options) {
+      return glue.__map(handleOf(this), message, options);
+    }
+
+    mapBatch(batch) {
+      return glue.__mapBatch(handleOf(this), batch);
+    }
+
+    mapJson(input, options) {
+      return glue.__mapJson(handleOf(this), input, options);
+    }
+  }
+
+  class Destination extends ExactDestination {
     constructor(config) {
+      super();
       try {
-        super(config);
+        const token = tokenFor(settingsText(config), config);
+        token.destinations += 1;
+        this[TOKEN] = token;
       } catch (error) {
         throw after(error);
       }
-      this[GENERATION] = generation;
-      this[SETTINGS] = settings(config);
-      this[OWNER] = undefined;
     }
 
     validate(message, options) {
       try {
-        live(this);
+        const handle = handleOf(this);
         const text = plainText(message);
-        const result = text === undefined ? undefined : answer(this.__validateText(encode(text), options));
+        const result = text === undefined ? undefined : answer(glue.__validateText(handle, encode(text), options));
         return result === undefined ? super.validate(message, options) : parse(result);
       } catch (error) {
         throw after(error);
@@ -310,9 +420,9 @@ export function withFastPath(glue) {
 
     map(message, options) {
       try {
-        live(this);
+        const handle = handleOf(this);
         const text = plainText(message);
-        const result = text === undefined ? undefined : answer(this.__mapText(encode(text), options));
+        const result = text === undefined ? undefined : answer(glue.__mapText(handle, encode(text), options));
         return result === undefined ? super.map(message, options) : parse(result);
       } catch (error) {
         throw after(error);
@@ -321,9 +431,9 @@ export function withFastPath(glue) {
 
     mapBatch(batch) {
       try {
-        live(this);
+        const handle = handleOf(this);
         const text = plainText(batch);
-        const result = text === undefined ? undefined : answer(this.__mapBatchText(encode(text)));
+        const result = text === undefined ? undefined : answer(glue.__mapBatchText(handle, encode(text)));
         return result === undefined ? super.mapBatch(batch) : parse(result);
       } catch (error) {
         throw after(error);
@@ -332,24 +442,37 @@ export function withFastPath(glue) {
 
     mapJson(input, options) {
       try {
-        live(this);
-        return encodable(input) ? answer(this.__mapJsonInput(encode(input), options)) : super.mapJson(bounded(input), options);
+        const handle = handleOf(this);
+        return encodable(input) ? answer(glue.__mapJsonInput(handle, encode(input), options)) : super.mapJson(bounded(input), options);
       } catch (error) {
         throw after(error);
       }
     }
 
-    free() {
-      const owner = this[OWNER];
-      this[OWNER] = undefined;
-      if (this[GENERATION] !== generation) {
-        // Its memory went with the old instance: there is nothing to release.
-        this.__destroy_into_raw();
-        return;
+    /** What the settings were read with a warning (the full build's plans only; none in lite). */
+    get warnings() {
+      if (glue.__destinationWarnings === undefined) return [];
+      try {
+        return glue.__destinationWarnings(handleOf(this));
+      } catch (error) {
+        throw after(error);
       }
-      // A rebuilt Destination shares its pointer with its owner: release it once.
-      if (owner !== undefined) owner.__destroy_into_raw();
-      super.free();
+    }
+
+    /**
+     * Lets go of the compiled settings (released now when no other Destination holds them); later
+     * calls throw. Optional: a Destination holds no memory of its own in the module, and settings
+     * no Destination holds any more are released at garbage collection.
+     */
+    free() {
+      const token = this[TOKEN];
+      if (token === undefined) return;
+      this[TOKEN] = undefined;
+      try {
+        letGo(token);
+      } catch (error) {
+        throw after(error);
+      }
     }
   }
   if (typeof Symbol.dispose === "symbol") {
@@ -362,42 +485,24 @@ export function withFastPath(glue) {
     });
   }
 
+  /** The Destination of map, validate, mapBatch and mapJson: the default settings, made on first use. */
+  let byDefault;
+  const defaults = () => (byDefault ??= new Destination());
+
   function validate(message, options) {
-    try {
-      const text = plainText(message);
-      const result = text === undefined ? undefined : answer(glue.__validateText(encode(text), options));
-      return result === undefined ? glue.validate(message, options) : parse(result);
-    } catch (error) {
-      throw after(error);
-    }
+    return defaults().validate(message, options);
   }
 
   function map(message, options) {
-    try {
-      const text = plainText(message);
-      const result = text === undefined ? undefined : answer(glue.__mapText(encode(text), options));
-      return result === undefined ? glue.map(message, options) : parse(result);
-    } catch (error) {
-      throw after(error);
-    }
+    return defaults().map(message, options);
   }
 
   function mapBatch(batch) {
-    try {
-      const text = plainText(batch);
-      const result = text === undefined ? undefined : answer(glue.__mapBatchText(encode(text)));
-      return result === undefined ? glue.mapBatch(batch) : parse(result);
-    } catch (error) {
-      throw after(error);
-    }
+    return defaults().mapBatch(batch);
   }
 
   function mapJson(input, options) {
-    try {
-      return encodable(input) ? answer(glue.__mapJsonInput(encode(input), options)) : glue.mapJson(bounded(input), options);
-    } catch (error) {
-      throw after(error);
-    }
+    return defaults().mapJson(input, options);
   }
 
   function transform(mapping, payload) {

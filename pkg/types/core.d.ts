@@ -131,6 +131,8 @@ export interface LiteConfig {
   strict?: boolean | null;
   /** Custom mappings: per operation, field name to mapping-kit directive. */
   mappings?: Mappings | null;
+  /** The level of each rule users set; strict mode applies after it (a `warning` rule is then an error). */
+  rules?: RuleLevels | null;
 }
 
 /** Settings of a full {@link Destination} (`astrolabe-segment`). Unknown keys are refused. */
@@ -173,12 +175,42 @@ export type Code =
   | "near_miss_key"
   | "near_miss_reserved"
   | "misplaced_field"
+  | "context_field_type"
   | "unsupported_type"
   | "disabled_by_integrations"
   | "mapping_failed"
   | "plan_violation"
   | "unplanned_event"
-  | "unplanned_property";
+  | "unplanned_property"
+  // The edge handler's own answers (astrolabe-segment/edge): about the request, not the message.
+  | "unauthorized"
+  | "invalid_signature"
+  | "origin_not_allowed"
+  | "body_timeout"
+  | "not_forwarded"
+  | "message_id_derived";
+
+/**
+ * The codes of the rules users may set with `rules` (warnings by default); the others decide whether
+ * a message can be read or mapped at all, or a tracking plan's settings set them.
+ */
+export type TunableCode =
+  | "invalid_timestamp"
+  | "id_coerced"
+  | "message_id_too_long"
+  | "reserved_trait_type"
+  | "no_user_to_associate"
+  | "message_id_blank"
+  | "near_miss_key"
+  | "near_miss_reserved"
+  | "misplaced_field"
+  | "context_field_type";
+
+/** What a rule is set to: not reported, a warning, or an error (the message is invalid). */
+export type RuleLevel = "off" | "warning" | "error";
+
+/** The level of each rule, as a linter's: `{ near_miss_reserved: "off", id_coerced: "error" }`. */
+export type RuleLevels = { [code in TunableCode]?: RuleLevel };
 
 /** One problem found in the input. */
 export interface Issue {
@@ -298,7 +330,10 @@ export interface DestinationMethods {
    * UTF-8 and oversize input come back as `invalid` outcomes.
    */
   mapJson(input: string | Uint8Array | ArrayBuffer, options?: MapOptions): string;
-  /** Releases the WebAssembly memory now rather than at garbage collection. */
+  /**
+   * Lets go of the Destination's settings now (their compiled form is released when no other
+   * Destination holds it) rather than at garbage collection; later calls throw. Optional.
+   */
   free(): void;
 }
 
@@ -322,6 +357,28 @@ export declare function transform(mapping: JsonInput, payload?: JsonInput): Json
 /** Every problem of a mapping, as mapping-kit words it; `[]` when the mapping is valid. */
 export declare function validateMapping(mapping: JsonInput): string[];
 
+/**
+ * The limits of input, as the engine enforces them (the same in every build): the numbers
+ * `too_large`, `batch_too_large`, `batch_too_many` and `too_deep` refer to.
+ */
+export interface Limits {
+  /** Bytes of one message, serialized as UTF-8 JSON (32,768: `too_large`). */
+  readonly messageBytes: number;
+  /** Bytes of one batch request, and of any input at all (512,000: `batch_too_large`). */
+  readonly batchBytes: number;
+  /** Items in one batch (2,500: `batch_too_many`). */
+  readonly batchItems: number;
+  /** Levels of JSON nesting, the root object or array being level 1 (64: `too_deep`). */
+  readonly depth: number;
+  /**
+   * Values in one JS value handed to `map`, `validate` or `mapBatch`, a shared object counted each
+   * time it is reached (300,000: `too_large`); far more than fits in `batchBytes` of JSON.
+   */
+  readonly jsValues: number;
+}
+
+/** The limits of input (frozen). */
+export declare const limits: Limits;
 /** The package version. */
 export declare const version: string;
 /** Every issue code, in the README's order. */

@@ -3,10 +3,12 @@
 //                               status, type, event, code, messageId, userId, since, text, limit
 //   DELETE /inspector/events    forgets every message (memory and file)
 //   GET    /inspector/summary   { total, dropped, byStatus, byCode }
-//   GET    /inspector/export    every kept message as JSON Lines, oldest first (a download)
+//   GET    /inspector/export    every kept message as JSON Lines, oldest first (a download,
+//                               streamed: memory and file, whatever their size)
 //   GET    /inspector/stream    Server-Sent Events: `snapshot` (the newest messages and the
 //                               summary), then `added` per arriving request, and `cleared`
-// No CORS on purpose: other sites may send messages here, but never read or delete them.
+// No CORS on purpose: other sites may send messages here, but never read or delete them (and
+// serve.mjs refuses a request that changes something when it comes from another site).
 import { parseFilter } from "../../www/live-filter.js";
 
 /** How many messages the stream's first `snapshot` carries. */
@@ -27,7 +29,7 @@ export const isInspectorPath = (pathname) => pathname === "/inspector" || pathna
  * @param {import("./store.mjs").Store} store
  * @param {object} headers what every answer carries (the server's security headers)
  */
-export function serveInspector(store, req, res, url, headers) {
+export async function serveInspector(store, req, res, url, headers) {
   const { pathname } = url;
   const methods = { "/inspector/events": ["GET", "HEAD", "DELETE"], "/inspector/summary": ["GET", "HEAD"], "/inspector/export": ["GET", "HEAD"], "/inspector/stream": ["GET"] };
   if (!Object.hasOwn(methods, pathname)) {
@@ -43,17 +45,42 @@ export function serveInspector(store, req, res, url, headers) {
       store.clear();
       return json(res, 200, { ok: true, total: 0 }, noStore);
     }
-    return json(res, 200, store.query(parseFilter(url.searchParams)), noStore);
+    return json(res, 200, await store.query(parseFilter(url.searchParams)), noStore);
   }
-  if (pathname === "/inspector/export") {
-    res.writeHead(200, {
-      ...noStore,
-      "Content-Type": "application/x-ndjson; charset=utf-8",
-      "Content-Disposition": 'attachment; filename="inspector-events.jsonl"',
-    });
-    return res.end(store.jsonLines());
-  }
+  if (pathname === "/inspector/export") return exportLines(store, req, res, noStore);
   return stream(store, req, res, noStore);
+}
+
+/** Every kept message, streamed as it is read, as fast as the client takes it. */
+async function exportLines(store, req, res, headers) {
+  res.writeHead(200, {
+    ...headers,
+    "Content-Type": "application/x-ndjson; charset=utf-8",
+    "Content-Disposition": 'attachment; filename="inspector-events.jsonl"',
+  });
+  if (req.method === "HEAD") return res.end();
+  let gone = false;
+  res.once("close", () => {
+    gone = true;
+  });
+  for await (const chunk of store.jsonLines()) {
+    if (gone) return;
+    if (!res.write(chunk)) await drained(res);
+  }
+  res.end();
+}
+
+/** Resolves when `res` can take more, or is gone. */
+function drained(res) {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
 }
 
 function stream(store, req, res, headers) {
@@ -62,7 +89,7 @@ function stream(store, req, res, headers) {
     res.write(`event: ${kind}\ndata: ${JSON.stringify(data)}\n\n`);
     if (res.writableLength > STREAM_BACKLOG) res.destroy();
   };
-  send("snapshot", { ...store.summary(), events: store.query({ limit: SNAPSHOT }).events });
+  send("snapshot", { ...store.summary(), events: store.newest(SNAPSHOT) });
   const unsubscribe = store.subscribe((change) => {
     if (change.kind === "cleared") send("cleared", store.summary());
     else send("added", { ...store.summary(), events: change.events });

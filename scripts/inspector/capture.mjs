@@ -3,6 +3,8 @@
 // Write keys are taken out of what is kept: the body's `writeKey` fields are removed here, and
 // headers (Authorization among them) are never kept at all.
 
+import { codesOf } from "../../www/live-filter.js";
+
 /** The most of an unparseable body that is kept, so that the record shows what came in. */
 const RAW_LIMIT = 4_096;
 
@@ -77,8 +79,9 @@ export function recordsOf({ route, bytes, result, answer, error, receivedAt = ne
   let body = parse(bytes);
   const record = (message, outcome) => {
     let kept = withoutWriteKey(message);
-    // Nesting too deep to write out again (the package refuses it as too_deep): kept as text.
-    if (!serializable(kept)) {
+    // Nesting too deep to write out again (the package refuses it as too_deep): kept as text. Only
+    // such a message can be too deep for JSON.stringify, so only it is tried.
+    if (codesOf(outcome).includes("too_deep") && !serializable(kept)) {
       kept = null;
       if (body.ok) body = { ok: false, raw: new TextDecoder().decode(bytes).slice(0, RAW_LIMIT) };
     }

@@ -1,17 +1,26 @@
-// The Segment endpoint of `make serve`: the edge worker's own handler (examples/cloudflare-worker/
-// src/handler.js, its routes, CORS, credentials, limits and answers), run in Node, with every
-// message it sees kept in the inspector's store. Nothing here decides an answer.
+// The Segment endpoint of `make serve`: the package's edge handler (pkg/edge/, what
+// `astrolabe-segment/edge` gives: its routes, CORS, credentials, limits, deadline and answers),
+// run in Node, with every message it sees kept in the inspector's store. Nothing here decides an
+// answer.
 //
 // Upstream: with ASTROLABE_ENDPOINT set, mapped operations go there as from the worker. Without it
 // they go to LOCAL_SINK, answered in this process (never over the network), so senders get the
 // 200 they would get from a working deployment instead of the worker's "not configured" 500, which
 // every SDK would retry forever.
 import { AsyncLocalStorage } from "node:async_hooks";
-import { createHandler, SETTINGS } from "../../examples/cloudflare-worker/src/handler.js";
-import { findRoute } from "../../examples/cloudflare-worker/src/routes.js";
+import { createHandler, findRoute, SETTINGS } from "../../pkg/edge/index.js";
 import { recordsOf } from "./capture.mjs";
 
 export const LOCAL_SINK = "http://inspector.invalid/local-sink";
+
+/** One message of each kind the engine answers, and a batch. */
+const WARM_UP = [
+  '{"type":"identify","userId":"u1","traits":{"email":"ada@example.com","n":1.5,"list":[true,null]},"timestamp":"2026-01-01T00:00:00Z"}',
+  '{"type":"group","userId":"u1","groupId":"g1","traits":{"name":"Initech"},"context":{"library":{"name":"x"}}}',
+  '{"type":"track","anonymousId":"a1","event":"Order Completed","properties":{"total":42,"items":[{"sku":"é"}]},"context":{"groupId":"g1"}}',
+  '{"batch":[{"type":"track","userId":42,"event":""},{"type":"page","userId":"u1"},{"type":"alias"}],"writeKey":"k"}',
+  '{"type":"track",',
+];
 
 /** Routes whose calls are messages to keep (not health checks, not analytics.js's own metrics). */
 const KEPT = new Set(["single", "batch", "delivery"]);
@@ -37,8 +46,9 @@ function upstreamFetch(input, init) {
 }
 
 /**
- * The request body as a web stream. Cancelling it (the handler does, for a body over its limit)
- * drains the rest instead of cutting the connection, so the sender can still read the 413.
+ * The request body as a web stream. Cancelling it (the handler does, for a body over its limit,
+ * or one that did not arrive by its deadline) drains the rest instead of cutting the connection,
+ * so the sender can still read the answer.
  */
 function bodyOf(req) {
   let done = false;
@@ -100,11 +110,15 @@ export const isEndpointPath = (pathname) => findRoute(pathname) !== undefined ||
  * @param {import("./store.mjs").Store} deps.store
  * @param {object} deps.environment where the settings are read (process.env)
  * @param {(line: string) => void} [deps.log] the handler's log lines
+ * @param {number} [deps.bodyTimeoutMs] how long a body may take to arrive (then: 408, connection closed)
  * @returns {(req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse, extra: object) => Promise<void>}
  */
-export function createEndpoint({ Destination, store, environment, log = () => {} }) {
+export function createEndpoint({ Destination, store, environment, log = () => {}, bodyTimeoutMs }) {
   const seen = new AsyncLocalStorage();
   const real = new Destination({ strict: false });
+  // The engine's WebAssembly functions are compiled on their first call: done here, before the
+  // server listens, rather than by the first burst of messages (a /health among them waited 285 ms).
+  for (const text of WARM_UP) real.mapJson(text);
   // The handler's destination, with each call noted on the request it belongs to.
   const destination = {
     mapJson(input, options) {
@@ -117,7 +131,9 @@ export function createEndpoint({ Destination, store, environment, log = () => {}
       return output;
     },
   };
-  const handle = createHandler({
+  const settings = settingsFrom(environment);
+  if (bodyTimeoutMs !== undefined) settings.ASTROLABE_BODY_TIMEOUT_MS = String(bodyTimeoutMs);
+  const handle = createHandler(settings, {
     destination,
     fetch: upstreamFetch,
     log: (line) => {
@@ -126,7 +142,6 @@ export function createEndpoint({ Destination, store, environment, log = () => {}
       log(line);
     },
   });
-  const env = settingsFrom(environment);
 
   return async function serve(req, res, extraHeaders) {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
@@ -147,16 +162,22 @@ export function createEndpoint({ Destination, store, environment, log = () => {}
       ...(hasBody ? { body: bodyOf(req), duplex: "half" } : {}),
     });
     const context = {};
-    const response = await seen.run(context, () => handle(request, env));
+    const response = await seen.run(context, () => handle(request));
+    // The handler's 408: the body did not arrive by its deadline (ASTROLABE_BODY_TIMEOUT_MS).
+    const late = response.status === 408;
     const bytes = new Uint8Array(await response.arrayBuffer());
     // An answer given before the body was read (a 413) waits until the sender has finished sending
     // (its rest is discarded), so the sender reads it and the connection can be used again; a
     // sender that goes on too long gets the answer with the connection closed after it.
-    const drained = !hasBody || req.complete || (await finished(req, DRAIN_MS));
-    res.writeHead(response.status, { ...Object.fromEntries(response.headers), ...extraHeaders, ...(drained ? {} : { Connection: "close" }) });
+    const drained = !late && (!hasBody || req.complete || (await finished(req, DRAIN_MS)));
+    // Header names as fetch gives them (lower case), so that this `connection` replaces the answer's own.
+    res.writeHead(response.status, { ...Object.fromEntries(response.headers), ...extraHeaders, ...(drained ? {} : { connection: "close" }) });
     res.end(bytes);
 
     if (!route || !KEPT.has(route.kind) || req.method !== "POST") return;
+    // The record is made after the I/O waiting now (a /health among it) has had its turn; still
+    // before the next request of this sender is read.
+    await new Promise((resolve) => setImmediate(resolve));
     let body;
     try {
       body = JSON.parse(new TextDecoder().decode(bytes));
@@ -169,7 +190,7 @@ export function createEndpoint({ Destination, store, environment, log = () => {}
     } catch {
       error = undefined;
     }
-    const result = context.output === undefined ? undefined : JSON.parse(context.output);
-    store.add(recordsOf({ route, bytes: context.bytes, result, answer: { status: response.status, body }, error }));
+    const result = context.output === undefined || late ? undefined : JSON.parse(context.output);
+    store.add(recordsOf({ route, bytes: late ? undefined : context.bytes, result, answer: { status: response.status, body }, error: late ? "body_timeout" : error }));
   };
 }

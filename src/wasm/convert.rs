@@ -35,7 +35,8 @@ extern "C" {
 }
 
 /// Most values one conversion visits. A JSON text holds at most one value per two bytes, so
-/// anything past this is far over the 500 KB batch limit and would be refused anyway.
+/// anything past this is far over the 500 KB batch limit and would be refused anyway. The
+/// package's `limits.jsValues` is written from it by scripts/write-entries.mjs.
 pub const MAX_VALUES: usize = 300_000;
 
 /// A JS value converted to JSON, with every problem found on the way.

@@ -2,107 +2,177 @@
 //!
 //! Nothing here validates or maps: values cross the boundary ([`convert`]), the core does the
 //! work, and its outcome comes back as JSON text that `JSON.parse` turns into plain JS objects.
-//! The JS names (`Destination`, `mapBatch`, `mapJson`, ...) are the package's public contract; the
-//! entry files in `pkg/` re-export them and `pkg/types/` (core.d.ts) describes them.
+//! The package's public names (`Destination`, `map`, `mapJson`, ...) are made in JS by the entries
+//! (`pkg/shared/fast.js`) from the internal `__…` functions here, and `pkg/types/` (core.d.ts)
+//! describes them.
 //!
-//! The `__…Text` functions are internal: the entries' fast path (`pkg/shared/fast.js`) serializes a
-//! plain-JSON value with `JSON.stringify` and hands the text here, which is faster than the walk
-//! over the JS value. They give `undefined` when only the walk can answer exactly, and the entry
-//! then calls `map`, `validate` or `mapBatch`. They answer through memory ([`answered`]): a string
-//! returned the wasm-bindgen way costs four calls across the boundary and a copy freed by a fifth,
-//! about 0.2 µs, a twentieth of mapping a small message.
+//! A JS `Destination` is a handle into [`DESTINATIONS`], where identical settings share one
+//! compiled Destination ([`crate::destination_cache`]): it owns nothing in the module, so building
+//! one per request, and never freeing it, costs neither memory here nor garbage collection work.
+//!
+//! The `__…Text` functions take a plain-JSON value that the entries serialized with
+//! `JSON.stringify`, which is faster than the walk over the JS value. They give `undefined` when
+//! only the walk can answer exactly, and the entry then calls `__map`, `__validate` or
+//! `__mapBatch`. They answer through memory ([`answered`]): a string returned the wasm-bindgen way
+//! costs four calls across the boundary and a copy freed by a fifth, about 0.2 µs, a twentieth of
+//! mapping a small message.
 
+#[cfg(feature = "tools")]
+mod check;
 mod convert;
 
-use std::cell::{OnceCell, RefCell};
+use std::cell::RefCell;
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::destination_cache::{DestinationCache, IDLE_KEPT};
 use crate::engine::Shape;
 use crate::{CallType, Code, Config, Issue, MapOptions, Mapped, Outcome, Pointer, Validation};
 use convert::{batch_to_json, exact_string, parse, to_json, Converted};
 
-/// Validates and maps Segment messages with one set of settings.
-#[wasm_bindgen(js_name = Destination)]
-pub struct JsDestination {
-    inner: crate::Destination,
+thread_local! {
+    /// The compiled Destinations of this instance, shared by identical settings (see
+    /// [`crate::destination_cache`]). A JS `Destination` is a handle into it: it holds no memory of
+    /// its own here, so none waits for garbage collection, however many are made and dropped.
+    static DESTINATIONS: RefCell<DestinationCache> = RefCell::new(DestinationCache::new(IDLE_KEPT));
 }
 
-#[wasm_bindgen(js_class = Destination)]
-impl JsDestination {
-    /// `new Destination(config?)`: throws an `Error` naming any unknown key or bad value.
-    #[wasm_bindgen(constructor)]
-    pub fn new(config: JsValue) -> Result<JsDestination, JsValue> {
-        Ok(JsDestination { inner: destination(&config)? })
+/// Internal: the handle of the Destination compiled from the settings whose JSON text (from
+/// `JSON.stringify`, or [`config_text`]) fills the input buffer's first `length` bytes, compiled
+/// now or shared with earlier ones. -1 when the text is not JSON the walk would read the same way
+/// (then JS asks [`config_text`]); -2 when the settings are refused (the error for [`take_error`]).
+#[wasm_bindgen(js_name = "__destinationFromText")]
+pub fn destination_from_text(length: usize) -> i32 {
+    let handle = with_text(length, |text| {
+        DESTINATIONS.with(|cell| {
+            let mut cache =
+                cell.try_borrow_mut().map_err(|_| Some(js_sys::Error::new("the Destinations are in use").into()))?;
+            // Read only when not compiled yet: the same text again is a lookup.
+            cache.handle_for(text, || destination(serde_json::from_str(text).map_err(|_| None)?).map_err(Some))
+        })
+    });
+    match handle {
+        Ok(Ok(handle)) => {
+            i32::try_from(handle).unwrap_or_else(|_| failed(js_sys::Error::new("too many Destinations").into()))
+        }
+        Ok(Err(None)) => -1,
+        Ok(Err(Some(error))) | Err(error) => failed(error),
     }
+}
 
-    /// `destination.warnings`: what the settings were read with a warning (sentences). Only a
-    /// tracking plan is, so the lite build, which has none, leaves it out for its size.
-    #[cfg(feature = "tracking-plan")]
-    #[wasm_bindgen(getter)]
-    pub fn warnings(&self) -> Vec<String> {
-        self.inner.warnings().to_vec()
+/// Internal: the settings as JSON text, read by the walk over the JS value (for settings that
+/// `JSON.stringify` would rewrite): throws what `new Destination(config)` throws for a value that
+/// is not an object or not JSON.
+#[wasm_bindgen(js_name = "__configText")]
+pub fn config_text(config: JsValue) -> Result<String, JsValue> {
+    if config.is_undefined() || config.is_null() {
+        return Ok("null".to_owned());
     }
+    if !config.is_object() || config.is_function() || Array::is_array(&config) {
+        return Err(not_an_object());
+    }
+    let Converted { value, issues } = to_json(&config);
+    if !issues.is_empty() {
+        let listed: Vec<String> = issues.iter().map(ToString::to_string).collect();
+        return Err(js_sys::Error::new(&format!("invalid Destination config: {}", listed.join("; "))).into());
+    }
+    to_text(&value)
+}
 
-    /// `validate(message, { type }?)` → `{ valid, errors, warnings }`.
-    pub fn validate(&self, message: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-        validate_with(&self.inner, &message, &options)
-    }
+/// Internal: one more holder of a Destination (the JS token every `Destination` with its
+/// settings shares); it is kept until released.
+#[wasm_bindgen(js_name = "__holdDestination")]
+pub fn hold_destination(handle: u32) {
+    DESTINATIONS.with(|cell| cell.try_borrow_mut().map(|mut cache| cache.hold(handle)).ok());
+}
 
-    /// `map(message, { type }?)` → an outcome.
-    pub fn map(&self, message: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-        map_with(&self.inner, &message, &options)
-    }
+/// Internal: the JS token of a Destination was collected.
+#[wasm_bindgen(js_name = "__releaseDestination")]
+pub fn release_destination(handle: u32) {
+    DESTINATIONS.with(|cell| cell.try_borrow_mut().map(|mut cache| cache.release(handle)).ok());
+}
 
-    /// `mapBatch(batch)` → `{ outcomes, errors }`; `batch` is `{ batch: [...] }` or an array.
-    #[wasm_bindgen(js_name = mapBatch)]
-    pub fn map_batch(&self, batch: JsValue) -> Result<JsValue, JsValue> {
-        map_batch_with(&self.inner, &batch)
+/// Runs `f` on the Destination of `handle`. It is taken out of the cache first, so that a call
+/// back into the module from JS (a getter during the walk) finds the cache free.
+fn with_destination<T>(handle: u32, f: impl FnOnce(&crate::Destination) -> Result<T, JsValue>) -> Result<T, JsValue> {
+    let found = DESTINATIONS.with(|cell| cell.try_borrow().ok().and_then(|cache| cache.get(handle)));
+    match found {
+        Some(destination) => f(&destination),
+        None => {
+            Err(js_sys::Error::new("astrolabe-segment: internal error: this Destination is gone from the module")
+                .into())
+        }
     }
+}
 
-    /// `mapJson(textOrBytes, { type }?)` → the JSON text of an outcome or a batch outcome.
-    #[wasm_bindgen(js_name = mapJson)]
-    pub fn map_json(&self, input: JsValue, options: JsValue) -> Result<String, JsValue> {
-        map_json_with(&self.inner, &input, &options)
-    }
+/// Internal: `destination.warnings`, what the settings of `handle` were read with a warning
+/// (sentences). Only a tracking plan is, so the lite build, which has none, leaves it out.
+#[cfg(feature = "tracking-plan")]
+#[wasm_bindgen(js_name = "__destinationWarnings")]
+pub fn destination_warnings(handle: u32) -> Result<Vec<String>, JsValue> {
+    with_destination(handle, |destination| Ok(destination.warnings().to_vec()))
+}
 
-    /// Internal: `mapJson` of the first `length` bytes of the input buffer (see [`input_buffer`]).
-    #[wasm_bindgen(js_name = "__mapJsonInput")]
-    pub fn map_json_input(&self, length: usize, options: Option<JsValue>) -> i32 {
-        answered_in_place(map_options(options.as_ref()).and_then(|options| {
-            with_input(length, |bytes| with_output(|out| self.inner.map_json_text_into(bytes, &options, out)))?
-        }))
-    }
+/// Internal: `validate(message, { type }?)` by the walk → `{ valid, errors, warnings }`.
+#[wasm_bindgen(js_name = "__validate")]
+pub fn validate(handle: u32, message: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    with_destination(handle, |dest| validate_with(dest, &message, &options))
+}
 
-    /// Internal: `validate` of a plain-JSON message serialized by `JSON.stringify` into the input
-    /// buffer, as JSON text.
-    #[wasm_bindgen(js_name = "__validateText")]
-    pub fn validate_text(&self, length: usize, options: Option<JsValue>) -> i32 {
-        answered(
-            with_text(length, |text| validate_text_with(&self.inner, text, options.as_ref()))
-                .and_then(std::convert::identity),
-        )
-    }
+/// Internal: `map(message, { type }?)` by the walk → an outcome.
+#[wasm_bindgen(js_name = "__map")]
+pub fn map(handle: u32, message: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    with_destination(handle, |dest| map_with(dest, &message, &options))
+}
 
-    /// Internal: `map` of a plain-JSON message serialized by `JSON.stringify` into the input
-    /// buffer, as JSON text.
-    #[wasm_bindgen(js_name = "__mapText")]
-    pub fn map_text(&self, length: usize, options: Option<JsValue>) -> i32 {
-        answered(
-            with_text(length, |text| map_text_with(&self.inner, text, options.as_ref()))
-                .and_then(std::convert::identity),
-        )
-    }
+/// Internal: `mapBatch(batch)` by the walk → `{ outcomes, errors }`; `batch` is `{ batch: [...] }`
+/// or an array.
+#[wasm_bindgen(js_name = "__mapBatch")]
+pub fn map_batch(handle: u32, batch: JsValue) -> Result<JsValue, JsValue> {
+    with_destination(handle, |dest| map_batch_with(dest, &batch))
+}
 
-    /// Internal: `mapBatch` of a plain-JSON batch serialized by `JSON.stringify` into the input
-    /// buffer, as JSON text.
-    #[wasm_bindgen(js_name = "__mapBatchText")]
-    pub fn map_batch_text(&self, length: usize) -> i32 {
-        answered(with_text(length, |text| map_batch_text_with(&self.inner, text)))
-    }
+/// Internal: `mapJson(textOrBytes, { type }?)` as wasm-bindgen passes strings → the JSON text of an
+/// outcome or a batch outcome.
+#[wasm_bindgen(js_name = "__mapJson")]
+pub fn map_json(handle: u32, input: JsValue, options: JsValue) -> Result<String, JsValue> {
+    with_destination(handle, |dest| map_json_with(dest, &input, &options))
+}
+
+/// Internal: `mapJson` of the first `length` bytes of the input buffer (see [`input_buffer`]).
+#[wasm_bindgen(js_name = "__mapJsonInput")]
+pub fn map_json_input(handle: u32, length: usize, options: Option<JsValue>) -> i32 {
+    answered_in_place(map_options(options.as_ref()).and_then(|options| {
+        with_destination(handle, |dest| {
+            with_input(length, |bytes| with_output(|out| dest.map_json_text_into(bytes, &options, out)))?
+        })
+    }))
+}
+
+/// Internal: `validate` of a plain-JSON message serialized by `JSON.stringify` into the input
+/// buffer, as JSON text.
+#[wasm_bindgen(js_name = "__validateText")]
+pub fn validate_text(handle: u32, length: usize, options: Option<JsValue>) -> i32 {
+    answered(with_destination(handle, |dest| {
+        with_text(length, |text| validate_text_with(dest, text, options.as_ref()))?
+    }))
+}
+
+/// Internal: `map` of a plain-JSON message serialized by `JSON.stringify` into the input buffer,
+/// as JSON text.
+#[wasm_bindgen(js_name = "__mapText")]
+pub fn map_text(handle: u32, length: usize, options: Option<JsValue>) -> i32 {
+    answered(with_destination(handle, |dest| with_text(length, |text| map_text_with(dest, text, options.as_ref()))?))
+}
+
+/// Internal: `mapBatch` of a plain-JSON batch serialized by `JSON.stringify` into the input
+/// buffer, as JSON text.
+#[wasm_bindgen(js_name = "__mapBatchText")]
+pub fn map_batch_text(handle: u32, length: usize) -> i32 {
+    answered(with_destination(handle, |dest| with_text(length, |text| map_batch_text_with(dest, text))))
 }
 
 thread_local! {
@@ -231,76 +301,6 @@ fn with_text<T>(length: usize, f: impl FnOnce(&str) -> T) -> Result<T, JsValue> 
         .map_err(|_| js_sys::Error::new("the input is not UTF-8").into())
 }
 
-thread_local! {
-    static DEFAULT: OnceCell<crate::Destination> = const { OnceCell::new() };
-}
-
-/// Runs `f` on the Destination with the default settings, made on first use.
-fn with_default<T>(f: impl FnOnce(&crate::Destination) -> Result<T, JsValue>) -> Result<T, JsValue> {
-    DEFAULT.with(|cell| {
-        if cell.get().is_none() {
-            let made = destination(&JsValue::UNDEFINED)?;
-            let _ = cell.set(made);
-        }
-        match cell.get() {
-            Some(default) => f(default),
-            None => Err(js_sys::Error::new("the default Destination could not be made").into()),
-        }
-    })
-}
-
-/// `validate(message, options?)` on the default Destination.
-#[wasm_bindgen]
-pub fn validate(message: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    with_default(|dest| validate_with(dest, &message, &options))
-}
-
-/// `map(message, options?)` on the default Destination.
-#[wasm_bindgen]
-pub fn map(message: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    with_default(|dest| map_with(dest, &message, &options))
-}
-
-/// `mapBatch(batch)` on the default Destination.
-#[wasm_bindgen(js_name = mapBatch)]
-pub fn map_batch(batch: JsValue) -> Result<JsValue, JsValue> {
-    with_default(|dest| map_batch_with(dest, &batch))
-}
-
-/// `mapJson(textOrBytes, options?)` on the default Destination.
-#[wasm_bindgen(js_name = mapJson)]
-pub fn map_json(input: JsValue, options: JsValue) -> Result<String, JsValue> {
-    with_default(|dest| map_json_with(dest, &input, &options))
-}
-
-/// Internal: `mapJson` on the default Destination, of the input buffer's first `length` bytes.
-#[wasm_bindgen(js_name = "__mapJsonInput")]
-pub fn map_json_input(length: usize, options: Option<JsValue>) -> i32 {
-    answered_in_place(map_options(options.as_ref()).and_then(|options| {
-        with_default(|dest| {
-            with_input(length, |bytes| with_output(|out| dest.map_json_text_into(bytes, &options, out)))?
-        })
-    }))
-}
-
-/// Internal: `validate` on the default Destination, from `JSON.stringify` text in the input buffer.
-#[wasm_bindgen(js_name = "__validateText")]
-pub fn validate_text(length: usize, options: Option<JsValue>) -> i32 {
-    answered(with_default(|dest| with_text(length, |text| validate_text_with(dest, text, options.as_ref()))?))
-}
-
-/// Internal: `map` on the default Destination, from `JSON.stringify` text in the input buffer.
-#[wasm_bindgen(js_name = "__mapText")]
-pub fn map_text(length: usize, options: Option<JsValue>) -> i32 {
-    answered(with_default(|dest| with_text(length, |text| map_text_with(dest, text, options.as_ref()))?))
-}
-
-/// Internal: `mapBatch` on the default Destination, from `JSON.stringify` text in the input buffer.
-#[wasm_bindgen(js_name = "__mapBatchText")]
-pub fn map_batch_text(length: usize) -> i32 {
-    answered(with_default(|dest| with_text(length, |text| map_batch_text_with(dest, text))))
-}
-
 /// `transform(mapping, payload?)`: mapping-kit's `transform` (`payload` defaults to `{}`). Returns
 /// the mapped value (`undefined` when the mapping resolves to nothing); throws an `Error` with
 /// mapping-kit's message when the mapping is invalid or cannot be applied.
@@ -364,21 +364,20 @@ pub fn codes() -> Vec<String> {
     Code::ALL.iter().map(|code| code.as_str().to_owned()).collect()
 }
 
-fn destination(config: &JsValue) -> Result<crate::Destination, JsValue> {
-    let config = if config.is_undefined() || config.is_null() {
-        Config::default()
-    } else {
-        if !config.is_object() || config.is_function() || Array::is_array(config) {
-            return Err(type_error("the Destination config must be an object such as { strict: true }"));
+/// The Destination of settings read as JSON (`null` for the defaults).
+fn destination(config: Value) -> Result<crate::Destination, JsValue> {
+    let config = match config {
+        Value::Null => Config::default(),
+        value @ Value::Object(_) => {
+            Config::from_value(value).map_err(|error| JsValue::from(js_sys::Error::new(&error.to_string())))?
         }
-        let Converted { value, issues } = to_json(config);
-        if !issues.is_empty() {
-            let listed: Vec<String> = issues.iter().map(ToString::to_string).collect();
-            return Err(js_sys::Error::new(&format!("invalid Destination config: {}", listed.join("; "))).into());
-        }
-        Config::from_value(value).map_err(|error| JsValue::from(js_sys::Error::new(&error.to_string())))?
+        _ => return Err(not_an_object()),
     };
     crate::Destination::new(config).map_err(|error| js_sys::Error::new(&error.to_string()).into())
+}
+
+fn not_an_object() -> JsValue {
+    type_error("the Destination config must be an object such as { strict: true }")
 }
 
 fn type_error(message: &str) -> JsValue {

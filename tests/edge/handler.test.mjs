@@ -1,17 +1,13 @@
-// The handler and its helpers, in Node (the modules are runtime-neutral).
+// The handler and its helpers, in Node (the modules are runtime-neutral): pkg/edge/, the package's
+// `astrolabe-segment/edge`.
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { test } from "node:test";
-import { originPolicy } from "../../examples/cloudflare-worker/src/cors.js";
-import { bodyWriteKeys, signatureValid } from "../../examples/cloudflare-worker/src/credentials.js";
-import {
-  basicUser,
-  constantTimeEqual,
-  createHandler,
-  parseRetryAfter,
-  signatureOf,
-} from "../../examples/cloudflare-worker/src/handler.js";
-import { findRoute, skippedStatus } from "../../examples/cloudflare-worker/src/routes.js";
+import { originPolicy } from "../../pkg/edge/cors.js";
+import { basicUser, bodyWriteKeys, constantTimeEqual, signatureValid } from "../../pkg/edge/credentials.js";
+import { parseRetryAfter } from "../../pkg/edge/delivery.js";
+import { createHandler, findRoute, signatureOf } from "../../pkg/edge/index.js";
+import { skippedStatus } from "../../pkg/edge/routes.js";
 
 test("parseRetryAfter: seconds, HTTP dates, garbage", () => {
   const now = Date.parse("Wed, 21 Oct 2026 07:28:00 GMT");
@@ -45,13 +41,47 @@ test("basicUser: the user name of a Basic header", () => {
   assert.equal(basicUser(`Basic ${Buffer.from([0xff, 0x3a]).toString("base64")}`), undefined);
 });
 
-test("createHandler needs a destination", () => {
-  assert.throws(() => createHandler({}), TypeError);
+test("createHandler refuses what it cannot use, naming it", () => {
+  assert.throws(() => createHandler("ASTROLABE_ENDPOINT=x"), { name: "TypeError", message: /settings must be an object/ });
+  assert.throws(() => createHandler({}, { destination: {} }), { name: "TypeError", message: /deps\.destination .*mapJson/ });
+  assert.throws(() => createHandler({}, { destinaton: {} }), { name: "TypeError", message: /unknown dependency "destinaton"; known: destination, fetch/ });
+  assert.throws(() => createHandler({}, { fetch: "http://x" }), { name: "TypeError", message: /deps\.fetch must be a function/ });
+});
+
+test("RULES sets the level of rules (docs/rules.md): per value of the setting, given at creation or with each request", async () => {
+  const upstream = [];
+  const fetch = async (url, init) => {
+    upstream.push(JSON.parse(init.body));
+    return new Response("{}", { status: 200 });
+  };
+  // A messageId, so that the handler derives none (and says so with a warning of its own).
+  const body = JSON.stringify({ userId: 42, messageId: "m-1", traits: { first_name: "Ada" } });
+  const identify = () => new Request("http://edge/v1/identify", { method: "POST", body });
+  // Default: both warnings, the message forwarded.
+  const plain = createHandler(settings, { fetch, log: () => {} });
+  let answer = await (await plain(identify(), {})).json();
+  assert.deepEqual(answer.warnings.map((issue) => issue.code).sort(), ["id_coerced", "near_miss_reserved"]);
+  // One turned off, one made an error: refused with a 400, nothing forwarded.
+  const strictIds = createHandler({ ...settings, RULES: '{"near_miss_reserved":"off","id_coerced":"error"}' }, { fetch, log: () => {} });
+  const response = await strictIds(identify(), {});
+  assert.equal(response.status, 400);
+  answer = await response.json();
+  assert.deepEqual(answer.errors.map((issue) => issue.code), ["id_coerced"]);
+  assert.equal(upstream.length, 1);
+  // From a Worker's bindings, per request.
+  answer = await (await plain(identify(), { RULES: '{"near_miss_reserved":"off","id_coerced":"off"}' })).json();
+  assert.deepEqual(answer.warnings, []);
+  // A value that cannot be used: refused at creation, or a 500 saying why with each request.
+  assert.throws(() => createHandler({ RULES: '{"invalid_json":"off"}' }), { name: "TypeError", message: /RULES cannot be used: option "rules": "invalid_json" cannot be set/ });
+  assert.throws(() => createHandler({ RULES: "{near_miss_reserved: off}" }), { message: /RULES is not JSON/ });
+  const refused = await plain(identify(), { RULES: '{"near_miss_reservd":"off"}' });
+  assert.equal(refused.status, 500);
+  assert.match((await refused.json()).message, /did you mean "near_miss_reserved"\?/);
 });
 
 test("an exception inside is a 500 and a log line, never a 200", async () => {
   const lines = [];
-  const handle = createHandler({
+  const handle = createHandler({}, {
     destination: { mapJson() { throw new Error("boom"); } },
     log: (line) => lines.push(JSON.parse(line)),
   });
@@ -73,7 +103,7 @@ const track = () => new Request("http://edge/v1/track", { method: "POST", body: 
 test("ASTROLABE_MAX_CONCURRENT caps upstream requests in flight per isolate; the others wait their turn", async () => {
   let inFlight = 0;
   let most = 0;
-  const handle = createHandler({
+  const handle = createHandler({}, {
     destination: mapsOne,
     log: () => {},
     fetch: async () => {
@@ -93,7 +123,7 @@ test("ASTROLABE_MAX_CONCURRENT caps upstream requests in flight per isolate; the
 test("a request that cannot get an upstream slot within its budget: 503, nothing was stored", async () => {
   let release;
   const held = new Promise((resolve) => (release = resolve));
-  const handle = createHandler({
+  const handle = createHandler({}, {
     destination: mapsOne,
     log: () => {},
     fetch: async () => {
@@ -114,7 +144,7 @@ test("a request that cannot get an upstream slot within its budget: 503, nothing
 
 test("upstream requests never follow redirects", async () => {
   const seen = [];
-  const handle = createHandler({
+  const handle = createHandler({}, {
     destination: mapsOne,
     log: () => {},
     fetch: async (url, init) => {
@@ -126,6 +156,102 @@ test("upstream requests never follow redirects", async () => {
   assert.equal(response.status, 502);
   assert.deepEqual(seen, ["manual"]);
   assert.equal((await response.json()).upstream.location, "https://elsewhere.test/");
+});
+
+test("settings given to createHandler apply to every request; a request's env (Workers' bindings) comes over them", async () => {
+  const seen = [];
+  const handle = createHandler({ ...settings, PATH: "/usr/bin", ASTROLABE_RETRY_MAX_ATTEMPTS: "1" }, {
+    destination: mapsOne,
+    log: () => {},
+    fetch: async (url, init) => {
+      seen.push([url, init.headers.authorization]);
+      return new Response("{}", { status: 200 });
+    },
+  });
+  assert.equal((await handle(track())).status, 200);
+  assert.equal((await handle(track(), { ASTROLABE_ENDPOINT: "http://other.test/ops", unrelated: {} })).status, 200);
+  assert.deepEqual(seen, [
+    ["http://upstream.test/v1/operations", "Bearer ak"],
+    ["http://other.test/ops", "Bearer ak"],
+  ]);
+  const unset = await handle(track(), { ASTROLABE_API_KEY: "" });
+  assert.equal(unset.status, 500);
+  assert.match((await unset.json()).message, /not configured/);
+});
+
+test("without a destination, the handler maps with the package's own engine", async () => {
+  const sent = [];
+  const handle = createHandler(settings, {
+    log: () => {},
+    fetch: async (url, init) => {
+      sent.push(JSON.parse(init.body));
+      return new Response("{}", { status: 200 });
+    },
+  });
+  const response = await handle(new Request("http://edge/v1/identify", { method: "POST", body: '{"userId": 7, "messageId": "m1"}' }));
+  assert.equal(response.status, 200);
+  assert.deepEqual((await response.json()).warnings.map((warning) => warning.code), ["id_coerced"]);
+  assert.deepEqual(sent, [{ operations: [{ op: "upsertUser", userId: "7", traits: {}, messageId: "m1" }] }]);
+});
+
+/** A request whose body sends `first` and then nothing, never ending: a sender that stalled. */
+function stalled(first, path = "/v1/track") {
+  const body = new ReadableStream({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode(first));
+    },
+  });
+  return new Request(`http://edge${path}`, { method: "POST", body, duplex: "half" });
+}
+
+test("a body that stalls gets a 408 (body_timeout) at ASTROLABE_BODY_TIMEOUT_MS, asking for the connection to close", async () => {
+  const lines = [];
+  let upstream = 0;
+  const handle = createHandler({ ...settings, ASTROLABE_BODY_TIMEOUT_MS: "50" }, {
+    destination: mapsOne,
+    log: (line) => lines.push(JSON.parse(line)),
+    fetch: async () => {
+      upstream += 1;
+      return new Response("{}", { status: 200 });
+    },
+  });
+  for (const path of ["/v1/track", "/v1/batch", "/webhook"]) {
+    const started = Date.now();
+    const response = await handle(stalled('{"userId": "u", "event": "E"', path));
+    assert.ok(Date.now() - started >= 45, "answered at the deadline, not before");
+    assert.equal(response.status, 408, path);
+    assert.equal(response.headers.get("connection"), "close");
+    const body = await response.json();
+    assert.deepEqual(body.errors.map((error) => [error.code, error.path]), [["body_timeout", ""]]);
+    assert.match(body.message, /within 50 ms \(ASTROLABE_BODY_TIMEOUT_MS\); nothing was forwarded/);
+  }
+  assert.deepEqual(lines.map((line) => [line.status, line.error]), Array(3).fill([408, "body_timeout"]));
+  assert.equal(upstream, 0);
+});
+
+test("the deadline counts the whole body: a gzip body that stalls too, and a slow one that arrives in time is read", async () => {
+  const handle = createHandler({ ...settings, ASTROLABE_BODY_TIMEOUT_MS: "400" }, {
+    destination: mapsOne,
+    log: () => {},
+    fetch: async () => new Response("{}", { status: 200 }),
+  });
+  const gzip = new Request("http://edge/v1/track", {
+    method: "POST",
+    headers: { "content-encoding": "gzip" },
+    body: new ReadableStream({ start: (controller) => controller.enqueue(new Uint8Array([0x1f, 0x8b, 0x08, 0])) }),
+    duplex: "half",
+  });
+  assert.equal((await handle(gzip)).status, 408);
+  const parts = ['{"userId": "u", ', '"event": ', '"E"}'];
+  const slow = new ReadableStream({
+    async pull(controller) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      if (parts.length === 0) controller.close();
+      else controller.enqueue(new TextEncoder().encode(parts.shift()));
+    },
+  });
+  const response = await handle(new Request("http://edge/v1/track", { method: "POST", body: slow, duplex: "half" }));
+  assert.equal(response.status, 200, await response.clone().text());
 });
 
 test("findRoute: long and one-letter paths, a trailing slash, nothing inherited", () => {

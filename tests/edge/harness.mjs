@@ -1,5 +1,5 @@
-// Test harness of the edge worker: a scripted upstream on loopback, workerd and Deno processes
-// serving the example, and small HTTP helpers. Everything listens on 127.0.0.1, on free ports.
+// Test harness of the edge handler (astrolabe-segment/edge): a scripted upstream on loopback,
+// workerd serving the Cloudflare Worker example and Deno its server example, and small HTTP helpers. Everything listens on 127.0.0.1, on free ports.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
@@ -7,10 +7,11 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { SETTINGS } from "../../examples/cloudflare-worker/src/handler.js";
+import { SETTINGS } from "../../pkg/edge/settings.js";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const EXAMPLE = path.join(ROOT, "examples/cloudflare-worker");
+export const DENO_EXAMPLE = path.join(ROOT, "examples/deno");
 export const BIN = path.join(ROOT, "node_modules/.bin");
 
 /** A port nothing listens on (just released by the OS). */
@@ -135,7 +136,7 @@ function environment(settings) {
  * environment (ASTROLABE_ENDPOINT, ...). Returns { base, logs(), stop() }.
  */
 export async function startWorkerd(settings) {
-  const { writeConfig } = await import(path.join(EXAMPLE, "scripts/workerd-config.mjs"));
+  const { writeConfig } = await import(path.join(ROOT, "scripts/edge/workerd-config.mjs"));
   const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), "astrolabe-edge-"));
   const config = writeConfig({ out: path.join(dir, "config.capnp"), address: `127.0.0.1:${port}` });
@@ -159,7 +160,7 @@ export async function startWorkerd(settings) {
   };
 }
 
-/** Serves the example's Deno entry (src/deno.js) on a free port, offline. */
+/** Serves the Deno example (examples/deno/server.js) on a free port, offline. */
 export async function startDeno(settings) {
   const port = await freePort();
   const env = environment({
@@ -172,8 +173,8 @@ export async function startDeno(settings) {
   });
   const child = spawnServer(
     path.join(BIN, "deno"),
-    ["run", "--no-remote", "--no-prompt", "--no-lock", "--allow-net=127.0.0.1", "--allow-env", "src/deno.js"],
-    { cwd: EXAMPLE, env },
+    ["run", "--no-remote", "--no-prompt", "--no-lock", "--allow-net=127.0.0.1", "--allow-env", "server.js"],
+    { cwd: DENO_EXAMPLE, env },
   );
   const base = `http://127.0.0.1:${port}`;
   try {

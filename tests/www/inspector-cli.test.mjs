@@ -1,6 +1,6 @@
 // `node scripts/serve.mjs` as `make serve` runs it, in its own process: the settings from the
-// environment (INSPECTOR_LIMIT, INSPECTOR_FILE), the history kept across a real restart, and a
-// stop on SIGTERM.
+// environment (INSPECTOR_LIMIT, INSPECTOR_MAX_BYTES, INSPECTOR_FILE), the history kept across a
+// real restart, and a stop on SIGTERM.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -48,23 +48,30 @@ function serve(env) {
 
 const post = (base, body) => fetch(`${base}/v1/track`, { method: "POST", body: JSON.stringify(body) });
 
-test("INSPECTOR_LIMIT and INSPECTOR_FILE are read; a restarted server has the history", async () => {
+test("INSPECTOR_LIMIT, INSPECTOR_MAX_BYTES and INSPECTOR_FILE are read; a restarted server has the history", async () => {
   const file = path.join(dir, "events.jsonl");
-  const env = { INSPECTOR_LIMIT: "3", INSPECTOR_FILE: file };
+  // Room in memory for about two of these messages: the third newest is read from the file.
+  const env = { INSPECTOR_LIMIT: "3", INSPECTOR_MAX_BYTES: "5k", INSPECTOR_FILE: file };
+  const padding = "p".repeat(2_000);
   const first = await serve(env);
-  assert.match(first.output(), /kept here, forwarded nowhere/);
-  for (let i = 1; i <= 5; i += 1) assert.equal((await post(first.base, { userId: `u_${i}`, event: "Clicked" })).status, 200);
-  assert.deepEqual(await (await fetch(`${first.base}/inspector/summary`)).json(), {
-    total: 3, dropped: 2, byStatus: { mapped: 3, skipped: 0, invalid: 0 }, byCode: {},
-  });
-  assert.equal((await first.stop()).code, 0, "SIGTERM stops it cleanly");
-  assert.equal((await readFile(file, "utf8")).trim().split("\n").length, 5);
+  try {
+    assert.match(first.output(), /kept here, forwarded nowhere/);
+    assert.match(first.output(), /at most 5 KB; the file at most 1024 MB\)/, "the settings, as read");
+    for (let i = 1; i <= 5; i += 1) assert.equal((await post(first.base, { userId: `u_${i}`, event: "Clicked", properties: { padding } })).status, 200);
+    const summary = await (await fetch(`${first.base}/inspector/summary`)).json();
+    assert.deepEqual({ ...summary, inMemory: undefined }, { total: 3, dropped: 2, inMemory: undefined, byStatus: { mapped: 3, skipped: 0, invalid: 0 }, byCode: {} });
+    assert.ok(summary.inMemory >= 1 && summary.inMemory < 3, `${summary.inMemory} in memory`);
+  } finally {
+    assert.equal((await first.stop()).code, 0, "SIGTERM stops it cleanly");
+  }
+  assert.equal((await readFile(file, "utf8")).trim().split("\n").length, 5, "every message written before the stop");
 
   const second = await serve(env);
   try {
-    assert.match(second.output(), /inspector: 3 messages kept \(limit 3\)/);
+    assert.match(second.output(), /inspector: 3 messages kept \(limit 3; the newest [12] in memory/);
     const { events } = await (await fetch(`${second.base}/inspector/events`)).json();
     assert.deepEqual(events.map((event) => event.message.userId), ["u_5", "u_4", "u_3"]);
+    assert.equal(events[2].outcome.operations[0].properties.padding, padding, "read back whole from the file");
   } finally {
     await second.stop();
   }

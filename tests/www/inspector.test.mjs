@@ -21,8 +21,8 @@ after(async () => {
 });
 
 /** A server with its own file; `environment` stands in for process.env. */
-async function serve({ environment = {}, limit, file = path.join(dir, `events-${Math.random().toString(36).slice(2)}.jsonl`) } = {}) {
-  const server = await startServer({ port: 0, inspector: { environment, limit, file } });
+async function serve({ environment = {}, limit, bodyTimeoutMs, file = path.join(dir, `events-${Math.random().toString(36).slice(2)}.jsonl`) } = {}) {
+  const server = await startServer({ port: 0, inspector: { environment, limit, file, bodyTimeoutMs } });
   server.base = server.url.replace(/\/$/, "");
   server.file = file;
   return server;
@@ -122,6 +122,7 @@ describe("the Segment endpoint", () => {
       assert.equal((await post(keyed, "/v1/batch", { writeKey: "wk_secret_4b1e", batch: [{ ...identify("u_k3"), writeKey: "wk_secret_4b1e" }] })).status, 200);
       const listed = await (await fetch(keyed.base + "/inspector/events?limit=100")).text();
       const exported = await (await fetch(keyed.base + "/inspector/export")).text();
+      await keyed.store.flushed();
       const file = await readFile(keyed.file, "utf8");
       for (const text of [listed, exported, file]) {
         assert.doesNotMatch(text, /wk_secret_4b1e/);
@@ -199,6 +200,100 @@ describe("the Segment endpoint", () => {
   });
 });
 
+describe("requests from elsewhere, and ones that never end", () => {
+  let server;
+  before(async () => {
+    server = await serve({ bodyTimeoutMs: 300 });
+  });
+  after(() => server.close());
+
+  /** The status of `method` on `route` with exactly `headers` (fetch would add its own). */
+  const statusOf = (method, route, headers) =>
+    new Promise((resolve, reject) => {
+      const req = httpRequest(server.base + route, { method, headers }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      });
+      req.on("error", reject);
+      req.end();
+    });
+
+  test("a page of another site cannot clear the inspector: Origin and Sec-Fetch-Site are checked", async () => {
+    assert.equal((await post(server, "/v1/track", track("u_cs", "Kept"))).status, 200);
+    const total = (await get(server, "/inspector/summary")).total;
+    assert.ok(total > 0);
+    const own = new URL(server.base).host;
+    for (const headers of [
+      { origin: "https://evil.example" },
+      { origin: "null" },
+      { origin: `http://${own.replace(/\d+$/, "1")}` },
+      { "sec-fetch-site": "cross-site" },
+      { "sec-fetch-site": "same-site", origin: `http://${own}` },
+      { "sec-fetch-site": "same-origin", origin: "https://evil.example" },
+    ]) {
+      assert.equal(await statusOf("DELETE", "/inspector/events", headers), 403, JSON.stringify(headers));
+      assert.equal(await statusOf("POST", "/inspector/events", headers), 403, `POST ${JSON.stringify(headers)}`);
+    }
+    assert.equal((await get(server, "/inspector/summary")).total, total, "nothing was erased");
+    // Reading is not changing (and no CORS header lets another site read the answer).
+    assert.equal(await statusOf("GET", "/inspector/summary", { origin: "https://evil.example", "sec-fetch-site": "cross-site" }), 200);
+    // The playground's own page, and tools without a browser, may clear it.
+    assert.equal(await statusOf("DELETE", "/inspector/events", { origin: `http://${own}`, "sec-fetch-site": "same-origin" }), 200);
+    assert.equal((await get(server, "/inspector/summary")).total, 0);
+    assert.equal(await statusOf("DELETE", "/inspector/events", {}), 200);
+  });
+
+  test("a body shorter than its Content-Length gets a 408 after the deadline, and the connection is closed", async () => {
+    const answer = await new Promise((resolve, reject) => {
+      const req = httpRequest(server.base + "/v1/track", { method: "POST", headers: { "content-type": "application/json", "content-length": "500" } }, (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk) => (text += chunk));
+        res.on("end", () => {
+          const closed = new Promise((done) => (res.socket.destroyed ? done(true) : res.socket.once("close", () => done(true))));
+          resolve({ status: res.statusCode, connection: res.headers.connection, body: JSON.parse(text), closed });
+        });
+      });
+      req.on("error", reject);
+      req.write('{"userId": "u_"'); // 15 bytes of the 500 promised
+    });
+    assert.equal(answer.status, 408);
+    assert.equal(answer.connection, "close");
+    assert.match(answer.body.message, /did not arrive within 300 ms/);
+    assert.equal(answer.body.errors[0].code, "invalid_json");
+    assert.equal(await Promise.race([answer.closed, new Promise((done) => setTimeout(() => done(false), 2_000))]), true, "the connection is closed");
+    // Kept as refused, with the answer the sender got; the server goes on.
+    const { events } = await get(server, "/inspector/events?limit=1");
+    assert.equal(events[0].http.status, 408);
+    assert.equal(events[0].outcome.status, "invalid");
+    assert.equal((await post(server, "/v1/track", track("u_after_slow", "Fine"))).status, 200);
+  });
+
+  test("a body that trickles in past the deadline gets a 408 too", async () => {
+    const status = await new Promise((resolve, reject) => {
+      const req = httpRequest(server.base + "/v1/track", { method: "POST", headers: { "content-type": "application/json" } }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      });
+      req.on("error", () => {});
+      const body = JSON.stringify(track("u_trickle", "Slow"));
+      let at = 0;
+      const timer = setInterval(() => {
+        if (at >= body.length || req.destroyed) {
+          clearInterval(timer);
+          if (!req.destroyed) req.end();
+          return;
+        }
+        req.write(body[at]);
+        at += 1;
+      }, 50);
+      req.on("close", () => clearInterval(timer));
+      setTimeout(() => reject(new Error("no answer")), 5_000).unref();
+    });
+    assert.equal(status, 408);
+  });
+});
+
 describe("the query API", () => {
   let server;
   before(async () => {
@@ -265,7 +360,8 @@ describe("the query API", () => {
     assert.equal(lines.length, 8);
     assert.ok(lines[0].id < lines.at(-1).id, "oldest first, as the file");
     assert.equal((await fetch(server.base + "/inspector/events", { method: "DELETE" })).status, 200);
-    assert.deepEqual(await get(server, "/inspector/summary"), { total: 0, dropped: 0, byStatus: { mapped: 0, skipped: 0, invalid: 0 }, byCode: {} });
+    assert.deepEqual(await get(server, "/inspector/summary"), { total: 0, dropped: 0, inMemory: 0, byStatus: { mapped: 0, skipped: 0, invalid: 0 }, byCode: {} });
+    await server.store.flushed();
     assert.equal((await readFile(server.file, "utf8")).length, 0);
   });
 });
@@ -281,10 +377,12 @@ describe("bounds and restarts", () => {
       const summary = await get(server, "/inspector/summary");
       assert.equal(summary.total, 10_000);
       assert.equal(summary.dropped, 10_000);
-      assert.equal(server.store.events.length, 10_000);
+      assert.equal(server.store.total, 10_000);
       const newest = await get(server, "/inspector/events?limit=1");
       assert.equal(newest.events[0].message.userId, "u_39_499");
-      assert.equal(server.store.events[0].message.userId, "u_20_0", "the oldest kept is the 10,001st sent");
+      const all = await get(server, "/inspector/events?limit=10000");
+      assert.equal(all.events.at(-1).message.userId, "u_20_0", "the oldest kept is the 10,001st sent");
+      await server.store.flushed();
       const lines = (await readFile(server.file, "utf8")).split("\n").filter(Boolean).length;
       assert.ok(lines <= 20_000 && lines >= 10_000, `${lines} lines in the file`);
     } finally {
@@ -306,6 +404,7 @@ describe("bounds and restarts", () => {
       await post(second, "/v1/track", track("u_r7", "Clicked"));
       const after = await get(second, "/inspector/events?limit=1");
       assert.ok(after.events[0].id > kept.events[0].id, "ids go on from the history");
+      await second.store.flushed();
       const lines = (await readFile(file, "utf8")).split("\n").filter(Boolean).length;
       assert.ok(lines <= 10, `the file is compacted: ${lines} lines`);
     } finally {

@@ -5,6 +5,8 @@ use crate::engine::{Broken, Problem};
 use crate::issue::{Code, Issue};
 use crate::pointer::Pointer;
 
+// The package's JS `limits` are written from these four, as they are spelled here
+// (`pub const NAME: usize = N;`), by scripts/write-entries.mjs.
 /// One message, serialized as UTF-8 JSON, at most 32 KB.
 pub const MAX_MESSAGE_BYTES: usize = 32_768;
 /// One batch request, at most 500 KB.

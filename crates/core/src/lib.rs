@@ -2,10 +2,11 @@
 //! its own so the WebAssembly build can optimize it for speed and everything else for size: the
 //! message model and the Segment Spec's rules ([`spec`]), issues with JSON Pointer paths, the
 //! built-in mapping ([`map`]), the one engine every input goes through ([`engine`]), the one
-//! writer of outcomes ([`write`](mod@write)) and its reader ([`read`]). Use it through the
+//! writer of outcomes ([`write`](mod@write)). Use it through the
 //! `astrolabe-segment` crate, which re-exports every module here under the same name.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
+pub mod answer;
 pub mod call;
 pub mod engine;
 pub mod input;
@@ -14,10 +15,10 @@ pub mod js_number;
 pub mod map;
 pub mod operation;
 pub mod outcome;
-mod plain;
+pub mod plain;
 pub mod pointer;
 pub mod quote;
-pub mod read;
+pub mod rules;
 pub mod spec;
 pub mod write;
 

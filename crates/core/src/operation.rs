@@ -93,6 +93,19 @@ impl Operation {
         parts
     }
 
+    /// Drops `keys` from its traits or properties (the keys a tracking plan refused).
+    pub fn drop_keys(&mut self, keys: &[String]) {
+        let fields = match self {
+            Operation::UpsertUser(op) => &mut op.traits,
+            Operation::UpsertAccount(op) => &mut op.traits,
+            Operation::TrackEvent(op) => &mut op.properties,
+            Operation::AssociateUser(_) => return,
+        };
+        for key in keys {
+            fields.shift_remove(key);
+        }
+    }
+
     /// The JSON text of this operation, as [`write::operation`] lays it out.
     pub fn to_json(&self) -> String {
         let mut out = String::new();

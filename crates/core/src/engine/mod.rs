@@ -20,16 +20,18 @@ use serde_json::{Map, Value};
 
 use crate::call::CallType;
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
+use crate::answer::{Answer, Made, Op, Ops, Sink, Writer};
 use crate::input::{self, MAX_BATCH_ITEMS, MAX_DEPTH, MAX_MESSAGE_BYTES};
 use crate::issue::{Code, Issue};
 use crate::map;
-use crate::operation::OperationKind;
-use crate::outcome::Outcome;
+use crate::operation::{Operation, OperationKind};
 use crate::outcome::Status;
 use crate::pointer::Pointer;
+use crate::rules::Levels;
 use crate::spec::{self, Checked, Envelope, Fields, Member, Members, Message, Reads, Report};
-use crate::write::{self, Body, Parts};
+use crate::write;
 use scan::{Depth, Entry, Kind, Step, Tape};
 
 /// What the text is expected to be.
@@ -52,15 +54,36 @@ pub enum Shape {
 /// (`JSON.stringify`), and give `None` when a walk over the value must answer instead: text that
 /// is not JSON, or nests past [`MAX_DEPTH`] levels anywhere.
 pub fn map_text(strict: bool, bytes: &[u8], hint: Option<CallType>, shape: Shape) -> Option<String> {
-    answer(Settings { strict, whole: None, walks: true }, bytes, hint, shape)
+    answer(Settings { strict, levels: &Levels::NONE, whole: None, walks: true }, bytes, hint, shape)
 }
 
-/// What a Destination adds to the built-in path: custom mappings or a tracking plan, which read
-/// whole messages. Implemented by `astrolabe-segment`'s Destination.
+/// What a Destination adds to the built-in path: a tracking plan and custom mappings, which read
+/// whole messages. Implemented by `astrolabe-segment`'s Destination. The engine reads the message
+/// whole, checks it and finishes its answer; these say only what the plan and the mappings add.
 pub trait Whole {
-    /// The outcome of one message within its limits (section 3), as a whole JSON value at `base`
-    /// in the input, with the envelope's `context` and `integrations` whole too.
-    fn message(&self, value: &Value, base: &Pointer, hint: Option<CallType>, envelope: &Envelope<'_>) -> Outcome;
+    /// The tracking plan's verdict on a checked message (`message`, whole, at `base` in the input;
+    /// the envelope's `context` and `integrations` whole too): its issues go to `report`; it gives
+    /// the keys of traits or properties the plan drops from the operations.
+    fn plan(
+        &self,
+        message: &Value,
+        base: &Pointer,
+        envelope: &Envelope<'_>,
+        fields: &Fields<'_>,
+        report: &mut Report,
+    ) -> Vec<String>;
+
+    /// The operations of a valid message when custom mappings make any of them (each kind's
+    /// custom mapping where it has one, the built-in mapping for the others; failures go to
+    /// `report`), or `None` when none is set for its kinds and the built-in mapping makes them all.
+    fn operations(
+        &self,
+        message: &Value,
+        base: &Pointer,
+        envelope: &Envelope<'_>,
+        fields: &Fields<'_>,
+        report: &mut Report,
+    ) -> Option<Vec<Operation>>;
 }
 
 /// The settings the engine runs with.
@@ -68,6 +91,8 @@ pub trait Whole {
 pub struct Settings<'a> {
     /// Warnings are errors.
     pub strict: bool,
+    /// The level users set each rule to (`rules`).
+    pub levels: &'a Levels,
     /// Custom mappings or a plan: messages are read whole and answered by it.
     pub whole: Option<&'a dyn Whole>,
     /// The text is what a host's serializer (`JSON.stringify`) wrote of a value the host can
@@ -102,28 +127,24 @@ pub fn answer_into(
     out: &mut String,
 ) -> bool {
     out.clear();
-    let answered = write_answer(settings, bytes, hint, shape, out).is_some();
+    out.reserve(bytes.len() + 256);
+    let answered = run(settings, bytes, hint, shape, &mut Writer::new(out, shape == Shape::Validation));
     if !answered {
         out.clear();
     }
     answered
 }
 
-fn write_answer(
-    settings: Settings<'_>,
-    bytes: &[u8],
-    hint: Option<CallType>,
-    shape: Shape,
-    out: &mut String,
-) -> Option<()> {
-    let strict = settings.strict;
+/// Answers `bytes` read as `shape`, handing each answer to `sink` as it goes. False when a walk
+/// over the host's value must answer instead ([`Settings::walks`]); then `sink` got nothing.
+pub fn run(settings: Settings<'_>, bytes: &[u8], hint: Option<CallType>, shape: Shape, sink: &mut dyn Sink) -> bool {
     let walks = settings.walks && shape != Shape::Any;
     let text = match input::text(bytes) {
         Ok(text) => text,
-        Err(_) if walks => return None,
-        Err(issue) => return refusal(out, issue, shape),
+        Err(_) if walks => return false,
+        Err(issue) => return refusal(sink, issue, shape),
     };
-    let lane = Lane { text, strict, validation: shape == Shape::Validation, whole: settings.whole };
+    let lane = Lane { text, strict: settings.strict, levels: settings.levels, whole: settings.whole };
     // Text that may be a message or an envelope is scanned as a message until a root member
     // named `batch`.
     let first = text.bytes().find(|byte| !crate::plain::is_whitespace(*byte));
@@ -135,19 +156,18 @@ fn write_answer(
     };
     let tape = match Tape::scan(text, depth) {
         Ok(tape) => tape,
-        Err(_) if walks => return None,
-        Err(broken) => return refusal(out, input::broken(text, broken), shape),
+        Err(_) if walks => return false,
+        Err(broken) => return refusal(sink, input::broken(text, broken), shape),
     };
-    let root = tape.get(0)?;
+    let Some(root) = tape.get(0) else { return false };
     if walks && root.height as usize > MAX_DEPTH {
-        return None;
+        return false;
     }
-    out.reserve(text.len() + 256);
     let batch = match (shape, root.kind) {
         (Shape::Message | Shape::Validation, _) => false,
         (_, Kind::Array) => {
             let items = Items { tape: &tape, container: 0, path: Pointer::root() };
-            return lane.batch(out, &items, &Envelope::default());
+            return lane.batch(sink, &items, &Envelope::default());
         }
         (Shape::Batch, _) => true,
         // An envelope has a `batch` key: without one spelled plainly (the scan went deeper at
@@ -159,35 +179,40 @@ fn write_answer(
         (Shape::Any, _) => false,
     };
     if !batch {
-        lane.message(out, &tape, 0, &Pointer::root(), hint, &Envelope::default())
+        lane.message(sink, false, &tape, 0, &Pointer::root(), hint, &Envelope::default()).is_some()
     } else if tape.levels != ENVELOPE_LEVELS {
         // Its `batch` key was written with escapes: scanned again, as deep as a batch.
-        lane.envelope(out, &Tape::scan(text, Depth::fixed(ENVELOPE_LEVELS)).ok()?)
+        match Tape::scan(text, Depth::fixed(ENVELOPE_LEVELS)) {
+            Ok(tape) => lane.envelope(sink, &tape),
+            Err(_) => false,
+        }
     } else {
-        lane.envelope(out, &tape)
+        lane.envelope(sink, &tape)
     }
 }
 
 /// The answer to input refused as a whole, in the shape asked for (with `Shape::Any`, a batch's
 /// when the issue is the batch's, else an invalid message's). Always an answer.
-fn refusal(out: &mut String, issue: Issue, shape: Shape) -> Option<()> {
-    let issues = std::slice::from_ref(&issue);
+fn refusal(sink: &mut dyn Sink, issue: Issue, shape: Shape) -> bool {
     if shape == Shape::Batch || (shape == Shape::Any && issue.code == Code::BatchTooLarge) {
-        write::batch_refused(out, issues);
-    } else if shape == Shape::Validation {
-        write::validation(out, false, issues, &[]);
+        refuse_batch(sink, vec![issue]);
     } else {
-        write::outcome(out, Status::Invalid, |_| {}, issues, &[], None);
+        sink.message(&mut Answer::invalid(vec![issue]));
     }
-    Some(())
+    true
+}
+
+/// A batch refused as a whole, with its errors.
+fn refuse_batch(sink: &mut dyn Sink, errors: Vec<Issue>) {
+    sink.batch(0);
+    sink.batch_end(errors);
 }
 
 /// One input's text and the settings it is answered with.
 struct Lane<'t> {
     text: &'t str,
     strict: bool,
-    /// Answer `{valid, errors, warnings}` rather than the outcome.
-    validation: bool,
+    levels: &'t Levels,
     whole: Option<&'t dyn Whole>,
 }
 
@@ -196,6 +221,20 @@ struct Items<'a> {
     tape: &'a Tape,
     container: u32,
     path: Pointer,
+}
+
+/// A value of each kind that stands in for a member of which the rules read only the kind.
+fn placeholder(kind: Kind) -> Option<&'static Value> {
+    static STAND_INS: OnceLock<[Value; 4]> = OnceLock::new();
+    let [object, array, string, number] = STAND_INS
+        .get_or_init(|| [Value::Object(Map::new()), Value::Array(Vec::new()), Value::from(""), Value::from(0)]);
+    match kind {
+        Kind::Object => Some(object),
+        Kind::Array => Some(array),
+        Kind::String => Some(string),
+        Kind::Number => Some(number),
+        Kind::Bool | Kind::Null => None,
+    }
 }
 
 /// Where a message's traits or properties were, to copy them out.
@@ -252,59 +291,81 @@ impl<'t> Lane<'t> {
         }
     }
 
-    /// An object with only the members `keep` says the checks read, parsed.
-    fn skeleton(&self, tape: &Tape, index: u32, keep: impl Fn(&str) -> bool) -> Option<Value> {
+    /// The envelope's `context` with only the members the checks read, parsed as a message's are.
+    fn skeleton(&self, tape: &Tape, index: u32) -> Option<Value> {
         let mut map = Map::new();
         for (_, entry) in tape.children(index) {
             let key = self.key(entry);
-            if keep(&key) {
-                map.insert(key.into_owned(), self.value(entry)?);
+            if spec::reads_of_context(&key, entry.kind) {
+                let value = self.kind_of(entry, !spec::reads_inside_context(&key), spec::context_kind_only(&key))?;
+                map.insert(key.into_owned(), value.into_owned());
+            } else if !map.is_empty() {
+                // As a message's own members: a key sent twice counts with its last value.
+                map.shift_remove(&*key);
             }
         }
         Some(Value::Object(map))
     }
 
-    /// A member the rules read some members of (`keep`, each read inside when `inside` says so):
-    /// an object's are parsed, anything else is read whole, for the checks to refuse.
+    /// A member the rules read some members of (`keep`, each read inside when `inside` says so,
+    /// only its kind when `kind_only` does): an object's are parsed, anything else is read whole,
+    /// for the checks to refuse.
+    /// `shadowing` is the batch envelope's same object, for `context`: a member it has is kept
+    /// whatever its kind, since the message's own value is what applies, not the envelope's.
     fn member(
         &self,
         tape: &Tape,
         index: u32,
         entry: &Entry,
-        keep: fn(&str) -> bool,
-        inside: fn(&str) -> bool,
+        reads: Reads,
+        shadowing: Option<&Map<String, Value>>,
     ) -> Option<Member<'t>> {
+        let Reads::Members { keep, inside, kind_only } = reads else { return None };
         if entry.kind != Kind::Object {
             return Some(Member::Value(Cow::Owned(self.value(entry)?)));
         }
         let mut members = Members::default();
         for (_, child) in tape.children(index) {
             let key = self.key(child);
-            if keep(&key) {
-                let value = match child.kind {
-                    // Only what it is is read: an empty one of the same kind says so.
-                    Kind::Object if !inside(&key) => Value::Object(Map::new()),
-                    Kind::Array if !inside(&key) => Value::Array(Vec::new()),
-                    _ => self.value(child)?,
-                };
-                members.insert(key, Cow::Owned(value));
+            if keep(&key, child.kind) || shadowing.is_some_and(|shared| shared.contains_key(&*key)) {
+                let value = self.kind_of(child, !inside(&key), kind_only(&key))?;
+                members.insert(key, value);
+            } else if kind_only(&key) && !members.is_empty() {
+                // A key sent twice counts with its last value: one kept for its kind before is
+                // not, when its last value is not read.
+                members.remove(&key);
             }
         }
         Some(Member::Object(members))
     }
 
+    /// The value of an entry, or one of the same kind when only that is read: an empty object or
+    /// array (`empty`), and with `kind_only` an empty string or zero too, borrowed from
+    /// [`placeholder`] (a parsed map would cost a hasher's state each time).
+    fn kind_of(&self, entry: &Entry, empty: bool, kind_only: bool) -> Option<Cow<'t, Value>> {
+        let stands_in = match entry.kind {
+            Kind::Object | Kind::Array => empty || kind_only,
+            Kind::String | Kind::Number => kind_only,
+            Kind::Bool | Kind::Null => false,
+        };
+        match placeholder(entry.kind).filter(|_| stands_in) {
+            Some(stand_in) => Some(Cow::Borrowed(stand_in)),
+            None => self.value(entry).map(Cow::Owned),
+        }
+    }
+
     /// `{"batch": [...], "context"?, "integrations"?, "sentAt"?}`, or the batch refused with the
     /// envelope's errors (spec section 2).
-    fn envelope(&self, out: &mut String, tape: &Tape) -> Option<()> {
+    fn envelope(&self, sink: &mut dyn Sink, tape: &Tape) -> bool {
         let root = Pointer::root();
-        if tape.get(0)?.kind != Kind::Object {
+        if tape.get(0).is_none_or(|entry| entry.kind != Kind::Object) {
             let issue = Issue::new(
                 Code::InvalidBatch,
                 &root,
                 "A batch must be an object {\"batch\": [...]} or a JSON array of messages.",
             );
-            write::batch_refused(out, &[issue]);
-            return Some(());
+            refuse_batch(sink, vec![issue]);
+            return true;
         }
         let (mut items, mut context, mut integrations, mut sent_at) = (None, None, None, None);
         // Reported in the spec's order, whatever the text's: batch, context, integrations.
@@ -326,10 +387,8 @@ impl<'t> Lane<'t> {
                         Kind::Null => {}
                         Kind::Object => match self.too_deep(entry, &path, 2) {
                             Some(issue) => *slot = Some(issue),
-                            None if key == "context" && self.whole.is_none() => {
-                                *read = Some(self.skeleton(tape, index, spec::reads_of_context)?);
-                            }
-                            None => *read = Some(self.value(entry)?),
+                            None if key == "context" && self.whole.is_none() => *read = self.skeleton(tape, index),
+                            None => *read = self.value(entry),
                         },
                         _ => {
                             let message = format!("The batch's \"{key}\" must be an object.");
@@ -337,7 +396,7 @@ impl<'t> Lane<'t> {
                         }
                     }
                 }
-                "sentAt" => sent_at = Some(self.value(entry)?).filter(|value| !value.is_null()),
+                "sentAt" => sent_at = self.value(entry).filter(|value| !value.is_null()),
                 _ => {}
             }
         }
@@ -346,15 +405,15 @@ impl<'t> Lane<'t> {
             .then(|| Issue::new(Code::InvalidBatch, &root.key("batch"), "\"batch\" must be an array of messages."));
         let errors: Vec<Issue> = [batch_error, context_error, integrations_error].into_iter().flatten().collect();
         let Some(items) = items.filter(|_| errors.is_empty()) else {
-            write::batch_refused(out, &errors);
-            return Some(());
+            refuse_batch(sink, errors);
+            return true;
         };
         let envelope = Envelope {
             context: context.as_ref().and_then(Value::as_object),
             integrations: integrations.as_ref().and_then(Value::as_object),
             sent_at: sent_at.as_ref(),
         };
-        self.batch(out, &Items { tape, container: items, path: root.key("batch") }, &envelope)
+        self.batch(sink, &Items { tape, container: items, path: root.key("batch") }, &envelope)
     }
 
     /// `too_deep` at the first container of `entry` (standing at `level`) past [`MAX_DEPTH`].
@@ -383,35 +442,43 @@ impl<'t> Lane<'t> {
         }
     }
 
-    /// `{"outcomes":[...],"errors":[]}`, or `batch_too_many`.
-    fn batch(&self, out: &mut String, items: &Items<'_>, envelope: &Envelope<'_>) -> Option<()> {
+    /// Each item's answer, or the batch refused with `batch_too_many`.
+    fn batch(&self, sink: &mut dyn Sink, items: &Items<'_>, envelope: &Envelope<'_>) -> bool {
         let count = items.tape.children(items.container).count();
         if count > MAX_BATCH_ITEMS {
             let message = format!("The batch has {count} items; the limit is {MAX_BATCH_ITEMS}.");
-            write::batch_refused(out, &[Issue::new(Code::BatchTooMany, &items.path, message)]);
-            return Some(());
+            refuse_batch(sink, vec![Issue::new(Code::BatchTooMany, &items.path, message)]);
+            return true;
         }
-        write::batch_open(out);
+        sink.batch(count);
         for (at, (index, _)) in items.tape.children(items.container).enumerate() {
-            if at > 0 {
-                out.push(',');
+            if self.message(sink, true, items.tape, index, &items.path.index(at), None, envelope).is_none() {
+                return false;
             }
-            self.message(out, items.tape, index, &items.path.index(at), None, envelope)?;
         }
-        write::batch_close(out, &[]);
-        Some(())
+        sink.batch_end(Vec::new());
+        true
     }
 
-    /// One message's outcome, as `Destination::message` makes it.
+    /// One message's answer, handed to `sink` (as an item of a batch when `item`).
+    #[allow(clippy::too_many_arguments)]
     fn message(
         &self,
-        out: &mut String,
+        sink: &mut dyn Sink,
+        item: bool,
         tape: &Tape,
         index: u32,
         base: &Pointer,
         hint: Option<CallType>,
         envelope: &Envelope<'_>,
     ) -> Option<()> {
+        let emit = |sink: &mut dyn Sink, mut answer: Answer<'_>| {
+            if item {
+                sink.item(&mut answer);
+            } else {
+                sink.message(&mut answer);
+            }
+        };
         let entry = tape.get(index)?;
         // The limits of one message (spec section 3): its depth from itself, its size as written.
         let limit = self.too_deep(entry, base, 1).or_else(|| {
@@ -423,25 +490,19 @@ impl<'t> Lane<'t> {
                 )
             })
         });
+        let mut report = Report::new(self.strict, self.levels);
         if let Some(issue) = limit {
-            let mut report = Report::new(self.strict);
             report.errors.push(issue);
-            self.finish(out, report, None, None);
+            emit(sink, self.finish(report, Ops::default(), None, None));
             return Some(());
         }
         if let Some(whole) = self.whole {
-            let outcome = whole.message(&self.value(entry)?, base, hint, envelope);
-            if self.validation {
-                write::validation(out, outcome.errors.is_empty(), &outcome.errors, &outcome.warnings);
-            } else {
-                outcome.write(out);
-            }
+            emit(sink, self.whole_message(whole, report, &self.value(entry)?, base, hint, envelope));
             return Some(());
         }
-        let mut report = Report::new(self.strict);
         if entry.kind != Kind::Object {
             spec::not_an_object(&self.value(entry)?, base, &mut report);
-            self.finish(out, report, None, None);
+            emit(sink, self.finish(report, Ops::default(), None, None));
             return Some(());
         }
         let mut raw = Raw::default();
@@ -454,12 +515,13 @@ impl<'t> Lane<'t> {
                     Some(text) => Member::Text(text),
                     None => Member::Value(Cow::Owned(self.value(member)?)),
                 },
-                Reads::Members { keep, inside } => {
+                Reads::Members { .. } => {
                     if key == "traits" || key == "properties" {
                         let slot = if key == "traits" { &mut raw.traits } else { &mut raw.properties };
                         *slot = Some(*member).filter(|member| member.kind == Kind::Object);
                     }
-                    self.member(tape, child, member, keep, inside)?
+                    let shadowing = if key == "context" { envelope.context } else { None };
+                    self.member(tape, child, member, reads, shadowing)?
                 }
                 Reads::Nothing => continue,
             };
@@ -470,74 +532,93 @@ impl<'t> Lane<'t> {
             }
         }
         match spec::check(&message, base, hint, envelope, &mut report) {
-            None => self.finish(out, report, None, None),
-            Some(Checked::Unsupported(reason)) => self.finish(out, report, None, Some(reason)),
+            None => emit(sink, self.finish(report, Ops::default(), None, None)),
+            Some(Checked::Unsupported(reason)) => emit(sink, self.finish(report, Ops::default(), Some(reason), None)),
             Some(Checked::Message(fields)) => {
-                let operations = (report.errors.is_empty() && fields.disabled.is_none()).then_some((&fields, raw));
+                let operations = if report.errors.is_empty() && fields.disabled.is_none() {
+                    self.operations(&fields, raw)
+                } else {
+                    Ops::default()
+                };
                 let skip = fields.disabled.clone();
-                self.finish(out, report, operations, skip)
+                emit(sink, self.finish(report, operations, skip, fields.event.clone()));
             }
         }
         Some(())
     }
 
-    /// The outcome's text, as `Destination::finish` builds the outcome.
-    fn finish(
+    /// The answer of a message read whole, for settings that read whole messages (a tracking
+    /// plan, custom mappings): the same checks, then what the plan and the mappings say.
+    fn whole_message<'m>(
         &self,
-        out: &mut String,
+        whole: &dyn Whole,
         mut report: Report,
-        operations: Option<(&Fields<'_>, Raw)>,
-        skip: Option<Issue>,
-    ) {
-        let (status, reason) = report.settle(skip);
-        if self.validation {
-            write::validation(out, report.errors.is_empty(), &report.errors, &report.warnings);
-            return;
-        }
-        let operations = |out: &mut String| {
-            if let Some((fields, raw)) = operations.filter(|_| status == Status::Mapped) {
-                self.operations(out, fields, raw);
-            }
+        value: &'m Value,
+        base: &Pointer,
+        hint: Option<CallType>,
+        envelope: &Envelope<'_>,
+    ) -> Answer<'m> {
+        let Some(view) = spec::view_of(value, base, &mut report) else {
+            return self.finish(report, Ops::default(), None, None);
         };
-        write::outcome(out, status, operations, &report.errors, &report.warnings, reason.as_ref());
+        let fields = match spec::check(&view, base, hint, envelope, &mut report) {
+            None => return self.finish(report, Ops::default(), None, None),
+            Some(Checked::Unsupported(reason)) => return self.finish(report, Ops::default(), Some(reason), None),
+            Some(Checked::Message(fields)) => fields,
+        };
+        let omit = whole.plan(value, base, envelope, &fields, &mut report);
+        let mut operations = Ops::default();
+        if report.errors.is_empty() && fields.disabled.is_none() {
+            let made = whole
+                .operations(value, base, envelope, &fields, &mut report)
+                .unwrap_or_else(|| map::operations(&fields));
+            for mut operation in made {
+                operation.drop_keys(&omit);
+                operations.push(Op::Owned(Box::new(operation)));
+            }
+        }
+        let event = fields.event.as_deref().map(|event| Cow::Owned(event.to_owned()));
+        self.finish(report, operations, fields.disabled.clone(), event)
     }
 
-    /// The built-in mapping (`map::operation`), written by the one writer.
-    fn operations(&self, out: &mut String, fields: &Fields<'_>, raw: Raw) {
-        let mut first = true;
+    /// The answer of a checked message (see `Report::settle`): operations only when mapped.
+    fn finish<'a>(
+        &self,
+        mut report: Report,
+        mut operations: Ops<'a>,
+        skip: Option<Issue>,
+        event: Option<Cow<'a, str>>,
+    ) -> Answer<'a> {
+        let (status, reason) = report.settle(skip);
+        if status != Status::Mapped {
+            operations.clear();
+        }
+        Answer { status, operations, errors: report.errors, warnings: report.warnings, reason, event }
+    }
+
+    /// The built-in mapping (`map::makes`) of a message read from the text: its traits or
+    /// properties stay the input's text.
+    fn operations<'a>(&self, fields: &'a Fields<'a>, raw: Raw) -> Ops<'a>
+    where
+        't: 'a,
+    {
+        let mut operations = Ops::default();
         for kind in OperationKind::for_call(fields.call) {
             if !map::makes(*kind, fields) {
                 continue;
             }
-            if !first {
-                out.push(',');
-            }
-            first = false;
             let body = match kind {
                 OperationKind::UpsertUser | OperationKind::UpsertAccount => self.body(raw.traits.as_ref()),
                 OperationKind::TrackEvent => self.body(raw.properties.as_ref()),
-                OperationKind::AssociateUser => Body::Empty,
+                OperationKind::AssociateUser => None,
             };
-            let group_id = if *kind == OperationKind::TrackEvent { &fields.context_group_id } else { &fields.group_id };
-            let parts = Parts {
-                kind: *kind,
-                group_id: group_id.as_deref(),
-                event: fields.event.as_deref(),
-                user_id: fields.user_id.as_deref(),
-                anonymous_id: fields.anonymous_id.as_deref(),
-                body,
-                timestamp: fields.timestamp.as_deref(),
-                message_id: fields.message_id.as_deref(),
-            };
-            write::operation(out, &parts);
+            operations.push(Op::Made(Made { kind: *kind, fields, body }));
         }
+        operations
     }
 
     /// Traits or properties as sent, or none.
-    fn body(&self, entry: Option<&Entry>) -> Body<'t> {
-        match entry {
-            Some(entry) => Body::Text { text: self.slice(entry.value), clean: entry.clean },
-            None => Body::Empty,
-        }
+    fn body(&self, entry: Option<&Entry>) -> Option<(&'t str, bool)> {
+        entry.map(|entry| (self.slice(entry.value), entry.clean))
     }
 }

@@ -26,16 +26,7 @@ pub enum Problem {
     TooDeep,
 }
 
-/// What kind of JSON value an entry holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Null,
-    Bool,
-    Number,
-    String,
-    Array,
-    Object,
-}
+pub use crate::spec::Kind;
 
 /// An object member or array item. Offsets index the scanned text.
 #[derive(Debug, Clone, Copy)]

@@ -18,8 +18,9 @@ use crate::issue::{Code, Issue};
 use crate::outcome::Status;
 use crate::pointer::Pointer;
 use crate::quote::quote;
+use crate::rules::{self, Level, Levels};
 use ids::{json_type_name, Id};
-pub use view::{Lookup, Member, Members, Message, Read};
+pub use view::{Kind, Lookup, Member, Members, Message, Read};
 
 /// What the rules below read of a message's member, declared once, next to them: the engine
 /// parses exactly this into the view the rules read, and copies the rest through unread. A rule
@@ -32,10 +33,13 @@ pub enum Reads {
     /// for the checks to refuse). Of a kept member that is an object or an array, the rules read
     /// what is inside only when `inside` names it; of any other, only that it is one.
     Members {
-        /// The members read.
-        keep: fn(&str) -> bool,
+        /// The members read, by key and kind.
+        keep: fn(&str, Kind) -> bool,
         /// The kept members read inside when they are objects or arrays.
         inside: fn(&str) -> bool,
+        /// The kept members of which only the kind is read, strings and numbers too (a rule that
+        /// checks `context.userAgent` is a string needs no copy of it).
+        kind_only: fn(&str) -> bool,
     },
     /// The whole value of a key that nearly is a Segment field (`userID`): read to be reported.
     Misspelled,
@@ -48,17 +52,36 @@ pub fn reads(key: &str) -> Reads {
     match key {
         "type" | "userId" | "anonymousId" | "groupId" | "event" | "messageId" | "timestamp" | "originalTimestamp"
         | "sentAt" | "receivedAt" => Reads::Whole,
-        "context" => Reads::Members { keep: reads_of_context, inside: |_| true },
-        "integrations" => Reads::Members { keep: integrations::is_read, inside: |_| true },
-        "traits" | "properties" => Reads::Members { keep: reserved::is_read, inside: reserved::reads_inside },
+        "context" => {
+            Reads::Members { keep: reads_of_context, inside: reads_inside_context, kind_only: context_kind_only }
+        }
+        "integrations" => {
+            Reads::Members { keep: |key, _| integrations::is_read(key), inside: |_| true, kind_only: |_| false }
+        }
+        "traits" | "properties" => Reads::Members {
+            keep: |key, _| reserved::is_read(key),
+            inside: reserved::reads_inside,
+            kind_only: |_| false,
+        },
         _ if near_miss::message_field(key).is_some() => Reads::Misspelled,
         _ => Reads::Nothing,
     }
 }
 
-/// What the rules read of a message's or a batch envelope's `context`: the account link.
-pub fn reads_of_context(key: &str) -> bool {
+/// What the rules read of a message's or a batch envelope's `context`: the account link, whole,
+/// and the members the rules of [`rules`] read (of those, only what kind of value they are).
+pub fn reads_of_context(key: &str, kind: Kind) -> bool {
+    reads_inside_context(key) || rules::reads_context(key, kind)
+}
+
+/// The members of `context` the rules read whole, not only what kind of value they are.
+pub fn reads_inside_context(key: &str) -> bool {
     key == "groupId"
+}
+
+/// The members of `context` of which the rules read only the kind.
+pub fn context_kind_only(key: &str) -> bool {
+    !reads_inside_context(key)
 }
 
 /// Whether an object with these keys is a batch envelope: it has `batch` and no `type`
@@ -84,43 +107,61 @@ pub struct Report {
     pub warnings: Vec<Issue>,
     /// Strict mode: every warning is an error, so nothing a warning's effect describes happens.
     pub strict: bool,
+    /// The level users set each rule to (`rules`): an issue goes where its rule's level says.
+    pub levels: Levels,
 }
 
 impl Report {
-    /// An empty report; `strict` makes every warning an error.
-    pub fn new(strict: bool) -> Report {
-        Report { strict, ..Report::default() }
+    /// An empty report; `strict` makes every warning an error, after `levels`.
+    pub fn new(strict: bool, levels: &Levels) -> Report {
+        Report { strict, levels: *levels, ..Report::default() }
+    }
+
+    /// Where an issue of `code` goes: its rule's level as users set it, else `default`.
+    #[cfg_attr(feature = "speed", inline(always))]
+    fn level(&self, code: Code, default: Level) -> Level {
+        self.levels.get(code).unwrap_or(default)
     }
 
     /// Records an issue made with [`Issue::new`] (and a hint) as an error.
     pub fn add_error(&mut self, issue: Issue) {
-        self.errors.push(issue);
+        self.add(issue, Level::Error);
     }
 
     /// Records an issue as a warning.
     pub fn add_warning(&mut self, issue: Issue) {
-        self.warnings.push(issue);
+        self.add(issue, Level::Warning);
+    }
+
+    /// Records an issue at its rule's level, `default` unless users set one.
+    fn add(&mut self, issue: Issue, default: Level) {
+        match self.level(issue.code, default) {
+            Level::Off => {}
+            Level::Warning => self.warnings.push(issue),
+            Level::Error => self.errors.push(issue),
+        }
     }
 
     /// Records a warning whose message ends by saying what happens to the message (`effect`,
-    /// such as "It is sent as the string \"42\"."). In strict mode the warning is an error and
-    /// nothing is sent, so the effect is left out: a message never describes what did not happen.
+    /// such as "It is sent as the string \"42\"."). When the warning is an error (strict mode, or
+    /// its rule set to `error`) nothing is sent, so the effect is left out: a message never
+    /// describes what did not happen.
     pub fn warn_with_effect(&mut self, mut issue: Issue, effect: &str) {
-        if !self.strict {
+        if !self.strict && self.level(issue.code, Level::Warning) == Level::Warning {
             issue.message.push(' ');
             issue.message.push_str(effect);
         }
-        self.warnings.push(issue);
+        self.add_warning(issue);
     }
 
     /// Records an error.
     pub fn error(&mut self, code: Code, path: &Pointer, message: impl Into<String>) {
-        self.errors.push(Issue::new(code, path, message));
+        self.add_error(Issue::new(code, path, message));
     }
 
     /// Records a warning.
     pub fn warn(&mut self, code: Code, path: &Pointer, message: impl Into<String>) {
-        self.warnings.push(Issue::new(code, path, message));
+        self.add_warning(Issue::new(code, path, message));
     }
 
     /// Strict mode: every warning becomes an error.
@@ -175,6 +216,26 @@ impl<'a> Layered<'a> {
     pub fn get<'k>(&self, key: &'k str) -> Option<(&'a Value, Found<'a, 'k>)> {
         let (value, own) = layered(self.own, self.envelope, key)?;
         Some((value, Found { base: self.base, name: self.name, key, own }))
+    }
+
+    /// Calls `visit` with each member, its value and where it was found: the message's own, then
+    /// the envelope's the message lacks; `null` ones count as absent.
+    pub fn each(&self, visit: &mut dyn FnMut(&str, &Value, Found<'_, '_>)) {
+        if let Some(own) = self.own {
+            own.each(&mut |key, value| {
+                if !value.is_null() {
+                    visit(key, value, Found { base: self.base, name: self.name, key, own: true });
+                }
+            });
+        }
+        if let Some(envelope) = self.envelope {
+            envelope.each(&mut |key, value| {
+                let shadowed = self.own.and_then(|own| own.get(key)).is_some_and(|own| !own.is_null());
+                if !value.is_null() && !shadowed {
+                    visit(key, value, Found { base: self.base, name: self.name, key, own: false });
+                }
+            });
+        }
     }
 }
 
@@ -287,7 +348,13 @@ pub fn check<'m>(
         )));
     }
     let object = |key: &str, report: &mut Report| object_field(message, key, base, report);
-    let context = object("context", report);
+    let own_context = object("context", report);
+    let context = Layered {
+        name: "context",
+        own: own_context.as_deref().map(|own| own as &dyn Lookup),
+        base,
+        envelope: envelope.context.map(|map| map as &dyn Lookup),
+    };
     let integrations = object("integrations", report);
     let body_key = if call == CallType::Track { "properties" } else { "traits" };
     let body = object(body_key, report);
@@ -364,12 +431,6 @@ pub fn check<'m>(
         CallType::Track => {
             fields.event = event(message, base, report, &mut renamed);
             misplaced(message, "traits", call, base, report);
-            let context = Layered {
-                name: "context",
-                own: context.as_deref().map(|own| own as &dyn Lookup),
-                base,
-                envelope: envelope.context.map(|map| map as &dyn Lookup),
-            };
             if let Some((value, found)) = context.get("groupId") {
                 fields.context_group_id = read_id(Some(Read::of(value)), "context.groupId", &|| found.path(), report)
                     .map(|id| Cow::Owned(id.into_owned()));
@@ -390,6 +451,10 @@ pub fn check<'m>(
         envelope: envelope.integrations.map(|map| map as &dyn Lookup),
     };
     fields.disabled = integrations::skip_reason(&integrations);
+    let checked = rules::Context { message, call, base, context };
+    for check in rules::checks() {
+        check(&checked, report);
+    }
     Some(Checked::Message(fields))
 }
 

@@ -17,15 +17,41 @@ pub fn same_key(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
 }
 
+/// What kind of JSON value a member holds: what the scan settles of every value, and all that
+/// some rules read of one (`context.library` must be an object).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool,
+    /// A number.
+    Number,
+    /// A string.
+    String,
+    /// An array.
+    Array,
+    /// An object.
+    Object,
+}
+
 /// Reading one key of an object: a message's own, a batch envelope's, a parsed map.
 pub trait Lookup {
     /// The value of `key`, if the object has one.
     fn get(&self, key: &str) -> Option<&Value>;
+    /// Calls `visit` with each member, in order.
+    fn each(&self, visit: &mut dyn FnMut(&str, &Value));
 }
 
 impl Lookup for Map<String, Value> {
     fn get(&self, key: &str) -> Option<&Value> {
         Map::get(self, key)
+    }
+
+    fn each(&self, visit: &mut dyn FnMut(&str, &Value)) {
+        for (key, value) in self {
+            visit(key, value);
+        }
     }
 }
 
@@ -59,6 +85,16 @@ impl<'a> Members<'a> {
         }
     }
 
+    /// Removes the member `key`, if there is one.
+    pub fn remove(&mut self, key: &str) {
+        self.list.retain(|(known, _)| !same_key(known, key));
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
     /// The members in the order sent.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
         self.list.iter().map(|(key, value)| (key.as_ref(), value.as_ref()))
@@ -73,6 +109,12 @@ impl<'a> Members<'a> {
 impl Lookup for Members<'_> {
     fn get(&self, key: &str) -> Option<&Value> {
         self.list.iter().find(|(known, _)| same_key(known, key)).map(|(_, value)| value.as_ref())
+    }
+
+    fn each(&self, visit: &mut dyn FnMut(&str, &Value)) {
+        for (key, value) in &self.list {
+            visit(key, value);
+        }
     }
 }
 
@@ -238,6 +280,16 @@ impl<'a> Message<'a> {
     #[cfg_attr(feature = "speed", inline(always))]
     pub fn has(&self, key: &str) -> bool {
         self.member(key).is_some_and(|member| !member.is_null())
+    }
+
+    /// Removes the member `key`, if there is one.
+    pub fn remove(&mut self, key: &str) {
+        self.list.retain(|(known, _)| !same_key(known, key));
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
     }
 
     /// The members in the order sent.

@@ -59,3 +59,21 @@ for (const [name, api, specifier] of [["full", full, "astrolabe-segment"], ["lit
     strict.free();
   });
 }
+
+Deno.test("astrolabe-segment/edge: the handler loads its engine through the deno condition and answers", async () => {
+  const edge = await import("astrolabe-segment/edge");
+  const sent = [];
+  const handle = edge.createHandler({ ASTROLABE_ENDPOINT: "https://astrolabe.invalid/v1/operations", ASTROLABE_API_KEY: "ak" }, {
+    fetch: (url, init) => {
+      sent.push(JSON.parse(init.body));
+      return Promise.resolve(new Response("{}", { status: 200 }));
+    },
+    log: () => {},
+  });
+  const ok = await handle(new Request("https://edge.test/v1/identify", { method: "POST", body: '{"userId": "u1", "messageId": "m1"}' }));
+  assertEquals(ok.status, 200, "status");
+  assertEquals(sent, [{ operations: [{ op: "upsertUser", userId: "u1", traits: {}, messageId: "m1" }] }], "forwarded");
+  assertEquals(edge.ROUTES["/v1/batch"].limit, full.limits.batchBytes, "the routes' limits are the engine's");
+  const bad = await handle(new Request("https://edge.test/v1/track", { method: "POST", body: '{"userId": "u1"}' }));
+  assertEquals((await bad.json()).errors.map((e) => e.path), ["/event"], "invalid");
+});

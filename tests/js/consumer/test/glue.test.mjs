@@ -1,11 +1,17 @@
 // The JS <-> Rust boundary, on the installed package (full and lite, import and require): plain
 // results, keys that look like prototypes, every non-JSON value, toJSON, depth, cycles, mapJson's
-// refusals, and the errors thrown for a bad config or bad options.
+// refusals, the errors thrown for a bad config or bad options, and `limits` against the engine.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { deepTrack, loadAll } from "./helpers.mjs";
 
 const loaded = await loadAll();
+/** The names of `limits` in the installed types (`interface Limits`). */
+const LIMIT_NAMES = [...readFileSync(createRequire(import.meta.url).resolve("astrolabe-segment/package.json").replace(/package\.json$/, "types/core.d.ts"), "utf8")
+  .match(/export interface Limits \{([\s\S]*?)\n\}/)[1]
+  .matchAll(/^\s*readonly (\w+): number;$/gm)].map((match) => match[1]);
 const identify = () => ({ type: "identify", userId: "u1", traits: { email: "ada@example.com", plan: "pro" } });
 const track = (properties) => ({ type: "track", userId: "u1", event: "Signed Up", properties });
 const issues = (list) => list.map(({ code, path }) => `${code} ${path}`).sort();
@@ -244,6 +250,39 @@ for (const { label, api } of loaded) {
       assert.ok(Object.isFrozen(api.codes));
       assert.ok(api.codes.includes("not_json") && api.codes.includes("too_deep"));
       assert.equal(new Set(api.codes).size, api.codes.length);
+    });
+
+    test("limits: the ones the engine enforces, each at its boundary, with the types' names", () => {
+      const { limits } = api;
+      assert.ok(Object.isFrozen(limits));
+      assert.deepEqual(Object.keys(limits), LIMIT_NAMES);
+      const single = (length) => {
+        const bare = '{"type":"identify","userId":"u","traits":{"p":""}}';
+        return bare.replace('""', `"${"x".repeat(length - bare.length)}"`);
+      };
+      assert.equal(single(limits.messageBytes).length, limits.messageBytes);
+      assert.equal(JSON.parse(mapJson(single(limits.messageBytes))).status, "mapped");
+      assert.deepEqual(issues(JSON.parse(mapJson(single(limits.messageBytes + 1))).errors), ["too_large "]);
+      const batch = (length) => {
+        const text = '{"batch":[{"type":"identify","userId":"u"}]}';
+        return text + " ".repeat(length - text.length);
+      };
+      assert.deepEqual(JSON.parse(mapJson(batch(limits.batchBytes))).errors, []);
+      assert.deepEqual(issues(JSON.parse(mapJson(batch(limits.batchBytes + 1))).errors), ["batch_too_large "]);
+      const items = (count) => Array.from({ length: count }, () => ({ type: "identify", userId: "u" }));
+      assert.deepEqual(mapBatch(items(limits.batchItems)).errors, []);
+      assert.deepEqual(issues(mapBatch(items(limits.batchItems + 1)).errors), ["batch_too_many "]);
+      const nested = (depth) => {
+        let properties = 1;
+        for (let level = 2; level <= depth; level += 1) properties = { a: properties };
+        return { type: "track", userId: "u", event: "e", properties };
+      };
+      assert.equal(map(nested(limits.depth)).status, "mapped");
+      assert.deepEqual(map(nested(limits.depth + 1)).errors.map((e) => e.code), ["too_deep"]);
+      // Values past the walk's budget are too_large for that reason; fewer, for the 32 KB of a message.
+      const values = (count) => map(track({ list: new Array(count).fill(0) })).errors.map((e) => `${e.code}: ${e.message}`);
+      assert.match(values(limits.jsValues)[0], new RegExp(`^too_large: .*more than ${limits.jsValues} values`));
+      assert.doesNotMatch(values(limits.jsValues - 10)[0], /values/);
     });
   });
 }

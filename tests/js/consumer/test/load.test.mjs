@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { consumerDir, repoDir } from "./helpers.mjs";
@@ -16,10 +16,15 @@ test("the installed package is the one just built", () => {
     const file = `dist/${flavor}/astrolabe_segment_bg.wasm`;
     assert.ok(readFileSync(path.join(installed, file)).equals(readFileSync(path.join(repoDir, "pkg", file))), `${file} is stale`);
   }
-  // node.cjs requires shared/fast.cjs, which make build writes from shared/fast.js.
+  // node.cjs requires shared/fast.cjs, which make build writes from shared/fast.js (its import of
+  // the limits a require), and both read shared/limits.{js,cjs}, which it writes from the Rust.
   const source = readFileSync(path.join(repoDir, "pkg/shared/fast.js"), "utf8");
   const cjs = readFileSync(path.join(installed, "shared/fast.cjs"), "utf8");
-  assert.ok(cjs.includes(source.replace(/^export function /m, "function ")), "shared/fast.cjs is stale: run make build");
+  const expected = source.replace(/^export function /m, "function ").replace('import { limits } from "./limits.js";', 'const { limits } = require("./limits.cjs");');
+  assert.ok(cjs.includes(expected), "shared/fast.cjs is stale: run make build");
+  for (const name of ["shared/limits.js", "shared/limits.cjs"]) {
+    assert.equal(readFileSync(path.join(installed, name), "utf8"), readFileSync(path.join(repoDir, "pkg", name), "utf8"), `${name} is stale`);
+  }
 });
 
 test("import and require share one instance; version and codes", async () => {
@@ -28,8 +33,9 @@ test("import and require share one instance; version and codes", async () => {
     const cjs = require(specifier);
     assert.equal(esm.Destination, cjs.Destination);
     assert.equal(esm.codes, cjs.codes);
+    assert.equal(esm.limits, cjs.limits);
     // The trap the recovery tests force (trap.test.mjs) is no export: the public surface is this.
-    assert.deepEqual(Object.keys(esm).sort(), ["Destination", "codes", "map", "mapBatch", "mapJson", "transform", "validate", "validateMapping", "version"]);
+    assert.deepEqual(Object.keys(esm).sort(), ["Destination", "codes", "limits", "map", "mapBatch", "mapJson", "transform", "validate", "validateMapping", "version"]);
     assert.equal(esm.version, JSON.parse(readFileSync(path.join(installed, "package.json"), "utf8")).version);
     const cargo = readFileSync(path.join(repoDir, "Cargo.toml"), "utf8").match(/^version = "([^"]+)"/m)[1];
     assert.equal(esm.version, cargo, "pkg/package.json and Cargo.toml disagree on the version");
@@ -68,6 +74,9 @@ test("each runtime resolves its own entry", () => {
     [[], "import", "dist/full/astrolabe_segment_bg.wasm", "astrolabe-segment/full.wasm"],
     [[], "import", "dist/lite/astrolabe_segment_bg.wasm", "astrolabe-segment/lite.wasm"],
     [[], "require", "lite/node.cjs", "astrolabe-segment/lite"],
+    // The edge handler: one module for every runtime (it picks its engine by the same conditions).
+    [[], "import", "edge/index.js", "astrolabe-segment/edge"],
+    [["--conditions=workerd"], "import", "edge/index.js", "astrolabe-segment/edge"],
   ];
   for (const [flags, how, expected, specifier = "astrolabe-segment"] of cases) {
     const code = how === "import"
@@ -89,9 +98,14 @@ test("the package holds no wasm-bindgen leftovers and nothing unlisted", () => {
     `dist/${name}/astrolabe_segment_bg.wasm`, `dist/${name}/wasm-bytes.cjs`,
   ];
   const types = ["core", "index", "lite"].flatMap((name) => [`types/${name}.d.ts`, `types/${name}.d.cts`]);
-  types.push("types/init.d.ts", "types/lite-init.d.ts", "types/init-input.d.ts");
+  types.push("types/init.d.ts", "types/lite-init.d.ts", "types/init-input.d.ts", "types/edge.d.ts");
+  const edge = ["body", "cors", "credentials", "delivery", "engine", "handler", "identity", "index", "respond", "routes", "settings"].map((name) => `edge/${name}.js`);
+  // The command line: its modules, and of the tools build only the Node glue and bytes it loads.
+  const cli = readdirSync(path.join(repoDir, "pkg/cli")).map((name) => `cli/${name}`);
+  const tools = ["dist/tools/astrolabe_segment.cjs", "dist/tools/wasm-bytes.cjs"];
   const expected = [
-    "README.md", "LICENSE-MIT", "LICENSE-APACHE", "package.json", "shared/fast.cjs", "shared/fast.js", ...types, ...flavor("full"), ...flavor("lite"),
+    "README.md", "LICENSE-MIT", "LICENSE-APACHE", "package.json", "shared/fast.cjs", "shared/fast.js", "shared/limits.cjs", "shared/limits.js",
+    ...types, ...flavor("full"), ...flavor("lite"), ...edge, ...cli, ...tools,
   ].sort();
   assert.deepEqual(files, expected);
 });

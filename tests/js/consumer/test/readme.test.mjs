@@ -26,3 +26,32 @@ test("the README's quick start examples run and print what they say", () => {
     assert.deepEqual(result.stdout.trimEnd().split("\n"), expected);
   }
 });
+
+test("the README's edge handler: each example it shows is that file's code, and the one to run prints what it says", () => {
+  const readme = readFileSync(path.join(repoDir, "README.md"), "utf8");
+  const section = readme.split(/^## Edge handler$/m)[1]?.split(/^## /m)[0];
+  assert.ok(section, "README.md has no '## Edge handler' section");
+  const blocks = [...section.matchAll(/^```js\n([\s\S]*?)^```$/gm)].map((match) => match[1]);
+  const code = (text) => text.split("\n").filter((line) => line.trim() !== "" && !line.trim().startsWith("//"));
+  const shown = blocks.filter((block) => /^\/\/ examples\//.test(block));
+  assert.deepEqual(shown.map((block) => block.match(/^\/\/ (examples\/\S+?):?\s/)[1]), [
+    "examples/cloudflare-worker/worker.js",
+    "examples/deno/server.js",
+    "examples/vercel-edge/api/segment.js",
+  ]);
+  for (const block of shown) {
+    const file = block.match(/^\/\/ (examples\/\S+?):?\s/)[1];
+    assert.deepEqual(code(block), code(readFileSync(path.join(repoDir, file), "utf8")), `the README's ${file} is not the file's code`);
+  }
+  const runnable = blocks.filter((block) => block.includes('from "astrolabe-segment/edge"') && !/^\/\/ examples\//.test(block));
+  assert.equal(runnable.length, 1, "one example to run");
+  const expected = runnable[0].split("\n").flatMap((line) => {
+    const match = line.match(/^\s*console\.log\(.*\/\/ → (.*)$/);
+    return match ? [match[1]] : [];
+  });
+  const file = path.join(consumerDir, ".readme-edge-example.mjs");
+  writeFileSync(file, runnable[0]);
+  const result = spawnSync(process.execPath, [file], { cwd: consumerDir, encoding: "utf8" });
+  assert.equal(result.status, 0, result.stderr);
+  assert.deepEqual(result.stdout.trimEnd().split("\n"), expected);
+});

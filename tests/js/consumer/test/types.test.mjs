@@ -1,6 +1,6 @@
 // The package's TypeScript types, as a consumer compiles them (tsc --noEmit against the installed
-// package): the good files compile (module nodenext: ESM, CJS, lite, init; and TypeScript 5 with
-// moduleResolution node10, which reads no `exports`), with their @ts-expect-error lines erroring;
+// package): the good files compile (module nodenext: ESM, CJS, lite, init, edge; and TypeScript 5
+// with moduleResolution node10, which reads no `exports`), with their @ts-expect-error lines erroring;
 // each file in types/bad/ fails with exactly the one error its first line names, in its place.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -23,6 +23,13 @@ test("TypeScript 5 with moduleResolution node10 resolves every entry to its own 
   assert.match(version, /^Version 5\./);
   const result = run(tsc5, "types/node10/tsconfig.json");
   assert.equal(result.status, 0, result.stdout + result.stderr);
+});
+
+test("the edge handler's types compile with the runtime's Request and Response (DOM), also through node10's typesVersions", () => {
+  const result = run(tsc, "types/edge/tsconfig.json");
+  assert.equal(result.status, 0, result.stdout + result.stderr);
+  const node10 = run(tsc5, "types/edge/tsconfig.node10.json");
+  assert.equal(node10.status, 0, node10.stdout + node10.stderr);
 });
 
 /** A message with its unions' members sorted: TypeScript 7 checks in parallel, and prints a union in either order. */

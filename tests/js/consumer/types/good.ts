@@ -1,6 +1,6 @@
 // Compiles against the package's types: the Operation union narrows on `op`.
 import { Destination, map, mapBatch, mapJson, validate, codes, version, transform, validateMapping } from "astrolabe-segment";
-import type { BatchOutcome, Code, Config, Issue, MapOptions, Operation, Outcome, Status, TrackingPlan, TrackingPlanRule, Validation } from "astrolabe-segment";
+import type { BatchOutcome, Code, Config, Issue, MapOptions, Operation, Outcome, RuleLevels, Status, TrackingPlan, TrackingPlanRule, TunableCode, Validation } from "astrolabe-segment";
 
 const config: Config = { strict: false };
 const dest = new Destination(config);
@@ -84,7 +84,11 @@ const rules: TrackingPlanRule[] = [
   { type: "COMMON", key: null, jsonSchema: true, createdAt: "2024-01-01T00:00:00Z" },
 ];
 const plan: TrackingPlan = { rules, violations: "omitProperties", unplannedEvents: "warn", unplannedProperties: "omit" };
+const levels: RuleLevels = { near_miss_reserved: "off", id_coerced: "error", context_field_type: "warning" };
+const tunable: TunableCode[] = Object.keys(levels) as TunableCode[];
+void tunable;
 const configured = new Destination({
+  rules: levels,
   strict: true,
   mappings: {
     upsertUser: { userId: { "@path": "$.traits.email" }, plan: { "@path": "$.context.plan" } },

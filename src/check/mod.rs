@@ -1,0 +1,316 @@
+//! `astrolabe-segment check`: every message of a set of files checked, and counted.
+//!
+//! The command line (`pkg/cli/`) reads files, un-gzips them, spreads the bytes over worker threads
+//! and prints; everything it decides is here, so that `cargo test` reaches it: how bytes become
+//! values ([`Framer`]), what each value counts as (a [`Checker`] and its [`Report`]: `mapped`,
+//! `skipped`, `invalid`, or `unreadable` for text that is not JSON), which examples are kept, how
+//! reports merge (threads, `--shard`s), which files a directory and a shard hold, and how a report
+//! is printed. A `Checker` is fed bytes in pieces, many lines at a time, and gives back only its
+//! report at the end.
+//!
+//! ```
+//! use astrolabe_segment::check::{Checker, Framing};
+//! use astrolabe_segment::Config;
+//!
+//! let mut checker = Checker::new(Config::default())?;
+//! let lines = concat!(
+//!     r#"{"type":"track","userId":"u1","event":"Paid"}"#, "\n",
+//!     r#"{"batch":[{"type":"identify","userId":"u1"},{"type":"track","event":"Paid"}]}"#, "\n",
+//!     "not JSON\n",
+//! );
+//! checker.check("logs.ndjson", Framing::Lines, 1, lines.as_bytes());
+//! let report = checker.report();
+//! assert_eq!((report.messages, report.mapped, report.invalid, report.unreadable), (3, 2, 1, 1));
+//! assert_eq!(report.events["Paid"].invalid, 1);
+//! let example = &report.examples["missing_identity"][0];
+//! assert_eq!((example.line, example.path.as_str()), (Some(2), "/batch/1/userId"));
+//! # Ok::<(), astrolabe_segment::ConfigError>(())
+//! ```
+
+mod frame;
+mod present;
+mod probe;
+mod record;
+mod report;
+mod shard;
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+pub use frame::{End, Framed, Framer, Framing, DETECT_BYTES, MAX_HELD};
+pub use present::Format;
+pub use report::{EventCount, Example, Report, Severity, EXAMPLES_PER_CODE};
+pub use shard::{path_hash, wanted_in_directory, Shard};
+
+use crate::answer::{Answer, Sink};
+use crate::call::CallType;
+use crate::config::{Config, ConfigError};
+use crate::destination::{Destination, MapOptions};
+use crate::issue::{Code, Issue};
+use crate::outcome::Status;
+use crate::pointer::Pointer;
+use report::Place;
+
+/// A file that could not be read, as the reader found it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    /// It could not be opened or read (`unreadable_file`).
+    UnreadableFile,
+    /// Its gzip data is broken or cut short (`broken_gzip`).
+    BrokenGzip,
+}
+
+impl Problem {
+    /// The code the report counts it under.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Problem::UnreadableFile => "unreadable_file",
+            Problem::BrokenGzip => "broken_gzip",
+        }
+    }
+
+    /// The problem with this code.
+    pub fn from_name(name: &str) -> Option<Problem> {
+        [Problem::UnreadableFile, Problem::BrokenGzip].into_iter().find(|problem| problem.as_str() == name)
+    }
+
+    /// What the report says of it: `detail` is the reader's own error (`ENOENT: no such file`,
+    /// `unexpected end of file`).
+    fn message(self, detail: &str, line: Option<u64>) -> String {
+        match (self, line) {
+            (Problem::UnreadableFile, None) => format!("The file cannot be read: {detail}."),
+            (Problem::UnreadableFile, Some(_)) => {
+                format!("The file cannot be read past this line: {detail}. What came before was checked.")
+            }
+            (Problem::BrokenGzip, _) => format!(
+                "The gzip data is broken ({detail}): the file is read up to this point, what came before was checked."
+            ),
+        }
+    }
+}
+
+/// The settings of a check: a Destination's config (`--config`, JSON), a tracking plan that
+/// replaces the config's (`--plan`, JSON) and `--strict`. The errors say which file is at fault.
+///
+/// ```
+/// use astrolabe_segment::check::settings;
+/// let config = settings(Some(r#"{"strict": false}"#), Some(r#"{"rules": []}"#), true).unwrap();
+/// assert!(config.strict && config.tracking_plan.is_some());
+/// assert!(settings(Some("{"), None, false).unwrap_err().starts_with("the --config file is not JSON: "));
+/// ```
+pub fn settings(config: Option<&str>, plan: Option<&str>, strict: bool) -> Result<Config, String> {
+    let mut config = match config {
+        Some(text) => {
+            let value =
+                serde_json::from_str(text).map_err(|error| format!("the --config file is not JSON: {error}"))?;
+            Config::from_value(value)
+                .map_err(|error| format!("the --config file is not a Destination config: {}", error.message()))?
+        }
+        None => Config::default(),
+    };
+    if let Some(text) = plan {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|error| format!("the --plan file is not JSON: {error}"))?;
+        if !value.is_object() {
+            return Err("the --plan file is not a tracking plan: it must be a JSON object".to_owned());
+        }
+        config.tracking_plan = Some(value);
+    }
+    config.strict |= strict;
+    Ok(config)
+}
+
+/// Checks values and counts them into a [`Report`]. One per thread; several streams may be open
+/// at once, each with its own [`Framer`].
+#[derive(Debug)]
+pub struct Checker {
+    destination: Destination,
+    report: Report,
+    streams: BTreeMap<u32, Stream>,
+}
+
+#[derive(Debug)]
+struct Stream {
+    file: String,
+    framer: Framer,
+}
+
+impl Checker {
+    /// A checker with these settings (those of `new Destination(config)`).
+    pub fn new(config: Config) -> Result<Checker, ConfigError> {
+        Ok(Checker { destination: Destination::new(config)?, report: Report::default(), streams: BTreeMap::new() })
+    }
+
+    /// Checks a whole piece of a stream: `bytes` whose first byte is on `first_line` of `file`,
+    /// ending where a line ends (or where the stream does).
+    pub fn check(&mut self, file: &str, framing: Framing, first_line: u64, bytes: &[u8]) {
+        let mut framer = Framer::new(framing, first_line);
+        let mut lane = self.lane();
+        framer.feed(bytes, &mut |framed| lane.framed(file, framed));
+        framer.end(End::Complete, &mut |framed| lane.framed(file, framed));
+    }
+
+    /// Opens stream `id`: pieces of `file` given to [`Checker::feed`] in order, the first byte on
+    /// `first_line`. An open stream of the same id is closed as truncated first.
+    pub fn open(&mut self, id: u32, file: &str, framing: Framing, first_line: u64) {
+        self.close(id, End::Truncated);
+        self.streams.insert(id, Stream { file: file.to_owned(), framer: Framer::new(framing, first_line) });
+    }
+
+    /// The next piece of stream `id`; false when no such stream is open.
+    pub fn feed(&mut self, id: u32, bytes: &[u8]) -> bool {
+        let Some(stream) = self.streams.get_mut(&id) else { return false };
+        let mut lane = Lane { destination: &self.destination, report: &mut self.report };
+        let file = &stream.file;
+        stream.framer.feed(bytes, &mut |framed| lane.framed(file, framed));
+        true
+    }
+
+    /// Closes stream `id` (nothing happens when it is not open).
+    pub fn close(&mut self, id: u32, end: End) {
+        let Some(mut stream) = self.streams.remove(&id) else { return };
+        let mut lane = self.lane();
+        let file = &stream.file;
+        stream.framer.end(end, &mut |framed| lane.framed(file, framed));
+    }
+
+    /// A file (or standard input) is being read: counted in the report's `files`.
+    pub fn count_file(&mut self) {
+        self.report.files += 1;
+    }
+
+    /// A file that could not be read, as a whole (`line` `None`) or from `line` on.
+    pub fn problem(&mut self, file: &str, line: Option<u64>, problem: Problem, detail: &str) {
+        self.report.unreadable_file(file, line, problem.as_str(), &problem.message(detail, line));
+    }
+
+    /// What was counted so far.
+    pub fn report(&self) -> &Report {
+        &self.report
+    }
+
+    /// The report, leaving an empty one.
+    pub fn take_report(&mut self) -> Report {
+        std::mem::take(&mut self.report)
+    }
+
+    fn lane(&mut self) -> Lane<'_> {
+        Lane { destination: &self.destination, report: &mut self.report }
+    }
+}
+
+/// What a value is checked with and counted into.
+struct Lane<'a> {
+    destination: &'a Destination,
+    report: &'a mut Report,
+}
+
+impl Lane<'_> {
+    fn framed(&mut self, file: &str, framed: Framed<'_>) {
+        match framed {
+            Framed::Value { line, index, text } => self.value(file, line, index, text),
+            Framed::Unclosed { line, elements } => {
+                let message = format!(
+                    "The JSON array that starts here is not closed: its line or file ends after {elements} element{}, each checked as a message.",
+                    if elements == 1 { "" } else { "s" }
+                );
+                let place = Place { file, line: Some(line), prefix: "" };
+                self.report.unreadable(&place, &[Issue::new(Code::InvalidJson, &Pointer::root(), message)]);
+            }
+        }
+    }
+
+    /// One value: a message, a batch body, or an inspector record holding one.
+    fn value(&mut self, file: &str, line: u64, index: Option<usize>, text: &[u8]) {
+        let mut prefix = index.map_or(String::new(), |index| Pointer::root().index(index).as_str().to_owned());
+        let (text, hint) = match record::record(text) {
+            Some(record) => {
+                prefix.push_str("/message");
+                let Some(text) = record.text else {
+                    let place = Place { file, line: Some(line), prefix: &prefix };
+                    let message = "The inspector kept no message in this record (its body was JSON but not an object).";
+                    self.report.unreadable(&place, &[Issue::new(Code::InvalidJson, &Pointer::root(), message)]);
+                    return;
+                };
+                (text, record.hint)
+            }
+            None => (Cow::Borrowed(text), None),
+        };
+        let place = Place { file, line: Some(line), prefix: &prefix };
+        let mut tally = Tally { report: self.report, place, text: &text, hint, probed: None, item: 0 };
+        self.destination.answer_json(&text, &MapOptions { call_type: hint }, &mut tally);
+    }
+}
+
+/// Counts the engine's answers for one value as they come: its message's, or its batch's items'.
+struct Tally<'a> {
+    report: &'a mut Report,
+    place: Place<'a>,
+    /// The value's text, read again for the event names the answers do not know.
+    text: &'a [u8],
+    hint: Option<CallType>,
+    /// The batch's items' event names, read from the text once an item needs one.
+    probed: Option<Option<Vec<Option<String>>>>,
+    /// The next item's index.
+    item: usize,
+}
+
+impl Tally<'_> {
+    /// A track call's event name: the answer's, or, when the engine could not read the call
+    /// (no usable `type`), what the text says.
+    fn event(&mut self, answer: &Answer<'_>, item: Option<usize>) -> Option<String> {
+        if let Some(event) = &answer.event {
+            return Some(event.to_string());
+        }
+        let unsupported = answer.reason.as_ref().is_some_and(|reason| reason.code == Code::UnsupportedType);
+        if answer.status != Status::Invalid || unsupported {
+            return None;
+        }
+        match item {
+            None => probe::names(self.text, self.hint).message,
+            Some(index) => {
+                let text = self.text;
+                let probed = self.probed.get_or_insert_with(|| probe::names(text, None).items);
+                probed.as_ref().and_then(|items| items.get(index)).cloned().flatten()
+            }
+        }
+    }
+}
+
+impl Sink for Tally<'_> {
+    fn message(&mut self, answer: &mut Answer<'_>) {
+        if unreadable(answer) {
+            self.report.unreadable(&self.place, &answer.errors);
+            return;
+        }
+        let event = self.event(answer, None);
+        self.report.message(&self.place, answer, event.as_deref());
+    }
+
+    fn batch(&mut self, _: usize) {
+        self.item = 0;
+    }
+
+    fn item(&mut self, answer: &mut Answer<'_>) {
+        let index = self.item;
+        self.item += 1;
+        let event = self.event(answer, Some(index));
+        self.report.message(&self.place, answer, event.as_deref());
+    }
+
+    fn batch_end(&mut self, errors: Vec<Issue>) {
+        if self.item == 0 && !errors.is_empty() {
+            self.report.refused(&self.place, &errors);
+        } else {
+            self.report.issues(&self.place, &errors, report::Severity::Error);
+        }
+    }
+}
+
+/// Text the engine could not read as JSON (or UTF-8): unreadable, not an invalid message.
+fn unreadable(answer: &Answer<'_>) -> bool {
+    answer.status == Status::Invalid && answer.errors.iter().any(|issue| issue.code == Code::InvalidJson)
+}
+
+#[cfg(test)]
+mod tests;

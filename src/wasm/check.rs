@@ -1,0 +1,152 @@
+//! The tools build's glue for the command line (`pkg/cli/`): a `Checker` fed bytes many lines at
+//! a time that gives back only its report, and what the CLI asks of the rules in [`crate::check`]
+//! (a stream's framing, shards, the files of a directory, reports merged and printed). Nothing
+//! crosses back per message. Only the tools build has it (`--features tools`).
+
+use wasm_bindgen::prelude::*;
+
+use crate::check::{self, End, Format, Framing, Problem, Report, Shard};
+
+/// Checks the values of streams and counts them (one per worker thread).
+#[wasm_bindgen(js_name = Checker)]
+pub struct JsChecker {
+    inner: check::Checker,
+}
+
+#[wasm_bindgen(js_class = Checker)]
+impl JsChecker {
+    /// `new Checker(configText?, planText?, strict)`: the texts of `--config` and `--plan`; throws
+    /// an `Error` naming the one at fault.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: Option<String>, plan: Option<String>, strict: bool) -> Result<JsChecker, JsValue> {
+        let config = check::settings(config.as_deref(), plan.as_deref(), strict).map_err(error)?;
+        let inner = check::Checker::new(config).map_err(|problem| error(problem.to_string()))?;
+        Ok(JsChecker { inner })
+    }
+
+    /// `check(file, framing, firstLine, bytes)`: a piece of a stream that ends where a line does.
+    pub fn check(&mut self, file: &str, framing: &str, first_line: f64, bytes: &[u8]) -> Result<(), JsValue> {
+        self.inner.check(file, framing_of(framing)?, line_of(first_line), bytes);
+        Ok(())
+    }
+
+    /// `open(id, file, framing, firstLine)`: a stream fed in pieces (`feed`) until `close`.
+    pub fn open(&mut self, id: u32, file: &str, framing: &str, first_line: f64) -> Result<(), JsValue> {
+        self.inner.open(id, file, framing_of(framing)?, line_of(first_line));
+        Ok(())
+    }
+
+    /// `feed(id, bytes)`: the next piece of stream `id`.
+    pub fn feed(&mut self, id: u32, bytes: &[u8]) -> Result<(), JsValue> {
+        if self.inner.feed(id, bytes) {
+            Ok(())
+        } else {
+            Err(error(format!("no stream {id} is open")))
+        }
+    }
+
+    /// `close(id, truncated)`: the stream is over; `truncated` when it was cut short (the reader
+    /// reports why with `problem`).
+    pub fn close(&mut self, id: u32, truncated: bool) {
+        self.inner.close(id, if truncated { End::Truncated } else { End::Complete });
+    }
+
+    /// `countFile()`: one more file (or standard input) read.
+    #[wasm_bindgen(js_name = countFile)]
+    pub fn count_file(&mut self) {
+        self.inner.count_file();
+    }
+
+    /// `problem(file, line?, code, detail)`: a file that could not be read (`unreadable_file`) or
+    /// un-gzipped (`broken_gzip`), as a whole or from `line` on.
+    pub fn problem(&mut self, file: &str, line: Option<f64>, code: &str, detail: &str) -> Result<(), JsValue> {
+        let problem = Problem::from_name(code).ok_or_else(|| error(format!("unknown problem {code:?}")))?;
+        self.inner.problem(file, line.map(line_of), problem, detail);
+        Ok(())
+    }
+
+    /// Messages and unreadable values counted so far, for the progress line.
+    pub fn seen(&self) -> f64 {
+        let report = self.inner.report();
+        (report.messages + report.unreadable) as f64
+    }
+
+    /// `takeReport()`: the report's JSON, leaving an empty one.
+    #[wasm_bindgen(js_name = takeReport)]
+    pub fn take_report(&mut self) -> String {
+        self.inner.take_report().to_json()
+    }
+}
+
+/// `detectFraming(head, complete)`: `"lines"`, `"document"`, or `undefined` while more of the
+/// stream's start is needed (never past `detectBytes()`).
+#[wasm_bindgen(js_name = detectFraming)]
+pub fn detect_framing(head: &[u8], complete: bool) -> Option<String> {
+    Framing::detect(head, complete).map(|framing| framing.as_str().to_owned())
+}
+
+/// `detectBytes()`: the most of a stream's start `detectFraming` needs.
+#[wasm_bindgen(js_name = detectBytes)]
+pub fn detect_bytes() -> usize {
+    check::DETECT_BYTES
+}
+
+/// `parseShard("I/N")` → `[I, N]`; throws an `Error` saying what is expected.
+#[wasm_bindgen(js_name = parseShard)]
+pub fn parse_shard(text: &str) -> Result<Vec<u32>, JsValue> {
+    let shard = Shard::parse(text).map_err(error)?;
+    Ok(vec![shard.index, shard.count])
+}
+
+/// `shardTakes(index, count, path)`: whether shard `index` of `count` reads the file at `path`.
+#[wasm_bindgen(js_name = shardTakes)]
+pub fn shard_takes(index: u32, count: u32, path: &str) -> bool {
+    index >= 1 && index <= count && Shard { index, count }.takes(path)
+}
+
+/// `wantedInDirectory(name)`: whether a file found in a directory is read.
+#[wasm_bindgen(js_name = wantedInDirectory)]
+pub fn wanted_in_directory(name: &str) -> bool {
+    check::wanted_in_directory(name)
+}
+
+/// `mergeReports([json, ...])` → the JSON of their sum; throws an `Error` naming the report (by
+/// its position) that is not one.
+#[wasm_bindgen(js_name = mergeReports)]
+pub fn merge_reports(reports: Vec<String>) -> Result<String, JsValue> {
+    let mut whole = Report::default();
+    for (at, text) in reports.iter().enumerate() {
+        whole.merge(Report::from_json(text).map_err(|problem| error(format!("report {}: {problem}", at + 1)))?);
+    }
+    Ok(whole.to_json())
+}
+
+/// `renderReport(json, format)`: the report as `text`, `json` or `github` prints it.
+#[wasm_bindgen(js_name = renderReport)]
+pub fn render_report(report: &str, format: &str) -> Result<String, JsValue> {
+    let format = Format::from_name(format).ok_or_else(|| error(format!("unknown format {format:?}")))?;
+    Ok(Report::from_json(report).map_err(error)?.render(format))
+}
+
+/// `reportPassed(json)`: nothing invalid and nothing unreadable (exit status 0).
+#[wasm_bindgen(js_name = reportPassed)]
+pub fn report_passed(report: &str) -> Result<bool, JsValue> {
+    Ok(Report::from_json(report).map_err(error)?.passed())
+}
+
+fn framing_of(name: &str) -> Result<Framing, JsValue> {
+    Framing::from_name(name).ok_or_else(|| error(format!("unknown framing {name:?}")))
+}
+
+/// A line number from JS (a safe integer).
+fn line_of(number: f64) -> u64 {
+    if number.is_finite() && number >= 1.0 {
+        number as u64
+    } else {
+        1
+    }
+}
+
+fn error(message: impl AsRef<str>) -> JsValue {
+    js_sys::Error::new(message.as_ref()).into()
+}
