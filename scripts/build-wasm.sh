@@ -88,7 +88,7 @@ cp "$work/web/astrolabe_segment.js" "$out/astrolabe_segment.js"
 # 1-3% faster (-O3 is 4 KB larger, past the budget). The lite build runs the -Oz pipeline three
 # times: about 1.4 KB of gzip for a few seconds, which its budget needs. The producers section
 # (which compilers made the module) is left out of both.
-passes=(-O2)
+passes=(-O2 -Os)
 [ "$flavor" = lite ] && passes=(-Oz -Oz -Oz)
 "$wasm_opt" "${passes[@]}" --low-memory-unused --strip-producers \
   --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int --enable-sign-ext \

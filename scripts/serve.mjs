@@ -100,12 +100,11 @@ function send(res, status, text, extra = {}) {
   res.end(text);
 }
 
-/** The inspector's parts: the store (its file read back) and the endpoint (the package loaded from pkg/). */
+/** The inspector's parts: the store (its file read back) and the endpoint (the package's edge handler, from pkg/). */
 async function startInspector({ limit, maxBytes, fileMaxBytes, file, bodyTimeoutMs, environment, log }) {
   const store = new Store({ limit, maxBytes, fileMaxBytes, file });
   await store.ready;
-  const { Destination } = await import(new URL("../pkg/full/node.js", import.meta.url).href);
-  const endpoint = createEndpoint({ Destination, store, environment, bodyTimeoutMs, log: log ? (line) => console.log(line) : undefined });
+  const endpoint = createEndpoint({ store, environment, bodyTimeoutMs, log: log ? (line) => console.log(line) : undefined });
   return { store, endpoint };
 }
 

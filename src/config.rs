@@ -2,9 +2,11 @@
 
 use serde_json::Value;
 
+use crate::issue::Code;
 use crate::quote::quote;
-use crate::rules::Levels;
+use crate::rules::{Level, Levels};
 use crate::spec::ids::json_type_name;
+use crate::spec::near_miss;
 use std::fmt;
 
 /// Settings of a [`Destination`](crate::Destination), read from camelCase JSON
@@ -62,12 +64,7 @@ impl Config {
                 ("strict", Value::Bool(strict)) => config.strict = strict,
                 ("mappings", value @ Value::Object(_)) => config.mappings = Some(value),
                 ("trackingPlan", value @ Value::Object(_)) => config.tracking_plan = Some(value),
-                ("rules", Value::Object(rules)) => match Levels::from_map(&rules) {
-                    Ok(levels) => config.rules = levels,
-                    Err(found) => {
-                        problems.extend(found.into_iter().map(|problem| format!("option \"rules\": {problem}")))
-                    }
-                },
+                ("rules", Value::Object(rules)) => config.rules = levels(&rules, &mut problems),
                 ("strict", other) => {
                     problems.push(format!("option \"strict\" must be a boolean, not {}", json_type_name(&other)))
                 }
@@ -85,6 +82,41 @@ impl Config {
             Err(ConfigError::new(problems.join("; ")))
         }
     }
+}
+
+/// The levels a `rules` object sets; each problem, naming its rule, goes to `problems`: an
+/// unknown code (with the nearest one), a rule users may not set (with why), a level that is none.
+fn levels(rules: &serde_json::Map<String, Value>, problems: &mut Vec<String>) -> Levels {
+    let mut levels = Levels::default();
+    for (name, value) in rules {
+        let problem = match (Code::from_name(name), value.as_str()) {
+            (None, _) => {
+                let nearest = near_miss::closest(name, Code::ALL.iter().map(|code| code.as_str()));
+                let suggestion = nearest.map(|code| format!(" (did you mean \"{code}\"?)")).unwrap_or_default();
+                format!("unknown rule {}{suggestion}", quote(name))
+            }
+            (Some(code), Some(level)) => match Level::NAMES.iter().find(|(known, _)| *known == level) {
+                Some((_, level)) => match levels.set(code, *level) {
+                    Ok(()) => continue,
+                    Err(problem) => problem,
+                },
+                // `warn` for `warning`, as ESLint spells it.
+                None if level.len() > 1 && "warning".starts_with(level) => {
+                    format!(
+                        "{} must be \"off\", \"warning\" or \"error\", not {} (did you mean \"warning\"?)",
+                        quote(name),
+                        quote(level)
+                    )
+                }
+                None => format!("{} must be \"off\", \"warning\" or \"error\", not {}", quote(name), quote(level)),
+            },
+            (Some(_), None) => {
+                format!("{} must be \"off\", \"warning\" or \"error\", not {}", quote(name), json_type_name(value))
+            }
+        };
+        problems.push(format!("option \"rules\": {problem}"));
+    }
+    levels
 }
 
 /// The options a config may have.
@@ -139,6 +171,28 @@ mod tests {
             both.contains("unknown option \"Strict\"") && both.contains("option \"strict\" must be a boolean"),
             "{both}"
         );
+    }
+
+    #[test]
+    fn every_rule_problem_is_named() {
+        let found = problem(
+            json!({"rules": {"near_miss_reservd": "off", "invalid_json": "off", "id_coerced": "warn", "misplaced_field": 0, "no_user_to_associate": "loud"}}),
+        );
+        assert_eq!(
+            found,
+            [
+                "option \"rules\": unknown rule \"near_miss_reservd\" (did you mean \"near_miss_reserved\"?)",
+                "option \"rules\": \"invalid_json\" cannot be set: it decides whether the input can be read at all",
+                "option \"rules\": \"id_coerced\" must be \"off\", \"warning\" or \"error\", not \"warn\" (did you mean \"warning\"?)",
+                "option \"rules\": \"misplaced_field\" must be \"off\", \"warning\" or \"error\", not a number",
+                "option \"rules\": \"no_user_to_associate\" must be \"off\", \"warning\" or \"error\", not \"loud\"",
+            ]
+            .join("; ")
+        );
+        let config =
+            Config::from_value(json!({"rules": {"near_miss_reserved": "off", "id_coerced": "error"}})).unwrap();
+        assert_eq!(config.rules.get(Code::NearMissReserved), Some(Level::Off));
+        assert_eq!(config.rules.get(Code::IdCoerced), Some(Level::Error));
     }
 
     #[test]

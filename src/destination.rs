@@ -32,6 +32,39 @@ impl MapOptions {
     pub fn with_type(call_type: CallType) -> MapOptions {
         MapOptions { call_type: Some(call_type) }
     }
+
+    /// The options a JSON object gives (`{"type": "track"}`; `null` is none), or the problem
+    /// with them, in the words JS callers read.
+    ///
+    /// ```
+    /// use astrolabe_segment::{CallType, MapOptions};
+    /// use serde_json::json;
+    /// assert_eq!(MapOptions::from_value(&json!({"type": "track"})), Ok(MapOptions::with_type(CallType::Track)));
+    /// assert_eq!(
+    ///     MapOptions::from_value(&json!({"typ": "track"})).unwrap_err(),
+    ///     "unknown option \"typ\": the only option is \"type\""
+    /// );
+    /// ```
+    pub fn from_value(options: &Value) -> Result<MapOptions, String> {
+        let fields = match options {
+            Value::Null => return Ok(MapOptions::default()),
+            Value::Object(fields) => fields,
+            _ => return Err(String::from("options must be an object such as { type: \"track\" }")),
+        };
+        if let Some(unknown) = fields.keys().find(|key| *key != "type") {
+            return Err(format!("unknown option {}: the only option is \"type\"", crate::quote::quote(unknown)));
+        }
+        match fields.get("type") {
+            None | Some(Value::Null) => Ok(MapOptions::default()),
+            Some(Value::String(name)) => CallType::from_name(name).map(MapOptions::with_type).ok_or_else(|| {
+                format!(
+                    "unknown call type {} in option \"type\": expected identify, group, track, page, screen, alias or delete",
+                    crate::quote::quote(name)
+                )
+            }),
+            Some(_) => Err(String::from("option \"type\" must be a string such as \"identify\", \"group\" or \"track\"")),
+        }
+    }
 }
 
 /// Validates messages and maps them to Astrolabe operations. Build it once and reuse it: all

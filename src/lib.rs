@@ -58,3 +58,10 @@ pub struct ReadmeDoctests;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
+
+/// The lite build's allocator: talc, which grows the module's memory as dlmalloc does, in less
+/// code (its budget has no room for dlmalloc's); the builds with `speed` keep dlmalloc, which is a
+/// few percent faster (docs/performance.md).
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics"), not(feature = "speed")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

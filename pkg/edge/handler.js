@@ -174,7 +174,12 @@ function destinationsFor(given) {
   };
 }
 
-function buildDestination(rules) {
+/**
+ * The Destination for a value of RULES (`""` for none), as `{ engine }`, or `{ error }` saying why
+ * the value cannot be used. Exported for servers that build the handler's Destination themselves
+ * (`make serve`'s inspector, which watches each call).
+ */
+export function buildDestination(rules) {
   let parsed;
   if (rules.trim() !== "") {
     try {

@@ -149,6 +149,12 @@ function isTrap(error) {
   return error instanceof WebAssembly.RuntimeError || error instanceof RangeError;
 }
 
+/**
+ * What an answer is asked for as (src/wasm/mod.rs, `shape_of`): `mapJson`'s text (a message or a
+ * batch), a message (`map`), a batch (`mapBatch`) or a message's validation (`validate`).
+ */
+const SHAPE = Object.freeze({ any: 0, message: 1, batch: 2, validation: 3 });
+
 /** A Destination's token (see above); undefined once freed. */
 const TOKEN = Symbol("compiled settings");
 
@@ -379,19 +385,19 @@ export function withFastPath(glue) {
    */
   class ExactDestination {
     validate(message, options) {
-      return glue.__validate(handleOf(this), message, options);
+      return glue.__answerValue(handleOf(this), message, SHAPE.validation, options);
     }
 
     map(message, options) {
-      return glue.__map(handleOf(this), message, options);
+      return glue.__answerValue(handleOf(this), message, SHAPE.message, options);
     }
 
     mapBatch(batch) {
-      return glue.__mapBatch(handleOf(this), batch);
+      return glue.__answerValue(handleOf(this), batch, SHAPE.batch, undefined);
     }
 
     mapJson(input, options) {
-      return glue.__mapJson(handleOf(this), input, options);
+      return glue.__answerValue(handleOf(this), input, SHAPE.any, options);
     }
   }
 
@@ -411,7 +417,7 @@ export function withFastPath(glue) {
       try {
         const handle = handleOf(this);
         const text = plainText(message);
-        const result = text === undefined ? undefined : answer(glue.__validateText(handle, encode(text), options));
+        const result = text === undefined ? undefined : answer(glue.__answerText(handle, encode(text), SHAPE.validation, options));
         return result === undefined ? super.validate(message, options) : parse(result);
       } catch (error) {
         throw after(error);
@@ -422,7 +428,7 @@ export function withFastPath(glue) {
       try {
         const handle = handleOf(this);
         const text = plainText(message);
-        const result = text === undefined ? undefined : answer(glue.__mapText(handle, encode(text), options));
+        const result = text === undefined ? undefined : answer(glue.__answerText(handle, encode(text), SHAPE.message, options));
         return result === undefined ? super.map(message, options) : parse(result);
       } catch (error) {
         throw after(error);
@@ -433,7 +439,7 @@ export function withFastPath(glue) {
       try {
         const handle = handleOf(this);
         const text = plainText(batch);
-        const result = text === undefined ? undefined : answer(glue.__mapBatchText(handle, encode(text)));
+        const result = text === undefined ? undefined : answer(glue.__answerText(handle, encode(text), SHAPE.batch, undefined));
         return result === undefined ? super.mapBatch(batch) : parse(result);
       } catch (error) {
         throw after(error);
@@ -443,7 +449,7 @@ export function withFastPath(glue) {
     mapJson(input, options) {
       try {
         const handle = handleOf(this);
-        return encodable(input) ? answer(glue.__mapJsonInput(handle, encode(input), options)) : super.mapJson(bounded(input), options);
+        return encodable(input) ? answer(glue.__answerText(handle, encode(input), SHAPE.any, options)) : super.mapJson(bounded(input), options);
       } catch (error) {
         throw after(error);
       }

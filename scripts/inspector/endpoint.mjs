@@ -8,6 +8,7 @@
 // 200 they would get from a working deployment instead of the worker's "not configured" 500, which
 // every SDK would retry forever.
 import { AsyncLocalStorage } from "node:async_hooks";
+import { buildDestination } from "../../pkg/edge/handler.js";
 import { createHandler, findRoute, SETTINGS } from "../../pkg/edge/index.js";
 import { recordsOf } from "./capture.mjs";
 
@@ -106,16 +107,18 @@ export const isEndpointPath = (pathname) => findRoute(pathname) !== undefined ||
 
 /**
  * @param {object} deps
- * @param {new (config: object) => { mapJson(input: Uint8Array, options?: object): string }} deps.Destination
  * @param {import("./store.mjs").Store} deps.store
  * @param {object} deps.environment where the settings are read (process.env)
  * @param {(line: string) => void} [deps.log] the handler's log lines
  * @param {number} [deps.bodyTimeoutMs] how long a body may take to arrive (then: 408, connection closed)
  * @returns {(req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse, extra: object) => Promise<void>}
  */
-export function createEndpoint({ Destination, store, environment, log = () => {}, bodyTimeoutMs }) {
+export function createEndpoint({ store, environment, log = () => {}, bodyTimeoutMs }) {
   const seen = new AsyncLocalStorage();
-  const real = new Destination({ strict: false });
+  // The handler's own Destination, as it would build it from RULES (the level of each rule).
+  const built = buildDestination(environment.RULES ?? "");
+  if (built.error !== undefined) throw new TypeError(built.error);
+  const real = built.engine;
   // The engine's WebAssembly functions are compiled on their first call: done here, before the
   // server listens, rather than by the first burst of messages (a /health among them waited 285 ms).
   for (const text of WARM_UP) real.mapJson(text);

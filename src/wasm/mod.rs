@@ -23,14 +23,14 @@ mod convert;
 
 use std::cell::RefCell;
 
-use js_sys::{Array, Object, Reflect, Uint8Array};
+use js_sys::{Array, Uint8Array};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::destination_cache::{DestinationCache, IDLE_KEPT};
 use crate::engine::Shape;
-use crate::{CallType, Code, Config, Issue, MapOptions, Mapped, Outcome, Pointer, Validation};
+use crate::{Code, Config, Issue, MapOptions, Mapped, Outcome, Pointer, Validation};
 use convert::{batch_to_json, exact_string, parse, to_json, Converted};
 
 thread_local! {
@@ -116,63 +116,69 @@ pub fn destination_warnings(handle: u32) -> Result<Vec<String>, JsValue> {
     with_destination(handle, |destination| Ok(destination.warnings().to_vec()))
 }
 
-/// Internal: `validate(message, { type }?)` by the walk → `{ valid, errors, warnings }`.
-#[wasm_bindgen(js_name = "__validate")]
-pub fn validate(handle: u32, message: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    with_destination(handle, |dest| validate_with(dest, &message, &options))
+/// The shapes the entries ask for, as JS numbers them (`SHAPE` in `pkg/shared/fast.js`).
+fn shape_of(code: u8) -> Result<Shape, JsValue> {
+    Ok(match code {
+        0 => Shape::Any,
+        1 => Shape::Message,
+        2 => Shape::Batch,
+        3 => Shape::Validation,
+        _ => return Err(js_sys::Error::new("astrolabe-segment: internal error: no such shape").into()),
+    })
 }
 
-/// Internal: `map(message, { type }?)` by the walk → an outcome.
-#[wasm_bindgen(js_name = "__map")]
-pub fn map(handle: u32, message: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    with_destination(handle, |dest| map_with(dest, &message, &options))
+/// Internal: the answer to the input buffer's first `length` bytes read as `shape`, as JSON text
+/// (see [`answered`]): `mapJson`'s text (`Shape::Any`: always an answer), or what the entries'
+/// fast path serialized with `JSON.stringify` of a value given to `map`, `validate` or `mapBatch`
+/// (-1 when only the walk, [`answer_value`], can answer exactly).
+#[wasm_bindgen(js_name = "__answerText")]
+pub fn answer_text(handle: u32, length: usize, shape: u8, options: JsValue) -> i32 {
+    let answer = |dest: &crate::Destination| -> Result<Option<usize>, JsValue> {
+        let options = map_options(&options)?;
+        match shape_of(shape)? {
+            Shape::Any => {
+                with_input(length, |bytes| with_output(|out| dest.map_json_text_into(bytes, &options, out)))?.map(Some)
+            }
+            shape => {
+                let answer = with_text(length, |text| dest.map_stringified(text, &options, shape))?;
+                answer.map(|text| with_output(|out| *out = text)).transpose()
+            }
+        }
+    };
+    match with_destination(handle, answer) {
+        Ok(None) => -1,
+        Ok(Some(length)) => answered_in_place(Ok(length)),
+        Err(error) => failed(error),
+    }
 }
 
-/// Internal: `mapBatch(batch)` by the walk → `{ outcomes, errors }`; `batch` is `{ batch: [...] }`
-/// or an array.
-#[wasm_bindgen(js_name = "__mapBatch")]
-pub fn map_batch(handle: u32, batch: JsValue) -> Result<JsValue, JsValue> {
-    with_destination(handle, |dest| map_batch_with(dest, &batch))
-}
-
-/// Internal: `mapJson(textOrBytes, { type }?)` as wasm-bindgen passes strings → the JSON text of an
-/// outcome or a batch outcome.
-#[wasm_bindgen(js_name = "__mapJson")]
-pub fn map_json(handle: u32, input: JsValue, options: JsValue) -> Result<String, JsValue> {
-    with_destination(handle, |dest| map_json_with(dest, &input, &options))
-}
-
-/// Internal: `mapJson` of the first `length` bytes of the input buffer (see [`input_buffer`]).
-#[wasm_bindgen(js_name = "__mapJsonInput")]
-pub fn map_json_input(handle: u32, length: usize, options: Option<JsValue>) -> i32 {
-    answered_in_place(map_options(options.as_ref()).and_then(|options| {
-        with_destination(handle, |dest| {
-            with_input(length, |bytes| with_output(|out| dest.map_json_text_into(bytes, &options, out)))?
-        })
-    }))
-}
-
-/// Internal: `validate` of a plain-JSON message serialized by `JSON.stringify` into the input
-/// buffer, as JSON text.
-#[wasm_bindgen(js_name = "__validateText")]
-pub fn validate_text(handle: u32, length: usize, options: Option<JsValue>) -> i32 {
-    answered(with_destination(handle, |dest| {
-        with_text(length, |text| validate_text_with(dest, text, options.as_ref()))?
-    }))
-}
-
-/// Internal: `map` of a plain-JSON message serialized by `JSON.stringify` into the input buffer,
-/// as JSON text.
-#[wasm_bindgen(js_name = "__mapText")]
-pub fn map_text(handle: u32, length: usize, options: Option<JsValue>) -> i32 {
-    answered(with_destination(handle, |dest| with_text(length, |text| map_text_with(dest, text, options.as_ref()))?))
-}
-
-/// Internal: `mapBatch` of a plain-JSON batch serialized by `JSON.stringify` into the input
-/// buffer, as JSON text.
-#[wasm_bindgen(js_name = "__mapBatchText")]
-pub fn map_batch_text(handle: u32, length: usize) -> i32 {
-    answered(with_destination(handle, |dest| with_text(length, |text| map_batch_text_with(dest, text))))
+/// Internal: the walk, the exact way in (its answer parsed into JS values, or `mapJson`'s text):
+/// the JS `value` given to `map`, `validate` or `mapBatch` read as `shape` (each value JSON cannot
+/// carry an issue at its path), or what `mapJson` was given that the input buffer cannot carry
+/// (`Shape::Any`: bytes, or a string with a lone surrogate).
+#[wasm_bindgen(js_name = "__answerValue")]
+pub fn answer_value(handle: u32, value: JsValue, shape: u8, options: JsValue) -> Result<JsValue, JsValue> {
+    with_destination(handle, |dest| {
+        let options = map_options(&options)?;
+        let shape = shape_of(shape)?;
+        if shape == Shape::Any {
+            return map_json_with(dest, &value, &options).map(JsValue::from);
+        }
+        let text = match shape {
+            Shape::Batch => {
+                let Converted { value, issues } = batch_to_json(&value);
+                dest.map_batch_converted(value, issues)
+            }
+            _ => match to_json(&value) {
+                Converted { value, issues } if issues.is_empty() => dest.answer_value(&value, &options, shape),
+                Converted { issues, .. } if shape == Shape::Validation => {
+                    Validation::from(Outcome::invalid(issues)).to_json()
+                }
+                Converted { issues, .. } => Outcome::invalid(issues).to_json(),
+            },
+        };
+        parse(&text)
+    })
 }
 
 thread_local! {
@@ -189,19 +195,10 @@ thread_local! {
     static ERROR: RefCell<Option<JsValue>> = const { RefCell::new(None) };
 }
 
-/// An internal entry's answer as one number: the length in bytes of the answer's text, kept at
-/// [`output_address`]; -1 when the walk must answer instead (`undefined` in JS); -2 when the call
-/// failed, with the error kept for [`take_error`].
-fn answered(result: Result<Option<String>, JsValue>) -> i32 {
-    match result {
-        Ok(None) => -1,
-        Ok(Some(text)) => answered_in_place(with_output(|out| *out = text)),
-        Err(error) => failed(error),
-    }
-}
-
-/// [`answered`] for an entry that wrote its answer into the output buffer itself
-/// ([`with_output`]), keeping the buffer's room from call to call.
+/// An internal entry's answer as one number: the length in bytes of the answer's text, which
+/// the entry wrote into the output buffer ([`with_output`], kept at [`output_address`], its room
+/// kept from call to call); -1 when the walk must answer instead (`undefined` in JS); -2 when the
+/// call failed, with the error kept for [`take_error`].
 fn answered_in_place(result: Result<usize, JsValue>) -> i32 {
     match result.map(i32::try_from) {
         Ok(Ok(length)) => length,
@@ -384,86 +381,30 @@ fn type_error(message: &str) -> JsValue {
     js_sys::TypeError::new(message).into()
 }
 
-/// `{ type }`: `undefined` or `null` for none; anything else must name a Segment call type.
-/// `options` is `None` when JS passed `undefined` or `null` (the internal entries take an
-/// `Option`, which wasm-bindgen settles in JS without a call back for each check).
-fn map_options(options: Option<&JsValue>) -> Result<MapOptions, JsValue> {
-    let Some(options) = options.filter(|options| !options.is_undefined() && !options.is_null()) else {
-        return Ok(MapOptions::default());
-    };
-    if !options.is_object() || options.is_function() || Array::is_array(options) {
-        return Err(type_error("options must be an object such as { type: \"track\" }"));
-    }
-    for key in Object::keys::<JsValue>(options.unchecked_ref()).iter() {
-        let name = key.as_string().unwrap_or_default();
-        if name != "type" {
-            let name = crate::quote::quote(&name);
-            return Err(type_error(&format!("unknown option {name}: the only option is \"type\"")));
-        }
-    }
-    let given = Reflect::get(options, &JsValue::from_str("type"))?;
-    if given.is_undefined() || given.is_null() {
+/// A call's options (`{ type }`), read by the crate ([`MapOptions::from_value`]); `undefined` and
+/// `null` are none. A problem is a `TypeError`.
+fn map_options(options: &JsValue) -> Result<MapOptions, JsValue> {
+    if options.is_undefined() || options.is_null() {
         return Ok(MapOptions::default());
     }
-    let Some(name) = given.as_string() else {
-        return Err(type_error("option \"type\" must be a string such as \"identify\", \"group\" or \"track\""));
+    let Converted { value, issues } = to_json(options);
+    let problem = match issues.first() {
+        Some(_) => String::from("options must be an object such as { type: \"track\" }"),
+        None => match MapOptions::from_value(&value) {
+            Ok(options) => return Ok(options),
+            Err(problem) => problem,
+        },
     };
-    match CallType::from_name(&name) {
-        Some(call_type) => Ok(MapOptions::with_type(call_type)),
-        None => Err(type_error(&format!(
-            "unknown call type {} in option \"type\": expected identify, group, track, page, screen, alias or delete",
-            crate::quote::quote(&name)
-        ))),
-    }
+    Err(type_error(&problem))
 }
 
 fn to_text<T: serde::Serialize>(value: &T) -> Result<String, JsValue> {
     serde_json::to_string(value).map_err(|error| js_sys::Error::new(&format!("internal error: {error}")).into())
 }
 
-fn validate_with(dest: &crate::Destination, message: &JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
-    let options = map_options(Some(options))?;
-    let Converted { value, issues } = to_json(message);
-    if issues.is_empty() {
-        return parse(&dest.answer_value(&value, &options, Shape::Validation));
-    }
-    parse(&Validation::from(Outcome::invalid(issues)).to_json())
-}
-
-fn map_with(dest: &crate::Destination, message: &JsValue, options: &JsValue) -> Result<JsValue, JsValue> {
-    let options = map_options(Some(options))?;
-    let Converted { value, issues } = to_json(message);
-    if issues.is_empty() {
-        return parse(&dest.answer_value(&value, &options, Shape::Message));
-    }
-    parse(&Outcome::invalid(issues).to_json())
-}
-
-fn map_batch_with(dest: &crate::Destination, batch: &JsValue) -> Result<JsValue, JsValue> {
-    let Converted { value, issues } = batch_to_json(batch);
-    parse(&dest.map_batch_converted(value, issues))
-}
-
-fn validate_text_with(
-    dest: &crate::Destination,
-    text: &str,
-    options: Option<&JsValue>,
-) -> Result<Option<String>, JsValue> {
-    Ok(dest.map_stringified(text, &map_options(options)?, Shape::Validation))
-}
-
-fn map_text_with(dest: &crate::Destination, text: &str, options: Option<&JsValue>) -> Result<Option<String>, JsValue> {
-    Ok(dest.map_stringified(text, &map_options(options)?, Shape::Message))
-}
-
-fn map_batch_text_with(dest: &crate::Destination, text: &str) -> Option<String> {
-    dest.map_stringified(text, &MapOptions::default(), Shape::Batch)
-}
-
-fn map_json_with(dest: &crate::Destination, input: &JsValue, options: &JsValue) -> Result<String, JsValue> {
-    let options = map_options(Some(options))?;
+fn map_json_with(dest: &crate::Destination, input: &JsValue, options: &MapOptions) -> Result<String, JsValue> {
     match exact_string(input) {
-        Some(Ok(text)) => return Ok(dest.map_json_text(text.as_bytes(), &options)),
+        Some(Ok(text)) => return Ok(dest.map_json_text(text.as_bytes(), options)),
         Some(Err(())) => {
             let issue = Issue::new(
                 Code::InvalidJson,
@@ -475,10 +416,10 @@ fn map_json_with(dest: &crate::Destination, input: &JsValue, options: &JsValue) 
         None => {}
     }
     if let Some(bytes) = input.dyn_ref::<Uint8Array>() {
-        return Ok(dest.map_json_text(&bytes.to_vec(), &options));
+        return Ok(dest.map_json_text(&bytes.to_vec(), options));
     }
     if let Some(buffer) = input.dyn_ref::<js_sys::ArrayBuffer>() {
-        return Ok(dest.map_json_text(&Uint8Array::new(buffer).to_vec(), &options));
+        return Ok(dest.map_json_text(&Uint8Array::new(buffer).to_vec(), options));
     }
     Err(type_error("mapJson expects JSON text: a string, a Uint8Array or an ArrayBuffer"))
 }

@@ -200,6 +200,29 @@ describe("the Segment endpoint", () => {
   });
 });
 
+describe("the level of each rule (RULES)", () => {
+  test("the inspector's answers and records follow RULES, as the edge handler's do; a value that cannot be used stops the server", async () => {
+    const plain = await serve();
+    const tuned = await serve({ environment: { RULES: '{"near_miss_reserved":"off","id_coerced":"error"}' } });
+    try {
+      const message = { userId: 42, traits: { first_name: "Ada" }, messageId: "m-rules" };
+      const before = await post(plain, "/v1/identify", message);
+      assert.equal(before.status, 200);
+      assert.deepEqual(before.json.warnings.map((issue) => issue.code).sort(), ["id_coerced", "near_miss_reserved"]);
+      const after = await post(tuned, "/v1/identify", message);
+      assert.equal(after.status, 400);
+      assert.deepEqual(after.json.errors.map((issue) => issue.code), ["id_coerced"]);
+      const { events } = await get(tuned, "/inspector/events?limit=1");
+      assert.deepEqual(events[0].outcome.errors.map((issue) => issue.code), ["id_coerced"]);
+      assert.deepEqual(events[0].outcome.warnings, []);
+    } finally {
+      plain.close();
+      tuned.close();
+    }
+    await assert.rejects(serve({ environment: { RULES: '{"too_deep":"off"}' } }), /RULES cannot be used: option "rules": "too_deep" cannot be set/);
+  });
+});
+
 describe("requests from elsewhere, and ones that never end", () => {
   let server;
   before(async () => {
@@ -259,8 +282,9 @@ describe("requests from elsewhere, and ones that never end", () => {
     });
     assert.equal(answer.status, 408);
     assert.equal(answer.connection, "close");
+    // The edge handler's answer (its deadline, ASTROLABE_BODY_TIMEOUT_MS): the inspector adds none of its own.
     assert.match(answer.body.message, /did not arrive within 300 ms/);
-    assert.equal(answer.body.errors[0].code, "invalid_json");
+    assert.equal(answer.body.errors[0].code, "body_timeout");
     assert.equal(await Promise.race([answer.closed, new Promise((done) => setTimeout(() => done(false), 2_000))]), true, "the connection is closed");
     // Kept as refused, with the answer the sender got; the server goes on.
     const { events } = await get(server, "/inspector/events?limit=1");

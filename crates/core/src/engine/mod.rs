@@ -20,7 +20,6 @@ use serde_json::{Map, Value};
 
 use crate::call::CallType;
 use std::borrow::Cow;
-use std::sync::OnceLock;
 
 use crate::answer::{Answer, Made, Op, Ops, Sink, Writer};
 use crate::input::{self, MAX_BATCH_ITEMS, MAX_DEPTH, MAX_MESSAGE_BYTES};
@@ -223,20 +222,6 @@ struct Items<'a> {
     path: Pointer,
 }
 
-/// A value of each kind that stands in for a member of which the rules read only the kind.
-fn placeholder(kind: Kind) -> Option<&'static Value> {
-    static STAND_INS: OnceLock<[Value; 4]> = OnceLock::new();
-    let [object, array, string, number] = STAND_INS
-        .get_or_init(|| [Value::Object(Map::new()), Value::Array(Vec::new()), Value::from(""), Value::from(0)]);
-    match kind {
-        Kind::Object => Some(object),
-        Kind::Array => Some(array),
-        Kind::String => Some(string),
-        Kind::Number => Some(number),
-        Kind::Bool | Kind::Null => None,
-    }
-}
-
 /// Where a message's traits or properties were, to copy them out.
 #[derive(Default, Clone, Copy)]
 struct Raw {
@@ -297,8 +282,8 @@ impl<'t> Lane<'t> {
         for (_, entry) in tape.children(index) {
             let key = self.key(entry);
             if spec::reads_of_context(&key, entry.kind) {
-                let value = self.kind_of(entry, !spec::reads_inside_context(&key), spec::context_kind_only(&key))?;
-                map.insert(key.into_owned(), value.into_owned());
+                let value = self.value_or_empty(entry, !spec::reads_inside_context(&key))?;
+                map.insert(key.into_owned(), value);
             } else if !map.is_empty() {
                 // As a message's own members: a key sent twice counts with its last value.
                 map.shift_remove(&*key);
@@ -307,9 +292,8 @@ impl<'t> Lane<'t> {
         Some(Value::Object(map))
     }
 
-    /// A member the rules read some members of (`keep`, each read inside when `inside` says so,
-    /// only its kind when `kind_only` does): an object's are parsed, anything else is read whole,
-    /// for the checks to refuse.
+    /// A member the rules read some members of (`keep`, each read inside when `inside` says so):
+    /// an object's are parsed, anything else is read whole, for the checks to refuse.
     /// `shadowing` is the batch envelope's same object, for `context`: a member it has is kept
     /// whatever its kind, since the message's own value is what applies, not the envelope's.
     fn member(
@@ -320,7 +304,7 @@ impl<'t> Lane<'t> {
         reads: Reads,
         shadowing: Option<&Map<String, Value>>,
     ) -> Option<Member<'t>> {
-        let Reads::Members { keep, inside, kind_only } = reads else { return None };
+        let Reads::Members { keep, inside } = reads else { return None };
         if entry.kind != Kind::Object {
             return Some(Member::Value(Cow::Owned(self.value(entry)?)));
         }
@@ -328,9 +312,9 @@ impl<'t> Lane<'t> {
         for (_, child) in tape.children(index) {
             let key = self.key(child);
             if keep(&key, child.kind) || shadowing.is_some_and(|shared| shared.contains_key(&*key)) {
-                let value = self.kind_of(child, !inside(&key), kind_only(&key))?;
-                members.insert(key, value);
-            } else if kind_only(&key) && !members.is_empty() {
+                let value = self.value_or_empty(child, !inside(&key))?;
+                members.insert(key, Cow::Owned(value));
+            } else if !members.is_empty() {
                 // A key sent twice counts with its last value: one kept for its kind before is
                 // not, when its last value is not read.
                 members.remove(&key);
@@ -339,18 +323,13 @@ impl<'t> Lane<'t> {
         Some(Member::Object(members))
     }
 
-    /// The value of an entry, or one of the same kind when only that is read: an empty object or
-    /// array (`empty`), and with `kind_only` an empty string or zero too, borrowed from
-    /// [`placeholder`] (a parsed map would cost a hasher's state each time).
-    fn kind_of(&self, entry: &Entry, empty: bool, kind_only: bool) -> Option<Cow<'t, Value>> {
-        let stands_in = match entry.kind {
-            Kind::Object | Kind::Array => empty || kind_only,
-            Kind::String | Kind::Number => kind_only,
-            Kind::Bool | Kind::Null => false,
-        };
-        match placeholder(entry.kind).filter(|_| stands_in) {
-            Some(stand_in) => Some(Cow::Borrowed(stand_in)),
-            None => self.value(entry).map(Cow::Owned),
+    /// The value of an entry, or an empty one of the same kind when it is an object or an array
+    /// the rules do not read inside (`empty`).
+    fn value_or_empty(&self, entry: &Entry, empty: bool) -> Option<Value> {
+        match entry.kind {
+            Kind::Object if empty => Some(Value::Object(Map::new())),
+            Kind::Array if empty => Some(Value::Array(Vec::new())),
+            _ => self.value(entry),
         }
     }
 

@@ -3,11 +3,8 @@
 //! message can be read or mapped at all, or are set elsewhere (a tracking plan's settings), and a
 //! setting of one is refused with why. Strict mode (every warning an error) applies after them.
 
-use serde_json::{Map, Value};
-
 use super::{Code, Tuning};
 use crate::quote::quote;
-use crate::spec::near_miss;
 
 /// What a rule is set to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,82 +64,23 @@ impl Levels {
         }
         Ok(())
     }
-
-    /// The levels a `rules` object sets, or every problem, each naming its rule: an unknown code
-    /// (with the nearest one), a rule users may not set (with why), a level that is none.
-    pub fn from_map(rules: &Map<String, Value>) -> Result<Levels, Vec<String>> {
-        let mut levels = Levels::default();
-        let mut problems = Vec::new();
-        for (name, value) in rules {
-            let Some(code) = Code::from_name(name) else {
-                let names = Code::ALL.iter().map(|code| code.as_str());
-                let nearest = near_miss::closest(name, names).map(|code| format!(" (did you mean \"{code}\"?)"));
-                problems.push(format!("unknown rule {}{}", quote(name), nearest.unwrap_or_default()));
-                continue;
-            };
-            let level = Level::NAMES.iter().find(|(known, _)| value.as_str() == Some(*known)).map(|(_, level)| *level);
-            let Some(level) = level else {
-                let got = match value {
-                    Value::String(text) => {
-                        // `warn` for `warning`, as ESLint spells it, besides near misses.
-                        let names = Level::NAMES.iter().map(|(known, _)| *known);
-                        let nearest = near_miss::closest(text, names.clone())
-                            .or_else(|| names.clone().find(|known| text.len() > 1 && known.starts_with(text.as_str())))
-                            .map(|known| format!(" (did you mean \"{known}\"?)"));
-                        format!("{}{}", quote(text), nearest.unwrap_or_default())
-                    }
-                    other => crate::spec::ids::json_type_name(other).to_owned(),
-                };
-                problems.push(format!("{} must be \"off\", \"warning\" or \"error\", not {got}", quote(name)));
-                continue;
-            };
-            if let Err(problem) = levels.set(code, level) {
-                problems.push(problem);
-            }
-        }
-        if problems.is_empty() {
-            Ok(levels)
-        } else {
-            Err(problems)
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
-    fn problems(rules: Value) -> Vec<String> {
-        Levels::from_map(rules.as_object().unwrap()).unwrap_err()
-    }
 
     #[test]
-    fn open_rules_take_any_level() {
-        let rules = json!({"near_miss_reserved": "off", "id_coerced": "error", "invalid_timestamp": "warning"});
-        let levels = Levels::from_map(rules.as_object().unwrap()).unwrap();
+    fn open_rules_take_any_level_and_fixed_ones_none() {
+        let mut levels = Levels::default();
+        levels.set(Code::NearMissReserved, Level::Off).unwrap();
+        levels.set(Code::IdCoerced, Level::Error).unwrap();
         assert_eq!(levels.get(Code::NearMissReserved), Some(Level::Off));
         assert_eq!(levels.get(Code::IdCoerced), Some(Level::Error));
-        assert_eq!(levels.get(Code::InvalidTimestamp), Some(Level::Warning));
         assert_eq!(levels.get(Code::MisplacedField), None);
-    }
-
-    #[test]
-    fn every_problem_is_named() {
         assert_eq!(
-            problems(
-                json!({"near_miss_reservd": "off", "invalid_json": "off", "id_coerced": "warn", "misplaced_field": 0})
-            ),
-            [
-                "unknown rule \"near_miss_reservd\" (did you mean \"near_miss_reserved\"?)",
-                "\"invalid_json\" cannot be set: it decides whether the input can be read at all",
-                "\"id_coerced\" must be \"off\", \"warning\" or \"error\", not \"warn\" (did you mean \"warning\"?)",
-                "\"misplaced_field\" must be \"off\", \"warning\" or \"error\", not a number",
-            ]
-        );
-        assert_eq!(
-            problems(json!({"plan_violation": "off"})),
-            ["\"plan_violation\" cannot be set: the tracking plan's settings set it: use trackingPlan's \"violations\""]
+            levels.set(Code::PlanViolation, Level::Off).unwrap_err(),
+            "\"plan_violation\" cannot be set: the tracking plan's settings set it: use trackingPlan's \"violations\""
         );
     }
 

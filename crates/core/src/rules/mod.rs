@@ -32,9 +32,9 @@ pub struct Rule {
     /// An example of the hint its issues carry, when they carry one (Markdown).
     pub hint: &'static str,
     /// Which members of a message's `context` it reads (with the envelope's beside them), by key
-    /// and kind, which the engine parses for it: their kind only (an object, a string, ...), not
-    /// what is inside. A `match` on the key, since the engine asks for every key of every
-    /// `context`; a rule that is about a member's kind may read only the members of a wrong kind.
+    /// and kind, which the engine parses for it (of an object or an array, not what is inside). A
+    /// `match` on the key, since the engine asks for every key of every `context`; a rule that is
+    /// about a member's kind reads only the members of a wrong kind, which are rare.
     pub reads_context: Option<fn(&str, Kind) -> bool>,
     /// Its check over the message's view, for a rule that checks on its own; run after the
     /// Spec's checks, in the order of the list. `None` for the rules the engine, the Spec's checks

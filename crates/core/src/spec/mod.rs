@@ -37,9 +37,6 @@ pub enum Reads {
         keep: fn(&str, Kind) -> bool,
         /// The kept members read inside when they are objects or arrays.
         inside: fn(&str) -> bool,
-        /// The kept members of which only the kind is read, strings and numbers too (a rule that
-        /// checks `context.userAgent` is a string needs no copy of it).
-        kind_only: fn(&str) -> bool,
     },
     /// The whole value of a key that nearly is a Segment field (`userID`): read to be reported.
     Misspelled,
@@ -52,24 +49,18 @@ pub fn reads(key: &str) -> Reads {
     match key {
         "type" | "userId" | "anonymousId" | "groupId" | "event" | "messageId" | "timestamp" | "originalTimestamp"
         | "sentAt" | "receivedAt" => Reads::Whole,
-        "context" => {
-            Reads::Members { keep: reads_of_context, inside: reads_inside_context, kind_only: context_kind_only }
+        "context" => Reads::Members { keep: reads_of_context, inside: reads_inside_context },
+        "integrations" => Reads::Members { keep: |key, _| integrations::is_read(key), inside: |_| true },
+        "traits" | "properties" => {
+            Reads::Members { keep: |key, _| reserved::is_read(key), inside: reserved::reads_inside }
         }
-        "integrations" => {
-            Reads::Members { keep: |key, _| integrations::is_read(key), inside: |_| true, kind_only: |_| false }
-        }
-        "traits" | "properties" => Reads::Members {
-            keep: |key, _| reserved::is_read(key),
-            inside: reserved::reads_inside,
-            kind_only: |_| false,
-        },
         _ if near_miss::message_field(key).is_some() => Reads::Misspelled,
         _ => Reads::Nothing,
     }
 }
 
 /// What the rules read of a message's or a batch envelope's `context`: the account link, whole,
-/// and the members the rules of [`rules`] read (of those, only what kind of value they are).
+/// and the members the rules of [`rules`] read (by key and kind).
 pub fn reads_of_context(key: &str, kind: Kind) -> bool {
     reads_inside_context(key) || rules::reads_context(key, kind)
 }
@@ -77,11 +68,6 @@ pub fn reads_of_context(key: &str, kind: Kind) -> bool {
 /// The members of `context` the rules read whole, not only what kind of value they are.
 pub fn reads_inside_context(key: &str) -> bool {
     key == "groupId"
-}
-
-/// The members of `context` of which the rules read only the kind.
-pub fn context_kind_only(key: &str) -> bool {
-    !reads_inside_context(key)
 }
 
 /// Whether an object with these keys is a batch envelope: it has `batch` and no `type`

@@ -77,7 +77,7 @@ describe("decodePieces over a stand-in module", () => {
     __spansAddress: () => SPANS,
     __destinationFromText: () => 0,
     __holdDestination: () => {},
-    __mapJsonInput() {
+    __answerText() {
       new Uint8Array(memory.buffer, OUTPUT, answer.length).set(answer);
       return answer.length;
     },
