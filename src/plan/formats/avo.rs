@@ -13,7 +13,7 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
-use super::{items, object_at, whole_message, Source};
+use super::{each_item, object_at, whole_message, Source};
 use crate::plan::rules::RuleType;
 
 /// The export's keys beside `events`: the plan's other parts, which say nothing of a message.
@@ -42,9 +42,9 @@ const RULES_KEYS: [&str; 6] = ["$schema", "type", "required", "nameMapping", "pr
 
 pub(crate) fn read<'p>(plan: &'p Map<String, Value>, source: &mut Source<'p>) -> Result<(), String> {
     // Each user property's schemas, as the events give them (the same one once).
-    let mut traits: Vec<(&str, Vec<&Value>)> = Vec::new();
+    let mut traits = Map::new();
     let mut draft = None;
-    for item in items(plan.get("events"), "events", &EVENT_KEYS, "name")? {
+    each_item(plan.get("events"), "events", &EVENT_KEYS, "name", &mut |item| {
         let place = format!("{}: \"rules\"", item.place);
         let rules = object_at(item.members.get("rules"), &place)?;
         let mut problems = Vec::new();
@@ -58,11 +58,12 @@ pub(crate) fn read<'p>(plan: &'p Map<String, Value>, source: &mut Source<'p>) ->
         };
         let part = |key: &str| parts.and_then(|parts| parts.get(key));
         draft = draft.or(rules.get("$schema"));
-        for (name, schema) in part("userProperties").and_then(|user| user.get("properties")).and_then(Value::as_object).into_iter().flatten() {
-            match traits.iter_mut().find(|(known, _)| known == name) {
-                Some((_, seen)) if !seen.contains(&schema) => seen.push(schema),
-                Some(_) => {}
-                None => traits.push((name, vec![schema])),
+        let user = part("userProperties").and_then(|user| user.get("properties")).and_then(Value::as_object);
+        for (name, schema) in user.into_iter().flatten() {
+            if let Value::Array(seen) = traits.entry(name.clone()).or_insert_with(|| Value::Array(Vec::new())) {
+                if !seen.contains(schema) {
+                    seen.push(schema.clone());
+                }
             }
         }
         // Sent as a track call: Avo's `logEvent` action, or no `actions` given.
@@ -70,36 +71,36 @@ pub(crate) fn read<'p>(plan: &'p Map<String, Value>, source: &mut Source<'p>) ->
             None => true,
             Some(actions) => actions.iter().any(|action| action.as_str() == Some("logEvent")),
         };
-        if !logged {
-            continue;
+        if logged {
+            let mut properties = part("properties").cloned().unwrap_or_else(|| Value::Object(Map::new()));
+            if let (Some(draft), Value::Object(members)) = (rules.get("$schema"), &mut properties) {
+                members.insert(String::from("$schema"), draft.clone());
+            }
+            let schema = Cow::Owned(whole_message("properties", properties));
+            source.rule(RuleType::Track, item.name, None, schema, item.pointer);
         }
-        let mut properties = part("properties").cloned().unwrap_or_else(|| Value::Object(Map::new()));
-        if let (Some(draft), Value::Object(members)) = (rules.get("$schema"), &mut properties) {
-            members.insert(String::from("$schema"), draft.clone());
-        }
-        let schema = Cow::Owned(whole_message("properties", properties));
-        source.rule(RuleType::Track, item.name, None, schema, item.pointer);
-    }
+        Ok(())
+    })?;
     if traits.is_empty() {
         return Ok(());
     }
-    let mut properties = Map::new();
-    for (name, mut schemas) in traits {
-        let schema = if schemas.len() == 1 {
-            schemas.pop().cloned().unwrap_or_default()
-        } else {
-            let mut any = Map::new();
-            any.insert(String::from("anyOf"), Value::Array(schemas.into_iter().cloned().collect()));
-            Value::Object(any)
-        };
-        properties.insert(name.to_owned(), schema);
+    // A trait one event types is of that type; one typed by several, of any of them.
+    for schemas in traits.values_mut() {
+        if let Value::Array(list) = schemas {
+            let one = if list.len() == 1 { list.pop() } else { None };
+            *schemas = one.unwrap_or_else(|| {
+                let mut any = Map::new();
+                any.insert(String::from("anyOf"), Value::Array(std::mem::take(list)));
+                Value::Object(any)
+            });
+        }
     }
     let mut inner = Map::new();
     if let Some(draft) = draft {
         inner.insert(String::from("$schema"), draft.clone());
     }
     inner.insert(String::from("type"), Value::from("object"));
-    inner.insert(String::from("properties"), Value::Object(properties));
+    inner.insert(String::from("properties"), Value::Object(traits));
     let schema = Cow::Owned(whole_message("traits", Value::Object(inner)));
     source.rule(RuleType::Identify, "", None, schema, String::from("events/*/rules/properties/userProperties"));
     Ok(())

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
-use super::{items, object_at, schema_at, Format, Source};
+use super::{each_item, object_at, schema_at, Format, Source};
 use crate::plan::rules::RuleType;
 use crate::spec::ids::json_type_name;
 
@@ -109,7 +109,7 @@ pub(crate) fn read_local<'p>(plan: &'p Map<String, Value>, source: &mut Source<'
 /// has RudderStack's marks: an `id`, or a string `version`.
 fn read_events<'p>(events: Option<&'p Value>, at: &str, source: &mut Source<'p>) -> Result<bool, String> {
     let mut rudderstack = false;
-    for item in items(events, at, &EVENT_KEYS, "name")? {
+    each_item(events, at, &EVENT_KEYS, "name", &mut |item| {
         let schema = schema_at(item.members.get("rules"), &format!("{}: \"rules\"", item.place))?;
         // Segment's versions are numbers; RudderStack's are strings such as "1-0-0", which
         // choose nothing (one rule per event name there).
@@ -126,7 +126,8 @@ fn read_events<'p>(events: Option<&'p Value>, at: &str, source: &mut Source<'p>)
         };
         rudderstack |= item.members.contains_key("id");
         source.rule(RuleType::Track, item.name, version, Cow::Borrowed(schema), item.pointer);
-    }
+        Ok(())
+    })?;
     Ok(rudderstack)
 }
 
@@ -140,22 +141,26 @@ fn call_rules<'p>(
     place: &str,
     source: &mut Source<'p>,
 ) -> Result<(), String> {
+    let own = own.filter(|own| !own.is_null()).map(|own| schema_at(Some(own), place)).transpose()?;
+    // Every schema, when there are several: `{"allOf": [...]}`.
     let mut all = Vec::new();
-    if let Some(own) = own.filter(|own| !own.is_null()) {
-        all.push(schema_at(Some(own), place)?);
-    }
     if let Some(listed) = listed.filter(|listed| !listed.is_null()) {
         let at = if place.starts_with("rules/") { format!("{place}_traits") } else { place.to_owned() };
-        for item in items(Some(listed), &at, &EVENT_KEYS, "name")? {
-            all.push(schema_at(item.members.get("rules"), &format!("{}: \"rules\"", item.place))?);
-        }
+        each_item(Some(listed), &at, &EVENT_KEYS, "name", &mut |item| {
+            all.push(schema_at(item.members.get("rules"), &format!("{}: \"rules\"", item.place))?.clone());
+            Ok(())
+        })?;
     }
-    let schema = match all.as_slice() {
-        [] => return Ok(()),
-        [one] => Cow::Borrowed(*one),
-        _ => {
+    let schema = match (own, all.len()) {
+        (None, 0) => return Ok(()),
+        (Some(own), 0) => Cow::Borrowed(own),
+        (None, 1) => Cow::Owned(all.pop().unwrap_or_default()),
+        (own, _) => {
+            if let Some(own) = own {
+                all.insert(0, own.clone());
+            }
             let mut joined = Map::new();
-            joined.insert(String::from("allOf"), Value::Array(all.into_iter().cloned().collect()));
+            joined.insert(String::from("allOf"), Value::Array(all));
             Cow::Owned(Value::Object(joined))
         }
     };
@@ -164,16 +169,15 @@ fn call_rules<'p>(
 }
 
 pub(crate) fn read_catalog<'p>(plan: &'p Map<String, Value>, source: &mut Source<'p>) -> Result<(), String> {
-    for item in items(plan.get("events"), "events", &CATALOG_EVENT_KEYS, "name")? {
+    each_item(plan.get("events"), "events", &CATALOG_EVENT_KEYS, "name", &mut |item| {
         let call = item.members.get("eventType").and_then(Value::as_str);
         let Some((_, kind)) = CALLS.iter().find(|(name, _)| Some(*name) == call) else {
-            let names: Vec<&str> = CALLS.iter().map(|(name, _)| *name).collect();
-            return Err(format!("{}: \"eventType\" must be one of {}", item.place, names.join(", ")));
+            return Err(format!("{}: \"eventType\" must be one of track, identify, group, page, screen", item.place));
         };
         let schema = schema_at(item.members.get("rules"), &format!("{}: \"rules\"", item.place))?;
         source.rule(*kind, item.name, None, Cow::Borrowed(schema), item.pointer);
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 #[cfg(test)]

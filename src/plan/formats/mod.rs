@@ -125,8 +125,7 @@ pub(crate) fn read(plan: &Value) -> Result<Source<'_>, String> {
         _ => &avo::KEYS,
     };
     // The settings may sit beside any format's keys.
-    let known: Vec<&str> = keys.iter().chain(&SETTINGS).copied().collect();
-    unknown_keys(map, &known, &mut problems);
+    unknown_keys_beside(map, keys, &SETTINGS, &mut problems);
     let settings = PlanConfig::from_map(map, &mut problems);
     let name = map.get("name").or_else(|| map.get("display_name")).and_then(Value::as_str);
     let mut source = Source { format, name, rules: Vec::new(), settings, warnings: Vec::new() };
@@ -150,58 +149,76 @@ pub(crate) fn read(plan: &Value) -> Result<Source<'_>, String> {
 /// which its reader tells apart).
 fn detect(map: &Map<String, Value>) -> Result<Format, String> {
     let events = map.get("events").and_then(Value::as_array);
-    let avo = events.is_some()
-        && (map.contains_key("metrics")
-            || map.contains_key("propertyGroups")
-            || events.into_iter().flatten().any(|event| event.pointer("/rules/nameMapping").is_some()));
-    let catalog = !avo && events.into_iter().flatten().any(|event| event.get("eventType").is_some());
-    let mut fitting = Vec::new();
-    match map.get("rules") {
-        Some(Value::Array(_)) => fitting.push(Format::SegmentPublicApi),
-        Some(Value::Object(_)) => fitting.push(Format::SegmentConfigApi),
+    let listed = |what: &str| events.is_some_and(|events| events.iter().any(|event| event.pointer(what).is_some()));
+    let by_rules = match map.get("rules") {
+        Some(Value::Array(_)) => Some(Format::SegmentPublicApi),
+        Some(Value::Object(_)) => Some(Format::SegmentConfigApi),
         _ if map.get("data").and_then(|data| data.get("rules")).is_some_and(Value::is_array) => {
-            fitting.push(Format::SegmentPublicApi)
+            Some(Format::SegmentPublicApi)
         }
-        _ => {}
-    }
-    if events.is_some() {
-        fitting.push(if avo {
+        _ => None,
+    };
+    let by_events = events.map(|_| {
+        if map.contains_key("metrics") || map.contains_key("propertyGroups") || listed("/rules/nameMapping") {
             Format::Avo
-        } else if catalog {
+        } else if listed("/eventType") {
             Format::RudderStackCatalog
         } else {
             Format::TypewriterLocal
-        });
+        }
+    });
+    let mut keys = String::new();
+    for key in map.keys() {
+        if !keys.is_empty() {
+            keys.push_str(", ");
+        }
+        keys.push_str(&quote(key));
     }
-    let needs = |format: &Format| {
-        let needs = NEEDS.iter().find(|(known, _)| known == format).map_or("", |(_, needs)| needs);
-        format!("{} has {needs}", format.name())
+    let needs = |format: Format, out: &mut String| {
+        out.push_str(format.name());
+        out.push_str(" has ");
+        out.push_str(NEEDS.iter().find(|(known, _)| *known == format).map_or("", |(_, needs)| needs));
     };
-    let keys: Vec<String> = map.keys().map(|key| quote(key)).collect();
-    match fitting.as_slice() {
-        [one] => Ok(*one),
-        [] => {
-            let seen = if keys.is_empty() { String::from("no keys") } else { format!("the keys {}", keys.join(", ")) };
-            let all: Vec<String> = NEEDS.iter().map(|(format, _)| needs(format)).collect();
-            Err(format!("the plan's format cannot be told from its shape: it has {seen}. {}", all.join("; ")))
+    let mut problem = match (by_rules, by_events) {
+        (Some(one), None) | (None, Some(one)) => return Ok(one),
+        (None, None) if keys.is_empty() => String::from("the plan's format cannot be told from its shape: it has no keys."),
+        (None, None) => format!("the plan's format cannot be told from its shape: it has the keys {keys}."),
+        (Some(first), Some(second)) => {
+            let mut problem = format!("the plan fits more than one format, so it is not clear how to read it: it has the keys {keys}, and ");
+            needs(first, &mut problem);
+            problem.push_str(", and ");
+            needs(second, &mut problem);
+            problem.push_str("; remove the keys of the format it is not");
+            return Err(problem);
         }
-        several => {
-            let both: Vec<String> = several.iter().map(needs).collect();
-            Err(format!(
-                "the plan fits more than one format, so it is not clear how to read it: it has the keys {}, and {}; remove the keys of the format it is not",
-                keys.join(", "),
-                both.join(", and ")
-            ))
-        }
+    };
+    for (format, _) in NEEDS {
+        problem.push_str(if problem.ends_with('.') { " " } else { "; " });
+        needs(format, &mut problem);
     }
+    Err(problem)
 }
 
 /// `unknown key "x" (the keys are ...)` for each key of `object` not in `known`, into `problems`.
 pub(crate) fn unknown_keys(object: &Map<String, Value>, known: &[&str], problems: &mut Vec<String>) {
+    unknown_keys_beside(object, known, &[], problems);
+}
+
+/// [`unknown_keys`] with the keys `also` allowed too (and listed).
+fn unknown_keys_beside(object: &Map<String, Value>, known: &[&str], also: &[&str], problems: &mut Vec<String>) {
     for key in object.keys() {
-        if !known.contains(&key.as_str()) {
-            problems.push(format!("unknown key {} (the keys are {})", quote(key), known.join(", ")));
+        if known.contains(&key.as_str()) || also.contains(&key.as_str()) {
+            continue;
         }
+        let mut problem = format!("unknown key {} (the keys are ", quote(key));
+        for (at, name) in known.iter().chain(also).enumerate() {
+            if at > 0 {
+                problem.push_str(", ");
+            }
+            problem.push_str(name);
+        }
+        problem.push(')');
+        problems.push(problem);
     }
 }
 
@@ -232,13 +249,18 @@ struct Item<'p> {
     place: String,
 }
 
-/// The items of the array `list` at `at`, each an object with only `keys` (any keys when `keys`
-/// is empty: the caller checks them), named by `name_key`.
-fn items<'p>(list: Option<&'p Value>, at: &str, keys: &[&str], name_key: &str) -> Result<Vec<Item<'p>>, String> {
+/// Calls `visit` with each item of the array `list` at `at`, each an object with only `keys`
+/// (any keys when `keys` is empty: the caller checks them), named by `name_key`.
+fn each_item<'p>(
+    list: Option<&'p Value>,
+    at: &str,
+    keys: &[&str],
+    name_key: &str,
+    visit: &mut dyn FnMut(Item<'p>) -> Result<(), String>,
+) -> Result<(), String> {
     let Some(Value::Array(list)) = list else {
         return Err(format!("\"{at}\" must be an array, not {}", list.map_or("nothing", json_type_name)));
     };
-    let mut found = Vec::with_capacity(list.len());
     for (index, item) in list.iter().enumerate() {
         let pointer = format!("{at}/{index}");
         let members = object_at(Some(item), &pointer)?;
@@ -255,9 +277,9 @@ fn items<'p>(list: Option<&'p Value>, at: &str, keys: &[&str], name_key: &str) -
         if !problems.is_empty() {
             return Err(format!("{place}: {}", problems.join("; ")));
         }
-        found.push(Item { members, name, pointer, place });
+        visit(Item { members, name, pointer, place })?;
     }
-    Ok(found)
+    Ok(())
 }
 
 /// The schema of a message whose `field` (`properties` or `traits`) `inner` describes: the
@@ -343,11 +365,9 @@ mod tests {
 
     #[test]
     fn items_are_named_in_problems() {
-        let list = json!([{"name": "E", "extra": 1}]);
-        let error = items(Some(&list), "events", &["name"], "name").err().unwrap();
-        assert_eq!(error, "events/0 (\"E\"): unknown key \"extra\" (the keys are name)");
-        let error = items(Some(&json!([{"name": 1}])), "events", &["name"], "name").err().unwrap();
-        assert_eq!(error, "events/0: \"name\" must be a string, not a number");
-        assert_eq!(items(Some(&json!({})), "events", &[], "name").err().unwrap(), "\"events\" must be an array, not an object");
+        let items = |list: Value, keys: &[&str]| each_item(Some(&list), "events", keys, "name", &mut |_| Ok(())).unwrap_err();
+        assert_eq!(items(json!([{"name": "E", "extra": 1}]), &["name"]), "events/0 (\"E\"): unknown key \"extra\" (the keys are name)");
+        assert_eq!(items(json!([{"name": 1}]), &["name"]), "events/0: \"name\" must be a string, not a number");
+        assert_eq!(items(json!({}), &[]), "\"events\" must be an array, not an object");
     }
 }

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
-use super::{items, object_at, whole_message, Format, Source};
+use super::{each_item, object_at, whole_message, Format, Source};
 use crate::plan::rules::{RuleConfig, RuleType};
 use crate::quote::quote;
 
@@ -41,7 +41,7 @@ pub(crate) fn read<'p>(plan: &'p Map<String, Value>, source: &mut Source<'p>) ->
             (data.get("rules"), "data/rules")
         }
     };
-    for item in items(list, at, &[], "key")? {
+    each_item(list, at, &[], "key", &mut |item| {
         let rule = RuleConfig::from_members(item.members).map_err(|problem| {
             // Named as well as the rule allows: `rules/3 (TRACK "Order Completed")`, `rules/1 (IDENTIFY)`.
             let kind = item.members.get("type").and_then(Value::as_str);
@@ -54,7 +54,7 @@ pub(crate) fn read<'p>(plan: &'p Map<String, Value>, source: &mut Source<'p>) ->
         let schema = item.members.get("jsonSchema").unwrap_or(&Value::Null);
         let Some(metadata) = schema.get("eventMetadata") else {
             source.rule(rule.kind, item.name, rule.version, Cow::Borrowed(schema), item.pointer);
-            continue;
+            return Ok(());
         };
         // Typewriter v8: the schema describes `properties` (track) or `traits` (identify,
         // group), and `eventMetadata.name` is the event's name as senders send it (the rule's
@@ -71,8 +71,8 @@ pub(crate) fn read<'p>(plan: &'p Map<String, Value>, source: &mut Source<'p>) ->
         let schema = if field.is_empty() { inner } else { whole_message(field, inner) };
         let name = metadata.get("name").and_then(Value::as_str).filter(|_| rule.kind == RuleType::Track);
         source.rule(rule.kind, name.unwrap_or(item.name), rule.version, Cow::Owned(schema), item.pointer);
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 #[cfg(test)]
