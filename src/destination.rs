@@ -91,18 +91,35 @@ pub struct Destination {
     levels: Levels,
     mappings: Option<CustomMappings>,
     plan: Option<TrackingPlan>,
+    warnings: Vec<String>,
 }
 
 impl Destination {
     /// Compiles the settings. Fails on a setting that cannot be used, naming it.
     pub fn new(config: Config) -> Result<Destination, ConfigError> {
         let mappings = config.mappings.as_ref().map(CustomMappings::compile).transpose()?;
-        Ok(Destination {
-            strict: config.strict,
-            levels: config.rules,
-            mappings,
-            plan: compile_plan(config.tracking_plan.as_ref())?,
-        })
+        let plan = compile_plan(config.tracking_plan.as_ref())?;
+        let warnings = plan_warnings(plan.as_ref());
+        Ok(Destination { strict: config.strict, levels: config.rules, mappings, plan, warnings })
+    }
+
+    /// What the settings were read with a warning, each a sentence naming its place: a tracking
+    /// plan's `$schema` read as the draft it nearly names, or its rules that sit where their tool
+    /// never reads them. Empty when everything was read as written.
+    ///
+    /// ```
+    /// use astrolabe_segment::{Config, Destination};
+    /// use serde_json::json;
+    ///
+    /// let plan = json!({"rules": [{"type": "IDENTIFY", "jsonSchema": {"$schema": "https://json-schema.org/2019-09/schema"}}]});
+    /// let destination = Destination::new(Config { tracking_plan: Some(plan), ..Config::default() })?;
+    /// assert_eq!(destination.warnings(), [
+    ///     "trackingPlan rules/0 (IDENTIFY): \"$schema\" \"https://json-schema.org/2019-09/schema\" is not a JSON Schema draft's URI; it is read as \"https://json-schema.org/draft/2019-09/schema\""
+    /// ]);
+    /// # Ok::<(), astrolabe_segment::ConfigError>(())
+    /// ```
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     /// Checks one message: `{valid, errors, warnings}`.
@@ -250,6 +267,17 @@ fn compile_plan(plan: Option<&Value>) -> Result<Option<TrackingPlan>, ConfigErro
         )),
         None => Ok(None),
     }
+}
+
+/// A plan's warnings, as the Destination's: each after `trackingPlan`, as its errors are.
+#[cfg(feature = "tracking-plan")]
+fn plan_warnings(plan: Option<&TrackingPlan>) -> Vec<String> {
+    plan.map(|plan| plan.warnings().iter().map(|warning| format!("trackingPlan {warning}")).collect()).unwrap_or_default()
+}
+
+#[cfg(not(feature = "tracking-plan"))]
+fn plan_warnings(_: Option<&TrackingPlan>) -> Vec<String> {
+    Vec::new()
 }
 
 /// The lite build's stand-in: no plan can exist.

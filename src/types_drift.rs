@@ -99,10 +99,15 @@ fn config_keys_are_the_options() {
 #[cfg(feature = "tracking-plan")]
 #[test]
 fn the_tracking_plan_is_what_the_reader_accepts() {
-    use crate::plan::rules::{RuleType, UnplannedEvents, UnplannedProperties, Violations, PLAN_KEYS, RULE_KEYS};
+    use crate::plan::rules::{RuleType, UnplannedEvents, UnplannedProperties, Violations, RULE_KEYS, SETTINGS};
 
-    let plan = block("export interface TrackingPlan {", "\n}");
-    assert_eq!(properties(plan), set(PLAN_KEYS));
+    let settings = block("export interface PlanSettings {", "\n}");
+    assert_eq!(properties(settings), set(SETTINGS));
+    // The Public API's own keys, but the list call's `data`, which is another shape.
+    let mut keys = properties(block("export interface TrackingPlan extends PlanSettings {", "\n}"));
+    keys.insert(String::from("data"));
+    assert_eq!(keys, set(crate::plan::formats::public_api::KEYS));
+    let plan = settings;
     let values = |key: &str| -> Vec<String> {
         let line = plan.lines().find(|line| line.trim_start().starts_with(&format!("{key}?:"))).unwrap();
         literals(line)

@@ -2,7 +2,7 @@
 #![cfg(feature = "tracking-plan")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-use astrolabe_segment::plan::{PlanCheck, TrackingPlan};
+use astrolabe_segment::plan::{Format, PlanCheck, TrackingPlan};
 use astrolabe_segment::{CallType, Code, Issue, Pointer};
 use serde_json::{json, Value};
 
@@ -595,8 +595,13 @@ fn unknown_keys_are_refused() {
     );
     let message = refused(json!({"unplannedEvents": "block"}));
     assert!(message.contains("rules"), "{message}");
-    let message = refused(json!({"rules": {}}));
-    assert!(message.contains("rules"), "{message}");
+    // A rules object is the legacy Config API's shape: an empty one is a plan without rules.
+    assert_eq!(plan(json!({"rules": {}})).format(), Format::SegmentConfigApi);
+    let message = refused(json!({"rules": "plan.json"}));
+    assert!(
+        message.starts_with("the plan's format cannot be told from its shape: it has the keys \"rules\""),
+        "{message}"
+    );
     refused(json!([]));
 }
 

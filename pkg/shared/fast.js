@@ -455,6 +455,16 @@ export function withFastPath(glue) {
       }
     }
 
+    /** What the settings were read with a warning (the full build's plans only; none in lite). */
+    get warnings() {
+      if (glue.__destinationWarnings === undefined) return [];
+      try {
+        return glue.__destinationWarnings(handleOf(this));
+      } catch (error) {
+        throw after(error);
+      }
+    }
+
     /**
      * Lets go of the compiled settings (released now when no other Destination holds them); later
      * calls throw. Optional: a Destination holds no memory of its own in the module, and settings

@@ -91,15 +91,38 @@ export interface CallRule extends RuleCommon {
 /** One rule of a tracking plan. */
 export type TrackingPlanRule = TrackRule | CallRule;
 
-/** A Segment Protocols tracking plan, as Segment's Public API gives it out. */
-export interface TrackingPlan {
-  rules: readonly TrackingPlanRule[];
+/** What to do with violations, unplanned events and unplanned properties: beside a plan of any format. */
+export interface PlanSettings {
   /** A violation: a warning (`allow`, the default), a warning and the property dropped, or an error. */
   violations?: "allow" | "omitProperties" | "block" | null;
   /** A track event without a rule: nothing (`allow`, the default), a warning, or an error. */
   unplannedEvents?: "allow" | "warn" | "block" | null;
   /** Properties (traits) no rule names: kept (`allow`, the default), or dropped with a warning. */
   unplannedProperties?: "allow" | "omit" | null;
+}
+
+/** A Segment Protocols tracking plan, as Segment's Public API gives it out (its own keys accepted and ignored). */
+export interface TrackingPlan extends PlanSettings {
+  rules: readonly TrackingPlanRule[];
+  id?: unknown;
+  name?: unknown;
+  slug?: unknown;
+  description?: unknown;
+  type?: unknown;
+  createdAt?: unknown;
+  updatedAt?: unknown;
+  deprecatedAt?: unknown;
+  resourceSchemaId?: unknown;
+}
+
+/**
+ * A plan file of another format, as its tool writes it: Segment's list-rules answer
+ * (`{data: {rules}}`), Segment's legacy Config API (Typewriter v7), Typewriter's older local file
+ * and its v8 `plan.json`, RudderStack's legacy plan and Data Catalog, or Avo's export. The format
+ * is told from its shape when the Destination is built; unknown keys are refused then.
+ */
+export interface PlanFile extends PlanSettings {
+  [key: string]: unknown;
 }
 
 /** Settings of a lite {@link Destination} (`astrolabe-segment/lite`). Unknown keys are refused. */
@@ -114,8 +137,8 @@ export interface LiteConfig {
 
 /** Settings of a full {@link Destination} (`astrolabe-segment`). Unknown keys are refused. */
 export interface FullConfig extends LiteConfig {
-  /** A Segment Protocols tracking plan. */
-  trackingPlan?: TrackingPlan | null;
+  /** A tracking plan in any format: Segment's, Typewriter's, RudderStack's or Avo's, with settings beside it. */
+  trackingPlan?: TrackingPlan | PlanFile | null;
 }
 
 /** Options of one call. Unknown keys and unknown type names throw a `TypeError`. */

@@ -9,5 +9,10 @@ export type Config = FullConfig;
 export declare class Destination {
   /** @throws {Error} naming any unknown key or bad value of `config`. */
   constructor(config?: Config | null);
+  /**
+   * What the settings were read with a warning, each a sentence naming its place: a tracking plan's
+   * `$schema` read as the draft it nearly names, rules that sit where their tool never reads them.
+   */
+  readonly warnings: readonly string[];
 }
 export interface Destination extends DestinationMethods {}

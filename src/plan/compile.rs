@@ -1,4 +1,5 @@
-//! Building a [`TrackingPlan`]: reading the rules, refusing bad ones, compiling every schema once.
+//! Building a [`TrackingPlan`]: reading the rules in any format, refusing bad ones, compiling
+//! every schema once.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -6,8 +7,9 @@ use jsonschema::error::ValidationErrorKind;
 use jsonschema::{ReferencingError, Retrieve, Uri, ValidationError, ValidationOptions, Validator};
 use serde_json::Value;
 
-use super::rules::{PlanConfig, RuleConfig, RuleType};
-use super::TrackingPlan;
+use super::formats::{self, Source, SourceRule};
+use super::rules::RuleType;
+use super::{schema, TrackingPlan};
 use crate::config::ConfigError;
 
 /// One compiled rule.
@@ -32,16 +34,19 @@ impl Retrieve for NoExternalRefs {
     }
 }
 
-/// Builds the plan from its JSON. See [`TrackingPlan::compile`].
+/// Builds the plan from its JSON, in any format ([`formats`](super::formats)). See
+/// [`TrackingPlan::compile`].
 pub(crate) fn compile(plan: &Value) -> Result<TrackingPlan, ConfigError> {
-    // The settings' problems name their keys (`violations must be one of ...`); a Destination
-    // prefixes `trackingPlan`.
-    let settings = PlanConfig::from_value(plan).map_err(ConfigError::new)?;
-    let rules = match plan.get("rules") {
-        Some(Value::Array(rules)) => rules,
-        _ => return Err(ConfigError::new("\"rules\" must be an array")),
-    };
+    // The format's problems name their keys and places (`violations must be one of ...`,
+    // `rules/events/3 ("Signed Up"): ...`); a Destination prefixes `trackingPlan`.
+    build_plan(formats::read(plan).map_err(ConfigError::new)?)
+}
 
+/// A slot for one rule of a call type: where it is in the file, and the rule.
+type Slot = Option<(String, CompiledRule)>;
+
+/// Compiles the rules of a plan read from its file.
+pub(crate) fn build_plan(source: Source<'_>) -> Result<TrackingPlan, ConfigError> {
     // A pattern whose compiled program would pass 1 MB is refused: without the limit, one repeated
     // class (`\d{358635}`) took 4 GB to refuse at regex's default of 10 MB (found by fuzzing).
     let patterns = jsonschema::PatternOptions::fancy_regex().size_limit(1 << 20).dfa_size_limit(1 << 21);
@@ -49,33 +54,29 @@ pub(crate) fn compile(plan: &Value) -> Result<TrackingPlan, ConfigError> {
         .should_validate_formats(true)
         .with_retriever(NoExternalRefs)
         .with_pattern_options(patterns);
-    let mut common: Option<(usize, CompiledRule)> = None;
-    let mut identify: Option<(usize, CompiledRule)> = None;
-    let mut group: Option<(usize, CompiledRule)> = None;
-    // Every version of each event, oldest first: (version, rule index, rule).
-    let mut track: BTreeMap<String, Vec<(u64, usize, CompiledRule)>> = BTreeMap::new();
-    let mut common_schema: Option<&Value> = None;
+    let (mut common, mut identify, mut group): (Slot, Slot, Slot) = (None, None, None);
+    // Every version of each event, oldest first: (version, rule's place, rule).
+    let mut track: BTreeMap<String, Vec<(u64, String, CompiledRule)>> = BTreeMap::new();
+    // The traits and the properties COMMON plans.
+    let mut common_names: (BTreeSet<String>, BTreeSet<String>) = Default::default();
+    let mut warnings = source.warnings;
 
-    for (index, raw) in rules.iter().enumerate() {
-        let rule = RuleConfig::from_value(raw)
-            .map_err(|error| ConfigError::new(format!("{}: {error}", raw_place(index, raw))))?;
-        let key = rule.key.as_deref().unwrap_or_default();
-        let place = place(index, rule.kind, key);
-        let schema = raw.get("jsonSchema").unwrap_or(&Value::Null);
+    for rule in &source.rules {
+        let place = place(&rule.place, rule.kind, &rule.key);
         let slot = match rule.kind {
             RuleType::Page | RuleType::Screen => continue,
-            RuleType::Track if key.is_empty() => {
+            RuleType::Track if rule.key.is_empty() => {
                 return Err(ConfigError::new(format!("{place}: a TRACK rule needs the event name in \"key\"")))
             }
             RuleType::Track => {
-                let version = event_version(&rule, &place)?;
-                let versions = track.entry(key.to_owned()).or_default();
+                let version = event_version(rule, &place)?;
+                let versions = track.entry(rule.key.clone()).or_default();
                 if let Some((_, first, _)) = versions.iter().find(|(known, _, _)| *known == version) {
-                    return Err(duplicate(&place, *first, rule.kind, key));
+                    return Err(duplicate(&place, first, "event version"));
                 }
-                let compiled = build(&options, &rule, schema, &place, "properties")?;
+                let compiled = build(&options, rule, &place, "properties", &mut warnings)?;
                 let at = versions.partition_point(|(known, _, _)| *known < version);
-                versions.insert(at, (version, index, compiled));
+                versions.insert(at, (version, place, compiled));
                 continue;
             }
             RuleType::Identify => &mut identify,
@@ -83,113 +84,74 @@ pub(crate) fn compile(plan: &Value) -> Result<TrackingPlan, ConfigError> {
             RuleType::Common => &mut common,
         };
         if let Some((first, _)) = slot {
-            return Err(duplicate(&place, *first, rule.kind, key));
+            return Err(duplicate(&place, first, "call type"));
         }
         let field = if rule.kind == RuleType::Common { "" } else { "traits" };
+        let compiled = build(&options, rule, &place, field, &mut warnings)?;
         if rule.kind == RuleType::Common {
-            common_schema = Some(schema);
+            common_names =
+                (schema::planned_names(&rule.schema, "traits"), schema::planned_names(&rule.schema, "properties"));
         }
-        *slot = Some((index, build(&options, &rule, schema, &place, field)?));
+        *slot = Some((place, compiled));
     }
 
     // A name COMMON plans is planned for every message.
-    let with_common = |slot: Option<(usize, CompiledRule)>, field: &str| {
+    let with_common = |slot: Slot, names: &BTreeSet<String>| {
         slot.map(|(_, mut rule)| {
-            rule.planned.extend(planned_names(common_schema, field));
+            rule.planned.extend(names.iter().cloned());
             rule
         })
     };
+    let track = track
+        .into_iter()
+        .map(|(key, versions)| {
+            let versions = versions
+                .into_iter()
+                .filter_map(|(version, place, rule)| {
+                    Some((version, with_common(Some((place, rule)), &common_names.1)?))
+                })
+                .collect();
+            (key, versions)
+        })
+        .collect();
     Ok(TrackingPlan {
-        identify: with_common(identify, "traits"),
-        group: with_common(group, "traits"),
-        track: track
-            .into_iter()
-            .map(|(key, versions)| {
-                let versions = versions
-                    .into_iter()
-                    .filter_map(|(version, index, rule)| {
-                        Some((version, with_common(Some((index, rule)), "properties")?))
-                    })
-                    .collect();
-                (key, versions)
-            })
-            .collect(),
+        identify: with_common(identify, &common_names.0),
+        group: with_common(group, &common_names.0),
+        track,
         common: common.map(|(_, rule)| rule),
-        unplanned_events: settings.unplanned_events,
-        unplanned_properties: settings.unplanned_properties,
-        violations: settings.violations,
+        unplanned_events: source.settings.unplanned_events,
+        unplanned_properties: source.settings.unplanned_properties,
+        violations: source.settings.violations,
+        format: source.format,
+        warnings,
     })
 }
 
 /// Compiles one rule's schema; `field` is where its planned names live (`properties`, `traits`).
+/// What [`schema::prepare`] reads with a warning goes to `warnings`, after the rule's place.
 fn build(
     options: &ValidationOptions<'_>,
-    rule: &RuleConfig,
-    schema: &Value,
+    rule: &SourceRule<'_>,
     place: &str,
     field: &str,
+    warnings: &mut Vec<String>,
 ) -> Result<CompiledRule, ConfigError> {
-    check_patterns(schema).map_err(|problem| ConfigError::new(format!("{place}: {problem}")))?;
+    let mut noted = Vec::new();
+    let schema =
+        schema::prepare(&rule.schema, &mut noted).map_err(|problem| ConfigError::new(format!("{place}: {problem}")))?;
+    warnings.extend(noted.into_iter().map(|warning| format!("{place}: {warning}")));
     let validator =
-        options.build(schema).map_err(|error| ConfigError::new(format!("{place}: {}", schema_problem(&error))))?;
+        options.build(&schema).map_err(|error| ConfigError::new(format!("{place}: {}", schema_problem(&error))))?;
     let mut label = rule.kind.as_str().to_owned();
     if rule.kind == RuleType::Track {
         label.push(' ');
-        label.push_str(&quoted(rule.key.as_deref().unwrap_or_default()));
+        label.push_str(&quoted(&rule.key));
     }
     if let Some(version) = &rule.version {
         label.push_str(&format!(" v{version}"));
     }
-    let planned = if field.is_empty() { BTreeSet::new() } else { planned_names(Some(schema), field) };
+    let planned = if field.is_empty() { BTreeSet::new() } else { schema::planned_names(&schema, field) };
     Ok(CompiledRule { label, validator, planned })
-}
-
-/// Refuses the patterns (`pattern`, `patternProperties`) that the regex engine would expand without
-/// bound before any limit applies: a subroutine call (`\g0`, `\g<name>`) is not ECMA-262, and one
-/// that calls the whole pattern from inside it took 7 GB to compile (found by fuzzing).
-fn check_patterns(schema: &Value) -> Result<(), String> {
-    match schema {
-        Value::Object(members) => {
-            for (key, value) in members {
-                match (key.as_str(), value) {
-                    ("pattern", Value::String(pattern)) => no_subroutine(pattern)?,
-                    ("patternProperties", Value::Object(patterns)) => {
-                        patterns.keys().try_for_each(|p| no_subroutine(p))?
-                    }
-                    _ => {}
-                }
-                check_patterns(value)?;
-            }
-            Ok(())
-        }
-        Value::Array(items) => items.iter().try_for_each(check_patterns),
-        _ => Ok(()),
-    }
-}
-
-fn no_subroutine(pattern: &str) -> Result<(), String> {
-    let mut escaped = false;
-    for ch in pattern.chars() {
-        if escaped && ch == 'g' {
-            return Err(format!(
-                "the pattern {} has \\g, a subroutine call, which JSON Schema's patterns (ECMA-262) do not have",
-                crate::quote::quote(pattern)
-            ));
-        }
-        escaped = !escaped && ch == '\\';
-    }
-    Ok(())
-}
-
-/// The keys a schema names under `properties.<field>.properties`.
-fn planned_names(schema: Option<&Value>, field: &str) -> BTreeSet<String> {
-    schema
-        .and_then(|schema| schema.get("properties"))
-        .and_then(|properties| properties.get(field))
-        .and_then(|field| field.get("properties"))
-        .and_then(Value::as_object)
-        .map(|names| names.keys().cloned().collect())
-        .unwrap_or_default()
 }
 
 /// Why a schema does not compile, in words that point at the fix.
@@ -211,32 +173,22 @@ fn schema_problem(error: &ValidationError<'_>) -> String {
     }
 }
 
-/// `rules/3 (TRACK "Order Completed")`, `rules/1 (IDENTIFY)`.
-fn place(index: usize, kind: RuleType, key: &str) -> String {
+/// `rules/3 (TRACK "Order Completed")`, `rules/identify (IDENTIFY)`: where the rule is in the
+/// file, and what it is.
+fn place(at: &str, kind: RuleType, key: &str) -> String {
     if kind == RuleType::Track {
-        format!("rules/{index} ({} {})", kind.as_str(), quoted(key))
+        format!("{at} ({} {})", kind.as_str(), quoted(key))
     } else {
-        format!("rules/{index} ({})", kind.as_str())
+        format!("{at} ({})", kind.as_str())
     }
 }
 
-/// The place of a rule that does not deserialize: named as well as its raw JSON allows.
-fn raw_place(index: usize, raw: &Value) -> String {
-    let kind = raw.get("type").and_then(Value::as_str);
-    match (kind, raw.get("key").and_then(Value::as_str)) {
-        (Some("TRACK"), Some(key)) => format!("rules/{index} (TRACK {})", quoted(key)),
-        (Some(kind), _) => format!("rules/{index} ({kind})"),
-        (None, _) => format!("rules/{index}"),
-    }
-}
-
-fn duplicate(place: &str, first: usize, kind: RuleType, key: &str) -> ConfigError {
-    let what = if kind == RuleType::Track { "event version" } else { "call type" };
-    ConfigError::new(format!("{place}: duplicate of {}: one rule per {what}", self::place(first, kind, key)))
+fn duplicate(place: &str, first: &str, what: &str) -> ConfigError {
+    ConfigError::new(format!("{place}: duplicate of {first}: one rule per {what}"))
 }
 
 /// A TRACK rule's version: a positive integer, 1 when absent (Protocols' event versioning).
-fn event_version(rule: &RuleConfig, place: &str) -> Result<u64, ConfigError> {
+fn event_version(rule: &SourceRule<'_>, place: &str) -> Result<u64, ConfigError> {
     match &rule.version {
         None => Ok(1),
         Some(number) => number

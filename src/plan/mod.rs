@@ -75,8 +75,11 @@
 
 mod check;
 mod compile;
+mod convert;
 mod describe;
+pub(crate) mod formats;
 pub(crate) mod rules;
+mod schema;
 
 use std::collections::BTreeMap;
 
@@ -87,6 +90,8 @@ use crate::config::ConfigError;
 use crate::issue::Issue;
 use crate::pointer::Pointer;
 use compile::CompiledRule;
+pub use convert::{convert, Converted};
+pub use formats::Format;
 use rules::{UnplannedEvents, UnplannedProperties, Violations};
 
 /// A compiled tracking plan. Build it once with [`TrackingPlan::compile`]; [`TrackingPlan::check`]
@@ -101,6 +106,8 @@ pub struct TrackingPlan {
     unplanned_events: UnplannedEvents,
     unplanned_properties: UnplannedProperties,
     violations: Violations,
+    format: Format,
+    warnings: Vec<String>,
 }
 
 /// What a tracking plan says about one message.
@@ -118,11 +125,22 @@ pub struct PlanCheck {
 }
 
 impl TrackingPlan {
-    /// Reads the plan and compiles every rule's schema. Refuses unknown keys, unknown rule types,
-    /// TRACK rules without a `key`, duplicate rules, schemas that do not compile and schemas with
-    /// a `$ref` outside themselves.
+    /// Reads the plan, in any format, and compiles every rule's schema. Refuses a shape no format
+    /// fits (or two do), unknown keys, unknown rule types, TRACK rules without a `key`, duplicate
+    /// rules, schemas that do not compile and schemas with a `$ref` outside themselves.
     pub fn compile(plan: &Value) -> Result<TrackingPlan, ConfigError> {
         compile::compile(plan)
+    }
+
+    /// The format the plan was read from.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// What was read with a warning, each sentence after the rule's place: a `$schema` read as
+    /// the draft it nearly names, rules that sit where their tool never reads them.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     /// Checks one message.

@@ -23,28 +23,16 @@ pub(crate) struct PlanConfig {
     pub violations: Violations,
 }
 
-/// The keys a plan may have.
-pub(crate) const PLAN_KEYS: [&str; 4] = ["rules", "unplannedEvents", "unplannedProperties", "violations"];
+/// The settings' keys, which may sit beside a plan in any format (`{...file, violations: "block"}`).
+pub(crate) const SETTINGS: [&str; 3] = ["unplannedEvents", "unplannedProperties", "violations"];
 
 impl PlanConfig {
-    /// The settings of `plan`, or every problem with its keys, joined with `; `.
-    pub fn from_value(plan: &Value) -> Result<PlanConfig, String> {
-        let Value::Object(plan) = plan else {
-            return Err(format!("a tracking plan must be an object with \"rules\", not {}", json_type_name(plan)));
-        };
-        let mut problems = unknown_keys(plan, &PLAN_KEYS);
-        if !plan.contains_key("rules") {
-            problems.push("\"rules\" is required (an array of rules)".to_owned());
-        }
-        let settings = PlanConfig {
-            unplanned_events: choice(plan, "unplannedEvents", UnplannedEvents::NAMES, &mut problems),
-            unplanned_properties: choice(plan, "unplannedProperties", UnplannedProperties::NAMES, &mut problems),
-            violations: choice(plan, "violations", Violations::NAMES, &mut problems),
-        };
-        if problems.is_empty() {
-            Ok(settings)
-        } else {
-            Err(problems.join("; "))
+    /// The settings among a plan's keys; each problem, naming its key, goes to `problems`.
+    pub fn from_map(plan: &Map<String, Value>, problems: &mut Vec<String>) -> PlanConfig {
+        PlanConfig {
+            unplanned_events: choice(plan, "unplannedEvents", UnplannedEvents::NAMES, problems),
+            unplanned_properties: choice(plan, "unplannedProperties", UnplannedProperties::NAMES, problems),
+            violations: choice(plan, "violations", Violations::NAMES, problems),
         }
     }
 }
@@ -103,12 +91,10 @@ impl Violations {
 
 /// One rule, as the Public API gives it out (`RuleV1`). `jsonSchema` is read separately, to
 /// compile it without a copy; `createdAt`, `updatedAt` and `deprecatedAt` are accepted and ignored
-/// (a deprecated rule still applies).
+/// (a deprecated rule still applies); `key`, the event name, is read with its place.
 #[derive(Debug, Clone)]
 pub(crate) struct RuleConfig {
     pub kind: RuleType,
-    /// The event name for `TRACK`; empty or absent for the other types.
-    pub key: Option<String>,
     /// Shown in messages (`v2`); not used to choose between rules.
     pub version: Option<Number>,
 }
@@ -118,15 +104,10 @@ pub(crate) const RULE_KEYS: [&str; 7] =
     ["type", "key", "jsonSchema", "version", "createdAt", "updatedAt", "deprecatedAt"];
 
 impl RuleConfig {
-    /// The rule `rule`, or every problem with its keys, joined with `; `.
-    pub fn from_value(rule: &Value) -> Result<RuleConfig, String> {
-        let Value::Object(rule) = rule else {
-            return Err(format!(
-                "a rule must be an object with \"type\" and \"jsonSchema\", not {}",
-                json_type_name(rule)
-            ));
-        };
-        let mut problems = unknown_keys(rule, &RULE_KEYS);
+    /// The rule with these members, or every problem with its keys, joined with `; `.
+    pub fn from_members(rule: &Map<String, Value>) -> Result<RuleConfig, String> {
+        let mut problems = Vec::new();
+        super::formats::unknown_keys(rule, &RULE_KEYS, &mut problems);
         let kind = match rule.get("type") {
             None => {
                 problems.push("\"type\" is required".to_owned());
@@ -144,14 +125,6 @@ impl RuleConfig {
         if !rule.contains_key("jsonSchema") {
             problems.push("\"jsonSchema\" is required".to_owned());
         }
-        let key = match rule.get("key") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(key)) => Some(key.clone()),
-            Some(other) => {
-                problems.push(format!("\"key\" must be a string, not {}", json_type_name(other)));
-                None
-            }
-        };
         let version = match rule.get("version") {
             None | Some(Value::Null) => None,
             Some(Value::Number(version)) => Some(version.clone()),
@@ -161,19 +134,10 @@ impl RuleConfig {
             }
         };
         match kind {
-            Some(kind) if problems.is_empty() => Ok(RuleConfig { kind, key, version }),
+            Some(kind) if problems.is_empty() => Ok(RuleConfig { kind, version }),
             _ => Err(problems.join("; ")),
         }
     }
-}
-
-/// `unknown key "schema" (the keys are ...)` for each key of `object` not in `known`.
-fn unknown_keys(object: &Map<String, Value>, known: &[&str]) -> Vec<String> {
-    object
-        .keys()
-        .filter(|key| !known.contains(&key.as_str()))
-        .map(|key| format!("unknown key {} (the keys are {})", quote(key), known.join(", ")))
-        .collect()
 }
 
 /// The value of `key` among `names` (the default when absent or null), or a problem naming them.

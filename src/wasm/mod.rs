@@ -108,6 +108,14 @@ fn with_destination<T>(handle: u32, f: impl FnOnce(&crate::Destination) -> Resul
     }
 }
 
+/// Internal: `destination.warnings`, what the settings of `handle` were read with a warning
+/// (sentences). Only a tracking plan is, so the lite build, which has none, leaves it out.
+#[cfg(feature = "tracking-plan")]
+#[wasm_bindgen(js_name = "__destinationWarnings")]
+pub fn destination_warnings(handle: u32) -> Result<Vec<String>, JsValue> {
+    with_destination(handle, |destination| Ok(destination.warnings().to_vec()))
+}
+
 /// The shapes the entries ask for, as JS numbers them (`SHAPE` in `pkg/shared/fast.js`).
 fn shape_of(code: u8) -> Result<Shape, JsValue> {
     Ok(match code {
