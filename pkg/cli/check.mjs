@@ -30,7 +30,8 @@ Inputs:
 
 Options:
   --config FILE     the settings of new Destination(...) as JSON: {"strict", "mappings", "trackingPlan"}
-  --plan FILE       a tracking plan (JSON), used as trackingPlan (instead of the config's)
+  --plan FILE       a tracking plan in any format (Segment, Typewriter, RudderStack, Avo; see
+                    astrolabe-segment convert --help), used as trackingPlan (instead of the config's)
   --strict          every warning is an error
   --format FORMAT   text (the default), json (one object: messages, mapped, invalid, skipped,
                     unreadable, codes, events, examples), or github (workflow annotations)
@@ -98,6 +99,7 @@ export async function check(args, io) {
     const files = [values.config && `--config ${values.config}`, values.plan && `--plan ${values.plan}`].filter(Boolean).join(", ");
     throw new UsageError(`${error.message} (${files})`);
   }
+  for (const warning of main.warnings()) io.stderr.write(`astrolabe-segment check: warning: ${warning}\n`);
   const operands = await operandsOf(positionals, { stdinIsTTY: io.stdin.isTTY, shard });
 
   // A few files read at once, so that many small files keep every worker busy.

@@ -1,6 +1,7 @@
 // The `astrolabe-segment` command line: its commands, their help, and the exit status of a usage
 // error (2). Each command lives in its own module.
 import * as checkCommand from "./check.mjs";
+import * as convertCommand from "./convert.mjs";
 import * as mergeCommand from "./merge.mjs";
 import { UsageError } from "./args.mjs";
 import { tools } from "./tools.mjs";
@@ -9,14 +10,16 @@ import { tools } from "./tools.mjs";
 const commands = {
   check: { summary: checkCommand.summary, help: checkCommand.help, run: checkCommand.check },
   merge: { summary: mergeCommand.summary, help: mergeCommand.help, run: mergeCommand.merge },
-  // `astrolabe-segment convert PLAN [--to segment]`: a tracking plan from any format the reader
-  // takes (Segment, Typewriter, RudderStack, Avo) to another. Its place is kept here for the plan
-  // formats' work (src/plan/); it is not listed until it runs.
-  convert: { summary: "convert a tracking plan between formats", hidden: true },
+  convert: { summary: convertCommand.summary, help: convertCommand.help, run: convertCommand.convert },
 };
 
+/** The command called `name`, if there is one (`toString` is not a command). */
+function commandNamed(name) {
+  return Object.hasOwn(commands, name) ? commands[name] : undefined;
+}
+
 function overview() {
-  const listed = Object.entries(commands).filter(([, command]) => !command.hidden);
+  const listed = Object.entries(commands);
   const width = Math.max(...listed.map(([name]) => name.length));
   return `Usage: astrolabe-segment COMMAND [options]
 
@@ -32,6 +35,8 @@ Options:
 
 Examples:
   astrolabe-segment check events.ndjson
+  astrolabe-segment check --plan plan.json --format github segment-logs/
+  astrolabe-segment convert typewriter/plan.json > tracking-plan.json
   astrolabe-segment check --help
 `;
 }
@@ -52,25 +57,24 @@ export async function main(args, io = { stdout: process.stdout, stderr: process.
     return 2;
   }
   if (name === "-h" || name === "--help" || name === "help") {
-    const command = commands[rest[0]];
-    io.stdout.write(command?.run ? command.help() : overview());
+    const command = commandNamed(rest[0]);
+    io.stdout.write(command ? command.help() : overview());
     return 0;
   }
   if (name === "-v" || name === "--version") {
     io.stdout.write(`${tools.__version()}\n`);
     return 0;
   }
-  const command = commands[name];
+  const command = commandNamed(name);
   try {
     if (!command) {
-      const known = Object.keys(commands).filter((key) => !commands[key].hidden).join(", ");
+      const known = Object.keys(commands).join(", ");
       throw new UsageError(`unknown command ${JSON.stringify(name)}: the commands are ${known}`);
     }
-    if (!command.run) throw new UsageError(`${name} is not in this version of astrolabe-segment yet`);
     return await command.run(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      const where = command?.run ? ` ${name}` : "";
+      const where = command ? ` ${name}` : "";
       io.stderr.write(`astrolabe-segment${where}: ${error.message}\nRun 'astrolabe-segment${where} --help' for usage.\n`);
       return 2;
     }

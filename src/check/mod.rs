@@ -27,6 +27,7 @@
 //! # Ok::<(), astrolabe_segment::ConfigError>(())
 //! ```
 
+mod convert;
 mod frame;
 mod present;
 mod probe;
@@ -37,6 +38,7 @@ mod shard;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+pub use convert::{convert_plan, ConvertedPlan};
 pub use frame::{End, Framed, Framer, Framing, DETECT_BYTES, MAX_HELD};
 pub use present::Format;
 pub use report::{EventCount, Example, Report, Severity, EXAMPLES_PER_CODE};
@@ -182,6 +184,12 @@ impl Checker {
     /// A file that could not be read, as a whole (`line` `None`) or from `line` on.
     pub fn problem(&mut self, file: &str, line: Option<u64>, problem: Problem, detail: &str) {
         self.report.unreadable_file(file, line, problem.as_str(), &problem.message(detail, line));
+    }
+
+    /// What the settings' plan was read with a warning (a `$schema` read as the draft it nearly
+    /// names), for the command line to print once.
+    pub fn warnings(&self) -> &[String] {
+        self.destination.warnings()
     }
 
     /// What was counted so far.

@@ -65,6 +65,11 @@ impl JsChecker {
         Ok(())
     }
 
+    /// `warnings()`: what the settings' plan was read with a warning, to print once.
+    pub fn warnings(&self) -> Vec<String> {
+        self.inner.warnings().to_vec()
+    }
+
     /// Messages and unreadable values counted so far, for the progress line.
     pub fn seen(&self) -> f64 {
         let report = self.inner.report();
@@ -76,6 +81,25 @@ impl JsChecker {
     pub fn take_report(&mut self) -> String {
         self.inner.take_report().to_json()
     }
+}
+
+/// A plan converted by `convertPlan`.
+#[wasm_bindgen(js_name = ConvertedPlan, getter_with_clone)]
+pub struct JsConvertedPlan {
+    /// The Public API's rules form, as JSON text ending in a newline.
+    pub text: String,
+    /// The format the plan was read as, in words.
+    pub format: String,
+    /// What was read with a warning.
+    pub warnings: Vec<String>,
+}
+
+/// `convertPlan(text)`: a plan file's text in the Public API's rules form; throws an `Error`
+/// saying why the text is not a plan it reads.
+#[wasm_bindgen(js_name = convertPlan)]
+pub fn convert_plan(text: &str) -> Result<JsConvertedPlan, JsValue> {
+    let converted = check::convert_plan(text).map_err(error)?;
+    Ok(JsConvertedPlan { text: converted.text, format: converted.format.to_owned(), warnings: converted.warnings })
 }
 
 /// `detectFraming(head, complete)`: `"lines"`, `"document"`, or `undefined` while more of the

@@ -181,8 +181,8 @@ fn detect(map: &Map<String, Value>) -> Result<Format, String> {
     };
     let mut problem = match (by_rules, by_events) {
         (Some(one), None) | (None, Some(one)) => return Ok(one),
-        (None, None) if keys.is_empty() => String::from("the plan's format cannot be told from its shape: it has no keys."),
-        (None, None) => format!("the plan's format cannot be told from its shape: it has the keys {keys}."),
+        (None, None) if keys.is_empty() => String::from("the plan's format cannot be told from its shape: it has no keys"),
+        (None, None) => format!("the plan's format cannot be told from its shape: it has the keys {keys}"),
         (Some(first), Some(second)) => {
             let mut problem = format!("the plan fits more than one format, so it is not clear how to read it: it has the keys {keys}, and ");
             needs(first, &mut problem);
@@ -192,8 +192,8 @@ fn detect(map: &Map<String, Value>) -> Result<Format, String> {
             return Err(problem);
         }
     };
-    for (format, _) in NEEDS {
-        problem.push_str(if problem.ends_with('.') { " " } else { "; " });
+    for (at, (format, _)) in NEEDS.into_iter().enumerate() {
+        problem.push_str(if at == 0 { ", while " } else { "; " });
         needs(format, &mut problem);
     }
     Err(problem)
@@ -319,7 +319,7 @@ mod tests {
     #[test]
     fn a_shape_no_format_fits_says_what_each_needs() {
         let error = refused(json!({"plan": []}));
-        assert!(error.starts_with("the plan's format cannot be told from its shape: it has the keys \"plan\"."), "{error}");
+        assert!(error.starts_with("the plan's format cannot be told from its shape: it has the keys \"plan\", while a Segment Public API plan has "), "{error}");
         for (format, _) in NEEDS {
             assert!(error.contains(format.name()), "{error}");
         }

@@ -8,7 +8,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -143,6 +143,11 @@ function sorted(object) {
   return Object.fromEntries(Object.entries(object).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+/** `text` as a regular expression that matches only it. */
+function escape(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
 function countsOf(report) {
   const { messages, mapped, skipped, invalid, unreadable, codes, events } = report;
   return { messages, mapped, skipped, invalid, unreadable, codes, events };
@@ -191,7 +196,8 @@ describe("astrolabe-segment (the installed bin)", () => {
     assert.match(top.stdout, /^Usage: astrolabe-segment COMMAND/);
     assert.match(top.stdout, /\n  check +check the Segment messages/);
     assert.match(top.stdout, /\n  merge +add up the JSON reports/);
-    for (const command of ["check", "merge"]) {
+    assert.match(top.stdout, /\n  convert +convert a tracking plan/);
+    for (const command of ["check", "merge", "convert"]) {
       for (const args of [[command, "--help"], [command, "-h"], ["help", command]]) {
         const result = run(args);
         assert.equal(result.status, 0, result.stderr);
@@ -364,19 +370,29 @@ describe("astrolabe-segment (the installed bin)", () => {
     const file = write("usage.ndjson", corpus[0]);
     write("not-json.json", "{");
     write("bad-plan.json", JSON.stringify({ rules: 3 }));
+    write("shapeless.json", JSON.stringify({ events: "all", owner: "growth" }));
     const cases = [
-      [["frob"], /^astrolabe-segment: unknown command "frob": the commands are check, merge\nRun 'astrolabe-segment --help' for usage\.\n$/],
+      [["frob"], /^astrolabe-segment: unknown command "frob": the commands are check, merge, convert\nRun 'astrolabe-segment --help' for usage\.\n$/],
       [["check", "--bogus", file], /^astrolabe-segment check: unknown option --bogus for check/],
       [["check", "nothere.ndjson"], /^astrolabe-segment check: cannot check nothere\.ndjson: no such file or directory\n/],
       [["check", "--config", "nothere.json", file], /cannot read --config nothere\.json: no such file/],
       [["check", "--config", "not-json.json", file], /the --config file is not JSON: .*\(--config not-json\.json\)/],
-      [["check", "--plan", "bad-plan.json", file], /trackingPlan "rules" must be an array \(--plan bad-plan\.json\)/],
+      [["check", "--plan", "bad-plan.json", file], /trackingPlan the plan's format cannot be told from its shape: it has the keys "rules", while .* \(--plan bad-plan\.json\)\n/],
       [["check", "--format", "xml", file], /--format takes text, json, github \(got "xml"\)/],
       [["check", "--threads", "0", file], /--threads takes a whole number of at least 1/],
       [["check", "--shard", "3/2", file], /--shard takes I\/N with 1 <= I <= N/],
       [["check", "--shard", "1/2", "-"], /standard input \(-\) cannot be split/],
       [["merge"], /name the reports to add up/],
       [["merge", file], /usage\.ndjson is not a report of astrolabe-segment check --format json/],
+      [["toString"], /unknown command "toString"/],
+      [["convert"], /name the plan to convert/],
+      [["convert", "nothere.json"], /^astrolabe-segment convert: cannot read nothere\.json: no such file\n/],
+      [["convert", "not-json.json"], /not-json\.json is not JSON: EOF while parsing an object at line 1 column 1\n/],
+      [["convert", "bad-plan.json"], /bad-plan\.json is not a tracking plan it can read: the plan's format cannot be told from its shape: it has the keys "rules", while /],
+      [["convert", "usage.ndjson"], /usage\.ndjson is not a tracking plan: a plan file holds a JSON object\n/],
+      [["convert", "shapeless.json"], /shapeless\.json is not a tracking plan it can read: the plan's format cannot be told from its shape: it has the keys "events", "owner", while a Segment Public API plan has "rules"/],
+      [["convert", "--to", "avo", "bad-plan.json"], /--to takes segment \(got "avo"\)/],
+      [["convert", "bad-plan.json", "usage.ndjson"], /convert reads one plan \(got 2\)/],
     ];
     for (const [args, message] of cases) {
       const result = run(args, { stdin: "" });
@@ -408,6 +424,49 @@ describe("astrolabe-segment (the installed bin)", () => {
     assert.deepEqual(countsOf(withConfig), new Expected(new Destination(config)).lines(corpusText).counts());
     // Events are counted by the name the message sends, not the one a mapping makes of it.
     assert.ok(withConfig.events["Order Completed"].messages > 0 && !withConfig.events["order completed"]);
+  });
+
+  test("convert: every real plan in tests/plans as-is; check answers the converted plan as the original, and as the library", () => {
+    const plansDir = path.join(repoDir, "tests/plans");
+    const cases = readdirSync(plansDir, { recursive: true }).filter((name) => name.endsWith(".cases.json")).sort();
+    assert.ok(cases.length >= 15, `${cases.length} plans`);
+    for (const name of cases) {
+      const { plan: planFile, cases: events } = JSON.parse(readFileSync(path.join(plansDir, name), "utf8"));
+      const original = path.join(plansDir, path.dirname(name), planFile);
+      const converted = run(["convert", original]);
+      assert.equal(converted.status, 0, `${name}: ${converted.stderr}`);
+      assert.match(converted.stderr, new RegExp(`^astrolabe-segment convert: read ${escape(original)} as an? [A-Z]`), name);
+      const plan = JSON.parse(converted.stdout);
+      assert.ok(Array.isArray(plan.rules) && plan.rules.every((rule) => ["TRACK", "IDENTIFY", "GROUP"].includes(rule.type)), name);
+      // Converting the converted plan changes nothing; standard input reads as a file does.
+      const again = run(["convert", "-"], { stdin: converted.stdout });
+      assert.equal(again.stdout, converted.stdout, name);
+      assert.match(again.stderr, /^astrolabe-segment convert: read standard input as a Segment Public API plan\n$/, name);
+
+      const convertedFile = write(`converted/${name.replace(/\W/g, "_")}.json`, converted.stdout);
+      const traffic = write(`converted/${name.replace(/\W/g, "_")}.ndjson`, events.map((event) => JSON.stringify(event.message)).join("\n") + "\n");
+      const asOriginal = check(["--plan", original, traffic]).report;
+      const asConverted = check(["--plan", convertedFile, traffic]).report;
+      assert.deepEqual(countsOf(asConverted), countsOf(asOriginal), name);
+      const text = readFileSync(traffic, "utf8");
+      const expected = new Expected(new Destination({ trackingPlan: JSON.parse(readFileSync(original, "utf8")) })).lines(text).counts();
+      assert.deepEqual(countsOf(asOriginal), expected, name);
+    }
+  });
+
+  test("check --plan prints what the plan was read with a warning, once, on standard error", () => {
+    const plan = { rules: [{ type: "TRACK", key: "Paid", jsonSchema: { $schema: "https://json-schema.org/2019-09/schema", properties: { properties: { required: ["amount"] } } } }] };
+    const planFile = write("near-draft.json", JSON.stringify(plan));
+    const traffic = write("paid.ndjson", `${JSON.stringify({ type: "track", userId: "u1", event: "Paid", properties: {} })}\n`);
+    const result = run(["check", "--threads", "2", "--plan", planFile, traffic]);
+    assert.equal(result.status, 0, result.stderr);
+    const warnings = result.stderr.split("\n").filter(Boolean);
+    assert.equal(warnings.length, 1, result.stderr);
+    assert.match(warnings[0], /^astrolabe-segment check: warning: .*2019-09/);
+    const converted = run(["convert", planFile]);
+    assert.equal(converted.status, 0, converted.stderr);
+    assert.match(converted.stderr, /\nastrolabe-segment convert: warning: .*2019-09/);
+    assert.equal(JSON.parse(converted.stdout).rules[0].jsonSchema.$schema, "https://json-schema.org/draft/2019-09/schema");
   });
 
   test("the output is the same whatever the threads", () => {
