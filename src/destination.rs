@@ -108,6 +108,7 @@ impl Destination {
     /// never reads them. Empty when everything was read as written.
     ///
     /// ```
+    /// # #[cfg(feature = "tracking-plan")] {
     /// use astrolabe_segment::{Config, Destination};
     /// use serde_json::json;
     ///
@@ -116,6 +117,7 @@ impl Destination {
     /// assert_eq!(destination.warnings(), [
     ///     "trackingPlan rules/0 (IDENTIFY): \"$schema\" \"https://json-schema.org/2019-09/schema\" is not a JSON Schema draft's URI; it is read as \"https://json-schema.org/draft/2019-09/schema\""
     /// ]);
+    /// # }
     /// # Ok::<(), astrolabe_segment::ConfigError>(())
     /// ```
     pub fn warnings(&self) -> &[String] {

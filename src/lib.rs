@@ -56,6 +56,16 @@ pub use pointer::Pointer;
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
+/// docs/rust.md's examples, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/rust.md")]
+pub struct RustDocDoctests;
+
+/// docs/mappings.md's examples, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/mappings.md")]
+pub struct MappingsDocDoctests;
+
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 

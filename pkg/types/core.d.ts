@@ -122,6 +122,8 @@ export interface TrackingPlan extends PlanSettings {
  * is told from its shape when the Destination is built; unknown keys are refused then.
  */
 export interface PlanFile extends PlanSettings {
+  /** Segment's legacy Config API keeps its rules in an object (`events`, `global`, `identify`, ...); a list of rules is a {@link TrackingPlan}. */
+  rules?: { readonly length?: never; readonly [key: string]: unknown } | null;
   [key: string]: unknown;
 }
 

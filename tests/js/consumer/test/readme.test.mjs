@@ -1,4 +1,4 @@
-// The README's quick start examples run against the installed package and print what their
+// The README's JavaScript examples run against the installed package and print what their
 // `// → ...` comments say: each ```js block, as an ES module, or as CommonJS when it requires.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -7,12 +7,16 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { consumerDir, repoDir } from "./helpers.mjs";
 
-test("the README's quick start examples run and print what they say", () => {
+/** The ```js blocks of the README's section `title`. */
+function blocksOf(title) {
   const readme = readFileSync(path.join(repoDir, "README.md"), "utf8");
-  const section = readme.split(/^## Quick start \(JavaScript\)$/m)[1]?.split(/^## /m)[0];
-  assert.ok(section, "README.md has no '## Quick start (JavaScript)' section");
-  const blocks = [...section.matchAll(/^```js\n([\s\S]*?)^```$/gm)].map((match) => match[1]);
-  assert.ok(blocks.some((code) => code.includes("require(")) && blocks.some((code) => code.includes("import ")), "the section needs an ESM and a CommonJS block");
+  const section = readme.split(new RegExp(`^## ${title.replace(/[()]/g, "\\$&")}$`, "m"))[1]?.split(/^## /m)[0];
+  assert.ok(section, `README.md has no '## ${title}' section`);
+  return [...section.matchAll(/^```js\n([\s\S]*?)^```$/gm)].map((match) => match[1]);
+}
+
+/** Runs each block against the installed package and compares what it prints with its `// → ...` comments. */
+function runPrinting(blocks) {
   for (const code of blocks) {
     const expected = code.split("\n").flatMap((line) => {
       const match = line.match(/^\s*console\.log\(.*\/\/ → (.*)$/);
@@ -24,6 +28,20 @@ test("the README's quick start examples run and print what they say", () => {
     const result = spawnSync(process.execPath, [file], { cwd: consumerDir, encoding: "utf8" });
     assert.equal(result.status, 0, result.stderr);
     assert.deepEqual(result.stdout.trimEnd().split("\n"), expected);
+  }
+}
+
+test("the README's quick start examples run and print what they say", () => {
+  const blocks = blocksOf("Quick start (JavaScript)");
+  assert.ok(blocks.some((code) => code.includes("require(")) && blocks.some((code) => code.includes("import ")), "the section needs an ESM and a CommonJS block");
+  runPrinting(blocks);
+});
+
+test("the README's tracking plan and rules examples run and print what they say", () => {
+  for (const title of ["Tracking plans", "Rules and codes"]) {
+    const blocks = blocksOf(title);
+    assert.equal(blocks.length, 1, title);
+    runPrinting(blocks);
   }
 });
 

@@ -50,10 +50,10 @@ test("each mistake in types/bad/ is refused, for the reason it names", () => {
   assert.equal(errors.length, files.length, result.stdout);
 });
 
-test("the README's TypeScript example compiles", () => {
-  const readme = readFileSync(path.join(repoDir, "README.md"), "utf8");
-  const blocks = [...readme.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match) => match[1]);
-  assert.ok(blocks.length >= 1, "the README has no ```ts block");
+test("the TypeScript examples of the README and docs/javascript.md compile", () => {
+  const docs = ["README.md", "docs/javascript.md"].map((file) => readFileSync(path.join(repoDir, file), "utf8")).join("\n");
+  const blocks = [...docs.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match) => match[1]);
+  assert.ok(blocks.length >= 1, "docs/javascript.md has no ```ts block");
   blocks.forEach((code, index) => writeFileSync(path.join(consumerDir, `types/readme-example-${index}.ts`), code));
   const result = run(tsc, "types/tsconfig.readme.json");
   assert.equal(result.status, 0, result.stdout + result.stderr);

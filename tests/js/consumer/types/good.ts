@@ -98,6 +98,13 @@ const configured = new Destination({
   },
   trackingPlan: plan,
 });
+// Plan files of other tools, as their JSON reads, with settings spread beside them.
+const configApi = { display_name: "Web", rules: { events: [{ name: "Signed Up", version: 1, rules: { properties: {} } }], identify_traits: [] } };
+const catalog = { name: "Web", events: [{ name: "Signed Up", eventType: "track", rules: { type: "object" }, identitySection: "properties" }] };
+const listAnswer = { data: { rules: [{ type: "TRACK", key: "Signed Up", jsonSchema: {} }] } };
+for (const file of [configApi, catalog, listAnswer]) {
+  new Destination({ trackingPlan: { ...file, violations: "block" } }).free();
+}
 
 // These must not compile; `@ts-expect-error` fails the build if they ever do (types are not `any`).
 const first = outcome.operations[0];
