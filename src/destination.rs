@@ -274,7 +274,8 @@ fn compile_plan(plan: Option<&Value>) -> Result<Option<TrackingPlan>, ConfigErro
 /// A plan's warnings, as the Destination's: each after `trackingPlan`, as its errors are.
 #[cfg(feature = "tracking-plan")]
 fn plan_warnings(plan: Option<&TrackingPlan>) -> Vec<String> {
-    plan.map(|plan| plan.warnings().iter().map(|warning| format!("trackingPlan {warning}")).collect()).unwrap_or_default()
+    plan.map(|plan| plan.warnings().iter().map(|warning| format!("trackingPlan {warning}")).collect())
+        .unwrap_or_default()
 }
 
 #[cfg(not(feature = "tracking-plan"))]
