@@ -1,11 +1,11 @@
 //! The tools build's glue for the command line (`pkg/cli/`): a `Checker` fed bytes many lines at
-//! a time that gives back only its report, and what the CLI asks of the rules in [`crate::check`]
+//! a time that gives back only its report, and what the CLI asks of the rules in [`astrolabe_segment::check`]
 //! (a stream's framing, shards, the files of a directory, reports merged and printed). Nothing
 //! crosses back per message. Only the tools build has it (`--features tools`).
 
 use wasm_bindgen::prelude::*;
 
-use crate::check::{self, End, Format, Framing, Problem, Report, Shard};
+use astrolabe_segment::check::{self, End, Format, Framing, Problem, Report, Shard};
 
 /// Checks the values of streams and counts them (one per worker thread).
 #[wasm_bindgen(js_name = Checker)]

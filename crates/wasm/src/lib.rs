@@ -1,21 +1,33 @@
-//! The WebAssembly glue: a thin `#[wasm_bindgen]` layer over [`crate::Destination`].
+//! The WebAssembly bindings of `astrolabe-segment`: a thin `#[wasm_bindgen]` layer over
+//! [`astrolabe_segment::Destination`], and nothing decided here.
 //!
-//! Nothing here validates or maps: values cross the boundary ([`convert`]), the core does the
-//! work, and its outcome comes back as JSON text that `JSON.parse` turns into plain JS objects.
-//! The package's public names (`Destination`, `map`, `mapJson`, ...) are made in JS by the entries
-//! (`pkg/shared/fast.js`) from the internal `__…` functions here, and `pkg/types/` (core.d.ts)
-//! describes them.
+//! Values cross the boundary ([`convert`]: the walk over a JS value, reporting what JSON cannot
+//! carry), the library does the work, and its answer comes back as JSON text that `JSON.parse`
+//! turns into plain JS objects. The package's public names (`Destination`, `map`, `mapJson`, ...)
+//! are made in JS by the entries (`pkg/shared/fast.js`) from the internal `__…` functions here, and
+//! `pkg/types/` (core.d.ts) describes them.
+//!
+//! Each way in is written once: [`answer_text`] answers text in the input buffer (`mapJson`'s, or
+//! what the entries' fast path serialized with `JSON.stringify`, which is faster than the walk) and
+//! [`answer_value`] answers a JS value through the walk, each for a shape the entries number as
+//! [`shape_of`] does. A text answer is left in memory ([`output_address`]): a string returned the
+//! wasm-bindgen way costs four calls across the boundary and a copy freed by a fifth, about
+//! 0.2 µs, a twentieth of mapping a small message.
 //!
 //! A JS `Destination` is a handle into [`DESTINATIONS`], where identical settings share one
-//! compiled Destination ([`crate::destination_cache`]): it owns nothing in the module, so building
-//! one per request, and never freeing it, costs neither memory here nor garbage collection work.
+//! compiled Destination ([`astrolabe_segment::destination_cache`]): it owns nothing in the module,
+//! so building one per request, and never freeing it, costs neither memory here nor garbage
+//! collection work.
 //!
-//! The `__…Text` functions take a plain-JSON value that the entries serialized with
-//! `JSON.stringify`, which is faster than the walk over the JS value. They give `undefined` when
-//! only the walk can answer exactly, and the entry then calls `__map`, `__validate` or
-//! `__mapBatch`. They answer through memory ([`answered`]): a string returned the wasm-bindgen way
-//! costs four calls across the boundary and a copy freed by a fifth, about 0.2 µs, a twentieth of
-//! mapping a small message.
+//! On any target but wasm32 the crate is empty.
+#![cfg(target_arch = "wasm32")]
+
+/// The lite build's allocator: talc, which grows the module's memory as dlmalloc does, in less
+/// code (its budget has no room for dlmalloc's); the builds with `speed` keep dlmalloc, which is a
+/// few percent faster (docs/performance.md).
+#[cfg(all(not(target_feature = "atomics"), not(feature = "speed")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 #[cfg(feature = "tools")]
 mod check;
@@ -28,14 +40,14 @@ use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::destination_cache::{DestinationCache, IDLE_KEPT};
-use crate::engine::Shape;
-use crate::{Code, Config, Issue, MapOptions, Mapped, Outcome, Pointer, Validation};
+use astrolabe_segment::destination_cache::{DestinationCache, IDLE_KEPT};
+use astrolabe_segment::engine::Shape;
+use astrolabe_segment::{Code, Config, Issue, MapOptions, Mapped, Outcome, Pointer, Validation};
 use convert::{batch_to_json, exact_string, parse, to_json, Converted};
 
 thread_local! {
     /// The compiled Destinations of this instance, shared by identical settings (see
-    /// [`crate::destination_cache`]). A JS `Destination` is a handle into it: it holds no memory of
+    /// [`astrolabe_segment::destination_cache`]). A JS `Destination` is a handle into it: it holds no memory of
     /// its own here, so none waits for garbage collection, however many are made and dropped.
     static DESTINATIONS: RefCell<DestinationCache> = RefCell::new(DestinationCache::new(IDLE_KEPT));
 }
@@ -97,7 +109,7 @@ pub fn release_destination(handle: u32) {
 
 /// Runs `f` on the Destination of `handle`. It is taken out of the cache first, so that a call
 /// back into the module from JS (a getter during the walk) finds the cache free.
-fn with_destination<T>(handle: u32, f: impl FnOnce(&crate::Destination) -> Result<T, JsValue>) -> Result<T, JsValue> {
+fn with_destination<T>(handle: u32, f: impl FnOnce(&astrolabe_segment::Destination) -> Result<T, JsValue>) -> Result<T, JsValue> {
     let found = DESTINATIONS.with(|cell| cell.try_borrow().ok().and_then(|cache| cache.get(handle)));
     match found {
         Some(destination) => f(&destination),
@@ -133,7 +145,7 @@ fn shape_of(code: u8) -> Result<Shape, JsValue> {
 /// (-1 when only the walk, [`answer_value`], can answer exactly).
 #[wasm_bindgen(js_name = "__answerText")]
 pub fn answer_text(handle: u32, length: usize, shape: u8, options: JsValue) -> i32 {
-    let answer = |dest: &crate::Destination| -> Result<Option<usize>, JsValue> {
+    let answer = |dest: &astrolabe_segment::Destination| -> Result<Option<usize>, JsValue> {
         let options = map_options(&options)?;
         match shape_of(shape)? {
             Shape::Any => {
@@ -237,14 +249,14 @@ thread_local! {
 
 /// Internal: how many spans of the last answer hold characters past ASCII (`0` for ASCII), kept
 /// at [`spans_address`] as `[start, end, ...]`; -1 when JS decodes the answer whole
-/// ([`crate::spans::non_ascii_spans`]). The lite build leaves it out, for its size.
+/// ([`astrolabe_segment::spans::non_ascii_spans`]). The lite build leaves it out, for its size.
 #[cfg(feature = "speed")]
 #[wasm_bindgen(js_name = "__outputSpans")]
 pub fn output_spans() -> i32 {
     let found = OUTPUT.with(|output| {
         SPANS.with(|spans| {
             let (Ok(output), Ok(mut spans)) = (output.try_borrow(), spans.try_borrow_mut()) else { return None };
-            crate::spans::non_ascii_spans(output.as_bytes(), &mut spans).then(|| spans.len() / 2)
+            astrolabe_segment::spans::non_ascii_spans(output.as_bytes(), &mut spans).then(|| spans.len() / 2)
         })
     });
     found.and_then(|count| i32::try_from(count).ok()).unwrap_or(-1)
@@ -309,7 +321,7 @@ pub fn transform(mapping: JsValue, payload: JsValue) -> Result<JsValue, JsValue>
     } else {
         json_argument(&payload, "payload")?
     };
-    match crate::mapping::transform(&mapping, &payload) {
+    match astrolabe_segment::mapping::transform(&mapping, &payload) {
         Ok(Some(value)) => parse(&to_text(&value)?),
         Ok(None) => Ok(JsValue::UNDEFINED),
         Err(error) => Err(js_sys::Error::new(&error.to_string()).into()),
@@ -319,7 +331,7 @@ pub fn transform(mapping: JsValue, payload: JsValue) -> Result<JsValue, JsValue>
 /// `validateMapping(mapping)`: every problem of a mapping, as mapping-kit words it (`[]` when valid).
 #[wasm_bindgen(js_name = validateMapping)]
 pub fn validate_mapping(mapping: JsValue) -> Result<Vec<String>, JsValue> {
-    Ok(crate::mapping::validate_mapping(&json_argument(&mapping, "mapping")?))
+    Ok(astrolabe_segment::mapping::validate_mapping(&json_argument(&mapping, "mapping")?))
 }
 
 /// A JS value as JSON, or a `TypeError` listing what JSON cannot carry.
@@ -362,7 +374,7 @@ pub fn codes() -> Vec<String> {
 }
 
 /// The Destination of settings read as JSON (`null` for the defaults).
-fn destination(config: Value) -> Result<crate::Destination, JsValue> {
+fn destination(config: Value) -> Result<astrolabe_segment::Destination, JsValue> {
     let config = match config {
         Value::Null => Config::default(),
         value @ Value::Object(_) => {
@@ -370,7 +382,7 @@ fn destination(config: Value) -> Result<crate::Destination, JsValue> {
         }
         _ => return Err(not_an_object()),
     };
-    crate::Destination::new(config).map_err(|error| js_sys::Error::new(&error.to_string()).into())
+    astrolabe_segment::Destination::new(config).map_err(|error| js_sys::Error::new(&error.to_string()).into())
 }
 
 fn not_an_object() -> JsValue {
@@ -402,7 +414,7 @@ fn to_text<T: serde::Serialize>(value: &T) -> Result<String, JsValue> {
     serde_json::to_string(value).map_err(|error| js_sys::Error::new(&format!("internal error: {error}")).into())
 }
 
-fn map_json_with(dest: &crate::Destination, input: &JsValue, options: &MapOptions) -> Result<String, JsValue> {
+fn map_json_with(dest: &astrolabe_segment::Destination, input: &JsValue, options: &MapOptions) -> Result<String, JsValue> {
     match exact_string(input) {
         Some(Ok(text)) => return Ok(dest.map_json_text(text.as_bytes(), options)),
         Some(Err(())) => {
