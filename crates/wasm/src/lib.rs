@@ -344,11 +344,15 @@ fn json_argument(value: &JsValue, name: &str) -> Result<Value, JsValue> {
     Err(type_error(&format!("the {name} is not JSON: {}", listed.join("; "))))
 }
 
-/// The module's start function. It does nothing, but its export (`__wbindgen_start`) is what
+/// The module's start function: gives `@liquid`'s `'now'` the host's clock, which
+/// wasm32-unknown-unknown has no other way to read. Its export (`__wbindgen_start`) is also what
 /// wasm-bindgen's `__wbg_reset_state` calls after re-instantiating the module, which the entries
 /// do when a call traps (see `pkg/shared/fast.js`).
 #[wasm_bindgen(start)]
-pub fn start() {}
+pub fn start() {
+    #[cfg(feature = "liquid")]
+    astrolabe_segment::mapping::set_clock(js_sys::Date::now);
+}
 
 /// Test-only (`__forceTrap`: the entries put it on `Destination` under the registered symbol
 /// `astrolabe-segment.test.forceTrap`, for their tests; it is no export, in neither the types nor
