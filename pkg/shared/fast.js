@@ -213,8 +213,9 @@ export function withFastPath(glue) {
   }
 
   /**
-   * What an internal entry answered (crates/wasm/src/lib.rs, `answered`): the text of `length` bytes the
-   * module left at `__outputAddress()`, `undefined` (-1: the walk answers), or its error thrown.
+   * What an internal entry answered (crates/wasm/src/lib.rs, `OUTPUT`): the text of `length` bytes the
+   * module left at `__outputAddress()`, or `undefined` (-1: the walk answers). An entry that fails
+   * throws, as every entry of the module does.
    */
   const decoder = new TextDecoder();
   /** The module finds an answer's spans past ASCII (not the lite build: src/spans.rs). */
@@ -224,8 +225,7 @@ export function withFastPath(glue) {
       const start = glue.__outputAddress();
       return length < PIECES_FROM || asciiInput || !pieces ? decode(start, length) : decodePieces(start, length);
     }
-    if (length === -1) return undefined;
-    throw glue.__takeError();
+    return undefined;
   }
 
   /** The text of `length` bytes of the module's memory at `start`. */
@@ -348,7 +348,6 @@ export function withFastPath(glue) {
       text = glue.__configText(config);
       handle = glue.__destinationFromText(encode(text));
     }
-    if (handle < 0) throw glue.__takeError();
     return tokenOf(handle, text);
   }
 

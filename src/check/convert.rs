@@ -31,8 +31,10 @@ pub fn convert_plan(text: &str) -> Result<ConvertedPlan, String> {
     if !value.is_object() {
         return Err("not a tracking plan: a plan file holds a JSON object".to_owned());
     }
-    let converted = plan::convert(&value).map_err(|error| format!("not a tracking plan it can read: {}", error.message()))?;
-    let mut text = serde_json::to_string_pretty(&converted.plan).map_err(|error| format!("cannot write the plan: {error}"))?;
+    let converted =
+        plan::convert(&value).map_err(|error| format!("not a tracking plan it can read: {}", error.message()))?;
+    let mut text =
+        serde_json::to_string_pretty(&converted.plan).map_err(|error| format!("cannot write the plan: {error}"))?;
     text.push('\n');
     Ok(ConvertedPlan { text, format: converted.format.name(), warnings: converted.warnings })
 }

@@ -51,7 +51,8 @@ pub fn convert(plan: &Value) -> Result<Converted, ConfigError> {
             written.insert(String::from("version"), Value::Number(version.clone()));
         }
         // Problems and warnings are the compiler's to report, below.
-        let schema = schema::prepare(&rule.schema, &mut Vec::new()).unwrap_or_else(|_| rule.schema.clone().into_owned());
+        let schema =
+            schema::prepare(&rule.schema, &mut Vec::new()).unwrap_or_else(|_| rule.schema.clone().into_owned());
         written.insert(String::from("jsonSchema"), schema);
         rules.push(Value::Object(written));
     }

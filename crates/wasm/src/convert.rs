@@ -143,7 +143,10 @@ impl Walk {
                     Ok(replaced) => self.after_to_json(&replaced, path, key),
                     Err(error) => {
                         let thrown = describe_error(&error);
-                        self.not_json(path, format!("Its toJSON method threw: {}", astrolabe_segment::quote::truncated(&thrown)));
+                        self.not_json(
+                            path,
+                            format!("Its toJSON method threw: {}", astrolabe_segment::quote::truncated(&thrown)),
+                        );
                         Some(Value::Null)
                     }
                 };

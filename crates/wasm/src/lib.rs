@@ -42,7 +42,7 @@ use wasm_bindgen::JsCast;
 
 use astrolabe_segment::destination_cache::{DestinationCache, IDLE_KEPT};
 use astrolabe_segment::engine::Shape;
-use astrolabe_segment::{Code, Config, Issue, MapOptions, Mapped, Outcome, Pointer, Validation};
+use astrolabe_segment::{Code, Config, ConfigError, MapOptions};
 use convert::{batch_to_json, exact_string, parse, to_json, Converted};
 
 thread_local! {
@@ -55,9 +55,9 @@ thread_local! {
 /// Internal: the handle of the Destination compiled from the settings whose JSON text (from
 /// `JSON.stringify`, or [`config_text`]) fills the input buffer's first `length` bytes, compiled
 /// now or shared with earlier ones. -1 when the text is not JSON the walk would read the same way
-/// (then JS asks [`config_text`]); -2 when the settings are refused (the error for [`take_error`]).
+/// (then JS asks [`config_text`]); throws when the settings are refused.
 #[wasm_bindgen(js_name = "__destinationFromText")]
-pub fn destination_from_text(length: usize) -> i32 {
+pub fn destination_from_text(length: usize) -> Result<i32, JsValue> {
     let handle = with_text(length, |text| {
         DESTINATIONS.with(|cell| {
             let mut cache =
@@ -66,12 +66,10 @@ pub fn destination_from_text(length: usize) -> i32 {
             cache.handle_for(text, || destination(serde_json::from_str(text).map_err(|_| None)?).map_err(Some))
         })
     });
-    match handle {
-        Ok(Ok(handle)) => {
-            i32::try_from(handle).unwrap_or_else(|_| failed(js_sys::Error::new("too many Destinations").into()))
-        }
-        Ok(Err(None)) => -1,
-        Ok(Err(Some(error))) | Err(error) => failed(error),
+    match handle? {
+        Ok(handle) => i32::try_from(handle).map_err(|_| js_sys::Error::new("too many Destinations").into()),
+        Err(None) => Ok(-1),
+        Err(Some(error)) => Err(error),
     }
 }
 
@@ -84,7 +82,7 @@ pub fn config_text(config: JsValue) -> Result<String, JsValue> {
         return Ok("null".to_owned());
     }
     if !config.is_object() || config.is_function() || Array::is_array(&config) {
-        return Err(not_an_object());
+        return Err(not_an_object(&config));
     }
     let Converted { value, issues } = to_json(&config);
     if !issues.is_empty() {
@@ -109,7 +107,10 @@ pub fn release_destination(handle: u32) {
 
 /// Runs `f` on the Destination of `handle`. It is taken out of the cache first, so that a call
 /// back into the module from JS (a getter during the walk) finds the cache free.
-fn with_destination<T>(handle: u32, f: impl FnOnce(&astrolabe_segment::Destination) -> Result<T, JsValue>) -> Result<T, JsValue> {
+fn with_destination<T>(
+    handle: u32,
+    f: impl FnOnce(&astrolabe_segment::Destination) -> Result<T, JsValue>,
+) -> Result<T, JsValue> {
     let found = DESTINATIONS.with(|cell| cell.try_borrow().ok().and_then(|cache| cache.get(handle)));
     match found {
         Some(destination) => f(&destination),
@@ -144,7 +145,7 @@ fn shape_of(code: u8) -> Result<Shape, JsValue> {
 /// fast path serialized with `JSON.stringify` of a value given to `map`, `validate` or `mapBatch`
 /// (-1 when only the walk, [`answer_value`], can answer exactly).
 #[wasm_bindgen(js_name = "__answerText")]
-pub fn answer_text(handle: u32, length: usize, shape: u8, options: JsValue) -> i32 {
+pub fn answer_text(handle: u32, length: usize, shape: u8, options: JsValue) -> Result<i32, JsValue> {
     let answer = |dest: &astrolabe_segment::Destination| -> Result<Option<usize>, JsValue> {
         let options = map_options(&options)?;
         match shape_of(shape)? {
@@ -157,10 +158,9 @@ pub fn answer_text(handle: u32, length: usize, shape: u8, options: JsValue) -> i
             }
         }
     };
-    match with_destination(handle, answer) {
-        Ok(None) => -1,
-        Ok(Some(length)) => answered_in_place(Ok(length)),
-        Err(error) => failed(error),
+    match with_destination(handle, answer)? {
+        None => Ok(-1),
+        Some(length) => i32::try_from(length).map_err(|_| js_sys::Error::new("the answer is over 2 GB").into()),
     }
 }
 
@@ -176,19 +176,8 @@ pub fn answer_value(handle: u32, value: JsValue, shape: u8, options: JsValue) ->
         if shape == Shape::Any {
             return map_json_with(dest, &value, &options).map(JsValue::from);
         }
-        let text = match shape {
-            Shape::Batch => {
-                let Converted { value, issues } = batch_to_json(&value);
-                dest.map_batch_converted(value, issues)
-            }
-            _ => match to_json(&value) {
-                Converted { value, issues } if issues.is_empty() => dest.answer_value(&value, &options, shape),
-                Converted { issues, .. } if shape == Shape::Validation => {
-                    Validation::from(Outcome::invalid(issues)).to_json()
-                }
-                Converted { issues, .. } => Outcome::invalid(issues).to_json(),
-            },
-        };
+        let Converted { value, issues } = if shape == Shape::Batch { batch_to_json(&value) } else { to_json(&value) };
+        let text = dest.answer_converted(value, issues, &options, shape);
         parse(&text)
     })
 }
@@ -201,29 +190,9 @@ thread_local! {
 }
 
 thread_local! {
-    /// The last answer of an internal entry, which JS reads from memory at [`output_address`].
+    /// The last answer of an internal entry, which JS reads from memory at [`output_address`]:
+    /// the entry gives its length in bytes, -1 when the walk must answer instead, or throws.
     static OUTPUT: RefCell<String> = const { RefCell::new(String::new()) };
-    /// The last error of an internal entry, which JS takes with [`take_error`].
-    static ERROR: RefCell<Option<JsValue>> = const { RefCell::new(None) };
-}
-
-/// An internal entry's answer as one number: the length in bytes of the answer's text, which
-/// the entry wrote into the output buffer ([`with_output`], kept at [`output_address`], its room
-/// kept from call to call); -1 when the walk must answer instead (`undefined` in JS); -2 when the
-/// call failed, with the error kept for [`take_error`].
-fn answered_in_place(result: Result<usize, JsValue>) -> i32 {
-    match result.map(i32::try_from) {
-        Ok(Ok(length)) => length,
-        Ok(Err(_)) => failed(js_sys::Error::new("the answer is over 2 GB").into()),
-        Err(error) => failed(error),
-    }
-}
-
-/// -2, with `error` kept for [`take_error`] when its slot is free (always, but for a reentrant
-/// call; `take_error` has a default).
-fn failed(error: JsValue) -> i32 {
-    ERROR.with(|cell| cell.try_borrow_mut().map(|mut slot| *slot = Some(error))).ok();
-    -2
 }
 
 /// Runs `f` on the output buffer, where [`output_address`] finds what it writes.
@@ -267,13 +236,6 @@ pub fn output_spans() -> i32 {
 #[wasm_bindgen(js_name = "__spansAddress")]
 pub fn spans_address() -> usize {
     SPANS.with(|cell| cell.try_borrow().map_or(0, |spans| spans.as_ptr() as usize))
-}
-
-/// Internal: the error of the last internal entry that gave -2.
-#[wasm_bindgen(js_name = "__takeError")]
-pub fn take_error() -> JsValue {
-    let error = ERROR.with(|cell| cell.try_borrow_mut().ok().and_then(|mut slot| slot.take()));
-    error.unwrap_or_else(|| js_sys::Error::new("astrolabe-segment: an internal call failed").into())
 }
 
 /// Internal: the address of the input buffer, made at least `capacity` bytes long. The buffer
@@ -379,18 +341,35 @@ pub fn codes() -> Vec<String> {
 
 /// The Destination of settings read as JSON (`null` for the defaults).
 fn destination(config: Value) -> Result<astrolabe_segment::Destination, JsValue> {
-    let config = match config {
-        Value::Null => Config::default(),
-        value @ Value::Object(_) => {
-            Config::from_value(value).map_err(|error| JsValue::from(js_sys::Error::new(&error.to_string())))?
-        }
-        _ => return Err(not_an_object()),
-    };
-    astrolabe_segment::Destination::new(config).map_err(|error| js_sys::Error::new(&error.to_string()).into())
+    let config = Config::from_value(config).map_err(config_error)?;
+    astrolabe_segment::Destination::new(config).map_err(config_error)
 }
 
-fn not_an_object() -> JsValue {
-    type_error("the Destination config must be an object such as { strict: true }")
+/// A refused config as JS throws it: a `TypeError` when it is not an object at all.
+fn config_error(error: ConfigError) -> JsValue {
+    if error.is_not_an_object() {
+        type_error(&error.to_string())
+    } else {
+        js_sys::Error::new(&error.to_string()).into()
+    }
+}
+
+/// What a JS value that is not a plain object is, in the words of [`ConfigError::not_an_object`].
+fn not_an_object(config: &JsValue) -> JsValue {
+    let what = if config.is_function() {
+        "a function"
+    } else if Array::is_array(config) {
+        "an array"
+    } else if config.is_string() {
+        "a string"
+    } else if config.as_f64().is_some() || config.is_bigint() {
+        "a number"
+    } else if config.as_bool().is_some() {
+        "a boolean"
+    } else {
+        "a symbol"
+    };
+    config_error(ConfigError::not_an_object(what))
 }
 
 fn type_error(message: &str) -> JsValue {
@@ -405,7 +384,7 @@ fn map_options(options: &JsValue) -> Result<MapOptions, JsValue> {
     }
     let Converted { value, issues } = to_json(options);
     let problem = match issues.first() {
-        Some(_) => String::from("options must be an object such as { type: \"track\" }"),
+        Some(_) => String::from(MapOptions::NOT_AN_OBJECT),
         None => match MapOptions::from_value(&value) {
             Ok(options) => return Ok(options),
             Err(problem) => problem,
@@ -418,17 +397,14 @@ fn to_text<T: serde::Serialize>(value: &T) -> Result<String, JsValue> {
     serde_json::to_string(value).map_err(|error| js_sys::Error::new(&format!("internal error: {error}")).into())
 }
 
-fn map_json_with(dest: &astrolabe_segment::Destination, input: &JsValue, options: &MapOptions) -> Result<String, JsValue> {
+fn map_json_with(
+    dest: &astrolabe_segment::Destination,
+    input: &JsValue,
+    options: &MapOptions,
+) -> Result<String, JsValue> {
     match exact_string(input) {
         Some(Ok(text)) => return Ok(dest.map_json_text(text.as_bytes(), options)),
-        Some(Err(())) => {
-            let issue = Issue::new(
-                Code::InvalidJson,
-                &Pointer::root(),
-                "The text has a lone surrogate, which cannot be encoded as UTF-8.",
-            );
-            return Ok(Mapped::Message(Outcome::invalid(vec![issue])).to_json());
-        }
+        Some(Err(())) => return Ok(astrolabe_segment::Destination::unencodable_text_answer()),
         None => {}
     }
     if let Some(bytes) = input.dyn_ref::<Uint8Array>() {

@@ -19,7 +19,8 @@ pub(crate) const RULES_OBJECT_KEYS: [&str; 10] =
     ["rules", "name", "display_name", "create_time", "update_time", "version", "identify", "group", "page", "screen"];
 
 /// The keys of the `rules` object.
-const RULES_KEYS: [&str; 8] = ["events", "global", "identify", "group", "page", "screen", "identify_traits", "group_traits"];
+const RULES_KEYS: [&str; 8] =
+    ["events", "global", "identify", "group", "page", "screen", "identify_traits", "group_traits"];
 
 /// The keys of Typewriter's older local file.
 pub(crate) const LOCAL_KEYS: [&str; 4] = ["events", "name", "identify_traits", "group_traits"];
@@ -236,10 +237,10 @@ mod tests {
     #[test]
     fn catalog_events_are_rules_by_type_and_name() {
         let plan = json!({"name": "Demo", "version": 1, "workspaceId": "w", "createdAt": "", "updatedAt": "",
-            "events": [
-                {"id": "ev_1", "name": "Clicked", "eventType": "track", "description": "", "rules": {}},
-                {"id": "ev_2", "name": "", "eventType": "group", "identitySection": "traits", "rules": {}}
-            ]});
+        "events": [
+            {"id": "ev_1", "name": "Clicked", "eventType": "track", "description": "", "rules": {}},
+            {"id": "ev_2", "name": "", "eventType": "group", "identitySection": "traits", "rules": {}}
+        ]});
         let source = read_plan(&plan).unwrap();
         assert_eq!(source.format, Format::RudderStackCatalog);
         let rules: Vec<(RuleType, &str, &str)> =

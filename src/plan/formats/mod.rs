@@ -181,10 +181,14 @@ fn detect(map: &Map<String, Value>) -> Result<Format, String> {
     };
     let mut problem = match (by_rules, by_events) {
         (Some(one), None) | (None, Some(one)) => return Ok(one),
-        (None, None) if keys.is_empty() => String::from("the plan's format cannot be told from its shape: it has no keys"),
+        (None, None) if keys.is_empty() => {
+            String::from("the plan's format cannot be told from its shape: it has no keys")
+        }
         (None, None) => format!("the plan's format cannot be told from its shape: it has the keys {keys}"),
         (Some(first), Some(second)) => {
-            let mut problem = format!("the plan fits more than one format, so it is not clear how to read it: it has the keys {keys}, and ");
+            let mut problem = format!(
+                "the plan fits more than one format, so it is not clear how to read it: it has the keys {keys}, and "
+            );
             needs(first, &mut problem);
             problem.push_str(", and ");
             needs(second, &mut problem);
@@ -234,7 +238,9 @@ fn object_at<'v>(value: Option<&'v Value>, place: &str) -> Result<&'v Map<String
 fn schema_at<'v>(value: Option<&'v Value>, place: &str) -> Result<&'v Value, String> {
     match value {
         Some(schema @ (Value::Object(_) | Value::Bool(_))) => Ok(schema),
-        other => Err(format!("{place} must be a JSON Schema (an object), not {}", other.map_or("nothing", json_type_name))),
+        other => {
+            Err(format!("{place} must be a JSON Schema (an object), not {}", other.map_or("nothing", json_type_name)))
+        }
     }
 }
 
@@ -267,7 +273,9 @@ fn each_item<'p>(
         let name = match members.get(name_key) {
             None | Some(Value::Null) => "",
             Some(Value::String(name)) => name,
-            Some(other) => return Err(format!("{pointer}: \"{name_key}\" must be a string, not {}", json_type_name(other))),
+            Some(other) => {
+                return Err(format!("{pointer}: \"{name_key}\" must be a string, not {}", json_type_name(other)))
+            }
         };
         let place = if name.is_empty() { pointer.clone() } else { format!("{pointer} ({})", quote(name)) };
         let mut problems = Vec::new();
@@ -365,8 +373,12 @@ mod tests {
 
     #[test]
     fn items_are_named_in_problems() {
-        let items = |list: Value, keys: &[&str]| each_item(Some(&list), "events", keys, "name", &mut |_| Ok(())).unwrap_err();
-        assert_eq!(items(json!([{"name": "E", "extra": 1}]), &["name"]), "events/0 (\"E\"): unknown key \"extra\" (the keys are name)");
+        let items =
+            |list: Value, keys: &[&str]| each_item(Some(&list), "events", keys, "name", &mut |_| Ok(())).unwrap_err();
+        assert_eq!(
+            items(json!([{"name": "E", "extra": 1}]), &["name"]),
+            "events/0 (\"E\"): unknown key \"extra\" (the keys are name)"
+        );
         assert_eq!(items(json!([{"name": 1}]), &["name"]), "events/0: \"name\" must be a string, not a number");
         assert_eq!(items(json!({}), &[]), "\"events\" must be an array, not an object");
     }

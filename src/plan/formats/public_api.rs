@@ -46,7 +46,9 @@ pub(crate) fn read<'p>(plan: &'p Map<String, Value>, source: &mut Source<'p>) ->
             // Named as well as the rule allows: `rules/3 (TRACK "Order Completed")`, `rules/1 (IDENTIFY)`.
             let kind = item.members.get("type").and_then(Value::as_str);
             match kind {
-                Some("TRACK") if !item.name.is_empty() => format!("{} (TRACK {}): {problem}", item.pointer, quote(item.name)),
+                Some("TRACK") if !item.name.is_empty() => {
+                    format!("{} (TRACK {}): {problem}", item.pointer, quote(item.name))
+                }
                 Some(kind) => format!("{} ({kind}): {problem}", item.pointer),
                 None => format!("{}: {problem}", item.pointer),
             }
