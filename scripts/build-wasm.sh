@@ -21,10 +21,11 @@ root=$PWD
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target}
 
 # The lite build optimizes its hot path for size and speed ("s"; see the profile in Cargo.toml).
+# The module is the bindings crate (crates/wasm), with the library's features as its own.
 case $flavor in
-  full) features=(); profile=() ;;
-  lite) features=(--no-default-features); profile=(--config 'profile.release.package.astrolabe-segment-core.opt-level="s"') ;;
-  tools) features=(--features tools); profile=() ;;
+  full) features=(-p astrolabe-segment-wasm); profile=() ;;
+  lite) features=(-p astrolabe-segment-wasm --no-default-features); profile=(--config 'profile.release.package.astrolabe-segment-core.opt-level="s"') ;;
+  tools) features=(-p astrolabe-segment-wasm --features tools); profile=() ;;
   *) echo "unknown flavor: $flavor" >&2; exit 2 ;;
 esac
 
@@ -59,13 +60,13 @@ simd="target.wasm32-unknown-unknown.rustflags=[\"-C\", \"target-feature=+simd128
 cargo build --release --target wasm32-unknown-unknown --lib "${features[@]}" "${profile[@]}" --config "$trim_config" --config "$simd"
 restore_lock
 trap - EXIT INT TERM
-input=$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/astrolabe_segment.wasm
+input=$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/astrolabe_segment_wasm.wasm
 
 work=$CARGO_TARGET_DIR/wasm-bindgen/$flavor
 rm -rf "$work"
 mkdir -p "$work"
 for target in web nodejs; do
-  wasm-bindgen --target "$target" --experimental-reset-state-function --out-dir "$work/$target" "$input"
+  wasm-bindgen --target "$target" --experimental-reset-state-function --out-name astrolabe_segment --out-dir "$work/$target" "$input"
   grep -q '^export function __wbg_reset_state\|^exports.__wbg_reset_state = \|function __wbg_reset_state' \
     "$work/$target/astrolabe_segment.js" || {
     echo "wasm-bindgen --target $target wrote no __wbg_reset_state: pkg/shared/fast.js needs it" >&2; exit 1; }

@@ -18,7 +18,7 @@ const LIMITS = [
   ["batchBytes", "crates/core/src/input.rs", "MAX_BATCH_BYTES"],
   ["batchItems", "crates/core/src/input.rs", "MAX_BATCH_ITEMS"],
   ["depth", "crates/core/src/input.rs", "MAX_DEPTH"],
-  ["jsValues", "src/wasm/convert.rs", "MAX_VALUES"],
+  ["jsValues", "crates/wasm/src/convert.rs", "MAX_VALUES"],
 ];
 
 /** The value of `pub const NAME: usize = 1_234;` in a Rust file; stops the build when it is not there. */

@@ -49,12 +49,7 @@ impl Config {
         let map = match value {
             Value::Null => return Ok(Config::default()),
             Value::Object(map) => map,
-            other => {
-                return Err(ConfigError::new(format!(
-                    "the config must be an object such as {{\"strict\": true}}, not {}",
-                    json_type_name(&other)
-                )))
-            }
+            other => return Err(ConfigError::not_an_object(json_type_name(&other))),
         };
         let mut config = Config::default();
         let mut problems = Vec::new();
@@ -127,12 +122,28 @@ pub(crate) const OPTIONS: [&str; 4] = ["strict", "mappings", "trackingPlan", "ru
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
     message: String,
+    /// The settings are not an object at all (a host throws its `TypeError` for that).
+    not_an_object: bool,
 }
 
 impl ConfigError {
     /// An error with this message.
     pub fn new(message: impl Into<String>) -> ConfigError {
-        ConfigError { message: message.into() }
+        ConfigError { message: message.into(), not_an_object: false }
+    }
+
+    /// Settings that are not an object: `what` they are instead, as "a string" or "an array" (a
+    /// host names its own kinds of value, as "a function").
+    pub fn not_an_object(what: &str) -> ConfigError {
+        ConfigError {
+            message: format!("the config must be an object such as {{\"strict\": true}}, not {what}"),
+            not_an_object: true,
+        }
+    }
+
+    /// Whether the settings were not an object at all, rather than an object with a problem.
+    pub fn is_not_an_object(&self) -> bool {
+        self.not_an_object
     }
 
     /// The message.

@@ -28,6 +28,9 @@ pub struct MapOptions {
 }
 
 impl MapOptions {
+    /// The problem with options that are not an object (nor `null`), or not JSON.
+    pub const NOT_AN_OBJECT: &'static str = "options must be an object such as { type: \"track\" }";
+
     /// Options for a body of this call type.
     pub fn with_type(call_type: CallType) -> MapOptions {
         MapOptions { call_type: Some(call_type) }
@@ -49,7 +52,7 @@ impl MapOptions {
         let fields = match options {
             Value::Null => return Ok(MapOptions::default()),
             Value::Object(fields) => fields,
-            _ => return Err(String::from("options must be an object such as { type: \"track\" }")),
+            _ => return Err(String::from(MapOptions::NOT_AN_OBJECT)),
         };
         if let Some(unknown) = fields.keys().find(|key| *key != "type") {
             return Err(format!("unknown option {}: the only option is \"type\"", crate::quote::quote(unknown)));

@@ -8,8 +8,9 @@ use serde_json::Value;
 use crate::answer::{Answer, Sink, Writer};
 use crate::destination::{Destination, MapOptions};
 use crate::engine::Shape;
-use crate::issue::Issue;
-use crate::outcome::BatchOutcome;
+use crate::issue::{Code, Issue};
+use crate::outcome::{BatchOutcome, Mapped, Outcome, Validation};
+use crate::pointer::Pointer;
 
 impl Destination {
     /// Maps a batch that was converted with `issues` (values JSON cannot carry, at their paths),
@@ -70,6 +71,44 @@ impl Destination {
             return self.answer_value(&value, &batch, Shape::Batch);
         }
         out
+    }
+
+    /// The answer of `map` (`Shape::Message`), `validate` (`Shape::Validation`) or `map_batch`
+    /// (`Shape::Batch`) for a value a host converted to JSON with `issues` (what JSON cannot carry,
+    /// each at its path), as JSON text: with none, the value's own answer; a message with any is
+    /// `invalid` with them, a batch as [`Destination::map_batch_converted`] says.
+    ///
+    /// ```
+    /// use astrolabe_segment::{engine::Shape, Code, Config, Destination, Issue, MapOptions, Pointer};
+    /// use serde_json::json;
+    ///
+    /// let destination = Destination::new(Config::default())?;
+    /// let message = json!({"type": "track", "userId": "u1", "event": "Paid", "properties": {"total": null}});
+    /// let at = Pointer::root().key("properties").key("total");
+    /// let issues = vec![Issue::new(Code::NotJson, &at, "NaN is not JSON.")];
+    /// let answer = destination.answer_converted(message, issues, &MapOptions::default(), Shape::Validation);
+    /// assert!(answer.starts_with(r#"{"valid":false"#), "{answer}");
+    /// # Ok::<(), astrolabe_segment::ConfigError>(())
+    /// ```
+    pub fn answer_converted(&self, value: Value, issues: Vec<Issue>, options: &MapOptions, shape: Shape) -> String {
+        match shape {
+            Shape::Batch => self.map_batch_converted(value, issues),
+            _ if issues.is_empty() => self.answer_value(&value, options, shape),
+            Shape::Validation => Validation::from(Outcome::invalid(issues)).to_json(),
+            Shape::Any => Mapped::Message(Outcome::invalid(issues)).to_json(),
+            Shape::Message => Outcome::invalid(issues).to_json(),
+        }
+    }
+
+    /// `mapJson`'s answer for a host string that cannot be encoded as UTF-8 (JavaScript's, with
+    /// a lone surrogate): `invalid_json` at the root, as for bytes that are not UTF-8.
+    pub fn unencodable_text_answer() -> String {
+        let issue = Issue::new(
+            Code::InvalidJson,
+            &Pointer::root(),
+            "The text has a lone surrogate, which cannot be encoded as UTF-8.",
+        );
+        Mapped::Message(Outcome::invalid(vec![issue])).to_json()
     }
 
     /// The answer of `map` (`Shape::Message`), `validate` (`Shape::Validation`) or `map_batch`

@@ -1,10 +1,11 @@
 //! Validate Segment `identify`, `group` and `track` messages and map them to Astrolabe operations.
 //!
 //! The data's path reads top to bottom through the modules: [`input`] refuses text over the
-//! limits, [`engine`] reads it once and runs the rest, [`spec`] checks a message against the
-//! Segment Spec, [`map`] says which operations it makes, [`write`](mod@write) writes the outcome, and
-//! [`outcome`] is what callers read ([`read`] reads the text back). A [`Destination`] holds the
-//! compiled settings; every input, text or value, goes through the one engine.
+//! limits, [`engine`] reads it once and runs the rest, [`spec`] gives the rules ([`rules`]) their
+//! view of a message, [`map`] says which operations it makes, [`answer`] is the typed outcome
+//! (borrowing the input), [`write`](mod@write) its JSON text, and [`outcome`] what callers read. A
+//! [`Destination`] holds the compiled settings; every input, text or value, goes through the one
+//! engine. The WebAssembly bindings are their own crate (`crates/wasm`), which only converts.
 //!
 //! ```
 //! use astrolabe_segment::{Destination, Config, MapOptions, Status};
@@ -65,13 +66,3 @@ pub struct RustDocDoctests;
 #[cfg(doctest)]
 #[doc = include_str!("../docs/mappings.md")]
 pub struct MappingsDocDoctests;
-
-#[cfg(target_arch = "wasm32")]
-mod wasm;
-
-/// The lite build's allocator: talc, which grows the module's memory as dlmalloc does, in less
-/// code (its budget has no room for dlmalloc's); the builds with `speed` keep dlmalloc, which is a
-/// few percent faster (docs/performance.md).
-#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics"), not(feature = "speed")))]
-#[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

@@ -18,7 +18,7 @@ import { limits } from "./limits.js";
 const PIECES_FROM = 4096;
 /** Thrown by the replacer to abandon JSON.stringify. */
 const NOT_PLAIN = Symbol("not plain JSON");
-/** The walk's budget (MAX_VALUES in src/wasm/convert.rs): past it, the walk reports too_large. */
+/** The walk's budget (MAX_VALUES in crates/wasm/src/convert.rs): past it, the walk reports too_large. */
 const MAX_VALUES = limits.jsValues;
 /** The parser's limit (MAX_BATCH_BYTES in crates/core/src/input.rs); UTF-8 takes at least a byte per UTF-16 unit. */
 const MAX_TEXT = limits.batchBytes;
@@ -150,7 +150,7 @@ function isTrap(error) {
 }
 
 /**
- * What an answer is asked for as (src/wasm/mod.rs, `shape_of`): `mapJson`'s text (a message or a
+ * What an answer is asked for as (crates/wasm/src/lib.rs, `shape_of`): `mapJson`'s text (a message or a
  * batch), a message (`map`), a batch (`mapBatch`) or a message's validation (`validate`).
  */
 const SHAPE = Object.freeze({ any: 0, message: 1, batch: 2, validation: 3 });
@@ -213,8 +213,9 @@ export function withFastPath(glue) {
   }
 
   /**
-   * What an internal entry answered (src/wasm/mod.rs, `answered`): the text of `length` bytes the
-   * module left at `__outputAddress()`, `undefined` (-1: the walk answers), or its error thrown.
+   * What an internal entry answered (crates/wasm/src/lib.rs, `OUTPUT`): the text of `length` bytes the
+   * module left at `__outputAddress()`, or `undefined` (-1: the walk answers). An entry that fails
+   * throws, as every entry of the module does.
    */
   const decoder = new TextDecoder();
   /** The module finds an answer's spans past ASCII (not the lite build: src/spans.rs). */
@@ -224,8 +225,7 @@ export function withFastPath(glue) {
       const start = glue.__outputAddress();
       return length < PIECES_FROM || asciiInput || !pieces ? decode(start, length) : decodePieces(start, length);
     }
-    if (length === -1) return undefined;
-    throw glue.__takeError();
+    return undefined;
   }
 
   /** The text of `length` bytes of the module's memory at `start`. */
@@ -348,7 +348,6 @@ export function withFastPath(glue) {
       text = glue.__configText(config);
       handle = glue.__destinationFromText(encode(text));
     }
-    if (handle < 0) throw glue.__takeError();
     return tokenOf(handle, text);
   }
 
@@ -380,7 +379,7 @@ export function withFastPath(glue) {
   }
 
   /**
-   * The exact way in: the walk over the JS value (src/wasm/convert.rs), which Destination's fast
+   * The exact way in: the walk over the JS value (crates/wasm/src/convert.rs), which Destination's fast
    * path falls back to when only the walk can answer exactly. Tests compare the two.
    */
   class ExactDestination {

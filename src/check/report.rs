@@ -119,6 +119,16 @@ impl Report {
         self.invalid == 0 && self.unreadable == 0
     }
 
+    /// The reports of shards (each as [`Report::to_json`] wrote it) added up; a report that
+    /// cannot be read is named by its place in the list, from 1.
+    pub fn merged<T: AsRef<str>>(reports: &[T]) -> Result<Report, String> {
+        let mut whole = Report::default();
+        for (at, text) in reports.iter().enumerate() {
+            whole.merge(Report::from_json(text.as_ref()).map_err(|problem| format!("report {}: {problem}", at + 1))?);
+        }
+        Ok(whole)
+    }
+
     /// Adds `other` in: the report of both inputs together.
     pub fn merge(&mut self, other: Report) {
         self.files += other.files;

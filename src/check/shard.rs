@@ -36,7 +36,11 @@ impl Shard {
 
     /// Whether the file at `path` (as the run names it) is this shard's.
     pub fn takes(&self, path: &str) -> bool {
-        path_hash(path) % u64::from(self.count) == u64::from(self.index - 1)
+        // A shard outside 1..=count (the fields are public) takes nothing rather than dividing by 0.
+        match self.index.checked_sub(1) {
+            Some(at) if at < self.count => path_hash(path) % u64::from(self.count) == u64::from(at),
+            _ => false,
+        }
     }
 }
 

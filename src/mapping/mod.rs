@@ -52,6 +52,26 @@ mod value;
 
 pub use value::js_number_to_string;
 
+/// Sets the clock that `@liquid`'s `'now'` and `'today'` read, in milliseconds since the Unix epoch
+/// (JavaScript's `Date.now()`). Needed only where there is no system clock: on
+/// wasm32-unknown-unknown, where the WebAssembly bindings set it; without one, `'now'` is not a
+/// date there, and the `date` filter gives it back unchanged. The first clock set stays.
+///
+/// ```
+/// astrolabe_segment::mapping::set_clock(|| 1_700_000_000_000.0);
+/// # #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+/// let year = astrolabe_segment::mapping::transform(
+///     &serde_json::json!({"year": {"@liquid": "{{ 'now' | date: '%Y' }}"}}),
+///     &serde_json::json!({}),
+/// )
+/// .unwrap();
+/// assert_eq!(year, Some(serde_json::json!({"year": "2023"})));
+/// ```
+#[cfg(feature = "liquid")]
+pub fn set_clock(milliseconds_since_epoch: fn() -> f64) {
+    liquid_core::model::set_clock(milliseconds_since_epoch);
+}
+
 use compile::{spread, Compiler, Node};
 use value::Val;
 

@@ -1,5 +1,5 @@
 // The fast path of map, validate and mapBatch (pkg/shared/fast.js: JSON.stringify with a checking
-// replacer, then the Rust parser) against the exact walk over the JS value (src/wasm/convert.rs),
+// replacer, then the Rust parser) against the exact walk over the JS value (crates/wasm/src/convert.rs),
 // which the entries' Destination inherits from its parent class. For the fixture corpus and for
 // every kind of value JSON.stringify would rewrite, at several places, the two give the same bytes;
 // a spy on the walk checks which way each call went.

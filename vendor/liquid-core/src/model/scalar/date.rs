@@ -125,7 +125,8 @@ fn parse_date(s: &str) -> Option<DateImpl> {
     ];
 
     match s {
-        "today" => Some(time::OffsetDateTime::now_utc().date()),
+        // astrolabe-segment patch: the embedder's clock (was `now_utc`, which traps on wasm32).
+        "today" => super::clock::now_utc().map(|now| now.date()),
         _ => USER_FORMATS
             .iter()
             .filter_map(|f| DateImpl::parse(s, f).ok())

@@ -21,9 +21,12 @@ type DateTimeImpl = time::OffsetDateTime;
 
 impl DateTime {
     /// Create a `DateTime` from the current moment.
+    ///
+    /// astrolabe-segment patch: from the embedder's clock (`set_clock`); the Unix epoch when there
+    /// is none (was `now_utc`, which traps on wasm32-unknown-unknown).
     pub fn now() -> Self {
         Self {
-            inner: DateTimeImpl::now_utc(),
+            inner: super::clock::now_utc().unwrap_or(DateTimeImpl::UNIX_EPOCH),
         }
     }
 
@@ -236,7 +239,8 @@ fn parse_date_time(s: &str) -> Option<DateTimeImpl> {
     if s.is_empty() {
         None
     } else if let "now" | "today" = s.to_lowercase().trim() {
-        Some(DateTimeImpl::now_utc())
+        // astrolabe-segment patch: the embedder's clock (was `now_utc`, which traps on wasm32).
+        super::clock::now_utc()
     } else if s.parse::<i64>().is_ok() {
         DateTimeImpl::parse(s, format_description!("[unix_timestamp]")).ok()
     } else {

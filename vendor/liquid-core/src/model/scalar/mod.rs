@@ -2,6 +2,8 @@
 
 #![allow(clippy::eq_op)]
 
+// astrolabe-segment patch: the current moment from a clock the embedder sets (clock.rs).
+mod clock;
 mod date;
 mod datetime;
 pub(crate) mod ser;
@@ -16,6 +18,7 @@ use crate::model::KStringRef;
 use crate::model::value::{DisplayCow, State};
 use crate::model::{Value, ValueView};
 
+pub use clock::{set_clock, Clock};
 pub use date::*;
 pub use datetime::*;
 pub use ser::to_scalar;

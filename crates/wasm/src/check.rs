@@ -1,11 +1,11 @@
 //! The tools build's glue for the command line (`pkg/cli/`): a `Checker` fed bytes many lines at
-//! a time that gives back only its report, and what the CLI asks of the rules in [`crate::check`]
+//! a time that gives back only its report, and what the CLI asks of the rules in [`astrolabe_segment::check`]
 //! (a stream's framing, shards, the files of a directory, reports merged and printed). Nothing
 //! crosses back per message. Only the tools build has it (`--features tools`).
 
 use wasm_bindgen::prelude::*;
 
-use crate::check::{self, End, Format, Framing, Problem, Report, Shard};
+use astrolabe_segment::check::{self, End, Format, Framing, Problem, Report, Shard};
 
 /// Checks the values of streams and counts them (one per worker thread).
 #[wasm_bindgen(js_name = Checker)]
@@ -125,7 +125,7 @@ pub fn parse_shard(text: &str) -> Result<Vec<u32>, JsValue> {
 /// `shardTakes(index, count, path)`: whether shard `index` of `count` reads the file at `path`.
 #[wasm_bindgen(js_name = shardTakes)]
 pub fn shard_takes(index: u32, count: u32, path: &str) -> bool {
-    index >= 1 && index <= count && Shard { index, count }.takes(path)
+    Shard { index, count }.takes(path)
 }
 
 /// `wantedInDirectory(name)`: whether a file found in a directory is read.
@@ -138,11 +138,7 @@ pub fn wanted_in_directory(name: &str) -> bool {
 /// its position) that is not one.
 #[wasm_bindgen(js_name = mergeReports)]
 pub fn merge_reports(reports: Vec<String>) -> Result<String, JsValue> {
-    let mut whole = Report::default();
-    for (at, text) in reports.iter().enumerate() {
-        whole.merge(Report::from_json(text).map_err(|problem| error(format!("report {}: {problem}", at + 1)))?);
-    }
-    Ok(whole.to_json())
+    Report::merged(&reports).map(|whole| whole.to_json()).map_err(error)
 }
 
 /// `renderReport(json, format)`: the report as `text`, `json` or `github` prints it.

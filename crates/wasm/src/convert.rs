@@ -18,8 +18,8 @@ use serde_json::{Map, Value};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::input::MAX_DEPTH;
-use crate::{Code, Issue, Pointer};
+use astrolabe_segment::input::MAX_DEPTH;
+use astrolabe_segment::{Code, Issue, Pointer};
 
 // The walk's reads that a Proxy can make throw (a revoked one, or a trap that throws), imported
 // with `catch`: an exception must never unwind through the module, and the value that threw is
@@ -143,7 +143,10 @@ impl Walk {
                     Ok(replaced) => self.after_to_json(&replaced, path, key),
                     Err(error) => {
                         let thrown = describe_error(&error);
-                        self.not_json(path, format!("Its toJSON method threw: {}", crate::quote::truncated(&thrown)));
+                        self.not_json(
+                            path,
+                            format!("Its toJSON method threw: {}", astrolabe_segment::quote::truncated(&thrown)),
+                        );
                         Some(Value::Null)
                     }
                 };
@@ -243,13 +246,13 @@ impl Walk {
             return Value::Null;
         }
         // As JSON.stringify writes it, so map(value) and mapJson(JSON.stringify(value)) agree.
-        astrolabe_segment_core::js_number::json_number(number).map_or(Value::Null, Value::Number)
+        astrolabe_segment::js_number::json_number(number).map_or(Value::Null, Value::Number)
     }
 
     /// A read of the value at `path` threw (a getter, a Proxy's trap): `not_json` there.
     fn threw(&mut self, path: &Pointer, error: &JsValue) {
         let thrown = describe_error(error);
-        self.not_json(path, format!("Reading it threw: {}", crate::quote::truncated(&thrown)));
+        self.not_json(path, format!("Reading it threw: {}", astrolabe_segment::quote::truncated(&thrown)));
     }
 
     fn array(&mut self, array: &Array, path: &Pointer) -> Value {

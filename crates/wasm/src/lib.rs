@@ -1,21 +1,33 @@
-//! The WebAssembly glue: a thin `#[wasm_bindgen]` layer over [`crate::Destination`].
+//! The WebAssembly bindings of `astrolabe-segment`: a thin `#[wasm_bindgen]` layer over
+//! [`astrolabe_segment::Destination`], and nothing decided here.
 //!
-//! Nothing here validates or maps: values cross the boundary ([`convert`]), the core does the
-//! work, and its outcome comes back as JSON text that `JSON.parse` turns into plain JS objects.
-//! The package's public names (`Destination`, `map`, `mapJson`, ...) are made in JS by the entries
-//! (`pkg/shared/fast.js`) from the internal `__…` functions here, and `pkg/types/` (core.d.ts)
-//! describes them.
+//! Values cross the boundary ([`convert`]: the walk over a JS value, reporting what JSON cannot
+//! carry), the library does the work, and its answer comes back as JSON text that `JSON.parse`
+//! turns into plain JS objects. The package's public names (`Destination`, `map`, `mapJson`, ...)
+//! are made in JS by the entries (`pkg/shared/fast.js`) from the internal `__…` functions here, and
+//! `pkg/types/` (core.d.ts) describes them.
+//!
+//! Each way in is written once: [`answer_text`] answers text in the input buffer (`mapJson`'s, or
+//! what the entries' fast path serialized with `JSON.stringify`, which is faster than the walk) and
+//! [`answer_value`] answers a JS value through the walk, each for a shape the entries number as
+//! [`shape_of`] does. A text answer is left in memory ([`output_address`]): a string returned the
+//! wasm-bindgen way costs four calls across the boundary and a copy freed by a fifth, about
+//! 0.2 µs, a twentieth of mapping a small message.
 //!
 //! A JS `Destination` is a handle into [`DESTINATIONS`], where identical settings share one
-//! compiled Destination ([`crate::destination_cache`]): it owns nothing in the module, so building
-//! one per request, and never freeing it, costs neither memory here nor garbage collection work.
+//! compiled Destination ([`astrolabe_segment::destination_cache`]): it owns nothing in the module,
+//! so building one per request, and never freeing it, costs neither memory here nor garbage
+//! collection work.
 //!
-//! The `__…Text` functions take a plain-JSON value that the entries serialized with
-//! `JSON.stringify`, which is faster than the walk over the JS value. They give `undefined` when
-//! only the walk can answer exactly, and the entry then calls `__map`, `__validate` or
-//! `__mapBatch`. They answer through memory ([`answered`]): a string returned the wasm-bindgen way
-//! costs four calls across the boundary and a copy freed by a fifth, about 0.2 µs, a twentieth of
-//! mapping a small message.
+//! On any target but wasm32 the crate is empty.
+#![cfg(target_arch = "wasm32")]
+
+/// The lite build's allocator: talc, which grows the module's memory as dlmalloc does, in less
+/// code (its budget has no room for dlmalloc's); the builds with `speed` keep dlmalloc, which is a
+/// few percent faster (docs/performance.md).
+#[cfg(all(not(target_feature = "atomics"), not(feature = "speed")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 #[cfg(feature = "tools")]
 mod check;
@@ -28,14 +40,14 @@ use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::destination_cache::{DestinationCache, IDLE_KEPT};
-use crate::engine::Shape;
-use crate::{Code, Config, Issue, MapOptions, Mapped, Outcome, Pointer, Validation};
+use astrolabe_segment::destination_cache::{DestinationCache, IDLE_KEPT};
+use astrolabe_segment::engine::Shape;
+use astrolabe_segment::{Code, Config, ConfigError, MapOptions};
 use convert::{batch_to_json, exact_string, parse, to_json, Converted};
 
 thread_local! {
     /// The compiled Destinations of this instance, shared by identical settings (see
-    /// [`crate::destination_cache`]). A JS `Destination` is a handle into it: it holds no memory of
+    /// [`astrolabe_segment::destination_cache`]). A JS `Destination` is a handle into it: it holds no memory of
     /// its own here, so none waits for garbage collection, however many are made and dropped.
     static DESTINATIONS: RefCell<DestinationCache> = RefCell::new(DestinationCache::new(IDLE_KEPT));
 }
@@ -43,9 +55,9 @@ thread_local! {
 /// Internal: the handle of the Destination compiled from the settings whose JSON text (from
 /// `JSON.stringify`, or [`config_text`]) fills the input buffer's first `length` bytes, compiled
 /// now or shared with earlier ones. -1 when the text is not JSON the walk would read the same way
-/// (then JS asks [`config_text`]); -2 when the settings are refused (the error for [`take_error`]).
+/// (then JS asks [`config_text`]); throws when the settings are refused.
 #[wasm_bindgen(js_name = "__destinationFromText")]
-pub fn destination_from_text(length: usize) -> i32 {
+pub fn destination_from_text(length: usize) -> Result<i32, JsValue> {
     let handle = with_text(length, |text| {
         DESTINATIONS.with(|cell| {
             let mut cache =
@@ -54,12 +66,10 @@ pub fn destination_from_text(length: usize) -> i32 {
             cache.handle_for(text, || destination(serde_json::from_str(text).map_err(|_| None)?).map_err(Some))
         })
     });
-    match handle {
-        Ok(Ok(handle)) => {
-            i32::try_from(handle).unwrap_or_else(|_| failed(js_sys::Error::new("too many Destinations").into()))
-        }
-        Ok(Err(None)) => -1,
-        Ok(Err(Some(error))) | Err(error) => failed(error),
+    match handle? {
+        Ok(handle) => i32::try_from(handle).map_err(|_| js_sys::Error::new("too many Destinations").into()),
+        Err(None) => Ok(-1),
+        Err(Some(error)) => Err(error),
     }
 }
 
@@ -72,7 +82,7 @@ pub fn config_text(config: JsValue) -> Result<String, JsValue> {
         return Ok("null".to_owned());
     }
     if !config.is_object() || config.is_function() || Array::is_array(&config) {
-        return Err(not_an_object());
+        return Err(not_an_object(&config));
     }
     let Converted { value, issues } = to_json(&config);
     if !issues.is_empty() {
@@ -97,7 +107,10 @@ pub fn release_destination(handle: u32) {
 
 /// Runs `f` on the Destination of `handle`. It is taken out of the cache first, so that a call
 /// back into the module from JS (a getter during the walk) finds the cache free.
-fn with_destination<T>(handle: u32, f: impl FnOnce(&crate::Destination) -> Result<T, JsValue>) -> Result<T, JsValue> {
+fn with_destination<T>(
+    handle: u32,
+    f: impl FnOnce(&astrolabe_segment::Destination) -> Result<T, JsValue>,
+) -> Result<T, JsValue> {
     let found = DESTINATIONS.with(|cell| cell.try_borrow().ok().and_then(|cache| cache.get(handle)));
     match found {
         Some(destination) => f(&destination),
@@ -132,8 +145,8 @@ fn shape_of(code: u8) -> Result<Shape, JsValue> {
 /// fast path serialized with `JSON.stringify` of a value given to `map`, `validate` or `mapBatch`
 /// (-1 when only the walk, [`answer_value`], can answer exactly).
 #[wasm_bindgen(js_name = "__answerText")]
-pub fn answer_text(handle: u32, length: usize, shape: u8, options: JsValue) -> i32 {
-    let answer = |dest: &crate::Destination| -> Result<Option<usize>, JsValue> {
+pub fn answer_text(handle: u32, length: usize, shape: u8, options: JsValue) -> Result<i32, JsValue> {
+    let answer = |dest: &astrolabe_segment::Destination| -> Result<Option<usize>, JsValue> {
         let options = map_options(&options)?;
         match shape_of(shape)? {
             Shape::Any => {
@@ -145,10 +158,9 @@ pub fn answer_text(handle: u32, length: usize, shape: u8, options: JsValue) -> i
             }
         }
     };
-    match with_destination(handle, answer) {
-        Ok(None) => -1,
-        Ok(Some(length)) => answered_in_place(Ok(length)),
-        Err(error) => failed(error),
+    match with_destination(handle, answer)? {
+        None => Ok(-1),
+        Some(length) => i32::try_from(length).map_err(|_| js_sys::Error::new("the answer is over 2 GB").into()),
     }
 }
 
@@ -164,19 +176,8 @@ pub fn answer_value(handle: u32, value: JsValue, shape: u8, options: JsValue) ->
         if shape == Shape::Any {
             return map_json_with(dest, &value, &options).map(JsValue::from);
         }
-        let text = match shape {
-            Shape::Batch => {
-                let Converted { value, issues } = batch_to_json(&value);
-                dest.map_batch_converted(value, issues)
-            }
-            _ => match to_json(&value) {
-                Converted { value, issues } if issues.is_empty() => dest.answer_value(&value, &options, shape),
-                Converted { issues, .. } if shape == Shape::Validation => {
-                    Validation::from(Outcome::invalid(issues)).to_json()
-                }
-                Converted { issues, .. } => Outcome::invalid(issues).to_json(),
-            },
-        };
+        let Converted { value, issues } = if shape == Shape::Batch { batch_to_json(&value) } else { to_json(&value) };
+        let text = dest.answer_converted(value, issues, &options, shape);
         parse(&text)
     })
 }
@@ -189,29 +190,9 @@ thread_local! {
 }
 
 thread_local! {
-    /// The last answer of an internal entry, which JS reads from memory at [`output_address`].
+    /// The last answer of an internal entry, which JS reads from memory at [`output_address`]:
+    /// the entry gives its length in bytes, -1 when the walk must answer instead, or throws.
     static OUTPUT: RefCell<String> = const { RefCell::new(String::new()) };
-    /// The last error of an internal entry, which JS takes with [`take_error`].
-    static ERROR: RefCell<Option<JsValue>> = const { RefCell::new(None) };
-}
-
-/// An internal entry's answer as one number: the length in bytes of the answer's text, which
-/// the entry wrote into the output buffer ([`with_output`], kept at [`output_address`], its room
-/// kept from call to call); -1 when the walk must answer instead (`undefined` in JS); -2 when the
-/// call failed, with the error kept for [`take_error`].
-fn answered_in_place(result: Result<usize, JsValue>) -> i32 {
-    match result.map(i32::try_from) {
-        Ok(Ok(length)) => length,
-        Ok(Err(_)) => failed(js_sys::Error::new("the answer is over 2 GB").into()),
-        Err(error) => failed(error),
-    }
-}
-
-/// -2, with `error` kept for [`take_error`] when its slot is free (always, but for a reentrant
-/// call; `take_error` has a default).
-fn failed(error: JsValue) -> i32 {
-    ERROR.with(|cell| cell.try_borrow_mut().map(|mut slot| *slot = Some(error))).ok();
-    -2
 }
 
 /// Runs `f` on the output buffer, where [`output_address`] finds what it writes.
@@ -237,14 +218,14 @@ thread_local! {
 
 /// Internal: how many spans of the last answer hold characters past ASCII (`0` for ASCII), kept
 /// at [`spans_address`] as `[start, end, ...]`; -1 when JS decodes the answer whole
-/// ([`crate::spans::non_ascii_spans`]). The lite build leaves it out, for its size.
+/// ([`astrolabe_segment::spans::non_ascii_spans`]). The lite build leaves it out, for its size.
 #[cfg(feature = "speed")]
 #[wasm_bindgen(js_name = "__outputSpans")]
 pub fn output_spans() -> i32 {
     let found = OUTPUT.with(|output| {
         SPANS.with(|spans| {
             let (Ok(output), Ok(mut spans)) = (output.try_borrow(), spans.try_borrow_mut()) else { return None };
-            crate::spans::non_ascii_spans(output.as_bytes(), &mut spans).then(|| spans.len() / 2)
+            astrolabe_segment::spans::non_ascii_spans(output.as_bytes(), &mut spans).then(|| spans.len() / 2)
         })
     });
     found.and_then(|count| i32::try_from(count).ok()).unwrap_or(-1)
@@ -255,13 +236,6 @@ pub fn output_spans() -> i32 {
 #[wasm_bindgen(js_name = "__spansAddress")]
 pub fn spans_address() -> usize {
     SPANS.with(|cell| cell.try_borrow().map_or(0, |spans| spans.as_ptr() as usize))
-}
-
-/// Internal: the error of the last internal entry that gave -2.
-#[wasm_bindgen(js_name = "__takeError")]
-pub fn take_error() -> JsValue {
-    let error = ERROR.with(|cell| cell.try_borrow_mut().ok().and_then(|mut slot| slot.take()));
-    error.unwrap_or_else(|| js_sys::Error::new("astrolabe-segment: an internal call failed").into())
 }
 
 /// Internal: the address of the input buffer, made at least `capacity` bytes long. The buffer
@@ -309,7 +283,7 @@ pub fn transform(mapping: JsValue, payload: JsValue) -> Result<JsValue, JsValue>
     } else {
         json_argument(&payload, "payload")?
     };
-    match crate::mapping::transform(&mapping, &payload) {
+    match astrolabe_segment::mapping::transform(&mapping, &payload) {
         Ok(Some(value)) => parse(&to_text(&value)?),
         Ok(None) => Ok(JsValue::UNDEFINED),
         Err(error) => Err(js_sys::Error::new(&error.to_string()).into()),
@@ -319,7 +293,7 @@ pub fn transform(mapping: JsValue, payload: JsValue) -> Result<JsValue, JsValue>
 /// `validateMapping(mapping)`: every problem of a mapping, as mapping-kit words it (`[]` when valid).
 #[wasm_bindgen(js_name = validateMapping)]
 pub fn validate_mapping(mapping: JsValue) -> Result<Vec<String>, JsValue> {
-    Ok(crate::mapping::validate_mapping(&json_argument(&mapping, "mapping")?))
+    Ok(astrolabe_segment::mapping::validate_mapping(&json_argument(&mapping, "mapping")?))
 }
 
 /// A JS value as JSON, or a `TypeError` listing what JSON cannot carry.
@@ -332,11 +306,15 @@ fn json_argument(value: &JsValue, name: &str) -> Result<Value, JsValue> {
     Err(type_error(&format!("the {name} is not JSON: {}", listed.join("; "))))
 }
 
-/// The module's start function. It does nothing, but its export (`__wbindgen_start`) is what
+/// The module's start function: gives `@liquid`'s `'now'` the host's clock, which
+/// wasm32-unknown-unknown has no other way to read. Its export (`__wbindgen_start`) is also what
 /// wasm-bindgen's `__wbg_reset_state` calls after re-instantiating the module, which the entries
 /// do when a call traps (see `pkg/shared/fast.js`).
 #[wasm_bindgen(start)]
-pub fn start() {}
+pub fn start() {
+    #[cfg(feature = "liquid")]
+    astrolabe_segment::mapping::set_clock(js_sys::Date::now);
+}
 
 /// Test-only (`__forceTrap`: the entries put it on `Destination` under the registered symbol
 /// `astrolabe-segment.test.forceTrap`, for their tests; it is no export, in neither the types nor
@@ -362,19 +340,36 @@ pub fn codes() -> Vec<String> {
 }
 
 /// The Destination of settings read as JSON (`null` for the defaults).
-fn destination(config: Value) -> Result<crate::Destination, JsValue> {
-    let config = match config {
-        Value::Null => Config::default(),
-        value @ Value::Object(_) => {
-            Config::from_value(value).map_err(|error| JsValue::from(js_sys::Error::new(&error.to_string())))?
-        }
-        _ => return Err(not_an_object()),
-    };
-    crate::Destination::new(config).map_err(|error| js_sys::Error::new(&error.to_string()).into())
+fn destination(config: Value) -> Result<astrolabe_segment::Destination, JsValue> {
+    let config = Config::from_value(config).map_err(config_error)?;
+    astrolabe_segment::Destination::new(config).map_err(config_error)
 }
 
-fn not_an_object() -> JsValue {
-    type_error("the Destination config must be an object such as { strict: true }")
+/// A refused config as JS throws it: a `TypeError` when it is not an object at all.
+fn config_error(error: ConfigError) -> JsValue {
+    if error.is_not_an_object() {
+        type_error(&error.to_string())
+    } else {
+        js_sys::Error::new(&error.to_string()).into()
+    }
+}
+
+/// What a JS value that is not a plain object is, in the words of [`ConfigError::not_an_object`].
+fn not_an_object(config: &JsValue) -> JsValue {
+    let what = if config.is_function() {
+        "a function"
+    } else if Array::is_array(config) {
+        "an array"
+    } else if config.is_string() {
+        "a string"
+    } else if config.as_f64().is_some() || config.is_bigint() {
+        "a number"
+    } else if config.as_bool().is_some() {
+        "a boolean"
+    } else {
+        "a symbol"
+    };
+    config_error(ConfigError::not_an_object(what))
 }
 
 fn type_error(message: &str) -> JsValue {
@@ -389,7 +384,7 @@ fn map_options(options: &JsValue) -> Result<MapOptions, JsValue> {
     }
     let Converted { value, issues } = to_json(options);
     let problem = match issues.first() {
-        Some(_) => String::from("options must be an object such as { type: \"track\" }"),
+        Some(_) => String::from(MapOptions::NOT_AN_OBJECT),
         None => match MapOptions::from_value(&value) {
             Ok(options) => return Ok(options),
             Err(problem) => problem,
@@ -402,17 +397,14 @@ fn to_text<T: serde::Serialize>(value: &T) -> Result<String, JsValue> {
     serde_json::to_string(value).map_err(|error| js_sys::Error::new(&format!("internal error: {error}")).into())
 }
 
-fn map_json_with(dest: &crate::Destination, input: &JsValue, options: &MapOptions) -> Result<String, JsValue> {
+fn map_json_with(
+    dest: &astrolabe_segment::Destination,
+    input: &JsValue,
+    options: &MapOptions,
+) -> Result<String, JsValue> {
     match exact_string(input) {
         Some(Ok(text)) => return Ok(dest.map_json_text(text.as_bytes(), options)),
-        Some(Err(())) => {
-            let issue = Issue::new(
-                Code::InvalidJson,
-                &Pointer::root(),
-                "The text has a lone surrogate, which cannot be encoded as UTF-8.",
-            );
-            return Ok(Mapped::Message(Outcome::invalid(vec![issue])).to_json());
-        }
+        Some(Err(())) => return Ok(astrolabe_segment::Destination::unencodable_text_answer()),
         None => {}
     }
     if let Some(bytes) = input.dyn_ref::<Uint8Array>() {
