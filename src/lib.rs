@@ -3,7 +3,7 @@
 //! The data's path reads top to bottom through the modules: [`input`] refuses text over the
 //! limits, [`engine`] reads it once and runs the rest, [`spec`] gives the rules ([`rules`]) their
 //! view of a message, [`map`] says which operations it makes, [`answer`] is the typed outcome
-//! (borrowing the input), [`write`](mod@write) its JSON text, and [`outcome`] what callers read. A
+//! (borrowing the input; its `Writer` writes the JSON text), and [`outcome`] what callers read. A
 //! [`Destination`] holds the compiled settings; every input, text or value, goes through the one
 //! engine. The WebAssembly bindings are their own crate (`crates/wasm`), which only converts.
 //!
@@ -41,7 +41,7 @@ pub mod spans;
 mod types_drift;
 
 pub use astrolabe_segment_core::{
-    answer, call, engine, input, issue, js_number, map, operation, outcome, plain, pointer, quote, rules, spec, write,
+    answer, call, engine, input, issue, js_number, map, operation, outcome, plain, pointer, quote, rules, spec,
 };
 
 pub use call::CallType;

@@ -14,7 +14,7 @@ const GAP: usize = 64;
 const BYTES_PER_SPAN: usize = 1024;
 
 /// The spans of `text` that hold its characters past ASCII, as `[start, end, start, end, ...]`
-/// byte offsets into `spans` (cleared first), spans closer than [`GAP`] bytes merged. Spans start
+/// byte offsets into `spans` (cleared first), spans closer than `GAP` bytes merged. Spans start
 /// and end on character boundaries, since every byte of a character past ASCII is past ASCII
 /// itself. Empty when the text is ASCII; `false` (and empty) when decoding the text whole is the
 /// better way: too many spans, or offsets past `u32`.

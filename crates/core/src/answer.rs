@@ -20,17 +20,17 @@ use crate::write::{self, Body, Parts};
 #[derive(Debug, Clone, Copy)]
 pub struct Made<'t> {
     /// Which operation.
-    pub kind: OperationKind,
+    pub(crate) kind: OperationKind,
     /// What the checks read of the message.
-    pub fields: &'t Fields<'t>,
+    pub(crate) fields: &'t Fields<'t>,
     /// Traits (upsertUser, upsertAccount) or properties (trackEvent): the input's text of the
     /// object, and whether it holds neither whitespace nor escapes; `None` for none (`{}`).
-    pub body: Option<(&'t str, bool)>,
+    pub(crate) body: Option<(&'t str, bool)>,
 }
 
 impl Made<'_> {
     /// What it holds, borrowed, for the writer.
-    pub fn parts(&self) -> Parts<'_> {
+    pub(crate) fn parts(&self) -> Parts<'_> {
         let fields = self.fields;
         let group_id = if self.kind == OperationKind::TrackEvent { &fields.context_group_id } else { &fields.group_id };
         Parts {
@@ -46,7 +46,7 @@ impl Made<'_> {
     }
 
     /// The operation, owned: its traits or properties parsed from the text.
-    pub fn to_operation(&self) -> Option<Operation> {
+    pub(crate) fn to_operation(self) -> Option<Operation> {
         let mut operation = map::operation(self.kind, self.fields)?;
         if let Some((text, _)) = self.body {
             let parsed = serde_json::from_str::<Map<String, Value>>(text).unwrap_or_default();
@@ -73,23 +73,15 @@ pub enum Op<'t> {
 
 impl Op<'_> {
     /// What it holds, borrowed, for the writer.
-    pub fn parts(&self) -> Parts<'_> {
+    pub(crate) fn parts(&self) -> Parts<'_> {
         match self {
             Op::Made(made) => made.parts(),
             Op::Owned(operation) => operation.parts(),
         }
     }
 
-    /// Its kind.
-    pub fn kind(&self) -> OperationKind {
-        match self {
-            Op::Made(made) => made.kind,
-            Op::Owned(operation) => operation.kind(),
-        }
-    }
-
     /// The operation, owned.
-    pub fn into_operation(self) -> Option<Operation> {
+    pub(crate) fn into_operation(self) -> Option<Operation> {
         match self {
             Op::Made(made) => made.to_operation(),
             Op::Owned(operation) => Some(*operation),
@@ -106,7 +98,7 @@ pub struct Ops<'t> {
 
 impl<'t> Ops<'t> {
     /// Adds an operation; a third one (none is ever made) is dropped.
-    pub fn push(&mut self, op: Op<'t>) {
+    pub(crate) fn push(&mut self, op: Op<'t>) {
         if let Some(slot) = self.slots.iter_mut().find(|slot| slot.is_none()) {
             *slot = Some(op);
         }
@@ -117,18 +109,8 @@ impl<'t> Ops<'t> {
         self.slots.iter().flatten()
     }
 
-    /// How many there are.
-    pub fn len(&self) -> usize {
-        self.iter().count()
-    }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.slots.iter().all(Option::is_none)
-    }
-
     /// Drops them all.
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.slots = [None, None];
     }
 }
@@ -173,7 +155,7 @@ impl<'t> Answer<'t> {
     }
 
     /// Appends the outcome's JSON text.
-    pub fn write(&self, out: &mut String) {
+    pub(crate) fn write(&self, out: &mut String) {
         let operations = |out: &mut String| {
             for (at, operation) in self.operations.iter().enumerate() {
                 if at > 0 {
@@ -186,12 +168,12 @@ impl<'t> Answer<'t> {
     }
 
     /// Appends the JSON text of `{valid, errors, warnings}`.
-    pub fn write_validation(&self, out: &mut String) {
+    pub(crate) fn write_validation(&self, out: &mut String) {
         write::validation(out, self.errors.is_empty(), &self.errors, &self.warnings);
     }
 
     /// The outcome, owned, taken out of the answer (which is left without issues).
-    pub fn take_outcome(&mut self) -> Outcome {
+    pub(crate) fn take_outcome(&mut self) -> Outcome {
         Outcome {
             status: self.status,
             operations: std::mem::take(&mut self.operations).into_iter().filter_map(Op::into_operation).collect(),
@@ -205,7 +187,7 @@ impl<'t> Answer<'t> {
 /// Where the engine hands its answers, as it goes: one message's, or a batch's items between
 /// [`batch`](Sink::batch) and [`batch_end`](Sink::batch_end). An answer is lent, not given: it
 /// borrows what the engine read, which lives only while the message is answered; a sink that
-/// keeps anything takes it out (as [`Answer::take_outcome`] does).
+/// keeps anything takes it out (as `Answer::take_outcome` does).
 pub trait Sink {
     /// The answer of an input that is one message.
     fn message(&mut self, answer: &mut Answer<'_>);

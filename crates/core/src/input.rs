@@ -8,11 +8,11 @@ use crate::pointer::Pointer;
 // The package's JS `limits` are written from these four, as they are spelled here
 // (`pub const NAME: usize = N;`), by scripts/write-entries.mjs.
 /// One message, serialized as UTF-8 JSON, at most 32 KB.
-pub const MAX_MESSAGE_BYTES: usize = 32_768;
+pub(crate) const MAX_MESSAGE_BYTES: usize = 32_768;
 /// One batch request, at most 500 KB.
 pub const MAX_BATCH_BYTES: usize = 512_000;
 /// Items in one batch.
-pub const MAX_BATCH_ITEMS: usize = 2_500;
+pub(crate) const MAX_BATCH_ITEMS: usize = 2_500;
 /// JSON nesting (the root object or array is level 1).
 pub const MAX_DEPTH: usize = 64;
 
@@ -20,7 +20,7 @@ pub const MAX_DEPTH: usize = 64;
 /// batch limit (`batch_too_large` when it looks like a batch, else `too_large`), or not UTF-8
 /// (`invalid_json`, with the line and column of the first bad byte). A UTF-8 byte-order mark is
 /// allowed and dropped.
-pub fn text(bytes: &[u8]) -> Result<&str, Issue> {
+pub(crate) fn text(bytes: &[u8]) -> Result<&str, Issue> {
     let root = Pointer::root();
     if bytes.len() > MAX_BATCH_BYTES {
         return Err(if looks_like_batch(bytes) {
@@ -45,7 +45,7 @@ pub fn text(bytes: &[u8]) -> Result<&str, Issue> {
 }
 
 /// The issue of text that is not JSON, with the line and column where it breaks.
-pub fn broken(text: &str, broken: Broken) -> Issue {
+pub(crate) fn broken(text: &str, broken: Broken) -> Issue {
     let (line, column) = line_and_column(text.as_bytes(), broken.at);
     let root = Pointer::root();
     match broken.problem {
@@ -88,7 +88,7 @@ fn looks_like_batch(bytes: &[u8]) -> bool {
 }
 
 /// The issue of a batch over [`MAX_BATCH_BYTES`], whether it was measured as text or as a value.
-pub fn batch_too_large() -> Issue {
+pub(crate) fn batch_too_large() -> Issue {
     Issue::new(
         Code::BatchTooLarge,
         &Pointer::root(),

@@ -2,7 +2,7 @@
 //! its own so the WebAssembly build can optimize it for speed and everything else for size: the
 //! message model and the Segment Spec's rules ([`spec`]), issues with JSON Pointer paths, the
 //! built-in mapping ([`map`]), the one engine every input goes through ([`engine`]), the one
-//! writer of outcomes ([`write`](mod@write)). Use it through the
+//! writer of outcomes (`write`). Use it through the
 //! `astrolabe-segment` crate, which re-exports every module here under the same name.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
@@ -20,7 +20,7 @@ pub mod pointer;
 pub mod quote;
 pub mod rules;
 pub mod spec;
-pub mod write;
+mod write;
 
 pub use call::CallType;
 pub use issue::{Code, Issue};

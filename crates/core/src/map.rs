@@ -10,7 +10,7 @@ use crate::spec::Fields;
 /// The operations of a valid message, in the spec's order: identify → `upsertUser`; group →
 /// `upsertAccount`, then `associateUser` when it names a user; track → `trackEvent`.
 /// Traits and properties are passed through exactly, keys and values as sent.
-pub fn operations(fields: &Fields<'_>) -> Vec<Operation> {
+pub(crate) fn operations(fields: &Fields<'_>) -> Vec<Operation> {
     OperationKind::for_call(fields.call).iter().filter_map(|kind| operation(*kind, fields)).collect()
 }
 
@@ -18,7 +18,7 @@ pub fn operations(fields: &Fields<'_>) -> Vec<Operation> {
 /// call that names no user, nor one whose required field (groupId, event) is missing. The one rule
 /// for both [`operation`] (settings that read whole messages) and the engine, which writes
 /// operations from the text.
-pub fn makes(kind: OperationKind, fields: &Fields<'_>) -> bool {
+pub(crate) fn makes(kind: OperationKind, fields: &Fields<'_>) -> bool {
     match kind {
         OperationKind::UpsertUser => true,
         OperationKind::UpsertAccount => fields.group_id.is_some(),
@@ -34,7 +34,7 @@ fn owned(field: &Option<Cow<'_, str>>) -> Option<String> {
     field.as_deref().map(str::to_owned)
 }
 
-/// One operation of a valid message, or `None` when the message does not make it ([`makes`]).
+/// One operation of a valid message, or `None` when the message does not make it (`makes`).
 pub fn operation(kind: OperationKind, fields: &Fields<'_>) -> Option<Operation> {
     if !makes(kind, fields) {
         return None;

@@ -106,7 +106,7 @@ impl Operation {
         }
     }
 
-    /// The JSON text of this operation, as [`write::operation`] lays it out.
+    /// The JSON text of this operation, as `write::operation` lays it out.
     pub fn to_json(&self) -> String {
         let mut out = String::new();
         write::operation(&mut out, &self.parts());

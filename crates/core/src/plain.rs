@@ -22,7 +22,7 @@ fn specials(word: u64) -> u64 {
 
 /// How many bytes at the start of `bytes` a JSON string holds as they are.
 #[inline(always)]
-pub fn run(bytes: &[u8]) -> usize {
+pub(crate) fn run(bytes: &[u8]) -> usize {
     let mut at = 0;
     while let Some(word) = bytes.get(at..at + 8) {
         let marks = specials(u64::from_le_bytes(<[u8; 8]>::try_from(word).unwrap_or([0; 8])));

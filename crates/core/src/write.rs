@@ -50,7 +50,7 @@ pub struct Parts<'a> {
 
 /// Appends one operation: `{"op": ..., members}` in the spec's order (section 8), absent members
 /// left out. This is the one place that layout is written.
-pub fn operation(out: &mut String, parts: &Parts<'_>) {
+pub(crate) fn operation(out: &mut String, parts: &Parts<'_>) {
     let mut op = Object::open(out);
     op.string("op", parts.kind.name());
     match parts.kind {
@@ -116,7 +116,7 @@ pub(crate) use serialize_as_written;
 
 /// Appends `{"status":...,"operations":[...],"errors":[...],"warnings":[...],"reason"?}`;
 /// `operations` writes the operations, comma-separated, into the array.
-pub fn outcome(
+pub(crate) fn outcome(
     out: &mut String,
     status: Status,
     operations: impl FnOnce(&mut String),
@@ -140,7 +140,7 @@ pub fn outcome(
 }
 
 /// Appends `{"valid":...,"errors":[...],"warnings":[...]}`.
-pub fn validation(out: &mut String, valid: bool, errors: &[Issue], warnings: &[Issue]) {
+pub(crate) fn validation(out: &mut String, valid: bool, errors: &[Issue], warnings: &[Issue]) {
     out.push_str(if valid { "{\"valid\":true" } else { "{\"valid\":false" });
     out.push_str(",\"errors\":");
     issues(out, errors);
@@ -150,25 +150,19 @@ pub fn validation(out: &mut String, valid: bool, errors: &[Issue], warnings: &[I
 }
 
 /// Opens `{"outcomes":[`; the outcomes follow, comma-separated, then [`batch_close`].
-pub fn batch_open(out: &mut String) {
+pub(crate) fn batch_open(out: &mut String) {
     out.push_str("{\"outcomes\":[");
 }
 
-/// A batch refused as a whole: `{"outcomes":[],"errors":[...]}`.
-pub fn batch_refused(out: &mut String, errors: &[Issue]) {
-    batch_open(out);
-    batch_close(out, errors);
-}
-
 /// Closes what [`batch_open`] opened: `],"errors":[...]}`.
-pub fn batch_close(out: &mut String, errors: &[Issue]) {
+pub(crate) fn batch_close(out: &mut String, errors: &[Issue]) {
     out.push_str("],\"errors\":");
     issues(out, errors);
     out.push('}');
 }
 
 /// Appends `text` as a JSON string, escaped as serde_json escapes it.
-pub fn string(out: &mut String, text: &str) {
+pub(crate) fn string(out: &mut String, text: &str) {
     out.push('"');
     // Most strings (ids, names, timestamps, sentences) need no escape: one pass to know it.
     let first_escape = crate::plain::run(text.as_bytes());
@@ -208,7 +202,7 @@ pub fn string(out: &mut String, text: &str) {
 /// Appends a JSON value's text as serde writes it: without whitespace, strings with escapes
 /// decoded and escaped again. Numbers stay as they were written, digit for digit. `clean` says
 /// the text has neither whitespace nor escapes, so it is copied as it is.
-pub fn compact(out: &mut String, text: &str, clean: bool) {
+pub(crate) fn compact(out: &mut String, text: &str, clean: bool) {
     if clean {
         out.push_str(text);
         return;
@@ -270,7 +264,7 @@ fn string_end(bytes: &[u8], start: usize) -> usize {
 }
 
 /// Appends `[issue,...]`.
-pub fn issues(out: &mut String, issues: &[Issue]) {
+pub(crate) fn issues(out: &mut String, issues: &[Issue]) {
     out.push('[');
     for (at, issue) in issues.iter().enumerate() {
         if at > 0 {
@@ -282,7 +276,7 @@ pub fn issues(out: &mut String, issues: &[Issue]) {
 }
 
 /// Appends `{"code":...,"path":...,"message":...}`, and `"hint"` when there is one.
-pub fn issue(out: &mut String, issue: &Issue) {
+pub(crate) fn issue(out: &mut String, issue: &Issue) {
     out.push_str("{\"code\":\"");
     out.push_str(issue.code.as_str());
     out.push_str("\",\"path\":");
@@ -304,7 +298,7 @@ struct Object<'a> {
 
 impl<'a> Object<'a> {
     #[cfg_attr(feature = "speed", inline(always))]
-    pub fn open(out: &'a mut String) -> Object<'a> {
+    pub(crate) fn open(out: &'a mut String) -> Object<'a> {
         out.push('{');
         Object { out, first: true }
     }
@@ -312,7 +306,7 @@ impl<'a> Object<'a> {
     /// Starts a member: its key, then the caller writes the value into the returned text.
     /// Inlined, as the rest: the keys are literals, copied as constants.
     #[cfg_attr(feature = "speed", inline(always))]
-    pub fn key(&mut self, key: &str) -> &mut String {
+    pub(crate) fn key(&mut self, key: &str) -> &mut String {
         if !self.first {
             self.out.push(',');
         }
@@ -324,26 +318,26 @@ impl<'a> Object<'a> {
     }
 
     #[cfg_attr(feature = "speed", inline(always))]
-    pub fn string(&mut self, key: &str, value: &str) {
+    pub(crate) fn string(&mut self, key: &str, value: &str) {
         string(self.key(key), value);
     }
 
     /// A member written only when there is a value (serde's `skip_serializing_if = "Option::is_none"`).
     #[cfg_attr(feature = "speed", inline(always))]
-    pub fn optional(&mut self, key: &str, value: Option<&str>) {
+    pub(crate) fn optional(&mut self, key: &str, value: Option<&str>) {
         if let Some(value) = value {
             self.string(key, value);
         }
     }
 
     #[cfg_attr(feature = "speed", inline(always))]
-    pub fn close(self) {
+    pub(crate) fn close(self) {
         self.out.push('}');
     }
 }
 
 /// The status as serde writes it.
-pub fn status(out: &mut String, status: Status) {
+pub(crate) fn status(out: &mut String, status: Status) {
     out.push('"');
     out.push_str(status.as_str());
     out.push('"');

@@ -4,8 +4,8 @@
 //! The text is scanned once (`scan.rs`): that pass checks it is JSON and settles everything about
 //! it (broken JSON with what and where, escapes, lone surrogates, numbers of any length, nesting,
 //! sizes as written) and records where the fields are. The rules read only a few fields, declared
-//! in [`spec::reads`], so only those are parsed, into a borrowed view the checks ([`spec::check`])
-//! run on. The outcome is written by the one writer ([`write`](mod@crate::write)), traits and properties copied from
+//! in `spec::reads`, so only those are parsed, into a borrowed view the checks (`spec::check`)
+//! run on. The outcome is written by the one writer (`write`), traits and properties copied from
 //! the text (numbers keep the digits they were sent with). Settings that read whole messages
 //! (custom mappings, a tracking plan: [`Whole`]) get the message parsed whole from the same scan.
 //!
@@ -14,7 +14,7 @@
 
 mod scan;
 
-pub use scan::{Broken, Problem};
+pub(crate) use scan::{Broken, Problem};
 
 use serde_json::{Map, Value};
 

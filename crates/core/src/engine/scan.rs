@@ -10,7 +10,7 @@ use crate::plain;
 
 /// Why text is not JSON, and where.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Broken {
+pub(crate) struct Broken {
     /// The byte offset of the first byte that could not be read.
     pub at: usize,
     /// What went wrong.
@@ -19,18 +19,18 @@ pub struct Broken {
 
 /// What is wrong with text that is not JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Problem {
+pub(crate) enum Problem {
     /// A syntax error, as a phrase ("expected `:`").
     Syntax(&'static str),
     /// Containers nested past 128 levels, deeper than any message may be.
     TooDeep,
 }
 
-pub use crate::spec::Kind;
+pub(super) use crate::spec::Kind;
 
 /// An object member or array item. Offsets index the scanned text.
 #[derive(Debug, Clone, Copy)]
-pub struct Entry {
+pub(super) struct Entry {
     /// The key's text between its quotes (empty for array items).
     pub key: (u32, u32),
     /// The key holds escapes: read it decoded.
@@ -50,17 +50,17 @@ pub struct Entry {
 }
 
 /// No entry.
-pub const NONE: u32 = u32::MAX;
+pub(super) const NONE: u32 = u32::MAX;
 
 /// Containers deeper than this (the root is level 1) are refused as a whole, as a parser with a
 /// recursion limit would; below it, a message nested past its own 64 levels is refused at the
 /// path of its first container too deep.
-pub const MAX_LEVEL: u32 = 128;
+pub(super) const MAX_LEVEL: u32 = 128;
 
 /// The scanned text: the root at index 0, then the members and items of every container up to
 /// the recorded level, in document order (each container's children right after it).
 #[derive(Debug, Default)]
-pub struct Tape {
+pub(super) struct Tape {
     pub entries: Vec<Entry>,
     /// The deepest level whose containers had their children recorded, once the scan was done
     /// (see [`Depth::batch`]).
@@ -71,7 +71,7 @@ pub struct Tape {
 
 /// How deep a scan records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Depth {
+pub(super) struct Depth {
     /// Containers at levels up to this one have their members or items recorded (the root is
     /// level 1).
     pub levels: u32,
@@ -83,7 +83,7 @@ pub struct Depth {
 
 impl Depth {
     /// Always `levels` deep.
-    pub fn fixed(levels: u32) -> Depth {
+    pub(super) fn fixed(levels: u32) -> Depth {
         Depth { levels, batch: levels }
     }
 }
@@ -111,7 +111,7 @@ impl Drop for Tape {
 
 impl Tape {
     /// Scans `text`, recording the children of containers as deep as `depth` says.
-    pub fn scan(text: &str, depth: Depth) -> Result<Tape, Broken> {
+    pub(super) fn scan(text: &str, depth: Depth) -> Result<Tape, Broken> {
         if u32::try_from(text.len()).is_err() {
             return Err(Broken { at: 0, problem: Problem::Syntax("text too long") });
         }
@@ -142,18 +142,18 @@ impl Tape {
     }
 
     /// The entry at `index`.
-    pub fn get(&self, index: u32) -> Option<&Entry> {
+    pub(super) fn get(&self, index: u32) -> Option<&Entry> {
         self.entries.get(index as usize)
     }
 
     /// The members or items of the container at `index`, when its level was recorded.
-    pub fn children(&self, index: u32) -> Children<'_> {
+    pub(super) fn children(&self, index: u32) -> Children<'_> {
         Children { tape: self, next: self.get(index).map_or(NONE, |entry| entry.first) }
     }
 }
 
 /// Iterates over one container's entries: `(index, entry)`.
-pub struct Children<'a> {
+pub(super) struct Children<'a> {
     tape: &'a Tape,
     next: u32,
 }
@@ -197,7 +197,7 @@ struct Scanner<'a> {
 
 /// A step into a container: a member's key (decoded) or an item's index.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Step {
+pub(super) enum Step {
     /// An object member.
     Key(String),
     /// An array item.
@@ -206,7 +206,7 @@ pub enum Step {
 
 /// The steps from the start of `text` (JSON already scanned whole, standing at `level`) to its
 /// first object or array past `limit` levels, in document order; `None` when there is none.
-pub fn too_deep(text: &str, level: u32, limit: u32) -> Option<Vec<Step>> {
+pub(super) fn too_deep(text: &str, level: u32, limit: u32) -> Option<Vec<Step>> {
     let mut scanner =
         Scanner { bytes: text.as_bytes(), at: 0, entries: Vec::new(), record: 0, batch: 0, escaped_root_key: false };
     let mut path = Vec::new();

@@ -3,7 +3,7 @@
 //! sentence the README's table gives it, an example of its hint), the members of `context` it
 //! reads and, for a rule that checks the message's view on its own, its check and its tests.
 //!
-//! The list in [`rules!`] below is the one registration: it makes [`Code`], [`Code::ALL`] (the
+//! The list in `rules!` below is the one registration: it makes [`Code`], [`Code::ALL`] (the
 //! README's order), `as_str` and the rule of each code. The TypeScript `Code` union, the README's
 //! table of codes and its settings are tested against it (`src/types_drift.rs`, `tests/readme.rs`).
 //!

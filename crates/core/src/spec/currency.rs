@@ -18,7 +18,7 @@ const CODES: &[&str] = &[
 ];
 
 /// Whether `code` is an ISO 4217 code as the standard writes it (upper case).
-pub fn is_iso_4217(code: &str) -> bool {
+pub(crate) fn is_iso_4217(code: &str) -> bool {
     CODES.binary_search(&code).is_ok()
 }
 

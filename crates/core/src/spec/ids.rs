@@ -33,7 +33,7 @@ pub fn read(value: Option<&Value>) -> Id<'_> {
 }
 
 /// Reads an id as the rules see a member ([`Read`]).
-pub fn read_of(value: Option<Read<'_>>) -> Id<'_> {
+pub(crate) fn read_of(value: Option<Read<'_>>) -> Id<'_> {
     match value {
         None | Some(Read::Null) => Id::Absent,
         Some(Read::Text(text)) if is_blank(text) => Id::Absent,
@@ -45,7 +45,7 @@ pub fn read_of(value: Option<Read<'_>>) -> Id<'_> {
 
 /// Whether `text` is empty or only whitespace, as `trim` counts it: the first character that is
 /// not settles it, without trimming both ends.
-pub fn is_blank(text: &str) -> bool {
+pub(crate) fn is_blank(text: &str) -> bool {
     text.chars().all(char::is_whitespace)
 }
 

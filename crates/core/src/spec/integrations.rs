@@ -6,10 +6,10 @@ use super::Layered;
 use crate::issue::{Code, Issue};
 
 /// The destination's name in `integrations` (case-sensitive, as Segment's names are).
-pub const DESTINATION_NAME: &str = "Astrolabe";
+pub(crate) const DESTINATION_NAME: &str = "Astrolabe";
 
 /// Whether [`skip_reason`] reads the member `key` of `integrations`.
-pub fn is_read(key: &str) -> bool {
+pub(crate) fn is_read(key: &str) -> bool {
     key == DESTINATION_NAME || key == "All"
 }
 
@@ -18,7 +18,7 @@ pub fn is_read(key: &str) -> bool {
 /// `integrations.Astrolabe: false` turns it off; `integrations.All: false` turns it off unless
 /// `Astrolabe` is truthy (`true` or an object of destination options). A batch envelope's
 /// `integrations` apply under the item's own keys.
-pub fn skip_reason(integrations: &Layered<'_>) -> Option<Issue> {
+pub(crate) fn skip_reason(integrations: &Layered<'_>) -> Option<Issue> {
     let astrolabe = integrations.get(DESTINATION_NAME);
     if let Some((Value::Bool(false), found)) = &astrolabe {
         return Some(Issue::new(

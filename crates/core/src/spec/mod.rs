@@ -1,13 +1,13 @@
 //! The Segment Spec's rules (sections 2 to 7 of `segment-spec.md`): checks one message and reads
 //! what the mapping needs, reporting every problem with its path.
 
-pub mod currency;
+pub(crate) mod currency;
 pub mod ids;
-pub mod integrations;
+pub(crate) mod integrations;
 pub mod near_miss;
-pub mod reserved;
+pub(crate) mod reserved;
 pub mod timestamp;
-pub mod view;
+pub(crate) mod view;
 
 use std::borrow::Cow;
 
@@ -26,7 +26,7 @@ pub use view::{Kind, Lookup, Member, Members, Message, Read};
 /// parses exactly this into the view the rules read, and copies the rest through unread. A rule
 /// that reads one more field declares it here, or the view does not hold it.
 #[derive(Debug, Clone, Copy)]
-pub enum Reads {
+pub(crate) enum Reads {
     /// The whole value.
     Whole,
     /// The members of an object that `keep` names (the whole value when it is not an object,
@@ -45,7 +45,7 @@ pub enum Reads {
 }
 
 /// What the rules read of the top-level member `key`.
-pub fn reads(key: &str) -> Reads {
+pub(crate) fn reads(key: &str) -> Reads {
     match key {
         "type" | "userId" | "anonymousId" | "groupId" | "event" | "messageId" | "timestamp" | "originalTimestamp"
         | "sentAt" | "receivedAt" => Reads::Whole,
@@ -61,18 +61,18 @@ pub fn reads(key: &str) -> Reads {
 
 /// What the rules read of a message's or a batch envelope's `context`: the account link, whole,
 /// and the members the rules of [`rules`] read (by key and kind).
-pub fn reads_of_context(key: &str, kind: Kind) -> bool {
+pub(crate) fn reads_of_context(key: &str, kind: Kind) -> bool {
     reads_inside_context(key) || rules::reads_context(key, kind)
 }
 
 /// The members of `context` the rules read whole, not only what kind of value they are.
-pub fn reads_inside_context(key: &str) -> bool {
+pub(crate) fn reads_inside_context(key: &str) -> bool {
     key == "groupId"
 }
 
 /// Whether an object with these keys is a batch envelope: it has `batch` and no `type`
 /// (section 2).
-pub fn is_envelope(keys: impl IntoIterator<Item = impl AsRef<str>>) -> bool {
+pub(crate) fn is_envelope(keys: impl IntoIterator<Item = impl AsRef<str>>) -> bool {
     let (mut batch, mut typed) = (false, false);
     for key in keys {
         match key.as_ref() {
@@ -289,7 +289,7 @@ pub struct Fields<'a> {
 // Not boxed: checking is once per message, and a box was an allocation per message.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
-pub enum Checked<'a> {
+pub(crate) enum Checked<'a> {
     /// A call type Astrolabe does not consume: skipped without further checks.
     Unsupported(Issue),
     /// A supported call; it is valid when the report has no errors.
@@ -298,7 +298,7 @@ pub enum Checked<'a> {
 
 /// The view of one parsed message at `base` (its path in the caller's input), for [`check`], or
 /// an error when it is not an object.
-pub fn view_of<'a>(value: &'a Value, base: &Pointer, report: &mut Report) -> Option<Message<'a>> {
+pub(crate) fn view_of<'a>(value: &'a Value, base: &Pointer, report: &mut Report) -> Option<Message<'a>> {
     match value {
         Value::Object(map) => Some(Message::borrow(map)),
         other => {
@@ -309,14 +309,14 @@ pub fn view_of<'a>(value: &'a Value, base: &Pointer, report: &mut Report) -> Opt
 }
 
 /// The error for a message that is not a JSON object.
-pub fn not_an_object(value: &Value, base: &Pointer, report: &mut Report) {
+pub(crate) fn not_an_object(value: &Value, base: &Pointer, report: &mut Report) {
     report.error(Code::InvalidType, base, format!("A message must be a JSON object, not {}.", json_type_name(value)));
 }
 
 /// Checks one message at `base` (its path in the caller's input). `hint` is the call type the
 /// caller gave for HTTP single-call bodies. Returns `None` when the message cannot be read as a
 /// call at all (no usable type); the report says why.
-pub fn check<'m>(
+pub(crate) fn check<'m>(
     message: &'m Message<'_>,
     base: &Pointer,
     hint: Option<CallType>,

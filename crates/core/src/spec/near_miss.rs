@@ -76,15 +76,7 @@ fn is_message_field(key: &str) -> bool {
 }
 
 /// The top-level field that `key` nearly is: `userID` and `user_id` give `userId`.
-///
-/// ```
-/// use astrolabe_segment_core::spec::near_miss::message_field;
-/// assert_eq!(message_field("userID"), Some("userId"));
-/// assert_eq!(message_field("anonymous_id"), Some("anonymousId"));
-/// assert_eq!(message_field("userId"), None);
-/// assert_eq!(message_field("writeKey"), None);
-/// ```
-pub fn message_field(key: &str) -> Option<&'static str> {
+pub(crate) fn message_field(key: &str) -> Option<&'static str> {
     // Most keys the rules ask about are Segment's own, spelled right: no folding for those.
     if is_message_field(key) {
         return None;
@@ -114,7 +106,7 @@ pub fn message_field(key: &str) -> Option<&'static str> {
 /// The reserved trait or property that `key` nearly is: `firstname` and `first_name` give
 /// `firstName`, `e-mail` gives `email`. The Spec spells them in camelCase; the snake_case forms
 /// the reserved tables also check are near misses of these.
-pub fn reserved(key: &str) -> Option<&'static str> {
+pub(crate) fn reserved(key: &str) -> Option<&'static str> {
     // Most of the keys the checks ask about are reserved names spelled as the Spec spells them:
     // no folding for those. The snake_case names of the tables (`created_at`) are near misses of
     // camelCase ones (a test holds this to the folded names).
@@ -125,7 +117,7 @@ pub fn reserved(key: &str) -> Option<&'static str> {
 }
 
 /// Whether `key` folds to a reserved name: [`reserved`] for a key that is none itself.
-pub fn folds_to_reserved(key: &str) -> bool {
+pub(crate) fn folds_to_reserved(key: &str) -> bool {
     near(key, reserved_folded).is_some()
 }
 
@@ -221,6 +213,14 @@ fn edit_distance(a: &str, b: &str, budget: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn message_field_names_the_field_a_key_nearly_is() {
+        assert_eq!(message_field("userID"), Some("userId"));
+        assert_eq!(message_field("anonymous_id"), Some("anonymousId"));
+        assert_eq!(message_field("userId"), None);
+        assert_eq!(message_field("writeKey"), None);
+    }
 
     /// Every key of the reserved tables (`is_reserved`), snake_case ones too.
     const RESERVED_KEYS: [&str; 26] = [

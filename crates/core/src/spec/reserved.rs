@@ -72,7 +72,7 @@ const TRACK_PROPERTIES: &[(&str, Shape)] =
 /// Whether `key` is reserved for any call: the only traits and properties [`check`] reads. A
 /// `match` rather than a walk over the tables: the engine asks it for every trait and property
 /// (a test checks it against the tables).
-pub fn is_reserved(key: &str) -> bool {
+pub(crate) fn is_reserved(key: &str) -> bool {
     matches!(
         key,
         "address"
@@ -106,20 +106,20 @@ pub fn is_reserved(key: &str) -> bool {
 
 /// Whether the checks read a trait or property `key`: a reserved one, or a near miss of one
 /// (`firstname`, `e-mail`).
-pub fn is_read(key: &str) -> bool {
+pub(crate) fn is_read(key: &str) -> bool {
     is_reserved(key) || super::near_miss::folds_to_reserved(key)
 }
 
 /// Whether the checks read inside a trait or property `key` that is an object or an array:
 /// only `company`'s members are checked (`COMPANY_FIELDS`); of any other, only what it is (an
 /// object where a string belongs, an `address` that is an object).
-pub fn reads_inside(key: &str) -> bool {
+pub(crate) fn reads_inside(key: &str) -> bool {
     key == "company"
 }
 
 /// Warns about every reserved key of `fields` (the traits or properties at `path()`, made only
 /// for a warning) whose value has the wrong shape. `null` values are not checked.
-pub fn check(call: CallType, fields: &Members<'_>, path: &dyn Fn() -> Pointer, report: &mut Report) {
+pub(crate) fn check(call: CallType, fields: &Members<'_>, path: &dyn Fn() -> Pointer, report: &mut Report) {
     let table = match call {
         CallType::Identify => IDENTIFY_TRAITS,
         CallType::Group => GROUP_TRAITS,

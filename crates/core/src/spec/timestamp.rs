@@ -5,7 +5,7 @@
 //! counts in the WebAssembly build.
 
 /// Milliseconds since 1970-01-01T00:00:00Z.
-pub type Millis = i64;
+pub(crate) type Millis = i64;
 
 /// Reads an ISO-8601 date-time or date.
 ///
@@ -67,18 +67,7 @@ pub fn parse(text: &str) -> Result<Millis, &'static str> {
 
 /// Whether `text` is already what [`format`] writes (`2015-02-23T22:28:55.111Z`), by its shape:
 /// for such text that [`parse`] reads, `format(parse(text))` is `text`, so it can be sent as it is.
-///
-/// ```
-/// use astrolabe_segment_core::spec::timestamp::{format, is_canonical, parse};
-/// for text in ["2015-02-23T22:28:55.111Z", "0000-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999Z"] {
-///     assert!(is_canonical(text));
-///     assert_eq!(format(parse(text).unwrap()).unwrap(), text);
-/// }
-/// for text in ["2015-02-23t22:28:55.111Z", "2015-02-23T22:28:55.111z", "2015-02-23T22:28:55.11Z", "2015-02-23T22:28:55Z"] {
-///     assert!(!is_canonical(text));
-/// }
-/// ```
-pub fn is_canonical(text: &str) -> bool {
+pub(crate) fn is_canonical(text: &str) -> bool {
     const SHAPE: &[u8; 24] = b"0000-00-00T00:00:00.000Z";
     text.len() == SHAPE.len()
         && text
@@ -89,17 +78,7 @@ pub fn is_canonical(text: &str) -> bool {
 
 /// The ISO-8601 form of a date-time sent another way, when one can be named for a hint: Unix
 /// time (seconds, or milliseconds from 10^11 on), a space for the `T`, a one-digit month or day.
-///
-/// ```
-/// use astrolabe_segment_core::spec::timestamp::suggest;
-/// use serde_json::json;
-/// assert_eq!(suggest(&json!(1733400000)).as_deref(), Some("2024-12-05T12:00:00.000Z"));
-/// assert_eq!(suggest(&json!(1733400000123u64)).as_deref(), Some("2024-12-05T12:00:00.123Z"));
-/// assert_eq!(suggest(&json!("2015-2-02T00:30:08.276Z")).as_deref(), Some("2015-02-02T00:30:08.276Z"));
-/// assert_eq!(suggest(&json!("2024-12-05 12:00:00")).as_deref(), Some("2024-12-05T12:00:00"));
-/// assert_eq!(suggest(&json!("last week")), None);
-/// ```
-pub fn suggest(value: &serde_json::Value) -> Option<String> {
+pub(crate) fn suggest(value: &serde_json::Value) -> Option<String> {
     match value {
         serde_json::Value::Number(number) => {
             let time = number.as_f64().filter(|time| time.is_finite() && *time > 0.0)?;
@@ -291,6 +270,28 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn suggest_names_the_iso_form() {
+        assert_eq!(suggest(&serde_json::json!(1733400000)).as_deref(), Some("2024-12-05T12:00:00.000Z"));
+        assert_eq!(suggest(&serde_json::json!(1733400000123u64)).as_deref(), Some("2024-12-05T12:00:00.123Z"));
+        assert_eq!(suggest(&serde_json::json!("2015-2-02T00:30:08.276Z")).as_deref(), Some("2015-02-02T00:30:08.276Z"));
+        assert_eq!(suggest(&serde_json::json!("2024-12-05 12:00:00")).as_deref(), Some("2024-12-05T12:00:00"));
+        assert_eq!(suggest(&serde_json::json!("last week")), None);
+    }
+
+    #[test]
+    fn is_canonical_is_what_format_writes() {
+        for text in ["2015-02-23T22:28:55.111Z", "0000-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999Z"] {
+            assert!(is_canonical(text));
+            assert_eq!(format(parse(text).unwrap()).unwrap(), text);
+        }
+        for text in
+            ["2015-02-23t22:28:55.111Z", "2015-02-23T22:28:55.111z", "2015-02-23T22:28:55.11Z", "2015-02-23T22:28:55Z"]
+        {
+            assert!(!is_canonical(text));
+        }
+    }
 
     fn normalized(text: &str) -> String {
         format(parse(text).unwrap()).unwrap()

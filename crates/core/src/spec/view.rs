@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 /// Whether two keys are the same, first by length and first byte: most keys a message holds
 /// differ there, and comparing bytes costs a call to `memcmp`.
 #[cfg_attr(feature = "speed", inline(always))]
-pub fn same_key(a: &str, b: &str) -> bool {
+pub(crate) fn same_key(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
 }
 
@@ -248,7 +248,7 @@ impl<'a> Message<'a> {
         self.bits |= bit;
     }
 
-    /// Adds a member whose key nearly is a Segment field ([`super::Reads::Misspelled`]).
+    /// Adds a member whose key nearly is a Segment field (`Reads::Misspelled`).
     pub fn insert_misspelled(&mut self, key: Cow<'a, str>, member: Member<'a>) {
         self.misspelled = true;
         self.insert(key, member);
