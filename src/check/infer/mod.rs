@@ -175,7 +175,7 @@ impl Lane<'_> {
         };
         match read::messages(text, hint) {
             Ok(found) => found.into_iter().for_each(|found| self.found(found)),
-            Err(error) => self.unreadable(&place, format!("The value is not JSON: {error}.")),
+            Err(error) => self.unreadable(&place, not_json(text, &error)),
         }
     }
 
@@ -215,6 +215,19 @@ impl Lane<'_> {
     fn unreadable(&mut self, place: &Place<'_>, message: String) {
         self.inference.reading.unreadable(place, &[Issue::new(Code::InvalidJson, &Pointer::root(), message)]);
     }
+}
+
+/// Why `text` is not JSON, in the engine's words (what `check` says of it), or serde_json's
+/// where the engine reads it after all. Only for text that is not JSON, so its cost is no matter.
+fn not_json(text: &str, error: &serde_json::Error) -> String {
+    let answer = crate::engine::map_text(false, text.as_bytes(), None, crate::engine::Shape::Any);
+    let engine = answer.and_then(|answer| {
+        let answer: serde_json::Value = serde_json::from_str(&answer).ok()?;
+        let errors = answer.get("errors")?.as_array()?;
+        let issue = errors.iter().find(|issue| issue.get("code") == Some(&Code::InvalidJson.as_str().into()))?;
+        Some(issue.get("message")?.as_str()?.to_owned())
+    });
+    engine.unwrap_or_else(|| format!("The value is not JSON: {error}."))
 }
 
 #[cfg(test)]
