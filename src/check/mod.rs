@@ -8,6 +8,10 @@
 //! is printed. A `Checker` is fed bytes in pieces, many lines at a time, and gives back only its
 //! report at the end.
 //!
+//! `astrolabe-segment infer` reads the same input the same way into a draft tracking plan: an
+//! [`Inferrer`] per thread, fed as a `Checker` is, gives back its [`Inference`], and inferences
+//! merge and are written as a plan ([`Inference::plan`]; src/check/infer/ says how).
+//!
 //! ```
 //! use astrolabe_segment::check::{Checker, Framing};
 //! use astrolabe_segment::Config;
