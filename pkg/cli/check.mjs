@@ -8,7 +8,7 @@ import { oneOf, parse, positiveInteger, UsageError } from "./args.mjs";
 import { inputsOf, operandsOf } from "./inputs.mjs";
 import { Pool } from "./pool.mjs";
 import { bytes, Progress } from "./progress.mjs";
-import { readInput } from "./read.mjs";
+import { readInputs } from "./read.mjs";
 import { tools } from "./tools.mjs";
 
 export const summary = "check the Segment messages of files, directories or standard input";
@@ -118,13 +118,7 @@ export async function check(args, io) {
       shard,
       problem: (directory, detail) => main.problem(directory, undefined, "unreadable_file", detail),
     });
-    await Promise.all(
-      Array.from({ length: readers }, async () => {
-        for (let next = await inputs.next(); !next.done; next = await inputs.next()) {
-          await readInput(next.value, { pool, main, stats, stdin: io.stdin });
-        }
-      }),
-    );
+    await readInputs(inputs, readers, { pool, main, stats, stdin: io.stdin });
     reports = await pool.finish();
   } finally {
     progress.stop();

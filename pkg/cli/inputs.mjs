@@ -9,15 +9,18 @@ import { UsageError } from "./args.mjs";
 import { describe } from "./source.mjs";
 import { tools } from "./tools.mjs";
 
+/** What each command does with its inputs, in its usage errors. */
+const VERBS = { check: "check", infer: "infer a plan from" };
+
 /**
  * The operands, checked: each exists (or is `-`). With none, standard input when it is not a
- * terminal. Repeated operands are read once.
+ * terminal. Repeated operands are read once. `command` (check, infer) words the usage errors.
  * @returns {Promise<{ path: string, directory: boolean }[]>}
  */
-export async function operandsOf(positionals, { stdinIsTTY, shard }) {
+export async function operandsOf(positionals, { stdinIsTTY, shard, command = "check" }) {
   const given = positionals.length > 0 ? [...new Set(positionals)] : stdinIsTTY ? [] : ["-"];
   if (given.length === 0) {
-    throw new UsageError("no input: name files or directories to check, or - for standard input (such as: astrolabe-segment check events.ndjson)");
+    throw new UsageError(`no input: name files or directories to ${VERBS[command]}, or - for standard input (such as: astrolabe-segment ${command} events.ndjson)`);
   }
   const operands = [];
   for (const operand of given) {
@@ -31,7 +34,7 @@ export async function operandsOf(positionals, { stdinIsTTY, shard }) {
       info = await stat(operand);
     } catch (error) {
       const why = error.code === "ENOENT" ? "no such file or directory" : describe(error);
-      throw new UsageError(`cannot check ${operand}: ${why}`);
+      throw new UsageError(`cannot ${command === "check" ? "check" : "read"} ${operand}: ${why}`);
     }
     operands.push({ path: operand, directory: info.isDirectory() });
   }

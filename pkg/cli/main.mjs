@@ -2,6 +2,7 @@
 // error (2). Each command lives in its own module.
 import * as checkCommand from "./check.mjs";
 import * as convertCommand from "./convert.mjs";
+import * as inferCommand from "./infer.mjs";
 import * as mergeCommand from "./merge.mjs";
 import { UsageError } from "./args.mjs";
 import { tools } from "./tools.mjs";
@@ -11,6 +12,7 @@ const commands = {
   check: { summary: checkCommand.summary, help: checkCommand.help, run: checkCommand.check },
   merge: { summary: mergeCommand.summary, help: mergeCommand.help, run: mergeCommand.merge },
   convert: { summary: convertCommand.summary, help: convertCommand.help, run: convertCommand.convert },
+  infer: { summary: inferCommand.summary, help: inferCommand.help, run: inferCommand.infer },
 };
 
 /** The command called `name`, if there is one (`toString` is not a command). */
@@ -37,6 +39,7 @@ Examples:
   astrolabe-segment check events.ndjson
   astrolabe-segment check --plan plan.json --format github segment-logs/
   astrolabe-segment convert typewriter/plan.json > tracking-plan.json
+  astrolabe-segment infer --enum-max 8 segment-logs/ > tracking-plan.json
   astrolabe-segment check --help
 `;
 }

@@ -1,10 +1,11 @@
-// The worker threads of `check` (worker.mjs), each with its own Checker, and the buffers the
-// input is read into. A fixed set of buffers goes round: filled by a reader, given to a worker
-// (transferred, not copied), given back when it is checked. A reader that finds none free waits,
-// so memory stays flat, and nothing is left for the collector however long the run. Pieces of
-// lines go to the worker with the fewest waiting; a stream that must be read in order (a
-// pretty-printed document, a very long line) goes to one worker. Each worker's report comes back
-// once, at the end; reports add up whatever the split (src/check/report.rs).
+// The worker threads of `check` and `infer` (worker.mjs), each with its own Checker or Inferrer,
+// and the buffers the input is read into. A fixed set of buffers goes round: filled by a reader,
+// given to a worker (transferred, not copied), given back when it is read. A reader that finds
+// none free waits, so memory stays flat, and nothing is left for the collector however long the
+// run. Pieces of lines go to the worker with the fewest waiting; a stream that must be read in
+// order (a pretty-printed document, a very long line) goes to one worker. Each worker's report
+// comes back once, at the end; reports add up whatever the split (src/check/report.rs; an
+// inference, src/check/infer/inference.rs).
 import { Worker } from "node:worker_threads";
 
 const WORKER = new URL("./worker.mjs", import.meta.url);
@@ -16,7 +17,8 @@ export class Pool {
   /**
    * @param {number} count worker threads
    * @param {number} readers inputs read at once (each holds a buffer while it fills it)
-   * @param {{ config?: string, plan?: string, strict: boolean }} settings
+   * @param {{ command?: "check", config?: string, plan?: string, strict: boolean } | { command: "infer", enumMax?: number }} settings
+   *   each worker's (its workerData): what it reads with
    */
   constructor(count, readers, settings) {
     this.failure = undefined;
@@ -113,7 +115,7 @@ export class Pool {
     return this.workers.reduce((sum, entry) => sum + entry.seen, 0);
   }
 
-  /** Every worker's report (JSON texts), once all is checked. */
+  /** Every worker's report (JSON texts: a check's report, or an inference), once all is read. */
   finish() {
     return Promise.all(
       this.workers.map((entry) => new Promise((resolve, reject) => {

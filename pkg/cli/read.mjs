@@ -4,7 +4,8 @@
 // last newline, each piece with the number of its first line, to whichever worker is free: one
 // large stream (1 GB on standard input) is checked on every core. A document goes to one worker,
 // in order, and so does a line longer than a buffer. Input that breaks off (a truncated gzip, a
-// read error) is reported with the line it stopped at; what came before is checked.
+// read error) is reported with the line it stopped at; what came before is read. `check` and
+// `infer` read alike: `main` is the main thread's Checker or Inferrer.
 import { BUFFER_BYTES } from "./pool.mjs";
 import { InputError, openSource } from "./source.mjs";
 import { tools } from "./tools.mjs";
@@ -29,6 +30,18 @@ export async function readInput(input, { pool, main, stats, stdin }) {
   } finally {
     await source?.close();
   }
+}
+
+/**
+ * Reads every input `inputs` yields (inputs.mjs), `readers` at once, so that many small files keep
+ * every worker busy; `context` is readInput's.
+ */
+export async function readInputs(inputs, readers, context) {
+  await Promise.all(
+    Array.from({ length: readers }, async () => {
+      for (let next = await inputs.next(); !next.done; next = await inputs.next()) await readInput(next.value, context);
+    }),
+  );
 }
 
 /** Newlines in `bytes`. */

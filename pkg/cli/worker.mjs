@@ -1,32 +1,34 @@
-// A worker thread of `check`: one Checker (the tools build's) fed pieces of streams by the main
-// thread (pool.mjs). Each piece's buffer goes back when it is checked, to be filled again; the
-// report goes back once, at the end.
+// A worker thread of `check` or `infer`: one Checker, or one Inferrer (the tools build's; both are
+// fed alike), given pieces of streams by the main thread (pool.mjs). Each piece's buffer goes back
+// when it is read, to be filled again; the report (check's report, infer's inference) goes back
+// once, at the end.
 import { parentPort, workerData } from "node:worker_threads";
 import { tools } from "./tools.mjs";
 
-const { config, plan, strict } = workerData;
-const checker = new tools.Checker(config, plan, strict);
+const { command = "check" } = workerData;
+const reader = command === "infer" ? new tools.Inferrer(workerData.enumMax) : new tools.Checker(workerData.config, workerData.plan, workerData.strict);
+const takeReport = command === "infer" ? () => reader.takeInference() : () => reader.takeReport();
 
 parentPort.on("message", (message) => {
   switch (message.kind) {
     case "check":
-      checker.check(message.file, message.framing, message.line, message.bytes);
+      reader.check(message.file, message.framing, message.line, message.bytes);
       break;
     case "feed":
-      checker.feed(message.stream, message.bytes);
+      reader.feed(message.stream, message.bytes);
       break;
     case "open":
-      checker.open(message.stream, message.file, message.framing, message.line);
+      reader.open(message.stream, message.file, message.framing, message.line);
       return;
     case "close":
-      checker.close(message.stream, message.truncated);
+      reader.close(message.stream, message.truncated);
       return;
     case "finish":
-      parentPort.postMessage({ kind: "report", report: checker.takeReport() });
+      parentPort.postMessage({ kind: "report", report: takeReport() });
       return;
     default:
       throw new Error(`unknown message ${message.kind}`);
   }
   const buffer = message.bytes.buffer;
-  parentPort.postMessage({ kind: "done", seen: checker.seen(), buffer }, [buffer]);
+  parentPort.postMessage({ kind: "done", seen: reader.seen(), buffer }, [buffer]);
 });

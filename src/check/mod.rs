@@ -8,6 +8,10 @@
 //! is printed. A `Checker` is fed bytes in pieces, many lines at a time, and gives back only its
 //! report at the end.
 //!
+//! `astrolabe-segment infer` reads the same input the same way into a draft tracking plan: an
+//! [`Inferrer`] per thread, fed as a `Checker` is, gives back its [`Inference`], and inferences
+//! merge and are written as a plan ([`Inference::plan`]; src/check/infer/ says how).
+//!
 //! ```
 //! use astrolabe_segment::check::{Checker, Framing};
 //! use astrolabe_segment::Config;
@@ -29,17 +33,19 @@
 
 mod convert;
 mod frame;
+mod infer;
 mod present;
 mod probe;
 mod record;
 mod report;
 mod shard;
+mod streams;
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 pub use convert::{convert_plan, ConvertedPlan};
 pub use frame::{End, Framed, Framer, Framing, DETECT_BYTES, MAX_HELD};
+pub use infer::{Inference, InferredPlan, Inferrer};
 pub use present::Format;
 pub use report::{EventCount, Example, Report, Severity, EXAMPLES_PER_CODE};
 pub use shard::{path_hash, wanted_in_directory, Shard};
@@ -52,6 +58,7 @@ use crate::issue::{Code, Issue};
 use crate::outcome::Status;
 use crate::pointer::Pointer;
 use report::Place;
+use streams::Streams;
 
 /// A file that could not be read, as the reader found it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,7 +85,7 @@ impl Problem {
 
     /// What the report says of it: `detail` is the reader's own error (`ENOENT: no such file`,
     /// `unexpected end of file`).
-    fn message(self, detail: &str, line: Option<u64>) -> String {
+    pub(crate) fn message(self, detail: &str, line: Option<u64>) -> String {
         match (self, line) {
             (Problem::UnreadableFile, None) => format!("The file cannot be read: {detail}."),
             (Problem::UnreadableFile, Some(_)) => {
@@ -128,52 +135,39 @@ pub fn settings(config: Option<&str>, plan: Option<&str>, strict: bool) -> Resul
 pub struct Checker {
     destination: Destination,
     report: Report,
-    streams: BTreeMap<u32, Stream>,
-}
-
-#[derive(Debug)]
-struct Stream {
-    file: String,
-    framer: Framer,
+    streams: Streams,
 }
 
 impl Checker {
     /// A checker with these settings (those of `new Destination(config)`).
     pub fn new(config: Config) -> Result<Checker, ConfigError> {
-        Ok(Checker { destination: Destination::new(config)?, report: Report::default(), streams: BTreeMap::new() })
+        Ok(Checker { destination: Destination::new(config)?, report: Report::default(), streams: Streams::default() })
     }
 
     /// Checks a whole piece of a stream: `bytes` whose first byte is on `first_line` of `file`,
     /// ending where a line ends (or where the stream does).
     pub fn check(&mut self, file: &str, framing: Framing, first_line: u64, bytes: &[u8]) {
-        let mut framer = Framer::new(framing, first_line);
-        let mut lane = self.lane();
-        framer.feed(bytes, &mut |framed| lane.framed(file, framed));
-        framer.end(End::Complete, &mut |framed| lane.framed(file, framed));
+        let (mut lane, _) = self.parts();
+        streams::frame_piece(file, framing, first_line, bytes, &mut |file, framed| lane.framed(file, framed));
     }
 
     /// Opens stream `id`: pieces of `file` given to [`Checker::feed`] in order, the first byte on
     /// `first_line`. An open stream of the same id is closed as truncated first.
     pub fn open(&mut self, id: u32, file: &str, framing: Framing, first_line: u64) {
-        self.close(id, End::Truncated);
-        self.streams.insert(id, Stream { file: file.to_owned(), framer: Framer::new(framing, first_line) });
+        let (mut lane, streams) = self.parts();
+        streams.open(id, file, framing, first_line, &mut |file, framed| lane.framed(file, framed));
     }
 
     /// The next piece of stream `id`; false when no such stream is open.
     pub fn feed(&mut self, id: u32, bytes: &[u8]) -> bool {
-        let Some(stream) = self.streams.get_mut(&id) else { return false };
-        let mut lane = Lane { destination: &self.destination, report: &mut self.report };
-        let file = &stream.file;
-        stream.framer.feed(bytes, &mut |framed| lane.framed(file, framed));
-        true
+        let (mut lane, streams) = self.parts();
+        streams.feed(id, bytes, &mut |file, framed| lane.framed(file, framed))
     }
 
     /// Closes stream `id` (nothing happens when it is not open).
     pub fn close(&mut self, id: u32, end: End) {
-        let Some(mut stream) = self.streams.remove(&id) else { return };
-        let mut lane = self.lane();
-        let file = &stream.file;
-        stream.framer.end(end, &mut |framed| lane.framed(file, framed));
+        let (mut lane, streams) = self.parts();
+        streams.close(id, end, &mut |file, framed| lane.framed(file, framed));
     }
 
     /// A file (or standard input) is being read: counted in the report's `files`.
@@ -192,6 +186,11 @@ impl Checker {
         self.destination.warnings()
     }
 
+    /// What each value found goes to, and the streams that find them.
+    fn parts(&mut self) -> (Lane<'_>, &mut Streams) {
+        (Lane { destination: &self.destination, report: &mut self.report }, &mut self.streams)
+    }
+
     /// What was counted so far.
     pub fn report(&self) -> &Report {
         &self.report
@@ -200,10 +199,6 @@ impl Checker {
     /// The report, leaving an empty one.
     pub fn take_report(&mut self) -> Report {
         std::mem::take(&mut self.report)
-    }
-
-    fn lane(&mut self) -> Lane<'_> {
-        Lane { destination: &self.destination, report: &mut self.report }
     }
 }
 

@@ -34,6 +34,7 @@ macro_rules! scalars_give {
         }
     };
 }
+pub(crate) use scalars_give;
 
 /// The event names a text holds: its own as a message, and its items' as a batch (the items of
 /// a `batch` array in an object, or of the array it is).
@@ -120,7 +121,7 @@ impl<'de> DeserializeSeed<'de> for Top {
 }
 
 /// An object key, decoded (borrowed from the text when it has no escapes).
-struct Key<'de>(Cow<'de, str>);
+pub(crate) struct Key<'de>(pub(crate) Cow<'de, str>);
 
 impl<'de> Deserialize<'de> for Key<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Key<'de>, D::Error> {

@@ -45,15 +45,19 @@ pub(crate) fn compile(plan: &Value) -> Result<TrackingPlan, ConfigError> {
 /// A slot for one rule of a call type: where it is in the file, and the rule.
 type Slot = Option<(String, CompiledRule)>;
 
-/// Compiles the rules of a plan read from its file.
-pub(crate) fn build_plan(source: Source<'_>) -> Result<TrackingPlan, ConfigError> {
+/// The options every rule's schema is compiled with: formats checked, no reference outside the
+/// schema, patterns' programs bounded. Whatever else checks values as a plan would (the formats
+/// `infer` writes) compiles with these too, so that both give the same answers.
+pub(crate) fn schema_options() -> ValidationOptions<'static> {
     // A pattern whose compiled program would pass 1 MB is refused: without the limit, one repeated
     // class (`\d{358635}`) took 4 GB to refuse at regex's default of 10 MB (found by fuzzing).
     let patterns = jsonschema::PatternOptions::fancy_regex().size_limit(1 << 20).dfa_size_limit(1 << 21);
-    let options = jsonschema::options()
-        .should_validate_formats(true)
-        .with_retriever(NoExternalRefs)
-        .with_pattern_options(patterns);
+    jsonschema::options().should_validate_formats(true).with_retriever(NoExternalRefs).with_pattern_options(patterns)
+}
+
+/// Compiles the rules of a plan read from its file.
+pub(crate) fn build_plan(source: Source<'_>) -> Result<TrackingPlan, ConfigError> {
+    let options = schema_options();
     let (mut common, mut identify, mut group): (Slot, Slot, Slot) = (None, None, None);
     // Every version of each event, oldest first: (version, rule's place, rule).
     let mut track: BTreeMap<String, Vec<(u64, String, CompiledRule)>> = BTreeMap::new();

@@ -154,12 +154,12 @@ pub fn report_passed(report: &str) -> Result<bool, JsValue> {
     Ok(Report::from_json(report).map_err(error)?.passed())
 }
 
-fn framing_of(name: &str) -> Result<Framing, JsValue> {
+pub(crate) fn framing_of(name: &str) -> Result<Framing, JsValue> {
     Framing::from_name(name).ok_or_else(|| error(format!("unknown framing {name:?}")))
 }
 
 /// A line number from JS (a safe integer).
-fn line_of(number: f64) -> u64 {
+pub(crate) fn line_of(number: f64) -> u64 {
     if number.is_finite() && number >= 1.0 {
         number as u64
     } else {
@@ -167,6 +167,6 @@ fn line_of(number: f64) -> u64 {
     }
 }
 
-fn error(message: impl AsRef<str>) -> JsValue {
+pub(crate) fn error(message: impl AsRef<str>) -> JsValue {
     js_sys::Error::new(message.as_ref()).into()
 }

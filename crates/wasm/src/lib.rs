@@ -32,6 +32,8 @@ static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_all
 #[cfg(feature = "tools")]
 mod check;
 mod convert;
+#[cfg(feature = "tools")]
+mod infer;
 
 use std::cell::RefCell;
 
