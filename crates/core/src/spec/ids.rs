@@ -45,7 +45,7 @@ pub(crate) fn read_of(value: Option<Read<'_>>) -> Id<'_> {
 
 /// Whether `text` is empty or only whitespace, as `trim` counts it: the first character that is
 /// not settles it, without trimming both ends.
-pub(crate) fn is_blank(text: &str) -> bool {
+pub fn is_blank(text: &str) -> bool {
     text.chars().all(char::is_whitespace)
 }
 
