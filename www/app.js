@@ -11,6 +11,7 @@ import { locate, offsetOf, lineColumnIn } from "./locate.js";
 import { renderResult, renderNotice, operationsOf } from "./render.js";
 import { decodeState, shareUrl } from "./share.js";
 import { startLive } from "./live.js";
+import { startPlanView } from "./plan.js";
 import { isOwnText, loadDraft, markCurrent, saveDraft } from "./draft.js";
 import { badge } from "./render.js";
 
@@ -47,7 +48,8 @@ let lastResult = null; // the parsed outcome shown
 let timer = 0;
 
 const editors = {};
-for (const container of document.querySelectorAll("[data-editor]")) {
+// The playground's editors (the Plan view makes its own: plan.js).
+for (const container of document.querySelectorAll("main [data-editor]")) {
   const editor = new Editor(container, { onChange: schedule });
   editors[editor.textarea.id] = editor;
 }
@@ -486,6 +488,7 @@ async function start() {
   showVersion();
   run();
   startLive($("live"), { onSelect: openReceived });
+  startPlanView($("plan"), { lib });
   document.documentElement.dataset.ready = "true";
 }
 

@@ -1,6 +1,7 @@
 // Accessibility: axe-core (npm) in Chromium finds no violation of WCAG 2 A/AA (2.0 and 2.1) nor of
 // its best practices, in the light and the dark theme, on the playground with a result, issues,
-// both settings panels open and the Live view holding messages of every status.
+// both settings panels open, the Live view holding messages of every status, and the Plan view
+// with a replay, an inferred plan and a diff.
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
@@ -69,6 +70,24 @@ for (const colorScheme of ["light", "dark"]) {
     await page.fill("#payload", "");
     await page.fill("#tracking-plan", "{oops");
     await page.waitForTimeout(300);
+    assert.deepEqual(await violations(page), []);
+    // The Plan view: a plan read, the history replayed through it (tables, rows), the compare
+    // panel open, then an inferred plan and a diff of it against the plan.
+    await page.evaluate(() => {
+      const area = document.querySelector("#plan-text");
+      area.value = JSON.stringify({ rules: [{ key: "Order Completed", type: "TRACK", version: 1, jsonSchema: { properties: { properties: { required: ["total"] } } } }] });
+      area.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    await page.click("#plan-replay");
+    await page.waitForFunction(() => /^Replayed /.test(document.querySelector("#plan-status").textContent));
+    await page.click("#plan-compare-panel summary");
+    assert.deepEqual(await violations(page), []);
+    await page.click("#plan-infer");
+    await page.waitForSelector("#plan-download");
+    assert.deepEqual(await violations(page), []);
+    await page.click("#plan-compare-inferred");
+    await page.click("#plan-diff");
+    await page.waitForSelector("#plan-results .plan-changes-breaking");
     assert.deepEqual(await violations(page), []);
     // Phone width.
     await page.setViewportSize({ width: 375, height: 740 });
