@@ -32,6 +32,11 @@ async function fileBytes(file) {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
+/** How the command line would read these bytes (lines, one document, ...): the tools build says. */
+function framingOf(tools, bytes) {
+  return tools.detectFraming(bytes.subarray(0, tools.detectBytes()), true) ?? "lines";
+}
+
 /** One entry of the history as the page lists it: the message and the call type its route gave. */
 function entriesOf(text) {
   const entries = [];
@@ -131,8 +136,7 @@ export function startPlanView(root, { lib, fetchImpl = (...a) => fetch(...a) }) 
       say("");
       return problem("The plan cannot be used", error.message);
     }
-    const framing = tools.detectFraming(found.bytes.subarray(0, tools.detectBytes()), true) ?? "lines";
-    checker.check(found.name, framing, 1, found.bytes);
+    checker.check(found.name, framingOf(tools, found.bytes), 1, found.bytes);
     checker.countFile();
     const report = JSON.parse(checker.takeReport());
     checker.free();
@@ -170,7 +174,15 @@ export function startPlanView(root, { lib, fetchImpl = (...a) => fetch(...a) }) 
       return problem("No history", "Choose a history file, or run make serve and send messages to it.");
     }
     const tools = await loadTools();
-    const text = tools.inferPlan(found.bytes, tools.detectFraming(found.bytes.subarray(0, tools.detectBytes()), true) ?? "lines");
+    // As `astrolabe-segment infer` does, in one thread: an Inferrer reads, the inference is written as a plan.
+    const inferrer = new tools.Inferrer(undefined);
+    inferrer.check(found.name, framingOf(tools, found.bytes), 1, found.bytes);
+    inferrer.countFile();
+    const inference = inferrer.takeInference();
+    inferrer.free();
+    const inferred = tools.inferPlan([inference], 1);
+    const { text, notes } = inferred;
+    inferred.free();
     if (downloadUrl) URL.revokeObjectURL(downloadUrl);
     downloadUrl = URL.createObjectURL(new Blob([text], { type: "application/json" }));
     const rules = JSON.parse(text).rules ?? [];
@@ -186,6 +198,7 @@ export function startPlanView(root, { lib, fetchImpl = (...a) => fetch(...a) }) 
           el("button", { type: "button", class: "button", id: "plan-use-inferred", text: "Use it as the plan", onclick: () => usePlan(text) }),
           el("button", { type: "button", class: "button", id: "plan-compare-inferred", text: "Compare it with the plan", onclick: () => compareWith(text) }),
         ),
+        notes.length ? el("ul", { class: "plan-notes" }, notes.map((note) => el("li", { class: "hint", text: note }))) : null,
         el("pre", { class: "json plan-json", tabindex: "0", "aria-label": "The inferred plan" }, el("code", { text })),
       ),
     );
@@ -219,7 +232,7 @@ export function startPlanView(root, { lib, fetchImpl = (...a) => fetch(...a) }) 
     const found = await history().catch(() => null);
     let answer;
     try {
-      const framing = found ? (tools.detectFraming(found.bytes.subarray(0, tools.detectBytes()), true) ?? "lines") : "lines";
+      const framing = found ? framingOf(tools, found.bytes) : "lines";
       answer = JSON.parse(tools.diffPlans(oldPlan, newPlan, found?.name ?? "", framing, found?.bytes ?? new Uint8Array()));
     } catch (error) {
       say("");
