@@ -28,10 +28,12 @@
 //! ```
 
 mod convert;
+mod diff;
 mod frame;
 mod present;
 mod probe;
 mod record;
+mod replay;
 mod report;
 mod shard;
 
@@ -39,8 +41,10 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 pub use convert::{convert_plan, ConvertedPlan};
+pub use diff::{diff_plans, render_diff, DiffFormat, PlanFileError};
 pub use frame::{End, Framed, Framer, Framing, DETECT_BYTES, MAX_HELD};
 pub use present::Format;
+pub use replay::{Answered, EventTraffic, Replayer, Traffic, TrafficExample, EXAMPLES as TRAFFIC_EXAMPLES};
 pub use report::{EventCount, Example, Report, Severity, EXAMPLES_PER_CODE};
 pub use shard::{path_hash, wanted_in_directory, Shard};
 
@@ -128,7 +132,20 @@ pub fn settings(config: Option<&str>, plan: Option<&str>, strict: bool) -> Resul
 pub struct Checker {
     destination: Destination,
     report: Report,
-    streams: BTreeMap<u32, Stream>,
+    streams: Streams,
+}
+
+/// What is done with each value a stream's bytes are cut into (a check's counting, a replay's).
+pub(crate) trait Values {
+    /// One value (or what could not be one) of `file`.
+    fn framed(&mut self, file: &str, framed: Framed<'_>);
+}
+
+/// The streams a checker has open, each with its file and [`Framer`], and whole pieces framed
+/// at once: what [`Checker`] and [`Replayer`] share.
+#[derive(Debug, Default)]
+pub(crate) struct Streams {
+    open: BTreeMap<u32, Stream>,
 }
 
 #[derive(Debug)]
@@ -137,43 +154,65 @@ struct Stream {
     framer: Framer,
 }
 
+impl Streams {
+    /// A whole piece of a stream, framed and handed to `values`.
+    pub fn check(values: &mut impl Values, file: &str, framing: Framing, first_line: u64, bytes: &[u8]) {
+        let mut framer = Framer::new(framing, first_line);
+        framer.feed(bytes, &mut |framed| values.framed(file, framed));
+        framer.end(End::Complete, &mut |framed| values.framed(file, framed));
+    }
+
+    /// Opens stream `id`, closing an open one of the same id as truncated first.
+    pub fn open(&mut self, values: &mut impl Values, id: u32, file: &str, framing: Framing, first_line: u64) {
+        self.close(values, id, End::Truncated);
+        self.open.insert(id, Stream { file: file.to_owned(), framer: Framer::new(framing, first_line) });
+    }
+
+    /// The next piece of stream `id`; false when no such stream is open.
+    pub fn feed(&mut self, values: &mut impl Values, id: u32, bytes: &[u8]) -> bool {
+        let Some(stream) = self.open.get_mut(&id) else { return false };
+        let file = &stream.file;
+        stream.framer.feed(bytes, &mut |framed| values.framed(file, framed));
+        true
+    }
+
+    /// Closes stream `id` (nothing happens when it is not open).
+    pub fn close(&mut self, values: &mut impl Values, id: u32, end: End) {
+        let Some(mut stream) = self.open.remove(&id) else { return };
+        let file = &stream.file;
+        stream.framer.end(end, &mut |framed| values.framed(file, framed));
+    }
+}
+
 impl Checker {
     /// A checker with these settings (those of `new Destination(config)`).
     pub fn new(config: Config) -> Result<Checker, ConfigError> {
-        Ok(Checker { destination: Destination::new(config)?, report: Report::default(), streams: BTreeMap::new() })
+        Ok(Checker { destination: Destination::new(config)?, report: Report::default(), streams: Streams::default() })
     }
 
     /// Checks a whole piece of a stream: `bytes` whose first byte is on `first_line` of `file`,
     /// ending where a line ends (or where the stream does).
     pub fn check(&mut self, file: &str, framing: Framing, first_line: u64, bytes: &[u8]) {
-        let mut framer = Framer::new(framing, first_line);
-        let mut lane = self.lane();
-        framer.feed(bytes, &mut |framed| lane.framed(file, framed));
-        framer.end(End::Complete, &mut |framed| lane.framed(file, framed));
+        Streams::check(&mut self.lane(), file, framing, first_line, bytes);
     }
 
     /// Opens stream `id`: pieces of `file` given to [`Checker::feed`] in order, the first byte on
     /// `first_line`. An open stream of the same id is closed as truncated first.
     pub fn open(&mut self, id: u32, file: &str, framing: Framing, first_line: u64) {
-        self.close(id, End::Truncated);
-        self.streams.insert(id, Stream { file: file.to_owned(), framer: Framer::new(framing, first_line) });
+        let mut lane = Lane { destination: &self.destination, report: &mut self.report };
+        self.streams.open(&mut lane, id, file, framing, first_line);
     }
 
     /// The next piece of stream `id`; false when no such stream is open.
     pub fn feed(&mut self, id: u32, bytes: &[u8]) -> bool {
-        let Some(stream) = self.streams.get_mut(&id) else { return false };
         let mut lane = Lane { destination: &self.destination, report: &mut self.report };
-        let file = &stream.file;
-        stream.framer.feed(bytes, &mut |framed| lane.framed(file, framed));
-        true
+        self.streams.feed(&mut lane, id, bytes)
     }
 
     /// Closes stream `id` (nothing happens when it is not open).
     pub fn close(&mut self, id: u32, end: End) {
-        let Some(mut stream) = self.streams.remove(&id) else { return };
-        let mut lane = self.lane();
-        let file = &stream.file;
-        stream.framer.end(end, &mut |framed| lane.framed(file, framed));
+        let mut lane = Lane { destination: &self.destination, report: &mut self.report };
+        self.streams.close(&mut lane, id, end);
     }
 
     /// A file (or standard input) is being read: counted in the report's `files`.
@@ -213,40 +252,70 @@ struct Lane<'a> {
     report: &'a mut Report,
 }
 
-impl Lane<'_> {
+impl Values for Lane<'_> {
     fn framed(&mut self, file: &str, framed: Framed<'_>) {
         match framed {
             Framed::Value { line, index, text } => self.value(file, line, index, text),
             Framed::Unclosed { line, elements } => {
-                let message = format!(
-                    "The JSON array that starts here is not closed: its line or file ends after {elements} element{}, each checked as a message.",
-                    if elements == 1 { "" } else { "s" }
-                );
                 let place = Place { file, line: Some(line), prefix: "" };
-                self.report.unreadable(&place, &[Issue::new(Code::InvalidJson, &Pointer::root(), message)]);
+                self.report.unreadable(&place, &[unclosed(elements)]);
             }
         }
     }
+}
 
+impl Lane<'_> {
     /// One value: a message, a batch body, or an inspector record holding one.
     fn value(&mut self, file: &str, line: u64, index: Option<usize>, text: &[u8]) {
+        let value = match Unwrapped::of(text, index) {
+            Ok(value) => value,
+            Err((prefix, issue)) => {
+                let place = Place { file, line: Some(line), prefix: &prefix };
+                self.report.unreadable(&place, &[issue]);
+                return;
+            }
+        };
+        let place = Place { file, line: Some(line), prefix: &value.prefix };
+        let hint = value.hint;
+        let mut tally = Tally { report: self.report, place, text: &value.text, hint, probed: None, item: 0 };
+        self.destination.answer_json(&value.text, &MapOptions { call_type: hint }, &mut tally);
+    }
+}
+
+/// The issue of a JSON array left open at the end of its line or file.
+pub(crate) fn unclosed(elements: usize) -> Issue {
+    let message = format!(
+        "The JSON array that starts here is not closed: its line or file ends after {elements} element{}, each checked as a message.",
+        if elements == 1 { "" } else { "s" }
+    );
+    Issue::new(Code::InvalidJson, &Pointer::root(), message)
+}
+
+/// A framed value made ready for the engine: the message's text (an inspector record's message),
+/// the call type its route gave, and the path of the message within what begins on its line.
+pub(crate) struct Unwrapped<'t> {
+    pub text: Cow<'t, [u8]>,
+    pub hint: Option<CallType>,
+    /// `/2` for an array's third element, `/message` in an inspector record.
+    pub prefix: String,
+}
+
+impl<'t> Unwrapped<'t> {
+    /// The value `text` (element `index` of a top-level array), or, for a record that kept no
+    /// message, its prefix and why it is unreadable.
+    pub fn of(text: &'t [u8], index: Option<usize>) -> Result<Unwrapped<'t>, (String, Issue)> {
         let mut prefix = index.map_or(String::new(), |index| Pointer::root().index(index).as_str().to_owned());
-        let (text, hint) = match record::record(text) {
+        match record::record(text) {
             Some(record) => {
                 prefix.push_str("/message");
                 let Some(text) = record.text else {
-                    let place = Place { file, line: Some(line), prefix: &prefix };
                     let message = "The inspector kept no message in this record (its body was JSON but not an object).";
-                    self.report.unreadable(&place, &[Issue::new(Code::InvalidJson, &Pointer::root(), message)]);
-                    return;
+                    return Err((prefix, Issue::new(Code::InvalidJson, &Pointer::root(), message)));
                 };
-                (text, record.hint)
+                Ok(Unwrapped { text, hint: record.hint, prefix })
             }
-            None => (Cow::Borrowed(text), None),
-        };
-        let place = Place { file, line: Some(line), prefix: &prefix };
-        let mut tally = Tally { report: self.report, place, text: &text, hint, probed: None, item: 0 };
-        self.destination.answer_json(&text, &MapOptions { call_type: hint }, &mut tally);
+            None => Ok(Unwrapped { text: Cow::Borrowed(text), hint: None, prefix }),
+        }
     }
 }
 
@@ -258,7 +327,7 @@ struct Tally<'a> {
     text: &'a [u8],
     hint: Option<CallType>,
     /// The batch's items' event names, read from the text once an item needs one.
-    probed: Option<Option<Vec<Option<String>>>>,
+    probed: Option<Option<Vec<probe::Probed>>>,
     /// The next item's index.
     item: usize,
 }
@@ -279,7 +348,7 @@ impl Tally<'_> {
             Some(index) => {
                 let text = self.text;
                 let probed = self.probed.get_or_insert_with(|| probe::names(text, None).items);
-                probed.as_ref().and_then(|items| items.get(index)).cloned().flatten()
+                probed.as_ref().and_then(|items| items.get(index)).and_then(|item| item.event.clone())
             }
         }
     }
