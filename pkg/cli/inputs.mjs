@@ -11,10 +11,11 @@ import { tools } from "./tools.mjs";
 
 /**
  * The operands, checked: each exists (or is `-`). With none, standard input when it is not a
- * terminal. Repeated operands are read once.
+ * terminal. Repeated operands are read once. `verb` says what a missing one could not be for
+ * (`cannot check x.ndjson: ...`).
  * @returns {Promise<{ path: string, directory: boolean }[]>}
  */
-export async function operandsOf(positionals, { stdinIsTTY, shard }) {
+export async function operandsOf(positionals, { stdinIsTTY, shard, verb = "check" }) {
   const given = positionals.length > 0 ? [...new Set(positionals)] : stdinIsTTY ? [] : ["-"];
   if (given.length === 0) {
     throw new UsageError("no input: name files or directories to check, or - for standard input (such as: astrolabe-segment check events.ndjson)");
@@ -31,7 +32,7 @@ export async function operandsOf(positionals, { stdinIsTTY, shard }) {
       info = await stat(operand);
     } catch (error) {
       const why = error.code === "ENOENT" ? "no such file or directory" : describe(error);
-      throw new UsageError(`cannot check ${operand}: ${why}`);
+      throw new UsageError(`cannot ${verb} ${operand}: ${why}`);
     }
     operands.push({ path: operand, directory: info.isDirectory() });
   }

@@ -2,6 +2,7 @@
 // error (2). Each command lives in its own module.
 import * as checkCommand from "./check.mjs";
 import * as convertCommand from "./convert.mjs";
+import * as diffCommand from "./diff.mjs";
 import * as mergeCommand from "./merge.mjs";
 import { UsageError } from "./args.mjs";
 import { tools } from "./tools.mjs";
@@ -11,6 +12,7 @@ const commands = {
   check: { summary: checkCommand.summary, help: checkCommand.help, run: checkCommand.check },
   merge: { summary: mergeCommand.summary, help: mergeCommand.help, run: mergeCommand.merge },
   convert: { summary: convertCommand.summary, help: convertCommand.help, run: convertCommand.convert },
+  diff: { summary: diffCommand.summary, help: diffCommand.help, run: diffCommand.diff },
 };
 
 /** The command called `name`, if there is one (`toString` is not a command). */
@@ -37,6 +39,7 @@ Examples:
   astrolabe-segment check events.ndjson
   astrolabe-segment check --plan plan.json --format github segment-logs/
   astrolabe-segment convert typewriter/plan.json > tracking-plan.json
+  astrolabe-segment diff tracking-plan.json new-plan.json --traffic segment-logs/
   astrolabe-segment check --help
 `;
 }

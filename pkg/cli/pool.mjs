@@ -16,7 +16,8 @@ export class Pool {
   /**
    * @param {number} count worker threads
    * @param {number} readers inputs read at once (each holds a buffer while it fills it)
-   * @param {{ config?: string, plan?: string, strict: boolean }} settings
+   * @param {{ config?: string, plan?: string, strict?: boolean, replay?: { old: string, new: string } }} settings
+   *   a Checker's (check), or the two plans' texts of a Replayer (diff --traffic)
    */
   constructor(count, readers, settings) {
     this.failure = undefined;

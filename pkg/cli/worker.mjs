@@ -1,11 +1,12 @@
-// A worker thread of `check`: one Checker (the tools build's) fed pieces of streams by the main
-// thread (pool.mjs). Each piece's buffer goes back when it is checked, to be filled again; the
-// report goes back once, at the end.
+// A worker thread of `check` (one Checker of the tools build) or of `diff --traffic` (one
+// Replayer, which answers each message with both plans), fed pieces of streams by the main thread
+// (pool.mjs). Each piece's buffer goes back when it is checked, to be filled again; the report
+// goes back once, at the end.
 import { parentPort, workerData } from "node:worker_threads";
 import { tools } from "./tools.mjs";
 
-const { config, plan, strict } = workerData;
-const checker = new tools.Checker(config, plan, strict);
+const { config, plan, strict, replay } = workerData;
+const checker = replay ? new tools.Replayer(replay.old, replay.new) : new tools.Checker(config, plan, strict);
 
 parentPort.on("message", (message) => {
   switch (message.kind) {

@@ -124,8 +124,12 @@ fn text(diff: &PlanDiff, traffic: Option<&Traffic>) -> String {
                 let _ = writeln!(out, "  {}", change.rule);
                 rule = Some(&change.rule);
             }
-            let path = if change.path.is_empty() { "(the rule)" } else { &change.path };
-            let _ = writeln!(out, "    {path}: {}", change.change);
+            // An empty path is the rule's schema as a whole.
+            if change.path.is_empty() {
+                let _ = writeln!(out, "    {}", change.change);
+            } else {
+                let _ = writeln!(out, "    {}: {}", change.path, change.change);
+            }
             let _ = writeln!(out, "      {}", change.reason);
         }
     }
@@ -246,7 +250,7 @@ Breaking: a message may get a worse answer than under the old plan
 
 Additive: no message gets a worse answer
   IDENTIFY
-    (the rule): rule added
+    rule added
       its schema accepts every message
 
 Neutral: no message's answer changes
