@@ -18,7 +18,7 @@
 //! What cannot be told for certain (two different patterns, a changed `$ref`, a changed `oneOf`, a
 //! keyword this module does not know) is breaking, and the reason says so: a change that could
 //! refuse a message the old plan accepted is never called additive or neutral. The table of every
-//! keyword and direction is in docs/cli.md; `tests/plan_diff.rs` checks the promise against the
+//! keyword and direction is in docs/cli.md; `tests/plan_diff_properties.rs` checks the promise against the
 //! engine itself on random plans and messages.
 //!
 //! The files: [`rules`] matches the rules and compares settings, [`compare`] walks two schemas
