@@ -9,18 +9,24 @@ import { UsageError } from "./args.mjs";
 import { describe } from "./source.mjs";
 import { tools } from "./tools.mjs";
 
-/** What each command does with its inputs, in its usage errors. */
-const VERBS = { check: "check", infer: "infer a plan from" };
+/** What each command does with its inputs, in its usage errors: with none, and with one missing. */
+const WORDS = {
+  check: { none: "check", missing: "check", example: "astrolabe-segment check events.ndjson" },
+  infer: { none: "infer a plan from", missing: "read", example: "astrolabe-segment infer events.ndjson" },
+  diff: { none: "replay", missing: "read --traffic", example: "astrolabe-segment diff old.json new.json --traffic events.ndjson" },
+};
 
 /**
  * The operands, checked: each exists (or is `-`). With none, standard input when it is not a
- * terminal. Repeated operands are read once. `command` (check, infer) words the usage errors.
+ * terminal. Repeated operands are read once. `command` (check, infer, diff) words the usage
+ * errors (`cannot check x.ndjson: ...`).
  * @returns {Promise<{ path: string, directory: boolean }[]>}
  */
 export async function operandsOf(positionals, { stdinIsTTY, shard, command = "check" }) {
+  const words = WORDS[command];
   const given = positionals.length > 0 ? [...new Set(positionals)] : stdinIsTTY ? [] : ["-"];
   if (given.length === 0) {
-    throw new UsageError(`no input: name files or directories to ${VERBS[command]}, or - for standard input (such as: astrolabe-segment ${command} events.ndjson)`);
+    throw new UsageError(`no input: name files or directories to ${words.none}, or - for standard input (such as: ${words.example})`);
   }
   const operands = [];
   for (const operand of given) {
@@ -34,7 +40,7 @@ export async function operandsOf(positionals, { stdinIsTTY, shard, command = "ch
       info = await stat(operand);
     } catch (error) {
       const why = error.code === "ENOENT" ? "no such file or directory" : describe(error);
-      throw new UsageError(`cannot ${command === "check" ? "check" : "read"} ${operand}: ${why}`);
+      throw new UsageError(`cannot ${words.missing} ${operand}: ${why}`);
     }
     operands.push({ path: operand, directory: info.isDirectory() });
   }

@@ -3,6 +3,7 @@
 import * as checkCommand from "./check.mjs";
 import * as convertCommand from "./convert.mjs";
 import * as inferCommand from "./infer.mjs";
+import * as diffCommand from "./diff.mjs";
 import * as mergeCommand from "./merge.mjs";
 import { UsageError } from "./args.mjs";
 import { tools } from "./tools.mjs";
@@ -13,6 +14,7 @@ const commands = {
   merge: { summary: mergeCommand.summary, help: mergeCommand.help, run: mergeCommand.merge },
   convert: { summary: convertCommand.summary, help: convertCommand.help, run: convertCommand.convert },
   infer: { summary: inferCommand.summary, help: inferCommand.help, run: inferCommand.infer },
+  diff: { summary: diffCommand.summary, help: diffCommand.help, run: diffCommand.diff },
 };
 
 /** The command called `name`, if there is one (`toString` is not a command). */
@@ -40,6 +42,7 @@ Examples:
   astrolabe-segment check --plan plan.json --format github segment-logs/
   astrolabe-segment convert typewriter/plan.json > tracking-plan.json
   astrolabe-segment infer --enum-max 8 segment-logs/ > tracking-plan.json
+  astrolabe-segment diff tracking-plan.json new-plan.json --traffic segment-logs/
   astrolabe-segment check --help
 `;
 }

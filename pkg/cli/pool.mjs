@@ -17,8 +17,8 @@ export class Pool {
   /**
    * @param {number} count worker threads
    * @param {number} readers inputs read at once (each holds a buffer while it fills it)
-   * @param {{ command?: "check", config?: string, plan?: string, strict: boolean } | { command: "infer", enumMax?: number }} settings
-   *   each worker's (its workerData): what it reads with
+   * @param {{ command?: "check", config?: string, plan?: string, strict: boolean } | { command: "infer", enumMax?: number } | { command: "diff", replay: { old: string, new: string } }} settings
+   *   each worker's (its workerData): what it reads with (a Checker, an Inferrer, or the two plans' texts of a Replayer)
    */
   constructor(count, readers, settings) {
     this.failure = undefined;

@@ -1,12 +1,18 @@
-// A worker thread of `check` or `infer`: one Checker, or one Inferrer (the tools build's; both are
-// fed alike), given pieces of streams by the main thread (pool.mjs). Each piece's buffer goes back
-// when it is read, to be filled again; the report (check's report, infer's inference) goes back
-// once, at the end.
+// A worker thread of `check` (a Checker), `infer` (an Inferrer) or `diff --traffic` (a Replayer,
+// which answers each message with both plans): the tools build's readers, all fed alike, given
+// pieces of streams by the main thread (pool.mjs). Each piece's buffer goes back when it is read,
+// to be filled again; the report (check's and diff's report, infer's inference) goes back once,
+// at the end.
 import { parentPort, workerData } from "node:worker_threads";
 import { tools } from "./tools.mjs";
 
 const { command = "check" } = workerData;
-const reader = command === "infer" ? new tools.Inferrer(workerData.enumMax) : new tools.Checker(workerData.config, workerData.plan, workerData.strict);
+const readers = {
+  check: () => new tools.Checker(workerData.config, workerData.plan, workerData.strict),
+  infer: () => new tools.Inferrer(workerData.enumMax),
+  diff: () => new tools.Replayer(workerData.replay.old, workerData.replay.new),
+};
+const reader = readers[command]();
 const takeReport = command === "infer" ? () => reader.takeInference() : () => reader.takeReport();
 
 parentPort.on("message", (message) => {

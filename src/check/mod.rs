@@ -32,11 +32,13 @@
 //! ```
 
 mod convert;
+mod diff;
 mod frame;
 mod infer;
 mod present;
 mod probe;
 mod record;
+mod replay;
 mod report;
 mod shard;
 mod streams;
@@ -44,9 +46,11 @@ mod streams;
 use std::borrow::Cow;
 
 pub use convert::{convert_plan, ConvertedPlan};
+pub use diff::{diff_plans, render_diff, DiffFormat, PlanFileError};
 pub use frame::{End, Framed, Framer, Framing, DETECT_BYTES, MAX_HELD};
 pub use infer::{Inference, InferredPlan, Inferrer};
 pub use present::Format;
+pub use replay::{Answered, EventTraffic, Replayer, Traffic, TrafficExample, EXAMPLES as TRAFFIC_EXAMPLES};
 pub use report::{EventCount, Example, Report, Severity, EXAMPLES_PER_CODE};
 pub use shard::{path_hash, wanted_in_directory, Shard};
 
@@ -213,35 +217,64 @@ impl Lane<'_> {
         match framed {
             Framed::Value { line, index, text } => self.value(file, line, index, text),
             Framed::Unclosed { line, elements } => {
-                let message = format!(
-                    "The JSON array that starts here is not closed: its line or file ends after {elements} element{}, each checked as a message.",
-                    if elements == 1 { "" } else { "s" }
-                );
                 let place = Place { file, line: Some(line), prefix: "" };
-                self.report.unreadable(&place, &[Issue::new(Code::InvalidJson, &Pointer::root(), message)]);
+                self.report.unreadable(&place, &[unclosed(elements, "checked")]);
             }
         }
     }
 
     /// One value: a message, a batch body, or an inspector record holding one.
     fn value(&mut self, file: &str, line: u64, index: Option<usize>, text: &[u8]) {
+        let value = match Unwrapped::of(text, index) {
+            Ok(value) => value,
+            Err((prefix, issue)) => {
+                let place = Place { file, line: Some(line), prefix: &prefix };
+                self.report.unreadable(&place, &[issue]);
+                return;
+            }
+        };
+        let place = Place { file, line: Some(line), prefix: &value.prefix };
+        let hint = value.hint;
+        let mut tally = Tally { report: self.report, place, text: &value.text, hint, probed: None, item: 0 };
+        self.destination.answer_json(&value.text, &MapOptions { call_type: hint }, &mut tally);
+    }
+}
+
+/// The issue of a JSON array left open at the end of its line or file, whose elements were each
+/// `done` ("checked", "read") as a message.
+pub(crate) fn unclosed(elements: usize, done: &str) -> Issue {
+    let message = format!(
+        "The JSON array that starts here is not closed: its line or file ends after {elements} element{}, each {done} as a message.",
+        if elements == 1 { "" } else { "s" }
+    );
+    Issue::new(Code::InvalidJson, &Pointer::root(), message)
+}
+
+/// A framed value made ready for the engine: the message's text (an inspector record's message),
+/// the call type its route gave, and the path of the message within what begins on its line.
+pub(crate) struct Unwrapped<'t> {
+    pub text: Cow<'t, [u8]>,
+    pub hint: Option<CallType>,
+    /// `/2` for an array's third element, `/message` in an inspector record.
+    pub prefix: String,
+}
+
+impl<'t> Unwrapped<'t> {
+    /// The value `text` (element `index` of a top-level array), or, for a record that kept no
+    /// message, its prefix and why it is unreadable.
+    pub fn of(text: &'t [u8], index: Option<usize>) -> Result<Unwrapped<'t>, (String, Issue)> {
         let mut prefix = index.map_or(String::new(), |index| Pointer::root().index(index).as_str().to_owned());
-        let (text, hint) = match record::record(text) {
+        match record::record(text) {
             Some(record) => {
                 prefix.push_str("/message");
                 let Some(text) = record.text else {
-                    let place = Place { file, line: Some(line), prefix: &prefix };
                     let message = "The inspector kept no message in this record (its body was JSON but not an object).";
-                    self.report.unreadable(&place, &[Issue::new(Code::InvalidJson, &Pointer::root(), message)]);
-                    return;
+                    return Err((prefix, Issue::new(Code::InvalidJson, &Pointer::root(), message)));
                 };
-                (text, record.hint)
+                Ok(Unwrapped { text, hint: record.hint, prefix })
             }
-            None => (Cow::Borrowed(text), None),
-        };
-        let place = Place { file, line: Some(line), prefix: &prefix };
-        let mut tally = Tally { report: self.report, place, text: &text, hint, probed: None, item: 0 };
-        self.destination.answer_json(&text, &MapOptions { call_type: hint }, &mut tally);
+            None => Ok(Unwrapped { text: Cow::Borrowed(text), hint: None, prefix }),
+        }
     }
 }
 
@@ -253,7 +286,7 @@ struct Tally<'a> {
     text: &'a [u8],
     hint: Option<CallType>,
     /// The batch's items' event names, read from the text once an item needs one.
-    probed: Option<Option<Vec<Option<String>>>>,
+    probed: Option<Option<Vec<probe::Probed>>>,
     /// The next item's index.
     item: usize,
 }
@@ -274,7 +307,7 @@ impl Tally<'_> {
             Some(index) => {
                 let text = self.text;
                 let probed = self.probed.get_or_insert_with(|| probe::names(text, None).items);
-                probed.as_ref().and_then(|items| items.get(index)).cloned().flatten()
+                probed.as_ref().and_then(|items| items.get(index)).and_then(|item| item.event.clone())
             }
         }
     }

@@ -1,6 +1,7 @@
-//! The track event name of each message of a text, which the report counts messages by. An
-//! outcome names its event only when it maps one (a `trackEvent` operation); for the others the
-//! text is read again for `type` and `event` alone, every other value skipped without being built.
+//! The call type and track event name of each message of a text, which the reports count
+//! messages by. An outcome names its event only when it maps one (a `trackEvent` operation); for
+//! the others the text is read again for `type` and `event` alone, every other value skipped
+//! without being built.
 
 use std::fmt;
 
@@ -40,10 +41,21 @@ pub(crate) use scalars_give;
 /// a `batch` array in an object, or of the array it is).
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct Names {
-    /// The text read as one message.
+    /// The text read as one message: its track event name.
     pub message: Option<String>,
-    /// The text read as a batch.
-    pub items: Option<Vec<Option<String>>>,
+    /// The text read as one message: its call type.
+    pub call: Option<CallType>,
+    /// The text read as a batch: each item's call type and track event name.
+    pub items: Option<Vec<Probed>>,
+}
+
+/// What one message says of its call.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Probed {
+    /// Its call type, when `type` names one.
+    pub call: Option<CallType>,
+    /// Its event name, when it is a track call with one.
+    pub event: Option<String>,
 }
 
 /// The names in `text`, one message's read with `hint` as its call type when it has no `type`
@@ -62,12 +74,12 @@ struct Fields {
 }
 
 impl Fields {
-    fn name(self, hint: Option<CallType>) -> Option<String> {
+    fn probed(self, hint: Option<CallType>) -> Probed {
         let call = match self.kind {
             Some(kind) => kind.as_deref().and_then(CallType::from_name),
             None => hint,
         };
-        self.event.filter(|event| call == Some(CallType::Track) && !event.is_empty())
+        Probed { call, event: self.event.filter(|event| call == Some(CallType::Track) && !event.is_empty()) }
     }
 
     /// One member of a message; `false` when the key is not one of its fields.
@@ -103,11 +115,12 @@ impl<'de> Visitor<'de> for Top {
                 }
             }
         }
-        Ok(Names { message: fields.name(self.hint), items })
+        let probed = fields.probed(self.hint);
+        Ok(Names { message: probed.event, call: probed.call, items })
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Names, A::Error> {
-        Ok(Names { message: None, items: Items::visit(seq)?.0 })
+        Ok(Names { message: None, call: None, items: Items::visit(seq)?.0 })
     }
 
     scalars_give!(Names::default());
@@ -188,8 +201,8 @@ impl<'de> Visitor<'de> for TextVisitor {
     }
 }
 
-/// A batch's items' names (`None` for a `batch` that is not an array).
-struct Items(Option<Vec<Option<String>>>);
+/// A batch's items' calls (`None` for a `batch` that is not an array).
+struct Items(Option<Vec<Probed>>);
 
 impl Items {
     fn visit<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<Items, A::Error> {
@@ -221,8 +234,8 @@ impl<'de> Deserialize<'de> for Items {
     }
 }
 
-/// One batch item's name (items carry their own `type`).
-struct Item(Option<String>);
+/// One batch item's call (items carry their own `type`).
+struct Item(Probed);
 
 impl<'de> Deserialize<'de> for Item {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Item, D::Error> {
@@ -239,12 +252,12 @@ impl<'de> Deserialize<'de> for Item {
                         map.next_value::<IgnoredAny>()?;
                     }
                 }
-                Ok(Item(fields.name(None)))
+                Ok(Item(fields.probed(None)))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Item, A::Error> {
-                IgnoredAny.visit_seq(seq).map(|_| Item(None))
+                IgnoredAny.visit_seq(seq).map(|_| Item(Probed::default()))
             }
-            scalars_give!(Item(None));
+            scalars_give!(Item(Probed::default()));
         }
         deserializer.deserialize_any(ItemVisitor)
     }
@@ -280,15 +293,21 @@ mod tests {
             assert_eq!(message(other, None), None, "{other}");
         }
         assert_eq!(message(r#"{"type":"page","event":"Paid"}"#, Some(CallType::Track)), None);
+        assert_eq!(names(br#"{"type":"group","groupId":"g"}"#, None).call, Some(CallType::Group));
+        assert_eq!(names(br#"{"groupId":"g"}"#, Some(CallType::Identify)).call, Some(CallType::Identify));
+        assert_eq!(names(br#"{"type":"x"}"#, Some(CallType::Identify)).call, None);
     }
 
     #[test]
     fn batch_items_name_their_own_events() {
         let text = r#"{"type":"x","batch":[{"type":"track","event":"A"},{"event":"B"},3,{"type":"track","event":"C"}],"context":{}}"#;
+        let events =
+            |found: Names| found.items.map(|items| items.into_iter().map(|item| item.event).collect::<Vec<_>>());
         let found = names(text.as_bytes(), Some(CallType::Track));
-        assert_eq!(found.items, Some(vec![Some("A".to_owned()), None, None, Some("C".to_owned())]));
+        assert_eq!(found.items.as_ref().map(|items| items[0].call), Some(Some(CallType::Track)));
+        assert_eq!(events(found), Some(vec![Some("A".to_owned()), None, None, Some("C".to_owned())]));
         let found = names(br#"[{"type":"track","event":"A"},[]]"#, None);
-        assert_eq!(found.items, Some(vec![Some("A".to_owned()), None]));
+        assert_eq!(events(found), Some(vec![Some("A".to_owned()), None]));
         assert_eq!(names(br#"{"batch":{}}"#, None).items, None);
     }
 }

@@ -257,6 +257,11 @@ fn compare(key: (&str, Option<u64>, SplitPath<'_>, &str), example: &Example) -> 
         .then_with(|| message.cmp(&example.message))
 }
 
+/// Two JSON Pointers compared as examples are: segment by segment, array indexes as numbers.
+pub(crate) fn compare_pointers(a: &str, b: &str) -> Ordering {
+    compare_paths(SplitPath(a, "").segments(), SplitPath(b, "").segments())
+}
+
 /// Segment by segment; two array indexes (all digits) by their numbers.
 fn compare_paths<'a>(mut left: impl Iterator<Item = &'a str>, mut right: impl Iterator<Item = &'a str>) -> Ordering {
     loop {

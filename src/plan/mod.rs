@@ -77,6 +77,8 @@ mod check;
 mod compile;
 mod convert;
 mod describe;
+#[cfg(feature = "tools")]
+pub mod diff;
 pub(crate) mod formats;
 pub(crate) mod rules;
 mod schema;

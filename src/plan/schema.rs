@@ -33,7 +33,7 @@ const DRAFTS: [(&[&str], &str); 5] = [
 ];
 
 /// Keywords whose value is one schema.
-const ONE_SCHEMA: [&str; 12] = [
+pub(crate) const ONE_SCHEMA: [&str; 12] = [
     "additionalProperties",
     "additionalItems",
     "items",
@@ -49,10 +49,10 @@ const ONE_SCHEMA: [&str; 12] = [
 ];
 
 /// Keywords whose value is an array of schemas (`items` may be either).
-const SCHEMA_LISTS: [&str; 5] = ["allOf", "anyOf", "oneOf", "prefixItems", "items"];
+pub(crate) const SCHEMA_LISTS: [&str; 5] = ["allOf", "anyOf", "oneOf", "prefixItems", "items"];
 
 /// Keywords whose value maps names to schemas (`dependencies` maps to a schema or a name list).
-const SCHEMA_MAPS: [&str; 6] =
+pub(crate) const SCHEMA_MAPS: [&str; 6] =
     ["properties", "patternProperties", "definitions", "$defs", "dependentSchemas", "dependencies"];
 
 /// The schema ready to compile, or why it cannot be. `warnings` gets a sentence for each

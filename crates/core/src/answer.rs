@@ -80,6 +80,14 @@ impl Op<'_> {
         }
     }
 
+    /// Its kind.
+    pub fn kind(&self) -> OperationKind {
+        match self {
+            Op::Made(made) => made.kind,
+            Op::Owned(operation) => operation.kind(),
+        }
+    }
+
     /// The operation, owned.
     pub(crate) fn into_operation(self) -> Option<Operation> {
         match self {

@@ -1,11 +1,13 @@
 //! The tools build's glue for the command line (`pkg/cli/`): a `Checker` fed bytes many lines at
-//! a time that gives back only its report, and what the CLI asks of the rules in [`astrolabe_segment::check`]
-//! (a stream's framing, shards, the files of a directory, reports merged and printed). Nothing
-//! crosses back per message. Only the tools build has it (`--features tools`).
+//! a time that gives back only its report, its twin the `Replayer` for `diff --traffic`, and what
+//! the CLI asks of the rules in [`astrolabe_segment::check`] (a stream's framing, shards, the
+//! files of a directory, reports merged and printed, plans compared). Nothing crosses back per
+//! message. Only the tools build has it (`--features tools`).
 
 use wasm_bindgen::prelude::*;
 
-use astrolabe_segment::check::{self, End, Format, Framing, Problem, Report, Shard};
+use astrolabe_segment::check::{self, DiffFormat, End, Format, Framing, Problem, Report, Shard, Traffic};
+use astrolabe_segment::plan::diff::{PlanDiff, Side};
 
 /// Checks the values of streams and counts them (one per worker thread).
 #[wasm_bindgen(js_name = Checker)]
@@ -81,6 +83,114 @@ impl JsChecker {
     pub fn take_report(&mut self) -> String {
         self.inner.take_report().to_json()
     }
+}
+
+/// Replays the values of streams through two plans and counts how their answers differ (one per
+/// worker thread, fed as a `Checker` is).
+#[wasm_bindgen(js_name = Replayer)]
+pub struct JsReplayer {
+    inner: check::Replayer,
+}
+
+#[wasm_bindgen(js_class = Replayer)]
+impl JsReplayer {
+    /// `new Replayer(oldPlanText, newPlanText)`; throws an `Error` naming the plan at fault.
+    #[wasm_bindgen(constructor)]
+    pub fn new(old: &str, new: &str) -> Result<JsReplayer, JsValue> {
+        Ok(JsReplayer { inner: check::Replayer::new(old, new).map_err(error)? })
+    }
+
+    /// `check(file, framing, firstLine, bytes)`, as `Checker`'s.
+    pub fn check(&mut self, file: &str, framing: &str, first_line: f64, bytes: &[u8]) -> Result<(), JsValue> {
+        self.inner.check(file, framing_of(framing)?, line_of(first_line), bytes);
+        Ok(())
+    }
+
+    /// `open(id, file, framing, firstLine)`, as `Checker`'s.
+    pub fn open(&mut self, id: u32, file: &str, framing: &str, first_line: f64) -> Result<(), JsValue> {
+        self.inner.open(id, file, framing_of(framing)?, line_of(first_line));
+        Ok(())
+    }
+
+    /// `feed(id, bytes)`, as `Checker`'s.
+    pub fn feed(&mut self, id: u32, bytes: &[u8]) -> Result<(), JsValue> {
+        if self.inner.feed(id, bytes) {
+            Ok(())
+        } else {
+            Err(error(format!("no stream {id} is open")))
+        }
+    }
+
+    /// `close(id, truncated)`, as `Checker`'s.
+    pub fn close(&mut self, id: u32, truncated: bool) {
+        self.inner.close(id, if truncated { End::Truncated } else { End::Complete });
+    }
+
+    /// `countFile()`: one more file (or standard input) read.
+    #[wasm_bindgen(js_name = countFile)]
+    pub fn count_file(&mut self) {
+        self.inner.count_file();
+    }
+
+    /// `problem(file, line?, code, detail)`: a file that could not be read, counted unreadable.
+    pub fn problem(&mut self, _file: &str, _line: Option<f64>, code: &str, _detail: &str) -> Result<(), JsValue> {
+        let problem = Problem::from_name(code).ok_or_else(|| error(format!("unknown problem {code:?}")))?;
+        self.inner.problem(problem);
+        Ok(())
+    }
+
+    /// Messages and unreadable values counted so far, for the progress line.
+    pub fn seen(&self) -> f64 {
+        self.inner.seen() as f64
+    }
+
+    /// `takeReport()`: the traffic's JSON, leaving none.
+    #[wasm_bindgen(js_name = takeReport)]
+    pub fn take_report(&mut self) -> String {
+        self.inner.take_traffic().to_json()
+    }
+}
+
+/// `diffPlans(oldText, newText)` → the diff's JSON; throws an `Error` with `side` (`"old"` or
+/// `"new"`) saying why that plan's text is not a plan it reads.
+#[wasm_bindgen(js_name = diffPlans)]
+pub fn diff_plans(old: &str, new: &str) -> Result<String, JsValue> {
+    match check::diff_plans(old, new) {
+        Ok(diff) => serde_json::to_string(&diff).map_err(|problem| error(problem.to_string())),
+        Err(problem) => {
+            let thrown = js_sys::Error::new(&problem.message);
+            let side = match problem.side {
+                Side::Old => "old",
+                Side::New => "new",
+            };
+            js_sys::Reflect::set(&thrown, &JsValue::from_str("side"), &JsValue::from_str(side))?;
+            Err(thrown.into())
+        }
+    }
+}
+
+/// `diffPassed(diffJson)`: nothing breaking (exit status 0).
+#[wasm_bindgen(js_name = diffPassed)]
+pub fn diff_passed(diff: &str) -> Result<bool, JsValue> {
+    Ok(!plan_diff(diff)?.is_breaking())
+}
+
+/// `mergeTraffic([json, ...])` → the JSON of their sum.
+#[wasm_bindgen(js_name = mergeTraffic)]
+pub fn merge_traffic(reports: Vec<String>) -> Result<String, JsValue> {
+    Traffic::merged(&reports).map(|whole| whole.to_json()).map_err(error)
+}
+
+/// `renderDiff(diffJson, trafficJson?, format)`: the diff as `text` or `json` prints it.
+#[wasm_bindgen(js_name = renderDiff)]
+pub fn render_diff(diff: &str, traffic: Option<String>, format: &str) -> Result<String, JsValue> {
+    let format = DiffFormat::from_name(format).ok_or_else(|| error(format!("unknown format {format:?}")))?;
+    let traffic = traffic.map(|text| Traffic::from_json(&text)).transpose().map_err(error)?;
+    Ok(check::render_diff(&plan_diff(diff)?, traffic.as_ref(), format))
+}
+
+fn plan_diff(text: &str) -> Result<PlanDiff, JsValue> {
+    serde_json::from_str(text).map_err(|problem| error(problem.to_string()))
 }
 
 /// A plan converted by `convertPlan`.

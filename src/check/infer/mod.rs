@@ -40,15 +40,13 @@ mod read;
 mod schema;
 mod shape;
 
-use std::borrow::Cow;
-
 pub use inference::Inference;
 pub use plan::InferredPlan;
 
 use super::frame::{End, Framed, Framing, MAX_HELD};
 use super::report::Place;
 use super::streams::{self, Streams};
-use super::{record, Problem};
+use super::{unclosed, Problem, Unwrapped};
 use crate::issue::{Code, Issue};
 use crate::pointer::Pointer;
 use formats::Formats;
@@ -139,30 +137,18 @@ impl Lane<'_> {
         match framed {
             Framed::Value { line, index, text } => self.value(file, line, index, text),
             Framed::Unclosed { line, elements } => {
-                let message = format!(
-                    "The JSON array that starts here is not closed: its line or file ends after {elements} element{}, each read as a message.",
-                    if elements == 1 { "" } else { "s" }
-                );
-                self.unreadable(&Place { file, line: Some(line), prefix: "" }, message);
+                self.unreadable(&Place { file, line: Some(line), prefix: "" }, unclosed(elements, "read").message);
             }
         }
     }
 
     /// One value: a message, a batch body, a list of messages, or an inspector record holding one.
     fn value(&mut self, file: &str, line: u64, index: Option<usize>, text: &[u8]) {
-        let mut prefix = index.map_or(String::new(), |index| Pointer::root().index(index).as_str().to_owned());
-        let (text, hint) = match record::record(text) {
-            Some(record) => {
-                prefix.push_str("/message");
-                let Some(text) = record.text else {
-                    let place = Place { file, line: Some(line), prefix: &prefix };
-                    let message = "The inspector kept no message in this record (its body was JSON but not an object).";
-                    self.unreadable(&place, message.to_owned());
-                    return;
-                };
-                (text, record.hint)
+        let Unwrapped { text, hint, prefix } = match Unwrapped::of(text, index) {
+            Ok(value) => value,
+            Err((prefix, issue)) => {
+                return self.unreadable(&Place { file, line: Some(line), prefix: &prefix }, issue.message);
             }
-            None => (Cow::Borrowed(text), None),
         };
         let place = Place { file, line: Some(line), prefix: &prefix };
         if text.len() >= MAX_HELD {

@@ -372,7 +372,7 @@ describe("astrolabe-segment (the installed bin)", () => {
     write("bad-plan.json", JSON.stringify({ rules: 3 }));
     write("shapeless.json", JSON.stringify({ events: "all", owner: "growth" }));
     const cases = [
-      [["frob"], /^astrolabe-segment: unknown command "frob": the commands are check, merge, convert, infer\nRun 'astrolabe-segment --help' for usage\.\n$/],
+      [["frob"], /^astrolabe-segment: unknown command "frob": the commands are check, merge, convert, infer, diff\nRun 'astrolabe-segment --help' for usage\.\n$/],
       [["check", "--bogus", file], /^astrolabe-segment check: unknown option --bogus for check/],
       [["check", "nothere.ndjson"], /^astrolabe-segment check: cannot check nothere\.ndjson: no such file or directory\n/],
       [["check", "--config", "nothere.json", file], /cannot read --config nothere\.json: no such file/],
