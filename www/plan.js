@@ -96,7 +96,7 @@ export function startPlanView(root, { lib, fetchImpl = (...a) => fetch(...a) }) 
     if (!inspectorServed()) return null;
     const response = await fetchImpl("/inspector/export");
     if (!response.ok) throw new Error(`GET /inspector/export answered HTTP ${response.status}`);
-    return { name: "history (make serve)", bytes: new Uint8Array(await response.arrayBuffer()) };
+    return { name: "this server's history", bytes: new Uint8Array(await response.arrayBuffer()) };
   }
 
   /** The plan as the tools read it: its format and warnings, or the reason it cannot be read. */
@@ -232,8 +232,17 @@ export function startPlanView(root, { lib, fetchImpl = (...a) => fetch(...a) }) 
     const found = await history().catch(() => null);
     let answer;
     try {
-      const framing = found ? framingOf(tools, found.bytes) : "lines";
-      answer = JSON.parse(tools.diffPlans(oldPlan, newPlan, found?.name ?? "", framing, found?.bytes ?? new Uint8Array()));
+      // As `astrolabe-segment diff OLD NEW --traffic HISTORY --format json` answers, in one thread.
+      const changes = tools.diffPlans(oldPlan, newPlan);
+      let traffic;
+      if (found) {
+        const replayer = new tools.Replayer(oldPlan, newPlan);
+        replayer.check(found.name, framingOf(tools, found.bytes), 1, found.bytes);
+        replayer.countFile();
+        traffic = replayer.takeReport();
+        replayer.free();
+      }
+      answer = JSON.parse(tools.renderDiff(changes, traffic, "json"));
     } catch (error) {
       say("");
       return problem("The plans cannot be compared", error.message);
@@ -269,6 +278,8 @@ export function startPlanView(root, { lib, fetchImpl = (...a) => fetch(...a) }) 
   return { replay, infer, diff };
 }
 
+const capitalized = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+
 function outcomeRow(entry, outcome) {
   const found = firstProblem(outcome);
   const status = outcome?.status ?? (Array.isArray(outcome?.outcomes) ? (outcome.errors.length || outcome.outcomes.some((o) => o.status === "invalid") ? "invalid" : "mapped") : "invalid");
@@ -299,7 +310,7 @@ function summary(report, name) {
   return el(
     "div",
     { class: "plan-block" },
-    el("h3", { text: `The history (${name}) under the plan` }),
+    el("h3", { text: `${capitalized(name)} under the plan` }),
     el("p", { class: "live-count-line" }, counts.map(([label, n]) => el("span", { class: `live-count live-count-${label}` }, el("strong", { text: String(n) }), ` ${label}`))),
   );
 }
@@ -324,14 +335,19 @@ function codeTable(report) {
   return rows.length ? table("Issues by code", ["code", "issues"], rows) : el("p", { class: "hint", text: "No issue in the history." });
 }
 
+/** The most changes of one kind listed (the command line's `--format json` has them all). */
+const CHANGES_LISTED = 100;
+
 function changeList(kind, changes) {
+  const listed = changes.slice(0, CHANGES_LISTED);
   return el(
-    "div",
-    { class: `plan-block plan-changes plan-changes-${kind}` },
-    el("h3", { text: `${changes.length} ${kind}` }),
+    "details",
+    { class: `plan-block plan-changes plan-changes-${kind}`, open: kind === "breaking" && changes.length > 0 },
+    el("summary", {}, el("strong", { text: `${changes.length} ${kind}` })),
     changes.length
-      ? el("ul", {}, changes.map((change) => el("li", {}, el("code", { text: change.rule }), " ", el("code", { class: "plan-path", text: change.path || "/" }), `: ${change.change}`, change.reason ? el("span", { class: "issue-hint", text: change.reason }) : null)))
+      ? el("ul", {}, listed.map((change) => el("li", {}, el("code", { text: change.rule }), " ", el("code", { class: "plan-path", text: change.path || "/" }), `: ${change.change}`, change.reason ? el("span", { class: "issue-hint", text: change.reason }) : null)))
       : el("p", { class: "hint", text: `No ${kind} change.` }),
+    changes.length > listed.length ? el("p", { class: "hint", text: `The first ${listed.length} of ${changes.length} are listed; astrolabe-segment diff --format json gives them all.` }) : null,
   );
 }
 
@@ -340,14 +356,12 @@ function diffView(answer, name) {
   return el(
     "div",
     { class: "plan-diff" },
-    changeList("breaking", answer.breaking),
-    changeList("additive", answer.additive),
-    changeList("neutral", answer.neutral),
+    // What the change does to the recorded senders first: the evidence, before the list.
     traffic
       ? el(
           "div",
           { class: "plan-block" },
-          el("h3", { text: `The history (${name}) through both plans` }),
+          el("h3", { text: `${capitalized(name)} through both plans` }),
           el(
             "p",
             { class: "live-count-line" },
@@ -359,6 +373,9 @@ function diffView(answer, name) {
             ].map(([label, n]) => el("span", { class: "live-count" }, el("strong", { text: String(n) }), ` ${label}`)),
           ),
         )
-      : el("p", { class: "hint", text: "No history to replay: the changes above are the plans' alone." }),
+      : el("p", { class: "hint", text: "No history to replay: the changes below are the plans' alone." }),
+    changeList("breaking", answer.breaking),
+    changeList("additive", answer.additive),
+    changeList("neutral", answer.neutral),
   );
 }

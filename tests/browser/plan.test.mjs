@@ -136,21 +136,25 @@ test("a plan inferred from the history accepts it, can be downloaded and used, a
   const got = await shown(page);
   assert.equal(got.codes.plan_violation, undefined, JSON.stringify(got.codes));
   assert.equal(got.counts.messages, messages.length);
-  // Compared with a copy that requires a property no message has: breaking, with the history's figures.
+  // Compared with a copy that requires a property no message has, and blocks violations: breaking,
+  // and the history's messages of that event newly refused.
   const tighter = JSON.parse(inferred);
   const track = tighter.rules.find((rule) => rule.type === "TRACK");
   const properties = track.jsonSchema.properties.properties;
   properties.required = [...(properties.required ?? []), "planTestRequired"];
+  tighter.violations = "block";
   await page.click("#plan-compare-panel summary");
   await paste(page, "#plan-new-text", JSON.stringify(tighter, null, 2));
   await page.click("#plan-diff");
   await page.waitForSelector("#plan-results .plan-changes-breaking li");
   const breaking = await page.textContent("#plan-results .plan-changes-breaking");
-  assert.match(breaking, new RegExp(track.key));
+  assert.ok(breaking.includes(`TRACK ${track.key}`), breaking);
   assert.match(breaking, /planTestRequired/);
   const refused = messages.filter((message) => message.event === track.key).length;
   const figures = await shown(page);
   assert.equal(figures.counts.messages, messages.length);
   assert.equal(figures.counts["newly refused"], refused);
+  assert.equal(figures.counts.changed, refused);
+  assert.match(await page.textContent("#plan-results .plan-changes-breaking"), /violations/);
   await assertClean(page);
 });
