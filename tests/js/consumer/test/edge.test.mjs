@@ -52,3 +52,35 @@ test("every code the handler answers with is one of the package's codes", async 
     assert.ok(codes.includes(code), code);
   }
 });
+
+test("a plan enforced at the edge, as docs/plans-from-traffic.md deploys it: a violation refused, a planned message forwarded", async () => {
+  const edge = await import("astrolabe-segment/edge");
+  const { Destination } = await import("astrolabe-segment");
+  const trackingPlan = {
+    rules: [{ type: "TRACK", key: "Order Completed", version: 1, jsonSchema: { properties: { properties: { type: "object", required: ["total"], properties: { total: { type: "number" } } } } } }],
+    violations: "block",
+    unplannedEvents: "block",
+  };
+  const sent = [];
+  const handle = edge.createHandler(
+    { ASTROLABE_ENDPOINT: "https://astrolabe.invalid/v1/operations", ASTROLABE_API_KEY: "ak" },
+    {
+      destination: new Destination({ strict: false, trackingPlan }),
+      fetch: async (url, init) => {
+        sent.push(JSON.parse(init.body));
+        return new Response("{}", { status: 200 });
+      },
+      log: () => {},
+    },
+  );
+  const post = (body) => handle(new Request("https://edge.test/v1/track", { method: "POST", body: JSON.stringify(body) }));
+  const planned = await post({ userId: "u1", event: "Order Completed", properties: { total: 42 }, messageId: "m1" });
+  assert.equal(planned.status, 200, await planned.clone().text());
+  const violation = await post({ userId: "u1", event: "Order Completed", properties: { total: "42" }, messageId: "m2" });
+  assert.equal(violation.status, 400);
+  assert.deepEqual((await violation.json()).errors.map((error) => error.code), ["plan_violation"]);
+  const unplanned = await post({ userId: "u1", event: "Signed Up", messageId: "m3" });
+  assert.equal(unplanned.status, 400);
+  assert.deepEqual((await unplanned.json()).errors.map((error) => error.code), ["unplanned_event"]);
+  assert.deepEqual(sent.map((body) => body.operations.map((operation) => operation.messageId)), [["m1"]]);
+});
