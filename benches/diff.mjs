@@ -14,22 +14,18 @@
 // DIR/diff.json and, with --markdown, the section between the bench:diff markers of that file
 // (appended when missing; `make bench` runs this after benches/check.mjs).
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import { dirname, relative, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 
-import { defaultCorpusPath, readCorpus } from "./corpus.mjs";
+import { readCorpus } from "./corpus.mjs";
+import { benchOptions, writeSection } from "./options.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
-const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
-const quick = args.includes("--quick");
-const corpusPath = resolve(option("--corpus", defaultCorpusPath()));
-const outDir = resolve(option("--out-dir", dirname(corpusPath)));
-const markdownPath = option("--markdown", null);
-const ROUNDS = Number(option("--rounds", quick ? 1 : 5));
+const { option, quick, corpusPath, outDir, markdownPath, rounds: ROUNDS } = benchOptions(args, { rounds: 5, quickRounds: 1 });
 const FILE_BYTES = (quick ? 20 : 100) * 1e6;
 const CORES = os.availableParallelism();
 const bin = resolve(here, "../pkg/cli/astrolabe-segment.mjs");
@@ -176,17 +172,7 @@ for (const set of sets) {
 writeFileSync(resolve(outDir, "diff.json"), `${JSON.stringify(results, null, 2)}\n`);
 const section = markdown(results);
 console.log(section);
-if (markdownPath) {
-  const START = "<!-- bench:diff:start -->";
-  const END = "<!-- bench:diff:end -->";
-  const text = existsSync(markdownPath) ? readFileSync(markdownPath, "utf8") : "";
-  const at = text.indexOf(START);
-  const end = text.indexOf(END);
-  const block = `${START}\n${section}${END}\n`;
-  const next = at >= 0 && end > at ? text.slice(0, at) + block + text.slice(end + END.length + 1) : `${text.trimEnd()}\n\n${block}`;
-  writeFileSync(markdownPath, next);
-  console.log(`wrote ${relative(process.cwd(), resolve(markdownPath))}`);
-}
+if (markdownPath) writeSection(markdownPath, "diff", section);
 
 function markdown(r) {
   const load = os.loadavg()[0].toFixed(2);

@@ -32,18 +32,14 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 
 import { createActions } from "./actions.mjs";
-import { SMALL_SENDERS, defaultCorpusPath, readCorpus } from "./corpus.mjs";
+import { SMALL_SENDERS, readCorpus } from "./corpus.mjs";
+import { benchOptions } from "./options.mjs";
 import { createIncumbent } from "./incumbent.mjs";
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
-const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
-const quick = args.includes("--quick");
-const corpusPath = resolve(option("--corpus", defaultCorpusPath()));
-const outDir = resolve(option("--out-dir", dirname(corpusPath)));
-const markdownPath = option("--markdown", null);
-const ROUNDS = Number(option("--rounds", quick ? 3 : 15));
+const { option, quick, corpusPath, outDir, markdownPath, rounds: ROUNDS } = benchOptions(args, { rounds: 15, quickRounds: 3 });
 const WARMUP = quick ? 1 : 3;
 const COLD_RUNS = quick ? 3 : 9;
 

@@ -13,7 +13,7 @@ steps=(
   "clippy, no default features|cargo clippy --workspace --all-targets --no-default-features -- -D warnings"
   "clippy, wasm32 glue, all features|cargo clippy --target wasm32-unknown-unknown --workspace --lib --all-features -- -D warnings"
   "clippy, wasm32 glue, no default features|cargo clippy --target wasm32-unknown-unknown --workspace --lib --no-default-features -- -D warnings"
-  "rustdoc (links and public docs)|RUSTDOCFLAGS='-D warnings' cargo doc --no-deps --workspace --all-features"
+  "rustdoc (links and public docs)|RUSTDOCFLAGS='-D warnings' cargo doc --no-deps -p astrolabe-segment -p astrolabe-segment-core --all-features"
   "wasm build (full, lite and tools)|make --no-print-directory build"
   "JS tests (node, Chromium, Deno, workerd)|make --no-print-directory test-js"
   "JS bundler builds (Vite, webpack, Rollup, esbuild, Bun, Vercel Edge)|make --no-print-directory test-bundlers"

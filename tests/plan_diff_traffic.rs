@@ -132,7 +132,7 @@ fn replayed_counts_are_the_librarys_answers_message_by_message() {
     lines.push_str("not JSON\n{\"type\":\n");
 
     let mut replayer = Replayer::new(&old_plan().to_string(), &new_plan().to_string()).unwrap();
-    replayer.check("traffic.ndjson", Framing::Lines, 1, lines.as_bytes());
+    replayer.read("traffic.ndjson", Framing::Lines, 1, lines.as_bytes());
     let traffic = replayer.take_traffic();
     let figures = |traffic: &Traffic| {
         (traffic.messages, traffic.changed, traffic.newly_refused, traffic.newly_accepted, traffic.by_event.clone())

@@ -233,7 +233,7 @@ mod tests {
         let diff = diff_plans(old, new).unwrap();
         let mut replayer = Replayer::new(old, new).unwrap();
         replayer.count_file();
-        replayer.check(
+        replayer.read(
             "t.ndjson",
             Framing::Lines,
             1,

@@ -22,7 +22,7 @@
 //!     r#"{"batch":[{"type":"identify","userId":"u1"},{"type":"track","event":"Paid"}]}"#, "\n",
 //!     "not JSON\n",
 //! );
-//! checker.check("logs.ndjson", Framing::Lines, 1, lines.as_bytes());
+//! checker.read("logs.ndjson", Framing::Lines, 1, lines.as_bytes());
 //! let report = checker.report();
 //! assert_eq!((report.messages, report.mapped, report.invalid, report.unreadable), (3, 2, 1, 1));
 //! assert_eq!(report.events["Paid"].invalid, 1);
@@ -48,11 +48,12 @@ use std::borrow::Cow;
 pub use convert::{convert_plan, ConvertedPlan};
 pub use diff::{diff_plans, render_diff, DiffFormat, PlanFileError};
 pub use frame::{End, Framed, Framer, Framing, DETECT_BYTES, MAX_HELD};
-pub use infer::{Inference, InferredPlan, Inferrer};
+pub use infer::{Inference, InferredPlan, Inferrer, Inferring};
 pub use present::Format;
-pub use replay::{Answered, EventTraffic, Replayer, Traffic, TrafficExample, EXAMPLES as TRAFFIC_EXAMPLES};
+pub use replay::{Answered, EventTraffic, Replayer, Replaying, Traffic, TrafficExample, EXAMPLES as TRAFFIC_EXAMPLES};
 pub use report::{EventCount, Example, Report, Severity, EXAMPLES_PER_CODE};
 pub use shard::{path_hash, wanted_in_directory, Shard};
+pub use streams::{Reader, Reads};
 
 use crate::answer::{Answer, Sink};
 use crate::call::CallType;
@@ -62,7 +63,6 @@ use crate::issue::{Code, Issue};
 use crate::outcome::Status;
 use crate::pointer::Pointer;
 use report::Place;
-use streams::Streams;
 
 /// A file that could not be read, as the reader found it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,86 +133,41 @@ pub fn settings(config: Option<&str>, plan: Option<&str>, strict: bool) -> Resul
     Ok(config)
 }
 
-/// Checks values and counts them into a [`Report`]. One per thread; several streams may be open
-/// at once, each with its own [`Framer`].
-#[derive(Debug)]
-pub struct Checker {
-    destination: Destination,
-    report: Report,
-    streams: Streams,
-}
+/// Checks values and counts them into a [`Report`]: a [`Reader`] whose values are checked
+/// ([`Checking`]). One per thread; several streams may be open at once.
+pub type Checker = Reader<Checking>;
 
 impl Checker {
     /// A checker with these settings (those of `new Destination(config)`).
     pub fn new(config: Config) -> Result<Checker, ConfigError> {
-        Ok(Checker { destination: Destination::new(config)?, report: Report::default(), streams: Streams::default() })
-    }
-
-    /// Checks a whole piece of a stream: `bytes` whose first byte is on `first_line` of `file`,
-    /// ending where a line ends (or where the stream does).
-    pub fn check(&mut self, file: &str, framing: Framing, first_line: u64, bytes: &[u8]) {
-        let (mut lane, _) = self.parts();
-        streams::frame_piece(file, framing, first_line, bytes, &mut |file, framed| lane.framed(file, framed));
-    }
-
-    /// Opens stream `id`: pieces of `file` given to [`Checker::feed`] in order, the first byte on
-    /// `first_line`. An open stream of the same id is closed as truncated first.
-    pub fn open(&mut self, id: u32, file: &str, framing: Framing, first_line: u64) {
-        let (mut lane, streams) = self.parts();
-        streams.open(id, file, framing, first_line, &mut |file, framed| lane.framed(file, framed));
-    }
-
-    /// The next piece of stream `id`; false when no such stream is open.
-    pub fn feed(&mut self, id: u32, bytes: &[u8]) -> bool {
-        let (mut lane, streams) = self.parts();
-        streams.feed(id, bytes, &mut |file, framed| lane.framed(file, framed))
-    }
-
-    /// Closes stream `id` (nothing happens when it is not open).
-    pub fn close(&mut self, id: u32, end: End) {
-        let (mut lane, streams) = self.parts();
-        streams.close(id, end, &mut |file, framed| lane.framed(file, framed));
-    }
-
-    /// A file (or standard input) is being read: counted in the report's `files`.
-    pub fn count_file(&mut self) {
-        self.report.files += 1;
-    }
-
-    /// A file that could not be read, as a whole (`line` `None`) or from `line` on.
-    pub fn problem(&mut self, file: &str, line: Option<u64>, problem: Problem, detail: &str) {
-        self.report.unreadable_file(file, line, problem.as_str(), &problem.message(detail, line));
+        Ok(Reader::with(Checking { destination: Destination::new(config)?, report: Report::default() }))
     }
 
     /// What the settings' plan was read with a warning (a `$schema` read as the draft it nearly
     /// names), for the command line to print once.
     pub fn warnings(&self) -> &[String] {
-        self.destination.warnings()
-    }
-
-    /// What each value found goes to, and the streams that find them.
-    fn parts(&mut self) -> (Lane<'_>, &mut Streams) {
-        (Lane { destination: &self.destination, report: &mut self.report }, &mut self.streams)
+        self.reads().destination.warnings()
     }
 
     /// What was counted so far.
     pub fn report(&self) -> &Report {
-        &self.report
+        &self.reads().report
     }
 
     /// The report, leaving an empty one.
     pub fn take_report(&mut self) -> Report {
-        std::mem::take(&mut self.report)
+        std::mem::take(&mut self.reads_mut().report)
     }
 }
 
-/// What a value is checked with and counted into.
-struct Lane<'a> {
-    destination: &'a Destination,
-    report: &'a mut Report,
+/// What a [`Checker`]'s values are checked with and counted into.
+#[derive(Debug)]
+pub struct Checking {
+    destination: Destination,
+    report: Report,
 }
 
-impl Lane<'_> {
+impl Reads for Checking {
     fn framed(&mut self, file: &str, framed: Framed<'_>) {
         match framed {
             Framed::Value { line, index, text } => self.value(file, line, index, text),
@@ -223,6 +178,21 @@ impl Lane<'_> {
         }
     }
 
+    /// Counted in the report's `files`.
+    fn count_file(&mut self) {
+        self.report.files += 1;
+    }
+
+    fn problem(&mut self, file: &str, line: Option<u64>, problem: Problem, detail: &str) {
+        self.report.unreadable_file(file, line, problem.as_str(), &problem.message(detail, line));
+    }
+
+    fn seen(&self) -> u64 {
+        self.report.messages + self.report.unreadable
+    }
+}
+
+impl Checking {
     /// One value: a message, a batch body, or an inspector record holding one.
     fn value(&mut self, file: &str, line: u64, index: Option<usize>, text: &[u8]) {
         let value = match Unwrapped::of(text, index) {
@@ -235,7 +205,7 @@ impl Lane<'_> {
         };
         let place = Place { file, line: Some(line), prefix: &value.prefix };
         let hint = value.hint;
-        let mut tally = Tally { report: self.report, place, text: &value.text, hint, probed: None, item: 0 };
+        let mut tally = Tally { report: &mut self.report, place, text: &value.text, hint, probed: None, item: 0 };
         self.destination.answer_json(&value.text, &MapOptions { call_type: hint }, &mut tally);
     }
 }

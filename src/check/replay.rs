@@ -25,10 +25,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::frame::{End, Framed, Framing};
+use super::frame::Framed;
 use super::probe::{self, Probed};
 use super::report::Severity;
-use super::streams::{self, Streams};
+use super::streams::{Reader, Reads};
 use super::{Problem, Unwrapped};
 use crate::answer::{Answer, Sink};
 use crate::call::CallType;
@@ -327,15 +327,10 @@ impl Sink for Collect {
     }
 }
 
-/// Replays values through two Destinations and counts how their answers differ. One per thread,
-/// fed as a [`Checker`](super::Checker) is.
-#[derive(Debug)]
-pub struct Replayer {
-    old: Destination,
-    new: Destination,
-    traffic: Traffic,
-    streams: Streams,
-}
+/// Replays values through two Destinations and counts how their answers differ: a [`Reader`]
+/// whose values are replayed ([`Replaying`]). One per thread, fed as a [`Checker`](super::Checker)
+/// is.
+pub type Replayer = Reader<Replaying>;
 
 impl Replayer {
     /// A replayer of two plans (the JSON of each plan file, in any format), each the
@@ -348,77 +343,33 @@ impl Replayer {
             Destination::new(Config { tracking_plan: Some(plan), ..Config::default() })
                 .map_err(|error| format!("the {side} plan is not a tracking plan it can read: {}", error.message()))
         };
-        Ok(Replayer {
+        Ok(Reader::with(Replaying {
             old: destination(old, "old")?,
             new: destination(new, "new")?,
             traffic: Traffic::default(),
-            streams: Streams::default(),
-        })
-    }
-
-    /// A whole piece of a stream: `bytes` whose first byte is on `first_line` of `file`, ending
-    /// where a line ends (or where the stream does).
-    pub fn check(&mut self, file: &str, framing: Framing, first_line: u64, bytes: &[u8]) {
-        let (mut lane, _) = self.parts();
-        streams::frame_piece(file, framing, first_line, bytes, &mut |file, framed| lane.framed(file, framed));
-    }
-
-    /// Opens stream `id` (see [`Checker::open`](super::Checker::open)).
-    pub fn open(&mut self, id: u32, file: &str, framing: Framing, first_line: u64) {
-        let (mut lane, streams) = self.parts();
-        streams.open(id, file, framing, first_line, &mut |file, framed| lane.framed(file, framed));
-    }
-
-    /// The next piece of stream `id`; false when no such stream is open.
-    pub fn feed(&mut self, id: u32, bytes: &[u8]) -> bool {
-        let (mut lane, streams) = self.parts();
-        streams.feed(id, bytes, &mut |file, framed| lane.framed(file, framed))
-    }
-
-    /// Closes stream `id`.
-    pub fn close(&mut self, id: u32, end: End) {
-        let (mut lane, streams) = self.parts();
-        streams.close(id, end, &mut |file, framed| lane.framed(file, framed));
-    }
-
-    /// A file (or standard input) is being read.
-    pub fn count_file(&mut self) {
-        self.traffic.files += 1;
-    }
-
-    /// A file that could not be read (as a whole or from some line on): one unreadable.
-    pub fn problem(&mut self, _problem: Problem) {
-        self.traffic.unreadable += 1;
-    }
-
-    /// Messages and unreadable values so far, for the progress line.
-    pub fn seen(&self) -> u64 {
-        self.traffic.messages + self.traffic.unreadable
+        }))
     }
 
     /// What was counted so far.
     pub fn traffic(&self) -> &Traffic {
-        &self.traffic
+        &self.reads().traffic
     }
 
     /// The traffic counted, leaving none.
     pub fn take_traffic(&mut self) -> Traffic {
-        std::mem::take(&mut self.traffic)
-    }
-
-    /// What each value found goes to, and the streams that find them.
-    fn parts(&mut self) -> (Lane<'_>, &mut Streams) {
-        (Lane { old: &self.old, new: &self.new, traffic: &mut self.traffic }, &mut self.streams)
+        std::mem::take(&mut self.reads_mut().traffic)
     }
 }
 
-struct Lane<'a> {
-    old: &'a Destination,
-    new: &'a Destination,
-    traffic: &'a mut Traffic,
+/// What a [`Replayer`]'s values are answered by, and counted into.
+#[derive(Debug)]
+pub struct Replaying {
+    old: Destination,
+    new: Destination,
+    traffic: Traffic,
 }
 
-impl Lane<'_> {
+impl Reads for Replaying {
     fn framed(&mut self, file: &str, framed: Framed<'_>) {
         match framed {
             Framed::Value { line, index, text } => self.value(file, line, index, text),
@@ -426,6 +377,22 @@ impl Lane<'_> {
         }
     }
 
+    fn count_file(&mut self) {
+        self.traffic.files += 1;
+    }
+
+    /// One unreadable: neither plan answers what could not be read.
+    fn problem(&mut self, _file: &str, _line: Option<u64>, _problem: Problem, _detail: &str) {
+        self.traffic.unreadable += 1;
+    }
+
+    /// Messages and unreadable values so far.
+    fn seen(&self) -> u64 {
+        self.traffic.messages + self.traffic.unreadable
+    }
+}
+
+impl Replaying {
     fn value(&mut self, file: &str, line: u64, index: Option<usize>, text: &[u8]) {
         let Ok(value) = Unwrapped::of(text, index) else {
             self.traffic.unreadable += 1;
@@ -476,6 +443,7 @@ impl Seen {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::Framing;
 
     const OLD: &str = r#"{"rules": [{"type": "TRACK", "key": "Paid", "jsonSchema": {"properties": {"properties": {"properties": {"cents": {"type": "number"}}}}}}], "violations": "block"}"#;
     const NEW: &str = r#"{"rules": [{"type": "TRACK", "key": "Paid", "jsonSchema": {"properties": {"properties": {"properties": {"cents": {"type": "integer"}}, "required": ["cents"]}}}}], "violations": "block"}"#;
@@ -497,7 +465,7 @@ mod tests {
             "\n",
         );
         replayer.count_file();
-        replayer.check("t.ndjson", Framing::Lines, 1, lines.as_bytes());
+        replayer.read("t.ndjson", Framing::Lines, 1, lines.as_bytes());
         let traffic = replayer.take_traffic();
         assert_eq!((traffic.files, traffic.messages, traffic.unreadable), (1, 7, 1));
         // 1.5 and the missing cents are newly refused; "x" was refused and still is, for the same
@@ -521,7 +489,7 @@ mod tests {
         let mut halves = Traffic::default();
         for (at, piece) in lines.split_inclusive('\n').enumerate() {
             let mut replayer = Replayer::new(OLD, NEW).unwrap();
-            replayer.check("t.ndjson", Framing::Lines, at as u64 + 1, piece.as_bytes());
+            replayer.read("t.ndjson", Framing::Lines, at as u64 + 1, piece.as_bytes());
             halves.merge(Traffic::from_json(&replayer.take_traffic().to_json()).unwrap());
         }
         halves.files = 1;

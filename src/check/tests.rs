@@ -33,7 +33,7 @@ fn each_kind_of_line_is_counted_as_it_should() {
     ]
     .join("\n");
     let mut checker = checker();
-    checker.check("a.ndjson", Framing::Lines, 1, text.as_bytes());
+    checker.read("a.ndjson", Framing::Lines, 1, text.as_bytes());
     let report = checker.report();
     // Lines 1-4: mapped, skipped (page), skipped (integrations), invalid; 5 unreadable; 6 three
     // items (mapped, invalid, mapped with a warning); 7 a batch refused whole (one invalid); 8 two
@@ -93,13 +93,13 @@ fn a_stream_cut_anywhere_at_newlines_counts_the_same() {
     }
     let text = lines(&values) + "not json\n";
     let mut whole = checker();
-    whole.check("f.ndjson", Framing::Lines, 1, text.as_bytes());
+    whole.read("f.ndjson", Framing::Lines, 1, text.as_bytes());
     // Two threads, each given every other piece of 7 lines, merged.
     let (mut even, mut odd) = (checker(), checker());
     let all: Vec<&str> = text.split_inclusive('\n').collect();
     for (at, piece) in all.chunks(7).enumerate() {
         let target = if at % 2 == 0 { &mut even } else { &mut odd };
-        target.check("f.ndjson", Framing::Lines, (at * 7 + 1) as u64, piece.concat().as_bytes());
+        target.read("f.ndjson", Framing::Lines, (at * 7 + 1) as u64, piece.concat().as_bytes());
     }
     let mut merged = even.take_report();
     merged.merge(odd.take_report());
@@ -141,7 +141,7 @@ fn counts_agree_with_map_json_message_by_message() {
             }
         }
         let mut checker = Checker::new(config).unwrap();
-        checker.check("fixtures.ndjson", Framing::Lines, 1, text.as_bytes());
+        checker.read("fixtures.ndjson", Framing::Lines, 1, text.as_bytes());
         let report = checker.report();
         let counts =
             |report: &Report| (report.messages, report.mapped, report.skipped, report.invalid, report.codes.clone());
@@ -165,7 +165,7 @@ fn inspector_records_are_checked_as_their_messages() {
                "message": null, "outcome": {"status": "invalid"}}),
     ]);
     let mut checker = checker();
-    checker.check("events.jsonl", Framing::Lines, 1, text.as_bytes());
+    checker.read("events.jsonl", Framing::Lines, 1, text.as_bytes());
     let report = checker.report();
     assert_eq!((report.messages, report.mapped, report.invalid, report.unreadable), (2, 1, 1, 2));
     assert_eq!(report.events["Paid"], EventCount { messages: 2, invalid: 1 });
@@ -180,7 +180,7 @@ fn custom_mappings_leave_event_names_to_the_message() {
     let config = Config::from_value(json!({"mappings": {"trackEvent": {"event": "Renamed"}}})).unwrap();
     let mut checker = Checker::new(config).unwrap();
     let text = lines(&[json!({"type": "track", "userId": "u", "event": "Paid"})]);
-    checker.check("a.ndjson", Framing::Lines, 1, text.as_bytes());
+    checker.read("a.ndjson", Framing::Lines, 1, text.as_bytes());
     assert_eq!(checker.report().events.keys().collect::<Vec<_>>(), ["Paid"]);
 }
 

@@ -8,11 +8,11 @@ use crate::pointer::Pointer;
 // The package's JS `limits` are written from these four, as they are spelled here
 // (`pub const NAME: usize = N;`), by scripts/write-entries.mjs.
 /// One message, serialized as UTF-8 JSON, at most 32 KB.
-pub(crate) const MAX_MESSAGE_BYTES: usize = 32_768;
+pub const MAX_MESSAGE_BYTES: usize = 32_768;
 /// One batch request, at most 500 KB.
 pub const MAX_BATCH_BYTES: usize = 512_000;
 /// Items in one batch.
-pub(crate) const MAX_BATCH_ITEMS: usize = 2_500;
+pub const MAX_BATCH_ITEMS: usize = 2_500;
 /// JSON nesting (the root object or array is level 1).
 pub const MAX_DEPTH: usize = 64;
 

@@ -6,7 +6,9 @@
 
 use wasm_bindgen::prelude::*;
 
-use astrolabe_segment::check::{self, DiffFormat, End, Format, Framing, Problem, Report, Shard, Traffic};
+use astrolabe_segment::check::{self, DiffFormat, Format, Framing, Report, Shard, Traffic};
+
+use crate::reader::reader_methods;
 use astrolabe_segment::plan::diff::{PlanDiff, Side};
 
 /// Checks the values of streams and counts them (one per worker thread).
@@ -26,56 +28,9 @@ impl JsChecker {
         Ok(JsChecker { inner })
     }
 
-    /// `check(file, framing, firstLine, bytes)`: a piece of a stream that ends where a line does.
-    pub fn check(&mut self, file: &str, framing: &str, first_line: f64, bytes: &[u8]) -> Result<(), JsValue> {
-        self.inner.check(file, framing_of(framing)?, line_of(first_line), bytes);
-        Ok(())
-    }
-
-    /// `open(id, file, framing, firstLine)`: a stream fed in pieces (`feed`) until `close`.
-    pub fn open(&mut self, id: u32, file: &str, framing: &str, first_line: f64) -> Result<(), JsValue> {
-        self.inner.open(id, file, framing_of(framing)?, line_of(first_line));
-        Ok(())
-    }
-
-    /// `feed(id, bytes)`: the next piece of stream `id`.
-    pub fn feed(&mut self, id: u32, bytes: &[u8]) -> Result<(), JsValue> {
-        if self.inner.feed(id, bytes) {
-            Ok(())
-        } else {
-            Err(error(format!("no stream {id} is open")))
-        }
-    }
-
-    /// `close(id, truncated)`: the stream is over; `truncated` when it was cut short (the reader
-    /// reports why with `problem`).
-    pub fn close(&mut self, id: u32, truncated: bool) {
-        self.inner.close(id, if truncated { End::Truncated } else { End::Complete });
-    }
-
-    /// `countFile()`: one more file (or standard input) read.
-    #[wasm_bindgen(js_name = countFile)]
-    pub fn count_file(&mut self) {
-        self.inner.count_file();
-    }
-
-    /// `problem(file, line?, code, detail)`: a file that could not be read (`unreadable_file`) or
-    /// un-gzipped (`broken_gzip`), as a whole or from `line` on.
-    pub fn problem(&mut self, file: &str, line: Option<f64>, code: &str, detail: &str) -> Result<(), JsValue> {
-        let problem = Problem::from_name(code).ok_or_else(|| error(format!("unknown problem {code:?}")))?;
-        self.inner.problem(file, line.map(line_of), problem, detail);
-        Ok(())
-    }
-
     /// `warnings()`: what the settings' plan was read with a warning, to print once.
     pub fn warnings(&self) -> Vec<String> {
         self.inner.warnings().to_vec()
-    }
-
-    /// Messages and unreadable values counted so far, for the progress line.
-    pub fn seen(&self) -> f64 {
-        let report = self.inner.report();
-        (report.messages + report.unreadable) as f64
     }
 
     /// `takeReport()`: the report's JSON, leaving an empty one.
@@ -84,6 +39,8 @@ impl JsChecker {
         self.inner.take_report().to_json()
     }
 }
+
+reader_methods!(JsChecker, "Checker");
 
 /// Replays the values of streams through two plans and counts how their answers differ (one per
 /// worker thread, fed as a `Checker` is).
@@ -100,56 +57,14 @@ impl JsReplayer {
         Ok(JsReplayer { inner: check::Replayer::new(old, new).map_err(error)? })
     }
 
-    /// `check(file, framing, firstLine, bytes)`, as `Checker`'s.
-    pub fn check(&mut self, file: &str, framing: &str, first_line: f64, bytes: &[u8]) -> Result<(), JsValue> {
-        self.inner.check(file, framing_of(framing)?, line_of(first_line), bytes);
-        Ok(())
-    }
-
-    /// `open(id, file, framing, firstLine)`, as `Checker`'s.
-    pub fn open(&mut self, id: u32, file: &str, framing: &str, first_line: f64) -> Result<(), JsValue> {
-        self.inner.open(id, file, framing_of(framing)?, line_of(first_line));
-        Ok(())
-    }
-
-    /// `feed(id, bytes)`, as `Checker`'s.
-    pub fn feed(&mut self, id: u32, bytes: &[u8]) -> Result<(), JsValue> {
-        if self.inner.feed(id, bytes) {
-            Ok(())
-        } else {
-            Err(error(format!("no stream {id} is open")))
-        }
-    }
-
-    /// `close(id, truncated)`, as `Checker`'s.
-    pub fn close(&mut self, id: u32, truncated: bool) {
-        self.inner.close(id, if truncated { End::Truncated } else { End::Complete });
-    }
-
-    /// `countFile()`: one more file (or standard input) read.
-    #[wasm_bindgen(js_name = countFile)]
-    pub fn count_file(&mut self) {
-        self.inner.count_file();
-    }
-
-    /// `problem(file, line?, code, detail)`: a file that could not be read, counted unreadable.
-    pub fn problem(&mut self, _file: &str, _line: Option<f64>, code: &str, _detail: &str) -> Result<(), JsValue> {
-        let problem = Problem::from_name(code).ok_or_else(|| error(format!("unknown problem {code:?}")))?;
-        self.inner.problem(problem);
-        Ok(())
-    }
-
-    /// Messages and unreadable values counted so far, for the progress line.
-    pub fn seen(&self) -> f64 {
-        self.inner.seen() as f64
-    }
-
     /// `takeReport()`: the traffic's JSON, leaving none.
     #[wasm_bindgen(js_name = takeReport)]
     pub fn take_report(&mut self) -> String {
         self.inner.take_traffic().to_json()
     }
 }
+
+reader_methods!(JsReplayer, "Replayer");
 
 /// `diffPlans(oldText, newText)` → the diff's JSON; throws an `Error` with `side` (`"old"` or
 /// `"new"`) saying why that plan's text is not a plan it reads.

@@ -5,9 +5,10 @@
 
 use wasm_bindgen::prelude::*;
 
-use astrolabe_segment::check::{End, Inference, Inferrer, Problem};
+use astrolabe_segment::check::{Inference, Inferrer};
 
-use crate::check::{error, framing_of, line_of};
+use crate::check::error;
+use crate::reader::reader_methods;
 
 /// Reads the messages of streams into an inference (one per worker thread).
 #[wasm_bindgen(js_name = Inferrer)]
@@ -24,58 +25,14 @@ impl JsInferrer {
         Ok(JsInferrer { inner })
     }
 
-    /// `check(file, framing, firstLine, bytes)`: a piece of a stream that ends where a line does
-    /// (named as the Checker's, so that one worker drives either).
-    pub fn check(&mut self, file: &str, framing: &str, first_line: f64, bytes: &[u8]) -> Result<(), JsValue> {
-        self.inner.read(file, framing_of(framing)?, line_of(first_line), bytes);
-        Ok(())
-    }
-
-    /// `open(id, file, framing, firstLine)`: a stream fed in pieces (`feed`) until `close`.
-    pub fn open(&mut self, id: u32, file: &str, framing: &str, first_line: f64) -> Result<(), JsValue> {
-        self.inner.open(id, file, framing_of(framing)?, line_of(first_line));
-        Ok(())
-    }
-
-    /// `feed(id, bytes)`: the next piece of stream `id`.
-    pub fn feed(&mut self, id: u32, bytes: &[u8]) -> Result<(), JsValue> {
-        if self.inner.feed(id, bytes) {
-            Ok(())
-        } else {
-            Err(error(format!("no stream {id} is open")))
-        }
-    }
-
-    /// `close(id, truncated)`: the stream is over; `truncated` when it was cut short.
-    pub fn close(&mut self, id: u32, truncated: bool) {
-        self.inner.close(id, if truncated { End::Truncated } else { End::Complete });
-    }
-
-    /// `countFile()`: one more file (or standard input) read.
-    #[wasm_bindgen(js_name = countFile)]
-    pub fn count_file(&mut self) {
-        self.inner.count_file();
-    }
-
-    /// `problem(file, line?, code, detail)`: a file that could not be read (`unreadable_file`) or
-    /// un-gzipped (`broken_gzip`), as a whole or from `line` on.
-    pub fn problem(&mut self, file: &str, line: Option<f64>, code: &str, detail: &str) -> Result<(), JsValue> {
-        let problem = Problem::from_name(code).ok_or_else(|| error(format!("unknown problem {code:?}")))?;
-        self.inner.problem(file, line.map(line_of), problem, detail);
-        Ok(())
-    }
-
-    /// Messages read, skipped and unreadable so far, for the progress line.
-    pub fn seen(&self) -> f64 {
-        self.inner.seen() as f64
-    }
-
     /// `takeInference()`: the inference's JSON, leaving an empty one.
     #[wasm_bindgen(js_name = takeInference)]
     pub fn take_inference(&mut self) -> String {
         self.inner.take_inference().to_json()
     }
 }
+
+reader_methods!(JsInferrer, "Inferrer");
 
 /// A plan written by `inferPlan`.
 #[wasm_bindgen(js_name = InferredPlan, getter_with_clone)]

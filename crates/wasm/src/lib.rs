@@ -34,6 +34,8 @@ mod check;
 mod convert;
 #[cfg(feature = "tools")]
 mod infer;
+#[cfg(feature = "tools")]
+mod reader;
 
 use std::cell::RefCell;
 

@@ -43,9 +43,9 @@ mod shape;
 pub use inference::Inference;
 pub use plan::InferredPlan;
 
-use super::frame::{End, Framed, Framing, MAX_HELD};
+use super::frame::{Framed, MAX_HELD};
 use super::report::Place;
-use super::streams::{self, Streams};
+use super::streams::{Reader, Reads};
 use super::{unclosed, Problem, Unwrapped};
 use crate::issue::{Code, Issue};
 use crate::pointer::Pointer;
@@ -54,85 +54,38 @@ use inference::Call;
 use observe::Tools;
 use read::{Found, Rule};
 
-/// Reads values into an [`Inference`]. One per thread; several streams may be open at once.
-#[derive(Debug)]
-pub struct Inferrer {
-    tools: Tools,
-    inference: Inference,
-    streams: Streams,
-}
+/// Reads values into an [`Inference`]: a [`Reader`] whose values are gathered ([`Inferring`]).
+/// One per thread; several streams may be open at once.
+pub type Inferrer = Reader<Inferring>;
 
 impl Inferrer {
     /// An inferrer that keeps up to `enum_max` distinct strings per place (`--enum-max`; `None`:
     /// none). The error says why the format validators did not compile (never expected).
     pub fn new(enum_max: Option<usize>) -> Result<Inferrer, String> {
         let tools = Tools { formats: Formats::new()?, enum_max };
-        Ok(Inferrer { tools, inference: Inference::new(enum_max), streams: Streams::default() })
-    }
-
-    /// Reads a whole piece of a stream: `bytes` whose first byte is on `first_line` of `file`,
-    /// ending where a line ends (or where the stream does).
-    pub fn read(&mut self, file: &str, framing: Framing, first_line: u64, bytes: &[u8]) {
-        let (mut lane, _) = self.parts();
-        streams::frame_piece(file, framing, first_line, bytes, &mut |file, framed| lane.framed(file, framed));
-    }
-
-    /// Opens stream `id`: pieces of `file` given to [`Inferrer::feed`] in order, the first byte on
-    /// `first_line`. An open stream of the same id is closed as truncated first.
-    pub fn open(&mut self, id: u32, file: &str, framing: Framing, first_line: u64) {
-        let (mut lane, streams) = self.parts();
-        streams.open(id, file, framing, first_line, &mut |file, framed| lane.framed(file, framed));
-    }
-
-    /// The next piece of stream `id`; false when no such stream is open.
-    pub fn feed(&mut self, id: u32, bytes: &[u8]) -> bool {
-        let (mut lane, streams) = self.parts();
-        streams.feed(id, bytes, &mut |file, framed| lane.framed(file, framed))
-    }
-
-    /// Closes stream `id` (nothing happens when it is not open).
-    pub fn close(&mut self, id: u32, end: End) {
-        let (mut lane, streams) = self.parts();
-        streams.close(id, end, &mut |file, framed| lane.framed(file, framed));
-    }
-
-    /// A file (or standard input) is being read.
-    pub fn count_file(&mut self) {
-        self.inference.reading.files += 1;
-    }
-
-    /// A file that could not be read, as a whole (`line` `None`) or from `line` on.
-    pub fn problem(&mut self, file: &str, line: Option<u64>, problem: Problem, detail: &str) {
-        self.inference.reading.unreadable_file(file, line, problem.as_str(), &problem.message(detail, line));
-    }
-
-    /// Messages read, skipped and unreadable so far, for a progress line.
-    pub fn seen(&self) -> u64 {
-        self.inference.messages() + self.inference.skipped() + self.inference.unreadable()
+        Ok(Reader::with(Inferring { tools, inference: Inference::new(enum_max) }))
     }
 
     /// What was gathered so far.
     pub fn inference(&self) -> &Inference {
-        &self.inference
+        &self.reads().inference
     }
 
     /// The inference, leaving an empty one.
     pub fn take_inference(&mut self) -> Inference {
-        std::mem::replace(&mut self.inference, Inference::new(self.tools.enum_max))
-    }
-
-    fn parts(&mut self) -> (Lane<'_>, &mut Streams) {
-        (Lane { tools: &mut self.tools, inference: &mut self.inference }, &mut self.streams)
+        let reads = self.reads_mut();
+        std::mem::replace(&mut reads.inference, Inference::new(reads.tools.enum_max))
     }
 }
 
-/// What a value is read with and gathered into.
-struct Lane<'a> {
-    tools: &'a mut Tools,
-    inference: &'a mut Inference,
+/// What an [`Inferrer`]'s values are read with and gathered into.
+#[derive(Debug)]
+pub struct Inferring {
+    tools: Tools,
+    inference: Inference,
 }
 
-impl Lane<'_> {
+impl Reads for Inferring {
     fn framed(&mut self, file: &str, framed: Framed<'_>) {
         match framed {
             Framed::Value { line, index, text } => self.value(file, line, index, text),
@@ -142,6 +95,21 @@ impl Lane<'_> {
         }
     }
 
+    fn count_file(&mut self) {
+        self.inference.reading.files += 1;
+    }
+
+    fn problem(&mut self, file: &str, line: Option<u64>, problem: Problem, detail: &str) {
+        self.inference.reading.unreadable_file(file, line, problem.as_str(), &problem.message(detail, line));
+    }
+
+    /// Messages read, skipped and unreadable so far.
+    fn seen(&self) -> u64 {
+        self.inference.messages() + self.inference.skipped() + self.inference.unreadable()
+    }
+}
+
+impl Inferring {
     /// One value: a message, a batch body, a list of messages, or an inspector record holding one.
     fn value(&mut self, file: &str, line: u64, index: Option<usize>, text: &[u8]) {
         let Unwrapped { text, hint, prefix } = match Unwrapped::of(text, index) {
@@ -194,7 +162,7 @@ impl Lane<'_> {
         if let Some(body) = body {
             call.body.seen += 1;
             // The body was read once already, as part of its message: it is JSON.
-            let _ = observe::observe(body.get(), &mut call.body, self.tools);
+            let _ = observe::observe(body.get(), &mut call.body, &mut self.tools);
         }
     }
 

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use super::shape::{MAX_DEPTH, MAX_MEMBERS};
 use super::*;
-use crate::check::Framing;
+use crate::check::{End, Framing};
 use crate::config::Config;
 use crate::destination::{Destination, MapOptions};
 

@@ -21,8 +21,8 @@
 //! keyword and direction is in docs/cli.md; `tests/plan_diff_properties.rs` checks the promise against the
 //! engine itself on random plans and messages.
 //!
-//! The files: [`rules`] matches the rules and compares settings, [`compare`] walks two schemas
-//! keyword by keyword, [`keywords`] says which way each keyword's change goes.
+//! The files: `rules` matches the rules and compares settings, `compare` walks two schemas
+//! keyword by keyword, `keywords` says which way each keyword's change goes.
 //!
 //! ```
 //! use astrolabe_segment::plan::diff::PlanDiff;
