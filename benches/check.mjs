@@ -12,9 +12,7 @@
 // of NDJSON through standard input (200 MB with --quick). Writes DIR/check.json and, with
 // --markdown, the section between the bench:check markers of that file (appended when missing;
 // `make bench` runs this after benches/run.mjs has written RESULTS.md).
-import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import os from "node:os";
 import { dirname, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -22,6 +20,7 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 
 import { readCorpus } from "./corpus.mjs";
+import { fmt, median, runBin } from "./bin.mjs";
 import { benchOptions, writeSection } from "./options.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -30,7 +29,6 @@ const { option, quick, corpusPath, outDir, markdownPath, rounds: ROUNDS } = benc
 const FILE_BYTES = (quick ? 20 : 100) * 1e6;
 const STDIN_BYTES = (quick ? 200 : 1000) * 1e6;
 const CORES = os.availableParallelism();
-const bin = resolve(here, "../pkg/cli/astrolabe-segment.mjs");
 const { Destination, version } = await import(resolve(here, "../pkg/full/node.js"));
 
 const corpus = readCorpus(corpusPath);
@@ -38,50 +36,11 @@ mkdirSync(outDir, { recursive: true });
 const empty = resolve(outDir, "check-empty.ndjson");
 writeFileSync(empty, "");
 
-/** The check's JSON report and wall time of one run of the bin. */
-function runCheck(argv, stdinBytes) {
-  return new Promise((resolvePromise, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [bin, "check", "--format", "json", ...argv], { stdio: [stdinBytes ? "pipe" : "ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    let peak = 0;
-    let cpu = 0;
-    const sample = setInterval(async () => {
-      try {
-        const status = await readFile(`/proc/${child.pid}/status`, "utf8");
-        peak = Math.max(peak, Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024);
-        // utime + stime (fields 14 and 15, in clock ticks of 1/100 s): the CPU time so far.
-        const fields = (await readFile(`/proc/${child.pid}/stat`, "utf8")).split(") ")[1].split(" ");
-        cpu = Math.max(cpu, (Number(fields[11]) + Number(fields[12])) / 100);
-      } catch {}
-    }, 50);
-    child.stdout.on("data", (data) => (stdout += data));
-    child.stderr.on("data", (data) => (stderr += data));
-    child.on("exit", (code) => {
-      clearInterval(sample);
-      const seconds = (performance.now() - started) / 1000;
-      if (code !== 0 && code !== 1) return reject(new Error(`check exited ${code}: ${stderr}`));
-      resolvePromise({ report: JSON.parse(stdout), seconds, peak, cpu });
-    });
-    if (stdinBytes) {
-      (async () => {
-        const block = stdinBytes.block;
-        for (let sent = 0; sent < stdinBytes.total; sent += block.length) {
-          if (!child.stdin.write(block)) await new Promise((resume) => child.stdin.once("drain", resume));
-        }
-        child.stdin.end();
-      })();
-    }
-  });
+/** The check's JSON report, wall time, peak RSS and CPU time of one run of the bin. */
+async function runCheck(argv, stdinBytes) {
+  const { stdout, seconds, peak, cpu } = await runBin(["check", "--format", "json", ...argv], stdinBytes);
+  return { report: JSON.parse(stdout), seconds, peak, cpu };
 }
-
-function median(list) {
-  const sorted = [...list].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-const fmt = (n) => Math.round(n).toLocaleString("en-US");
 
 const sets = [
   { id: "large", title: "Full-context messages", texts: corpus.messages },

@@ -13,14 +13,13 @@
 // from spawn to exit, start-up included; figures are medians of interleaved rounds. Writes
 // DIR/diff.json and, with --markdown, the section between the bench:diff markers of that file
 // (appended when missing; `make bench` runs this after benches/check.mjs).
-import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, resolve } from "node:path";
-import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 
 import { readCorpus } from "./corpus.mjs";
+import { fmt, median, runBin } from "./bin.mjs";
 import { benchOptions, writeSection } from "./options.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -28,35 +27,16 @@ const args = process.argv.slice(2);
 const { option, quick, corpusPath, outDir, markdownPath, rounds: ROUNDS } = benchOptions(args, { rounds: 5, quickRounds: 1 });
 const FILE_BYTES = (quick ? 20 : 100) * 1e6;
 const CORES = os.availableParallelism();
-const bin = resolve(here, "../pkg/cli/astrolabe-segment.mjs");
 const { version } = await import(resolve(here, "../pkg/full/node.js"));
 
 const corpus = readCorpus(corpusPath);
 mkdirSync(outDir, { recursive: true });
 
 /** The JSON answer and wall time of one run of the bin. */
-function runBin(argv) {
-  return new Promise((resolvePromise, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [bin, ...argv], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (data) => (stdout += data));
-    child.stderr.on("data", (data) => (stderr += data));
-    child.on("exit", (code) => {
-      const seconds = (performance.now() - started) / 1000;
-      if (code !== 0 && code !== 1) return reject(new Error(`${argv[0]} exited ${code}: ${stderr}`));
-      resolvePromise({ answer: JSON.parse(stdout), seconds });
-    });
-  });
+async function runJson(argv) {
+  const { stdout, seconds } = await runBin(argv);
+  return { answer: JSON.parse(stdout), seconds };
 }
-
-function median(list) {
-  const sorted = [...list].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-const fmt = (n) => Math.round(n).toLocaleString("en-US");
 
 /** The JSON Schema type of a value. */
 function typeOf(value) {
@@ -132,13 +112,13 @@ for (const set of sets) {
   const runs = Object.fromEntries(threadCounts.map((threads) => [threads, { checkOld: [], checkNew: [], diff: [] }]));
   let traffic;
   // Warm-up: the file in the page cache.
-  await runBin(["check", "--format", "json", "--plan", oldPlan, file]);
+  await runJson(["check", "--format", "json", "--plan", oldPlan, file]);
   for (let round = 0; round < ROUNDS; round += 1) {
     for (const threads of threadCounts) {
       const t = ["--threads", String(threads)];
-      const before = await runBin(["check", "--format", "json", ...t, "--plan", oldPlan, file]);
-      const after = await runBin(["check", "--format", "json", ...t, "--plan", newPlan, file]);
-      const diff = await runBin(["diff", "--format", "json", ...t, oldPlan, newPlan, "--traffic", file]);
+      const before = await runJson(["check", "--format", "json", ...t, "--plan", oldPlan, file]);
+      const after = await runJson(["check", "--format", "json", ...t, "--plan", newPlan, file]);
+      const diff = await runJson(["diff", "--format", "json", ...t, oldPlan, newPlan, "--traffic", file]);
       traffic = diff.answer.traffic;
       if (traffic.messages !== before.answer.messages || traffic.messages !== after.answer.messages) {
         throw new Error(`diff replayed ${traffic.messages} messages, check counted ${before.answer.messages} and ${after.answer.messages}`);

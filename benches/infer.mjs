@@ -12,15 +12,13 @@
 // of check, over 1 GB of NDJSON through standard input (200 MB with --quick). Writes DIR/infer.json and, with
 // --markdown, the section between the bench:infer markers of that file (appended when missing;
 // `make bench` runs this after benches/check.mjs).
-import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import os from "node:os";
 import { dirname, resolve } from "node:path";
-import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 
 import { readCorpus } from "./corpus.mjs";
+import { fmt, median, runBin } from "./bin.mjs";
 import { benchOptions, writeSection } from "./options.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -30,45 +28,10 @@ const FILE_BYTES = (quick ? 20 : 100) * 1e6;
 const STDIN_BYTES = (quick ? 200 : 1000) * 1e6;
 const CORES = os.availableParallelism();
 const ENUM_MAX = "10";
-const bin = resolve(here, "../pkg/cli/astrolabe-segment.mjs");
 const { version } = JSON.parse(readFileSync(resolve(here, "../pkg/package.json"), "utf8"));
 
 const corpus = readCorpus(corpusPath);
 mkdirSync(outDir, { recursive: true });
-
-/** One run of the bin: its standard output and error, wall time, and peak RSS. */
-function runBin(argv, stdinBytes) {
-  return new Promise((resolvePromise, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [bin, ...argv], { stdio: [stdinBytes ? "pipe" : "ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    let peak = 0;
-    const sample = setInterval(async () => {
-      try {
-        const status = await readFile(`/proc/${child.pid}/status`, "utf8");
-        peak = Math.max(peak, Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024);
-      } catch {}
-    }, 50);
-    child.stdout.on("data", (data) => (stdout += data));
-    child.stderr.on("data", (data) => (stderr += data));
-    child.on("exit", (code) => {
-      clearInterval(sample);
-      const seconds = (performance.now() - started) / 1000;
-      if (code !== 0 && code !== 1) return reject(new Error(`${argv[0]} exited ${code}: ${stderr}`));
-      resolvePromise({ stdout, stderr, seconds, peak });
-    });
-    if (stdinBytes) {
-      (async () => {
-        const block = stdinBytes.block;
-        for (let sent = 0; sent < stdinBytes.total; sent += block.length) {
-          if (!child.stdin.write(block)) await new Promise((resume) => child.stdin.once("drain", resume));
-        }
-        child.stdin.end();
-      })();
-    }
-  });
-}
 
 /** `check`: the messages it counted (with the unreadable), its wall time and peak RSS. */
 async function runCheck(threads, file, stdin) {
@@ -85,12 +48,6 @@ async function runInfer(threads, file, stdin) {
   return { counted, rules: JSON.parse(stdout).rules.length, seconds, peak };
 }
 
-function median(list) {
-  const sorted = [...list].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-const fmt = (n) => Math.round(n).toLocaleString("en-US");
 
 const sets = [
   { id: "large", title: "Full-context messages", texts: corpus.messages },

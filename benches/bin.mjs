@@ -1,0 +1,61 @@
+// The package's `bin` run as the CLI benches run it (check.mjs, infer.mjs, diff.mjs): spawned,
+// timed from spawn to exit, its peak RSS and CPU time read from /proc while it runs, standard input
+// fed from a repeated block when asked; and the small helpers they share.
+import { spawn } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+
+const bin = resolve(dirname(fileURLToPath(import.meta.url)), "../pkg/cli/astrolabe-segment.mjs");
+
+/**
+ * One run of the bin with `argv`: `{ stdout, stderr, seconds, peak, cpu }` (peak RSS in bytes,
+ * CPU time in seconds). `stdinBytes`, `{ block, total }`, writes `block` again and again until
+ * `total` bytes went to its standard input. Exit 0 and 1 (findings) are answers; others throw.
+ */
+export function runBin(argv, stdinBytes) {
+  return new Promise((resolvePromise, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [bin, ...argv], { stdio: [stdinBytes ? "pipe" : "ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    let peak = 0;
+    let cpu = 0;
+    const sample = setInterval(async () => {
+      try {
+        const status = await readFile(`/proc/${child.pid}/status`, "utf8");
+        peak = Math.max(peak, Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024);
+        // utime + stime (fields 14 and 15, in clock ticks of 1/100 s): the CPU time so far.
+        const fields = (await readFile(`/proc/${child.pid}/stat`, "utf8")).split(") ")[1].split(" ");
+        cpu = Math.max(cpu, (Number(fields[11]) + Number(fields[12])) / 100);
+      } catch {}
+    }, 50);
+    child.stdout.on("data", (data) => (stdout += data));
+    child.stderr.on("data", (data) => (stderr += data));
+    child.on("exit", (code) => {
+      clearInterval(sample);
+      const seconds = (performance.now() - started) / 1000;
+      if (code !== 0 && code !== 1) return reject(new Error(`${argv[0]} exited ${code}: ${stderr}`));
+      resolvePromise({ stdout, stderr, seconds, peak, cpu });
+    });
+    if (stdinBytes) {
+      (async () => {
+        const block = stdinBytes.block;
+        for (let sent = 0; sent < stdinBytes.total; sent += block.length) {
+          if (!child.stdin.write(block)) await new Promise((resume) => child.stdin.once("drain", resume));
+        }
+        child.stdin.end();
+      })();
+    }
+  });
+}
+
+/** The middle value (the upper one of an even count). */
+export function median(list) {
+  const sorted = [...list].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** A count for a table: rounded, with thousands separators. */
+export const fmt = (n) => Math.round(n).toLocaleString("en-US");
