@@ -16,8 +16,8 @@ use std::sync::LazyLock;
 use serde_json::{Map, Value};
 
 use super::keywords::{
-    bound, bound_direction, changed, count, count_direction, multiple_direction, shown, types, types_lost, Direction,
-    Draft, ANNOTATIONS, IDENTIFIERS, REFERENCES,
+    bound, bound_direction, changed, changes, count, count_direction, multiple_direction, shown, types, types_lost,
+    Direction, Draft, ANNOTATIONS, IDENTIFIERS, REFERENCES,
 };
 use super::Kind;
 use crate::plan::schema::{ONE_SCHEMA, SCHEMA_LISTS, SCHEMA_MAPS};
@@ -389,11 +389,7 @@ impl Schemas<'_> {
                 (Some(listed), Some(one)) => Some(listed.into_iter().filter(|value| *value == one).collect()),
             })
         }
-        let texts: Vec<String> = ["enum", "const"]
-            .into_iter()
-            .filter(|key| old.get(*key) != new.get(*key))
-            .map(|key| changed(key, old.get(key), new.get(key)))
-            .collect();
+        let texts = changes(&["enum", "const"], old, new);
         if texts.is_empty() {
             return;
         }
@@ -437,11 +433,7 @@ impl Schemas<'_> {
 
     fn bounds(&mut self, old: &Map<String, Value>, new: &Map<String, Value>, upper: bool, at: &Pointer) {
         let keys = if upper { ["maximum", "exclusiveMaximum"] } else { ["minimum", "exclusiveMinimum"] };
-        let texts: Vec<String> = keys
-            .into_iter()
-            .filter(|key| old.get(*key) != new.get(*key))
-            .map(|key| changed(key, old.get(key), new.get(key)))
-            .collect();
+        let texts = changes(&keys, old, new);
         if texts.is_empty() {
             return;
         }
@@ -515,12 +507,7 @@ impl Schemas<'_> {
             object_at(old, "patternProperties"),
             object_at(new, "patternProperties"),
         ) else {
-            let change = ["properties", "patternProperties"]
-                .into_iter()
-                .filter(|key| old.get(*key) != new.get(*key))
-                .map(|key| changed(key, old.get(key), new.get(key)))
-                .collect::<Vec<_>>()
-                .join("; ");
+            let change = changes(&["properties", "patternProperties"], old, new).join("; ");
             return self.direction(Direction::Unknown, at, change, "");
         };
         let old_rest = old.get("additionalProperties").unwrap_or(&TRUE);
@@ -636,12 +623,7 @@ impl Schemas<'_> {
         let (Some((old_tuple, old_rest, _, _)), Some((new_tuple, new_rest, tuple_key, rest_key))) =
             (split(old, modern), split(new, modern))
         else {
-            let change = keys
-                .into_iter()
-                .filter(|key| old.get(*key) != new.get(*key))
-                .map(|key| changed(key, old.get(key), new.get(key)))
-                .collect::<Vec<_>>()
-                .join("; ");
+            let change = changes(&keys, old, new).join("; ");
             return self.direction(Direction::Unknown, at, change, "");
         };
         for place in 0..old_tuple.len().max(new_tuple.len()) {
@@ -657,11 +639,7 @@ impl Schemas<'_> {
     /// `contains` with `minContains` (1 when absent) and `maxContains`.
     fn contains(&mut self, old: &Map<String, Value>, new: &Map<String, Value>, at: &Pointer) {
         let keys = ["contains", "minContains", "maxContains"];
-        let texts: Vec<String> = keys
-            .into_iter()
-            .filter(|key| old.get(*key) != new.get(*key))
-            .map(|key| changed(key, old.get(key), new.get(key)))
-            .collect();
+        let texts = changes(&keys, old, new);
         if texts.is_empty() {
             return;
         }
@@ -834,12 +812,7 @@ impl Schemas<'_> {
         if keys.iter().all(|key| old.get(*key) == new.get(*key)) {
             return;
         }
-        let change = keys
-            .into_iter()
-            .filter(|key| old.get(*key) != new.get(*key))
-            .map(|key| changed(key, old.get(key), new.get(key)))
-            .collect::<Vec<_>>()
-            .join("; ");
+        let change = changes(&keys, old, new).join("; ");
         let branches = |schema: &Map<String, Value>| schema.contains_key("then") || schema.contains_key("else");
         match (old.get("if"), new.get("if")) {
             (None, None) => self.note(Kind::Neutral, at, change, "then and else without if do nothing"),

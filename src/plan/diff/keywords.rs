@@ -4,7 +4,7 @@
 
 use std::cmp::Ordering;
 
-use serde_json::{Number, Value};
+use serde_json::{Map, Number, Value};
 
 /// Keywords that change no answer: annotations, and what tools keep in a schema for themselves
 /// (Segment's `labels`, Typewriter's `eventMetadata`, Avo's `nameMapping`, `index` and
@@ -259,6 +259,14 @@ pub(super) fn changed(key: &str, old: Option<&Value>, new: Option<&Value>) -> St
         (Some(old), None) => format!("{key} removed (was {})", shown(old)),
         (None, None) => format!("{key} unchanged"),
     }
+}
+
+/// What changed among `keys` between two schemas, each as [`changed`] words it (none when equal).
+pub(super) fn changes(keys: &[&str], old: &Map<String, Value>, new: &Map<String, Value>) -> Vec<String> {
+    keys.iter()
+        .filter(|key| old.get(**key) != new.get(**key))
+        .map(|key| changed(key, old.get(*key), new.get(*key)))
+        .collect()
 }
 
 #[cfg(test)]
