@@ -209,89 +209,62 @@ fn settings(old: &Plan<'_>, new: &Plan<'_>, out: &mut Out) {
             "the plan's name changes no answer".to_owned(),
         );
     }
-    let (old_settings, new_settings) = (&old.settings, &new.settings);
-    let rank = |names: &[(&str, Violations)], value: Violations| names.iter().position(|(_, known)| *known == value);
-    let violations = |value: Violations| match value {
-        Violations::Allow => "let through with a warning",
-        Violations::OmitProperties => "let through without the offending properties",
-        Violations::Block => "refused",
-    };
+    let (before, after) = (&old.settings, &new.settings);
     setting(
         out,
         &plan,
         "violations",
-        (rank(Violations::NAMES, old_settings.violations), rank(Violations::NAMES, new_settings.violations)),
-        (name_of(Violations::NAMES, old_settings.violations), name_of(Violations::NAMES, new_settings.violations)),
-        format!(
-            "a message that breaks a rule was {} and is now {}",
-            violations(old_settings.violations),
-            violations(new_settings.violations)
-        ),
+        Violations::NAMES,
+        (before.violations, after.violations),
+        "a message that breaks a rule",
+        |value| match value {
+            Violations::Allow => "let through with a warning",
+            Violations::OmitProperties => "let through without the offending properties",
+            Violations::Block => "refused",
+        },
     );
-    let events = |value: UnplannedEvents| match value {
-        UnplannedEvents::Allow => "let through",
-        UnplannedEvents::Warn => "let through with an unplanned_event warning",
-        UnplannedEvents::Block => "refused",
-    };
-    let position = |value: UnplannedEvents| UnplannedEvents::NAMES.iter().position(|(_, known)| *known == value);
-    setting(
-        out,
-        &plan,
-        "unplannedEvents",
-        (position(old_settings.unplanned_events), position(new_settings.unplanned_events)),
-        (
-            name_of(UnplannedEvents::NAMES, old_settings.unplanned_events),
-            name_of(UnplannedEvents::NAMES, new_settings.unplanned_events),
-        ),
-        format!(
-            "a track event no rule names was {} and is now {}",
-            events(old_settings.unplanned_events),
-            events(new_settings.unplanned_events)
-        ),
-    );
-    let properties = |value: UnplannedProperties| match value {
-        UnplannedProperties::Allow => "kept",
-        UnplannedProperties::Omit => "dropped from the operation, with a warning",
-    };
-    let position =
-        |value: UnplannedProperties| UnplannedProperties::NAMES.iter().position(|(_, known)| *known == value);
+    let events = (before.unplanned_events, after.unplanned_events);
+    setting(out, &plan, "unplannedEvents", UnplannedEvents::NAMES, events, "a track event no rule names", |value| {
+        match value {
+            UnplannedEvents::Allow => "let through",
+            UnplannedEvents::Warn => "let through with an unplanned_event warning",
+            UnplannedEvents::Block => "refused",
+        }
+    });
+    let properties = (before.unplanned_properties, after.unplanned_properties);
     setting(
         out,
         &plan,
         "unplannedProperties",
-        (position(old_settings.unplanned_properties), position(new_settings.unplanned_properties)),
-        (
-            name_of(UnplannedProperties::NAMES, old_settings.unplanned_properties),
-            name_of(UnplannedProperties::NAMES, new_settings.unplanned_properties),
-        ),
-        format!(
-            "a property or trait no rule names was {} and is now {}",
-            properties(old_settings.unplanned_properties),
-            properties(new_settings.unplanned_properties)
-        ),
+        UnplannedProperties::NAMES,
+        properties,
+        "a property or trait no rule names",
+        |value| match value {
+            UnplannedProperties::Allow => "kept",
+            UnplannedProperties::Omit => "dropped from the operation, with a warning",
+        },
     );
 }
 
-/// A setting's name in the plan.
-fn name_of<T: PartialEq + Copy>(names: &[(&'static str, T)], value: T) -> &'static str {
-    names.iter().find(|(_, known)| *known == value).map_or("", |(name, _)| name)
-}
-
-/// One setting: later values in the list of names are stricter.
-fn setting(
+/// One setting, its values in `names` loosest first: a later value is stricter. `what` is what
+/// the setting decides about, and `effect` what a value does to it.
+fn setting<T: PartialEq + Copy>(
     out: &mut Out,
     plan: &Rule,
     key: &str,
-    (old, new): (Option<usize>, Option<usize>),
-    (old_name, new_name): (&str, &str),
-    effect: String,
+    names: &[(&'static str, T)],
+    (old, new): (T, T),
+    what: &str,
+    effect: impl Fn(T) -> &'static str,
 ) {
     if old == new {
         return;
     }
-    let kind = if new > old { Kind::Breaking } else { Kind::Additive };
-    let change = format!("{key}: {} → {}", Value::from(old_name), Value::from(new_name));
-    out.add(plan, kind, &format!("/{key}"), change, effect);
+    let rank = |value: T| names.iter().position(|(_, known)| *known == value);
+    let name = |value: T| names.iter().find(|(_, known)| *known == value).map_or("", |(name, _)| *name);
+    let kind = if rank(new) > rank(old) { Kind::Breaking } else { Kind::Additive };
+    let change = format!("{key}: {} → {}", Value::from(name(old)), Value::from(name(new)));
+    out.add(plan, kind, &format!("/{key}"), change, format!("{what} was {} and is now {}", effect(old), effect(new)));
 }
 
 /// Under `unplannedProperties: "omit"` in both plans, the top-level names a rule (with COMMON)
