@@ -164,14 +164,7 @@ impl<'t> Answer<'t> {
 
     /// Appends the outcome's JSON text.
     pub(crate) fn write(&self, out: &mut String) {
-        let operations = |out: &mut String| {
-            for (at, operation) in self.operations.iter().enumerate() {
-                if at > 0 {
-                    out.push(',');
-                }
-                write::operation(out, &operation.parts());
-            }
-        };
+        let operations = self.operations.iter().map(|operation| operation.parts());
         write::outcome(out, self.status, operations, &self.errors, &self.warnings, self.reason.as_ref());
     }
 

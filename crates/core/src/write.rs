@@ -115,11 +115,11 @@ macro_rules! serialize_as_written {
 pub(crate) use serialize_as_written;
 
 /// Appends `{"status":...,"operations":[...],"errors":[...],"warnings":[...],"reason"?}`;
-/// `operations` writes the operations, comma-separated, into the array.
-pub(crate) fn outcome(
+/// `operations` are written into the array, comma-separated.
+pub(crate) fn outcome<'p>(
     out: &mut String,
     status: Status,
-    operations: impl FnOnce(&mut String),
+    operations: impl IntoIterator<Item = Parts<'p>>,
     errors: &[Issue],
     warnings: &[Issue],
     reason: Option<&Issue>,
@@ -127,7 +127,12 @@ pub(crate) fn outcome(
     out.push_str("{\"status\":");
     self::status(out, status);
     out.push_str(",\"operations\":[");
-    operations(out);
+    for (at, parts) in operations.into_iter().enumerate() {
+        if at > 0 {
+            out.push(',');
+        }
+        operation(out, &parts);
+    }
     out.push_str("],\"errors\":");
     issues(out, errors);
     out.push_str(",\"warnings\":");
