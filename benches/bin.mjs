@@ -2,6 +2,7 @@
 // timed from spawn to exit, its peak RSS and CPU time read from /proc while it runs, standard input
 // fed from a repeated block when asked; and the small helpers they share.
 import { spawn } from "node:child_process";
+import os from "node:os";
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -59,3 +60,14 @@ export function median(list) {
 
 /** A count for a table: rounded, with thousands separators. */
 export const fmt = (n) => Math.round(n).toLocaleString("en-US");
+
+/** What a run was made on, kept with its figures: the machine, Node, the package, the rounds. */
+export function runInfo({ quick, rounds, version }) {
+  return { date: new Date().toISOString(), quick, rounds, cores: os.availableParallelism(), cpu: os.cpus()[0]?.model ?? "unknown", node: process.version, version };
+}
+
+/** The line under a section's title that says what the run was made on (from `runInfo`). */
+export function runLine(r) {
+  const load = os.loadavg()[0].toFixed(2);
+  return `${r.cpu}, ${r.cores} cores (shared: load average ${load} at the end), Node ${r.node}, ${r.date.slice(0, 10)}; astrolabe-segment ${r.version}; median of ${r.rounds} interleaved rounds${r.quick ? " (quick mode: a smoke run, not figures to quote)" : ""}.`;
+}

@@ -20,7 +20,7 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 
 import { readCorpus } from "./corpus.mjs";
-import { fmt, median, runBin } from "./bin.mjs";
+import { fmt, median, runBin, runInfo, runLine } from "./bin.mjs";
 import { benchOptions, writeSection } from "./options.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -47,7 +47,7 @@ const sets = [
   { id: "small", title: "Small messages", texts: corpus.small.messages },
 ];
 const threadCounts = Array.from({ length: CORES }, (_, at) => at + 1);
-const results = { date: new Date().toISOString(), quick, rounds: ROUNDS, cores: CORES, cpu: os.cpus()[0]?.model ?? "unknown", node: process.version, version, corpora: {} };
+const results = { ...runInfo({ quick, rounds: ROUNDS, version }), corpora: {} };
 
 for (const set of sets) {
   const text = set.texts.join("\n") + "\n";
@@ -107,11 +107,10 @@ console.log(section);
 if (markdownPath) writeSection(markdownPath, "check", section);
 
 function markdown(r) {
-  const load = os.loadavg()[0].toFixed(2);
   const lines = [
     "## `astrolabe-segment check` (benches/check.mjs)",
     "",
-    `${r.cpu}, ${r.cores} cores (shared: load average ${load} at the end), Node ${r.node}, ${r.date.slice(0, 10)}; astrolabe-segment ${r.version}; median of ${r.rounds} interleaved rounds${r.quick ? " (quick mode: a smoke run, not figures to quote)" : ""}.`,
+    runLine(r),
     "The command is the package's `bin` spawned on an NDJSON file of the corpus's messages repeated, `--format json`, wall clock from spawn to exit with its start-up" +
       " (loading the tools build in the main thread and in each worker); the floor is a plain Node loop calling `new Destination().mapJson(text)` on the same messages already in memory, in one thread.",
     "",

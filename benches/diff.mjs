@@ -19,7 +19,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { readCorpus } from "./corpus.mjs";
-import { fmt, median, runBin } from "./bin.mjs";
+import { fmt, median, runBin, runInfo, runLine } from "./bin.mjs";
 import { benchOptions, writeSection } from "./options.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -97,7 +97,7 @@ const sets = [
   { id: "small", title: "Small messages", texts: corpus.small.messages },
 ];
 const threadCounts = [...new Set([1, CORES])];
-const results = { date: new Date().toISOString(), quick, rounds: ROUNDS, cores: CORES, cpu: os.cpus()[0]?.model ?? "unknown", node: process.version, version, corpora: {} };
+const results = { ...runInfo({ quick, rounds: ROUNDS, version }), corpora: {} };
 
 for (const set of sets) {
   const text = set.texts.join("\n") + "\n";
@@ -155,11 +155,10 @@ console.log(section);
 if (markdownPath) writeSection(markdownPath, "diff", section);
 
 function markdown(r) {
-  const load = os.loadavg()[0].toFixed(2);
   const lines = [
     "## `astrolabe-segment diff --traffic` (benches/diff.mjs)",
     "",
-    `${r.cpu}, ${r.cores} cores (shared: load average ${load} at the end), Node ${r.node}, ${r.date.slice(0, 10)}; astrolabe-segment ${r.version}; median of ${r.rounds} interleaved rounds${r.quick ? " (quick mode: a smoke run, not figures to quote)" : ""}.`,
+    runLine(r),
     "The package's `bin` spawned on an NDJSON file of the corpus's messages repeated, `--format json`, wall clock from spawn to exit with its start-up. OLD names every track event and identify's traits with the types the corpus has; NEW requires a property of each event, makes numbers integers and blocks violations. " +
       "Target: `diff OLD NEW --traffic` takes no longer than `check --plan OLD` and `check --plan NEW` together.",
     "",

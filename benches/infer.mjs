@@ -18,7 +18,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { readCorpus } from "./corpus.mjs";
-import { fmt, median, runBin } from "./bin.mjs";
+import { fmt, median, runBin, runInfo, runLine } from "./bin.mjs";
 import { benchOptions, writeSection } from "./options.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -54,7 +54,7 @@ const sets = [
   { id: "small", title: "Small messages", texts: corpus.small.messages },
 ];
 const threadCounts = Array.from({ length: CORES }, (_, at) => at + 1);
-const results = { date: new Date().toISOString(), quick, rounds: ROUNDS, cores: CORES, cpu: os.cpus()[0]?.model ?? "unknown", node: process.version, version, enumMax: Number(ENUM_MAX), corpora: {} };
+const results = { ...runInfo({ quick, rounds: ROUNDS, version }), enumMax: Number(ENUM_MAX), corpora: {} };
 
 for (const set of sets) {
   const text = set.texts.join("\n") + "\n";
@@ -103,11 +103,10 @@ console.log(section);
 if (markdownPath) writeSection(markdownPath, "infer", section);
 
 function markdown(r) {
-  const load = os.loadavg()[0].toFixed(2);
   const lines = [
     "## `astrolabe-segment infer` (benches/infer.mjs)",
     "",
-    `${r.cpu}, ${r.cores} cores (shared: load average ${load} at the end), Node ${r.node}, ${r.date.slice(0, 10)}; astrolabe-segment ${r.version}; median of ${r.rounds} interleaved rounds${r.quick ? " (quick mode: a smoke run, not figures to quote)" : ""}.`,
+    runLine(r),
     `Both commands are the package's \`bin\` spawned on the same NDJSON file of the corpus's messages repeated, wall clock from spawn to exit with start-up: \`check --format json\`, and \`infer --enum-max ${r.enumMax}\`. The target is infer at 0.5x check or better.`,
     "",
     `| corpus | file | ${threadCounts.map((t) => `check, ${t} thread${t === 1 ? "" : "s"} | infer, ${t} thread${t === 1 ? "" : "s"}`).join(" | ")} |`,
