@@ -179,25 +179,28 @@ impl Code {
 /// A rule's own check.
 type Check = fn(&Context<'_>, &mut Report);
 
-/// The rules' own checks, gathered when the crate is built: every message
-/// runs them, so they are found without a walk of the rules.
-const CHECKS: ([Option<Check>; Code::ALL.len()], usize) = own_checks();
-
-// Evaluated at compile time: an index out of range stops the build, it cannot panic.
-#[allow(clippy::indexing_slicing)]
-const fn own_checks() -> ([Option<Check>; Code::ALL.len()], usize) {
-    let mut checks: [Option<Check>; Code::ALL.len()] = [None; Code::ALL.len()];
-    let mut len = 0;
-    let mut code = 0;
-    while code < Code::ALL.len() {
-        if let Some(check) = Code::ALL[code].check() {
-            checks[len] = Some(check);
-            len += 1;
+/// What `Code::$method` gives for each code that has one, in the list's order, and how many:
+/// gathered when the crate is built, so that nothing walks the rules per message. Evaluated at
+/// compile time: an index out of range stops the build, it cannot panic.
+macro_rules! gathered {
+    ($item:ty, $method:ident) => {{
+        let mut found: [Option<$item>; Code::ALL.len()] = [None; Code::ALL.len()];
+        let mut len = 0;
+        let mut code = 0;
+        while code < Code::ALL.len() {
+            if let Some(item) = Code::ALL[code].$method() {
+                found[len] = Some(item);
+                len += 1;
+            }
+            code += 1;
         }
-        code += 1;
-    }
-    (checks, len)
+        (found, len)
+    }};
 }
+
+/// The rules' own checks: every message runs them.
+#[allow(clippy::indexing_slicing)]
+const CHECKS: ([Option<Check>; Code::ALL.len()], usize) = gathered!(Check, check);
 
 /// The rules that check the message's view on their own, in the order of the list.
 pub(crate) fn checks() -> impl Iterator<Item = Check> {
@@ -208,24 +211,9 @@ pub(crate) fn checks() -> impl Iterator<Item = Check> {
 /// A rule's reader of `context` members.
 type Reader = fn(&str, Kind) -> bool;
 
-/// The rules' readers of `context` members, gathered when the crate is built (as [`CHECKS`]).
-const CONTEXT_READERS: ([Option<Reader>; Code::ALL.len()], usize) = context_readers();
-
-// Evaluated at compile time: an index out of range stops the build, it cannot panic.
+/// The rules' readers of `context` members.
 #[allow(clippy::indexing_slicing)]
-const fn context_readers() -> ([Option<Reader>; Code::ALL.len()], usize) {
-    let mut readers: [Option<Reader>; Code::ALL.len()] = [None; Code::ALL.len()];
-    let mut len = 0;
-    let mut code = 0;
-    while code < Code::ALL.len() {
-        if let Some(reads) = Code::ALL[code].reads_context() {
-            readers[len] = Some(reads);
-            len += 1;
-        }
-        code += 1;
-    }
-    (readers, len)
-}
+const CONTEXT_READERS: ([Option<Reader>; Code::ALL.len()], usize) = gathered!(Reader, reads_context);
 
 /// Whether a rule reads the member `key` of `context`, of this kind (so the engine parses it).
 pub(crate) fn reads_context(key: &str, kind: Kind) -> bool {
