@@ -5,10 +5,8 @@
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { oneOf, parse, positiveInteger, UsageError } from "./args.mjs";
-import { inputsOf, operandsOf } from "./inputs.mjs";
-import { Pool } from "./pool.mjs";
-import { bytes, Progress } from "./progress.mjs";
-import { readInputs } from "./read.mjs";
+import { operandsOf } from "./inputs.mjs";
+import { progressWanted, readAll } from "./run.mjs";
 import { tools } from "./tools.mjs";
 
 export const summary = "check the Segment messages of files, directories or standard input";
@@ -102,28 +100,7 @@ export async function check(args, io) {
   for (const warning of main.warnings()) io.stderr.write(`astrolabe-segment check: warning: ${warning}\n`);
   const operands = await operandsOf(positionals, { stdinIsTTY: io.stdin.isTTY, shard });
 
-  // A few files read at once, so that many small files keep every worker busy.
-  const readers = Math.max(2, threads);
-  const pool = new Pool(threads, readers, settings);
-  const stats = { files: 0, read: 0, started: Date.now() };
-  const showProgress = values["no-progress"] ? false : (values.progress ?? Boolean(io.stderr.isTTY));
-  const progress = new Progress(io.stderr, showProgress, () => {
-    const seconds = (Date.now() - stats.started) / 1000;
-    const seen = pool.seen();
-    return `astrolabe-segment check: ${stats.files} file${stats.files === 1 ? "" : "s"}, ${bytes(stats.read)} read, ${seen.toLocaleString("en-US")} messages (${Math.round(seen / Math.max(seconds, 0.001)).toLocaleString("en-US")}/s)`;
-  });
-  let reports;
-  try {
-    const inputs = inputsOf(operands, {
-      shard,
-      problem: (directory, detail) => main.problem(directory, undefined, "unreadable_file", detail),
-    });
-    await readInputs(inputs, readers, { pool, main, stats, stdin: io.stdin });
-    reports = await pool.finish();
-  } finally {
-    progress.stop();
-    await pool.stop();
-  }
+  const reports = await readAll(operands, { command: "check", settings, threads, main, io, shard, showProgress: progressWanted(values, io) });
   const report = tools.mergeReports([main.takeReport(), ...reports]);
   await write(io.stdout, tools.renderReport(report, format));
   return tools.reportPassed(report) ? 0 : 1;

@@ -1,8 +1,8 @@
 // `astrolabe-segment convert`: a tracking plan in any format the library reads, written in
 // Segment's Public API rules form (src/check/convert.rs decides; this reads, prints and exits).
-import { readFileSync } from "node:fs";
 import { oneOf, parse, UsageError } from "./args.mjs";
 import { write } from "./check.mjs";
+import { textOf } from "./inputs.mjs";
 import { tools } from "./tools.mjs";
 
 export const summary = "convert a tracking plan from any format to Segment's Public API rules form";
@@ -52,12 +52,7 @@ export async function convert(args, io) {
     throw new UsageError(positionals.length === 0 ? "name the plan to convert (such as: astrolabe-segment convert plan.json)" : `convert reads one plan (got ${positionals.length})`);
   }
   const [file] = positionals;
-  let text;
-  try {
-    text = file === "-" ? await readAll(io.stdin) : readFileSync(file, "utf8");
-  } catch (error) {
-    throw new UsageError(`cannot read ${file}: ${error.code === "ENOENT" ? "no such file" : error.message}`);
-  }
+  const text = await textOf(file, io.stdin);
   let converted;
   try {
     converted = tools.convertPlan(text);
@@ -69,10 +64,4 @@ export async function convert(args, io) {
   for (const warning of converted.warnings) io.stderr.write(`astrolabe-segment convert: warning: ${warning}\n`);
   await write(io.stdout, converted.text);
   return 0;
-}
-
-async function readAll(stream) {
-  const chunks = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks).toString("utf8");
 }

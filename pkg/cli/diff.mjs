@@ -3,14 +3,11 @@
 // (inputs.mjs, read.mjs, source.mjs) into worker threads (pool.mjs), each a Replayer of the tools
 // build that answers every message with a Destination of each plan (src/check/replay.rs). This
 // file parses options, wires the parts and picks the exit status the rules give.
-import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { oneOf, parse, positiveInteger, UsageError } from "./args.mjs";
 import { write } from "./check.mjs";
-import { inputsOf, operandsOf } from "./inputs.mjs";
-import { Pool } from "./pool.mjs";
-import { bytes, Progress } from "./progress.mjs";
-import { readInput } from "./read.mjs";
+import { operandsOf, textOf } from "./inputs.mjs";
+import { progressWanted, readAll } from "./run.mjs";
 import { tools } from "./tools.mjs";
 
 export const summary = "compare two tracking plans: what breaks, what loosens, and what recorded traffic would see";
@@ -69,21 +66,6 @@ const options = {
   help: { type: "boolean", short: "h" },
 };
 
-/** A plan file's text (- is standard input). */
-async function readPlan(file, stdin) {
-  try {
-    return file === "-" ? await readAll(stdin) : readFileSync(file, "utf8");
-  } catch (error) {
-    throw new UsageError(`cannot read ${file}: ${error.code === "ENOENT" ? "no such file" : error.message}`);
-  }
-}
-
-async function readAll(stream) {
-  const chunks = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks).toString("utf8");
-}
-
 /** `astrolabe-segment diff ARGS...`: the exit status. */
 export async function diff(args, io) {
   const { values, positionals } = parse("diff", args, options);
@@ -104,8 +86,8 @@ export async function diff(args, io) {
   const stdinUsers = [oldFile, newFile, ...traffic].filter((operand) => operand === "-").length;
   if (stdinUsers > 1) throw new UsageError("standard input (-) can be read once: give the other plans and traffic as files");
 
-  const oldText = await readPlan(oldFile, io.stdin);
-  const newText = await readPlan(newFile, io.stdin);
+  const oldText = await textOf(oldFile, io.stdin);
+  const newText = await textOf(newFile, io.stdin);
   let plans;
   try {
     plans = tools.diffPlans(oldText, newText);
@@ -131,29 +113,7 @@ async function replay(paths, { oldText, newText, threads, values, io }) {
       replayer.problem(file, line, code, detail);
     },
   };
-  const readers = Math.max(2, threads);
-  const pool = new Pool(threads, readers, { command: "diff", replay: { old: oldText, new: newText } });
-  const stats = { files: 0, read: 0, started: Date.now() };
-  const showProgress = values["no-progress"] ? false : (values.progress ?? Boolean(io.stderr.isTTY));
-  const progress = new Progress(io.stderr, showProgress, () => {
-    const seconds = (Date.now() - stats.started) / 1000;
-    const seen = pool.seen();
-    return `astrolabe-segment diff: ${stats.files} file${stats.files === 1 ? "" : "s"}, ${bytes(stats.read)} read, ${seen.toLocaleString("en-US")} messages replayed (${Math.round(seen / Math.max(seconds, 0.001)).toLocaleString("en-US")}/s)`;
-  });
-  let reports;
-  try {
-    const inputs = inputsOf(operands, { problem: (directory, detail) => main.problem(directory, undefined, "unreadable_file", detail) });
-    await Promise.all(
-      Array.from({ length: readers }, async () => {
-        for (let next = await inputs.next(); !next.done; next = await inputs.next()) {
-          await readInput(next.value, { pool, main, stats, stdin: io.stdin });
-        }
-      }),
-    );
-    reports = await pool.finish();
-  } finally {
-    progress.stop();
-    await pool.stop();
-  }
+  const settings = { command: "diff", replay: { old: oldText, new: newText } };
+  const reports = await readAll(operands, { command: "diff", settings, threads, main, io, showProgress: progressWanted(values, io), what: "messages replayed" });
   return tools.mergeTraffic([replayer.takeReport(), ...reports]);
 }

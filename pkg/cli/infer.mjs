@@ -5,10 +5,8 @@
 import { availableParallelism } from "node:os";
 import { parse, positiveInteger } from "./args.mjs";
 import { write } from "./check.mjs";
-import { inputsOf, operandsOf } from "./inputs.mjs";
-import { Pool } from "./pool.mjs";
-import { bytes, Progress } from "./progress.mjs";
-import { readInputs } from "./read.mjs";
+import { operandsOf } from "./inputs.mjs";
+import { progressWanted, readAll } from "./run.mjs";
 import { tools } from "./tools.mjs";
 
 export const summary = "draft a tracking plan from the Segment messages of files, directories or standard input";
@@ -80,25 +78,8 @@ export async function infer(args, io) {
   const operands = await operandsOf(positionals, { stdinIsTTY: io.stdin.isTTY, command: "infer" });
 
   const main = new tools.Inferrer(enumMax);
-  // A few files read at once, so that many small files keep every worker busy.
-  const readers = Math.max(2, threads);
-  const pool = new Pool(threads, readers, { command: "infer", enumMax });
-  const stats = { files: 0, read: 0, started: Date.now() };
-  const showProgress = values["no-progress"] ? false : (values.progress ?? Boolean(io.stderr.isTTY));
-  const progress = new Progress(io.stderr, showProgress, () => {
-    const seconds = (Date.now() - stats.started) / 1000;
-    const seen = pool.seen();
-    return `astrolabe-segment infer: ${stats.files} file${stats.files === 1 ? "" : "s"}, ${bytes(stats.read)} read, ${seen.toLocaleString("en-US")} messages (${Math.round(seen / Math.max(seconds, 0.001)).toLocaleString("en-US")}/s)`;
-  });
-  let inferences;
-  try {
-    const inputs = inputsOf(operands, { problem: (directory, detail) => main.problem(directory, undefined, "unreadable_file", detail) });
-    await readInputs(inputs, readers, { pool, main, stats, stdin: io.stdin });
-    inferences = await pool.finish();
-  } finally {
-    progress.stop();
-    await pool.stop();
-  }
+  const settings = { command: "infer", enumMax };
+  const inferences = await readAll(operands, { command: "infer", settings, threads, main, io, showProgress: progressWanted(values, io) });
   const plan = tools.inferPlan([main.takeInference(), ...inferences], minCount);
   for (const note of plan.notes) io.stderr.write(`astrolabe-segment infer: ${note}\n`);
   await write(io.stdout, plan.text);

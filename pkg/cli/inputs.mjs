@@ -3,6 +3,7 @@
 // symbolic links to directories left out), and with --shard only the files whose path hashes to
 // this shard. Files are found as they are read, never listed whole, so an archive of any size
 // costs no memory to walk.
+import { readFileSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { UsageError } from "./args.mjs";
@@ -84,5 +85,17 @@ async function* walk(directory, problem) {
       const file = entry.isFile() || (entry.isSymbolicLink() && !(await stat(full).catch(() => undefined))?.isDirectory());
       if (file) yield full;
     }
+  }
+}
+
+/** The whole text of a file operand, such as a plan (`-` is standard input); a usage error says why it cannot be read. */
+export async function textOf(file, stdin) {
+  try {
+    if (file !== "-") return readFileSync(file, "utf8");
+    const chunks = [];
+    for await (const chunk of stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+    return Buffer.concat(chunks).toString("utf8");
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${error.code === "ENOENT" ? "no such file" : error.message}`);
   }
 }
