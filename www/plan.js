@@ -37,6 +37,20 @@ function framingOf(tools, bytes) {
   return tools.detectFraming(bytes.subarray(0, tools.detectBytes()), true) ?? "lines";
 }
 
+/**
+ * The history read whole, as one file, by `reader` (a Checker, an Inferrer or a Replayer of the
+ * tools build, which are fed alike): what `take` takes from it. The reader is freed.
+ */
+function readHistory(tools, reader, found, take) {
+  try {
+    reader.check(found.name, framingOf(tools, found.bytes), 1, found.bytes);
+    reader.countFile();
+    return take(reader);
+  } finally {
+    reader.free();
+  }
+}
+
 /** One entry of the history as the page lists it: the message and the call type its route gave. */
 function entriesOf(text) {
   const entries = [];
@@ -99,6 +113,16 @@ export function startPlanView(root, { lib, fetchImpl = (...a) => fetch(...a) }) 
     return { name: "this server's history", bytes: new Uint8Array(await response.arrayBuffer()) };
   }
 
+  /** The history, or nothing when there is none, said in the view. */
+  async function historyOrSay() {
+    const found = await history();
+    if (!found) {
+      say("");
+      problem("No history", "This page is served without the inspector: choose a history file (the inspector's export, or messages as JSON Lines), or run make serve.");
+    }
+    return found;
+  }
+
   /** The plan as the tools read it: its format and warnings, or the reason it cannot be read. */
   async function describePlan() {
     const text = ui.text.value.trim();
@@ -122,11 +146,8 @@ export function startPlanView(root, { lib, fetchImpl = (...a) => fetch(...a) }) 
   /** The counts of `check --plan` over the history, and each message's outcome under the plan. */
   async function replay() {
     say("Replaying…");
-    const found = await history();
-    if (!found) {
-      say("");
-      return problem("No history", "This page is served without the inspector: choose a history file (the inspector's export, or messages as JSON Lines), or run make serve.");
-    }
+    const found = await historyOrSay();
+    if (!found) return;
     const tools = await loadTools();
     const plan = ui.text.value.trim() || null;
     let checker;
@@ -136,10 +157,7 @@ export function startPlanView(root, { lib, fetchImpl = (...a) => fetch(...a) }) 
       say("");
       return problem("The plan cannot be used", error.message);
     }
-    checker.check(found.name, framingOf(tools, found.bytes), 1, found.bytes);
-    checker.countFile();
-    const report = JSON.parse(checker.takeReport());
-    checker.free();
+    const report = JSON.parse(readHistory(tools, checker, found, (reader) => reader.takeReport()));
     const outcomes = listOutcomes(new TextDecoder().decode(found.bytes), plan);
     show(summary(report, found.name), eventTable(report), codeTable(report), outcomes);
     say(`Replayed ${report.messages} messages of ${found.name}: ${report.mapped} mapped, ${report.invalid} invalid, ${report.skipped} skipped.`);
@@ -168,18 +186,11 @@ export function startPlanView(root, { lib, fetchImpl = (...a) => fetch(...a) }) 
   /** Infers a plan from the history (the tools build's `infer`), to read, download or use. */
   async function infer() {
     say("Inferring a plan…");
-    const found = await history();
-    if (!found) {
-      say("");
-      return problem("No history", "Choose a history file, or run make serve and send messages to it.");
-    }
+    const found = await historyOrSay();
+    if (!found) return;
     const tools = await loadTools();
     // As `astrolabe-segment infer` does, in one thread: an Inferrer reads, the inference is written as a plan.
-    const inferrer = new tools.Inferrer(undefined);
-    inferrer.check(found.name, framingOf(tools, found.bytes), 1, found.bytes);
-    inferrer.countFile();
-    const inference = inferrer.takeInference();
-    inferrer.free();
+    const inference = readHistory(tools, new tools.Inferrer(undefined), found, (reader) => reader.takeInference());
     const inferred = tools.inferPlan([inference], 1);
     const { text, notes } = inferred;
     inferred.free();
@@ -234,14 +245,7 @@ export function startPlanView(root, { lib, fetchImpl = (...a) => fetch(...a) }) 
     try {
       // As `astrolabe-segment diff OLD NEW --traffic HISTORY --format json` answers, in one thread.
       const changes = tools.diffPlans(oldPlan, newPlan);
-      let traffic;
-      if (found) {
-        const replayer = new tools.Replayer(oldPlan, newPlan);
-        replayer.check(found.name, framingOf(tools, found.bytes), 1, found.bytes);
-        replayer.countFile();
-        traffic = replayer.takeReport();
-        replayer.free();
-      }
+      const traffic = found ? readHistory(tools, new tools.Replayer(oldPlan, newPlan), found, (reader) => reader.takeReport()) : undefined;
       answer = JSON.parse(tools.renderDiff(changes, traffic, "json"));
     } catch (error) {
       say("");
