@@ -123,16 +123,22 @@ test("ASTROLABE_MAX_CONCURRENT caps upstream requests in flight per isolate; the
 test("a request that cannot get an upstream slot within its budget: 503, nothing was stored", async () => {
   let release;
   const held = new Promise((resolve) => (release = resolve));
+  let inFlight;
+  const holding = new Promise((resolve) => (inFlight = resolve));
   const handle = createHandler({}, {
     destination: mapsOne,
     log: () => {},
     fetch: async () => {
+      inFlight();
       await held;
       return new Response("{}", { status: 200 });
     },
   });
   const env = { ...settings, ASTROLABE_MAX_CONCURRENT: "1", ASTROLABE_RETRY_BUDGET_MS: "5000", ASTROLABE_ATTEMPT_TIMEOUT_MS: "5000" };
   const first = handle(track(), env);
+  // The first holds the only slot before the second asks for one (reading each body is async, so
+  // on a loaded machine the second could otherwise reach the gate first).
+  await holding;
   const second = await handle(track(), { ...env, ASTROLABE_RETRY_BUDGET_MS: "100" });
   assert.equal(second.status, 503);
   const body = await second.json();
