@@ -91,7 +91,7 @@ pub fn config_text(config: JsValue) -> Result<String, JsValue> {
     let Converted { value, issues } = to_json(&config);
     if !issues.is_empty() {
         let listed: Vec<String> = issues.iter().map(ToString::to_string).collect();
-        return Err(js_sys::Error::new(&format!("invalid Destination config: {}", listed.join("; "))).into());
+        return Err(config_error(ConfigError::new(listed.join("; "))));
     }
     to_text(&value)
 }
