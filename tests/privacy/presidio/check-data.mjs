@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const kinds = ["card", "email", "iban", "phone", "ssn", "ip"];
+const kinds = ["card", "email", "iban", "phone", "ssn", "ip", "phone-tr", "phone-ph"];
 const show = process.argv.includes("--show");
 const errors = [];
 let total = 0;

@@ -28,6 +28,13 @@ FILES = {
     "phone": "presidio-analyzer/tests/test_phone_recognizer.py",
     "ssn": "presidio-analyzer/tests/test_us_ssn_recognizer.py",
     "ip": "presidio-analyzer/tests/test_ip_recognizer.py",
+    # Supplementary: the same PhoneRecognizer, set up for one region each.
+    "phone-tr": "presidio-analyzer/tests/test_tr_phone_number_recognizer.py",
+    "phone-ph": "presidio-analyzer/tests/test_ph_mobile_number_recognizer.py",
+}
+REGION_ONLY = {
+    "phone-tr": {"supported_regions": ["TR"], "leniency": 1, "supported_entity": "TR_PHONE_NUMBER"},
+    "phone-ph": {"supported_regions": ["PH"], "leniency": 1, "supported_entity": "PH_MOBILE_NUMBER"},
 }
 
 
@@ -168,7 +175,7 @@ def build(kind, src):
                 if expl:
                     regs = [e.split(" region")[0].replace("Recognized as ", "") for e in expl]
                     extra.append("regions per match (from the test's textual explanations): " + ", ".join(regs))
-            elif kind in ("ssn", "ip"):
+            elif kind in ("ssn", "ip", "phone-tr", "phone-ph"):
                 text = v["text"]
                 ranges = v["expected_score_ranges"]
                 for r in ranges:
@@ -184,6 +191,15 @@ def build(kind, src):
                     )
             else:
                 raise ValueError(kind)
+            if kind in REGION_ONLY:
+                case["recognizer"] = REGION_ONLY[kind]
+                extra.append(
+                    "PhoneRecognizer(supported_regions=[{0}], supported_entity={1}), "
+                    "region {0} only".format(
+                        REGION_ONLY[kind]["supported_regions"][0],
+                        REGION_ONLY[kind]["supported_entity"],
+                    )
+                )
             cases.append({
                 "text": text,
                 "expected": exp,
