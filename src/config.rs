@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use crate::issue::Code;
+use crate::privacy::Privacy;
 use crate::quote::quote;
 use crate::rules::{Level, Levels};
 use crate::spec::ids::json_type_name;
@@ -19,7 +20,7 @@ use std::fmt;
 /// let error = Config::from_json(r#"{"strcit": true, "strict": "yes"}"#).unwrap_err();
 /// assert_eq!(
 ///     error.to_string(),
-///     "invalid Destination config: unknown option \"strcit\" (the options are strict, mappings, trackingPlan, rules); \
+///     "invalid Destination config: unknown option \"strcit\" (the options are strict, mappings, trackingPlan, rules, privacy); \
 ///      option \"strict\" must be a boolean, not a string"
 /// );
 /// ```
@@ -33,6 +34,8 @@ pub struct Config {
     pub tracking_plan: Option<Value>,
     /// The level of each rule users set, as a linter's (`{"near_miss_reserved": "off"}`).
     pub rules: Levels,
+    /// Personal data looked for, and what is done with it (`pii_detected`); off when `None`.
+    pub privacy: Option<Privacy>,
 }
 
 impl Config {
@@ -60,10 +63,13 @@ impl Config {
                 ("mappings", value @ Value::Object(_)) => config.mappings = Some(value),
                 ("trackingPlan", value @ Value::Object(_)) => config.tracking_plan = Some(value),
                 ("rules", Value::Object(rules)) => config.rules = levels(&rules, &mut problems),
+                ("privacy", Value::Object(privacy)) => {
+                    config.privacy = crate::privacy_config::read(&privacy, &mut problems)
+                }
                 ("strict", other) => {
                     problems.push(format!("option \"strict\" must be a boolean, not {}", json_type_name(&other)))
                 }
-                (name @ ("mappings" | "trackingPlan" | "rules"), other) => {
+                (name @ ("mappings" | "trackingPlan" | "rules" | "privacy"), other) => {
                     problems.push(format!("option \"{name}\" must be an object, not {}", json_type_name(&other)))
                 }
                 (unknown, _) => {
@@ -115,7 +121,7 @@ fn levels(rules: &serde_json::Map<String, Value>, problems: &mut Vec<String>) ->
 }
 
 /// The options a config may have.
-pub(crate) const OPTIONS: [&str; 4] = ["strict", "mappings", "trackingPlan", "rules"];
+pub(crate) const OPTIONS: [&str; 5] = ["strict", "mappings", "trackingPlan", "rules", "privacy"];
 
 /// A configuration that cannot be used: an unknown key, a value of the wrong type, a bad custom
 /// mapping or tracking plan. The message names the key, operation, field or rule at fault.

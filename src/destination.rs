@@ -16,6 +16,7 @@ use crate::payload;
 #[cfg(feature = "tracking-plan")]
 use crate::plan::TrackingPlan;
 use crate::pointer::Pointer;
+use crate::privacy::Privacy;
 use crate::rules::Levels;
 use crate::spec::{Envelope, Fields, Report};
 
@@ -94,6 +95,7 @@ pub struct Destination {
     levels: Levels,
     mappings: Option<CustomMappings>,
     plan: Option<TrackingPlan>,
+    privacy: Option<Privacy>,
     warnings: Vec<String>,
 }
 
@@ -103,7 +105,12 @@ impl Destination {
         let mappings = config.mappings.as_ref().map(CustomMappings::compile).transpose()?;
         let plan = compile_plan(config.tracking_plan.as_ref())?;
         let warnings = plan_warnings(plan.as_ref());
-        Ok(Destination { strict: config.strict, levels: config.rules, mappings, plan, warnings })
+        // The fields a plan says hold email addresses (`format: email`) are meant to.
+        let privacy = config.privacy.map(|mut privacy| {
+            privacy.allow.extend(plan_email_fields(plan.as_ref()));
+            privacy
+        });
+        Ok(Destination { strict: config.strict, levels: config.rules, mappings, plan, privacy, warnings })
     }
 
     /// What the settings were read with a warning, each a sentence naming its place: a tracking
@@ -244,7 +251,7 @@ impl Destination {
     /// The engine's settings for this Destination.
     pub(crate) fn settings(&self, walks: bool) -> Settings<'_> {
         let whole: Option<&dyn Whole> = (self.mappings.is_some() || self.plan.is_some()).then_some(self);
-        Settings { strict: self.strict, levels: &self.levels, whole, walks }
+        Settings { strict: self.strict, levels: &self.levels, whole, privacy: self.privacy.as_ref(), walks }
     }
 
     /// The answer of `map` (`Shape::Message`), `validate` (`Shape::Validation`), `map_batch`
@@ -272,6 +279,17 @@ fn compile_plan(plan: Option<&Value>) -> Result<Option<TrackingPlan>, ConfigErro
         )),
         None => Ok(None),
     }
+}
+
+/// The fields a plan gives `format: email`, as JSON Pointers' tokens into a message.
+#[cfg(feature = "tracking-plan")]
+fn plan_email_fields(plan: Option<&TrackingPlan>) -> Vec<Vec<String>> {
+    plan.map(|plan| plan.email_fields().to_vec()).unwrap_or_default()
+}
+
+#[cfg(not(feature = "tracking-plan"))]
+fn plan_email_fields(_: Option<&TrackingPlan>) -> Vec<Vec<String>> {
+    Vec::new()
 }
 
 /// A plan's warnings, as the Destination's: each after `trackingPlan`, as its errors are.

@@ -35,13 +35,14 @@ pub mod mapping;
 pub mod payload;
 #[cfg(feature = "tracking-plan")]
 pub mod plan;
+mod privacy_config;
 #[cfg(feature = "speed")]
 pub mod spans;
 #[cfg(test)]
 mod types_drift;
 
 pub use astrolabe_segment_core::{
-    answer, call, engine, input, issue, js_number, map, operation, outcome, plain, pointer, quote, rules, spec,
+    answer, call, engine, input, issue, js_number, map, operation, outcome, plain, pointer, privacy, quote, rules, spec,
 };
 
 pub use call::CallType;

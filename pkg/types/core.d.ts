@@ -135,6 +135,30 @@ export interface LiteConfig {
   mappings?: Mappings | null;
   /** The level of each rule users set; strict mode applies after it (a `warning` rule is then an error). */
   rules?: RuleLevels | null;
+  /** Personal data looked for in `traits`, `properties` and `context` (`pii_detected`); off when absent. */
+  privacy?: PrivacySettings | null;
+}
+
+/** A kind of personal data `privacy` detects. */
+export type PiiKind = "email" | "phone" | "card" | "iban" | "ssn" | "ip" | "jwt" | "secret";
+
+/** The `privacy` option (docs/privacy.md). Unknown keys are refused. */
+export interface PrivacySettings {
+  /** The kinds looked for; every kind when absent. */
+  detect?: readonly PiiKind[] | null;
+  /**
+   * What is done where one is found: a warning (`warn`, the default), the found part replaced with
+   * its kind (`redact`: `[email]`) or its keyed SHA-256 (`hash`), or the message refused (`block`).
+   */
+  action?: "warn" | "redact" | "hash" | "block" | null;
+  /**
+   * JSON Pointers into a message where such data is expected (and below them), beside the defaults:
+   * `/traits/email`, `/traits/phone`, `/context/ip`, `/context/traits/email`, `/context/traits/phone`
+   * and the tracking plan's `format: "email"` fields.
+   */
+  allow?: readonly string[] | null;
+  /** The key of `hash` (HMAC-SHA-256), 16 bytes or more; required by `hash`. */
+  hashKey?: string | null;
 }
 
 /** Settings of a full {@link Destination} (`astrolabe-segment`). Unknown keys are refused. */
@@ -184,6 +208,7 @@ export type Code =
   | "plan_violation"
   | "unplanned_event"
   | "unplanned_property"
+  | "pii_detected"
   // The edge handler's own answers (astrolabe-segment/edge): about the request, not the message.
   | "unauthorized"
   | "invalid_signature"

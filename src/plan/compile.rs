@@ -64,8 +64,10 @@ pub(crate) fn build_plan(source: Source<'_>) -> Result<TrackingPlan, ConfigError
     // The traits and the properties COMMON plans.
     let mut common_names: (BTreeSet<String>, BTreeSet<String>) = Default::default();
     let mut warnings = source.warnings;
+    let mut email_fields = Vec::new();
 
     for rule in &source.rules {
+        schema::email_fields(&rule.schema, &mut Vec::new(), &mut email_fields);
         let place = place(&rule.place, rule.kind, &rule.key);
         let slot = match rule.kind {
             RuleType::Page | RuleType::Screen => continue,
@@ -128,6 +130,7 @@ pub(crate) fn build_plan(source: Source<'_>) -> Result<TrackingPlan, ConfigError
         violations: source.settings.violations,
         format: source.format,
         warnings,
+        email_fields,
     })
 }
 

@@ -111,6 +111,8 @@ pub struct TrackingPlan {
     violations: Violations,
     format: Format,
     warnings: Vec<String>,
+    /// Where the rules' schemas give `format: email`: JSON Pointers' tokens into a message.
+    email_fields: Vec<Vec<String>>,
 }
 
 /// What a tracking plan says about one message.
@@ -144,6 +146,12 @@ impl TrackingPlan {
     /// the draft it nearly names, rules that sit where their tool never reads them.
     pub fn warnings(&self) -> &[String] {
         &self.warnings
+    }
+
+    /// The fields any rule gives `format: "email"` (followed through `properties` from the
+    /// message's root), as JSON Pointers' tokens: personal data detection allows them.
+    pub fn email_fields(&self) -> &[Vec<String>] {
+        &self.email_fields
     }
 
     /// Checks one message.

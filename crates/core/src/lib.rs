@@ -17,6 +17,7 @@ pub mod operation;
 pub mod outcome;
 pub mod plain;
 pub mod pointer;
+pub mod privacy;
 pub mod quote;
 pub mod rules;
 pub mod spec;

@@ -28,6 +28,7 @@ use crate::map;
 use crate::operation::{Operation, OperationKind};
 use crate::outcome::Status;
 use crate::pointer::Pointer;
+use crate::privacy::{self, Found, Privacy};
 use crate::rules::Levels;
 use crate::spec::{self, Checked, Envelope, Fields, Member, Members, Message, Reads, Report};
 use crate::write;
@@ -53,7 +54,7 @@ pub enum Shape {
 /// (`JSON.stringify`), and give `None` when a walk over the value must answer instead: text that
 /// is not JSON, or nests past [`MAX_DEPTH`] levels anywhere.
 pub fn map_text(strict: bool, bytes: &[u8], hint: Option<CallType>, shape: Shape) -> Option<String> {
-    answer(Settings { strict, levels: &Levels::NONE, whole: None, walks: true }, bytes, hint, shape)
+    answer(Settings { strict, levels: &Levels::NONE, whole: None, privacy: None, walks: true }, bytes, hint, shape)
 }
 
 /// What a Destination adds to the built-in path: a tracking plan and custom mappings, which read
@@ -94,6 +95,8 @@ pub struct Settings<'a> {
     pub levels: &'a Levels,
     /// Custom mappings or a plan: messages are read whole and answered by it.
     pub whole: Option<&'a dyn Whole>,
+    /// Personal data looked for in each message, and what is done with it (`pii_detected`).
+    pub privacy: Option<&'a Privacy>,
     /// The text is what a host's serializer (`JSON.stringify`) wrote of a value the host can
     /// walk itself: when it is not JSON or nests past [`MAX_DEPTH`] levels anywhere, the answer
     /// is `None` and the walk reports it in its own words. Otherwise every text is answered.
@@ -143,7 +146,13 @@ pub fn run(settings: Settings<'_>, bytes: &[u8], hint: Option<CallType>, shape: 
         Err(_) if walks => return false,
         Err(issue) => return refusal(sink, issue, shape),
     };
-    let lane = Lane { text, strict: settings.strict, levels: settings.levels, whole: settings.whole };
+    let lane = Lane {
+        text,
+        strict: settings.strict,
+        levels: settings.levels,
+        whole: settings.whole,
+        privacy: settings.privacy,
+    };
     // Text that may be a message or an envelope is scanned as a message until a root member
     // named `batch`.
     let first = text.bytes().find(|byte| !crate::plain::is_whitespace(*byte));
@@ -207,12 +216,23 @@ fn refuse_batch(sink: &mut dyn Sink, errors: Vec<Issue>) {
     sink.batch_end(errors);
 }
 
+/// Hands a message's answer to `sink`, as an item of a batch when `item`.
+fn emit(sink: &mut dyn Sink, item: bool, mut answer: Answer<'_>) {
+    if item {
+        sink.item(&mut answer);
+    } else {
+        sink.message(&mut answer);
+    }
+}
+
 /// One input's text and the settings it is answered with.
+#[derive(Clone, Copy)]
 struct Lane<'t> {
     text: &'t str,
     strict: bool,
     levels: &'t Levels,
     whole: Option<&'t dyn Whole>,
+    privacy: Option<&'t Privacy>,
 }
 
 /// The items of a batch: the array's entry and its path.
@@ -347,6 +367,9 @@ impl<'t> Lane<'t> {
             return true;
         }
         let (mut items, mut context, mut integrations, mut sent_at) = (None, None, None, None);
+        // What personal data the envelope's `context` holds: reported on every item, since each
+        // reads it under its own.
+        let mut found: Vec<Found> = Vec::new();
         // Reported in the spec's order, whatever the text's: batch, context, integrations.
         let (mut context_error, mut integrations_error) = (None, None);
         for (index, entry) in tape.children(0) {
@@ -366,6 +389,9 @@ impl<'t> Lane<'t> {
                         Kind::Null => {}
                         Kind::Object => match self.too_deep(entry, &path, 2) {
                             Some(issue) => *slot = Some(issue),
+                            None if key == "context" && self.privacy.is_some() => {
+                                (*read, found) = self.private_context(entry);
+                            }
                             None if key == "context" && self.whole.is_none() => *read = self.skeleton(tape, index),
                             None => *read = self.value(entry),
                         },
@@ -391,8 +417,21 @@ impl<'t> Lane<'t> {
             context: context.as_ref().and_then(Value::as_object),
             integrations: integrations.as_ref().and_then(Value::as_object),
             sent_at: sent_at.as_ref(),
+            privacy: &found,
         };
         self.batch(sink, &Items { tape, container: items, path: root.key("batch") }, &envelope)
+    }
+
+    /// The envelope's `context`, read whole (written again when the personal data found in it is
+    /// replaced), and what was found in it.
+    fn private_context(&self, entry: &Entry) -> (Option<Value>, Vec<Found>) {
+        let Some(privacy) = self.privacy else { return (self.value(entry), Vec::new()) };
+        let text = self.slice(entry.value);
+        let found = privacy.scan(text, None, "/context");
+        if found.is_empty() || !privacy.rewrites() {
+            return (self.value(entry), found);
+        }
+        (serde_json::from_str(&privacy.rewrite(text, &found)).ok(), found)
     }
 
     /// `too_deep` at the first container of `entry` (standing at `level`) past [`MAX_DEPTH`].
@@ -451,13 +490,6 @@ impl<'t> Lane<'t> {
         hint: Option<CallType>,
         envelope: &Envelope<'_>,
     ) -> Option<()> {
-        let emit = |sink: &mut dyn Sink, mut answer: Answer<'_>| {
-            if item {
-                sink.item(&mut answer);
-            } else {
-                sink.message(&mut answer);
-            }
-        };
         let entry = tape.get(index)?;
         // The limits of one message (spec section 3): its depth from itself, its size as written.
         let limit = self.too_deep(entry, base, 1).or_else(|| {
@@ -472,16 +504,47 @@ impl<'t> Lane<'t> {
         let mut report = Report::new(self.strict, self.levels);
         if let Some(issue) = limit {
             report.errors.push(issue);
-            emit(sink, self.finish(report, Ops::default(), None, None));
+            emit(sink, item, self.finish(report, Ops::default(), None, None));
             return Some(());
         }
+        if let (Some(privacy), Kind::Object) = (self.privacy, entry.kind) {
+            privacy.report(envelope.privacy, &Pointer::root(), &mut report);
+            let text = self.slice(entry.value);
+            let found = privacy.scan(text, privacy::MESSAGE, "");
+            privacy.report(&found, base, &mut report);
+            if !found.is_empty() && privacy.rewrites() {
+                // The message answered is the one that leaves: its found parts replaced.
+                let rewritten = privacy.rewrite(text, &found);
+                let tape = Tape::scan(&rewritten, Depth::fixed(MESSAGE_LEVELS)).ok()?;
+                let lane = Lane { text: &rewritten, privacy: None, ..*self };
+                return lane.answer(sink, item, &tape, 0, base, hint, envelope, report);
+            }
+        }
+        self.answer(sink, item, tape, index, base, hint, envelope, report)
+    }
+
+    /// The answer of a message within the limits, whose report holds what was found before its
+    /// checks.
+    #[allow(clippy::too_many_arguments)]
+    fn answer(
+        &self,
+        sink: &mut dyn Sink,
+        item: bool,
+        tape: &Tape,
+        index: u32,
+        base: &Pointer,
+        hint: Option<CallType>,
+        envelope: &Envelope<'_>,
+        mut report: Report,
+    ) -> Option<()> {
+        let entry = tape.get(index)?;
         if let Some(whole) = self.whole {
-            emit(sink, self.whole_message(whole, report, &self.value(entry)?, base, hint, envelope));
+            emit(sink, item, self.whole_message(whole, report, &self.value(entry)?, base, hint, envelope));
             return Some(());
         }
         if entry.kind != Kind::Object {
             spec::not_an_object(&self.value(entry)?, base, &mut report);
-            emit(sink, self.finish(report, Ops::default(), None, None));
+            emit(sink, item, self.finish(report, Ops::default(), None, None));
             return Some(());
         }
         let mut raw = Raw::default();
@@ -511,8 +574,10 @@ impl<'t> Lane<'t> {
             }
         }
         match spec::check(&message, base, hint, envelope, &mut report) {
-            None => emit(sink, self.finish(report, Ops::default(), None, None)),
-            Some(Checked::Unsupported(reason)) => emit(sink, self.finish(report, Ops::default(), Some(reason), None)),
+            None => emit(sink, item, self.finish(report, Ops::default(), None, None)),
+            Some(Checked::Unsupported(reason)) => {
+                emit(sink, item, self.finish(report, Ops::default(), Some(reason), None))
+            }
             Some(Checked::Message(fields)) => {
                 let operations = if report.errors.is_empty() && fields.disabled.is_none() {
                     self.operations(&fields, raw)
@@ -520,7 +585,7 @@ impl<'t> Lane<'t> {
                     Ops::default()
                 };
                 let skip = fields.disabled.clone();
-                emit(sink, self.finish(report, operations, skip, fields.event.clone()));
+                emit(sink, item, self.finish(report, operations, skip, fields.event.clone()));
             }
         }
         Some(())

@@ -161,6 +161,7 @@ rules! {
     plan_violation => PlanViolation,
     unplanned_event => UnplannedEvent,
     unplanned_property => UnplannedProperty,
+    pii_detected => PiiDetected,
     unauthorized => Unauthorized,
     invalid_signature => InvalidSignature,
     origin_not_allowed => OriginNotAllowed,

@@ -181,6 +181,8 @@ pub struct Envelope<'a> {
     pub integrations: Option<&'a Map<String, Value>>,
     /// The envelope's `sentAt`.
     pub sent_at: Option<&'a Value>,
+    /// The personal data found in the envelope's `context` (`privacy`), reported on each item.
+    pub privacy: &'a [crate::privacy::Found],
 }
 
 /// An object of the message layered over the same object of the envelope: reading a key gives
