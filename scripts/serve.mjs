@@ -11,6 +11,8 @@
 // INSPECTOR_LIMIT (messages kept, default 10000), INSPECTOR_MAX_BYTES (memory for them, default
 // 64M), INSPECTOR_FILE_MAX_BYTES (the file's bound, default 1G), INSPECTOR_FILE (default
 // target/inspector/events.jsonl). A body's deadline is the handler's ASTROLABE_BODY_TIMEOUT_MS.
+// The quarantine (the records of refused messages, scripts/inspector/quarantine.mjs) is
+// quarantine.jsonl beside INSPECTOR_FILE: target/inspector/quarantine.jsonl.
 // Imported by the tests, which start it on a free port: startServer({ port: 0 }).
 import { createServer } from "node:http";
 import { createReadStream } from "node:fs";
@@ -21,6 +23,7 @@ import { fileURLToPath } from "node:url";
 import { isInspectorPath, serveInspector } from "./inspector/api.mjs";
 import { createEndpoint, isEndpointPath } from "./inspector/endpoint.mjs";
 import { crossSite, hostAllowed } from "./inspector/guard.mjs";
+import { Quarantine, quarantineFileBeside } from "./inspector/quarantine.mjs";
 import { bytesFrom, DEFAULT_FILE_MAX_BYTES, DEFAULT_MAX_BYTES, limitFrom, Store } from "./inspector/store.mjs";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -101,18 +104,19 @@ function send(res, status, text, extra = {}) {
 }
 
 /** The inspector's parts: the store (its file read back) and the endpoint (the package's edge handler, from pkg/). */
-async function startInspector({ limit, maxBytes, fileMaxBytes, file, bodyTimeoutMs, environment, log }) {
+async function startInspector({ limit, maxBytes, fileMaxBytes, file, quarantineFile, bodyTimeoutMs, environment, log }) {
   const store = new Store({ limit, maxBytes, fileMaxBytes, file });
-  await store.ready;
-  const endpoint = createEndpoint({ store, environment, bodyTimeoutMs, log: log ? (line) => console.log(line) : undefined });
-  return { store, endpoint };
+  const quarantine = new Quarantine({ file: quarantineFile ?? (file ? quarantineFileBeside(file) : undefined) });
+  await Promise.all([store.ready, quarantine.ready]);
+  const endpoint = createEndpoint({ store, quarantine, environment, bodyTimeoutMs, log: log ? (line) => console.log(line) : undefined });
+  return { store, quarantine, endpoint };
 }
 
 /**
- * Starts the server; resolves to { url, port, close(), store } once it listens.
+ * Starts the server; resolves to { url, port, close(), store, quarantine } once it listens.
  * `port: 0` picks a free port. `inspector: false` serves the static files alone (store undefined);
- * otherwise `{ limit, maxBytes, fileMaxBytes, file, bodyTimeoutMs, environment }` (file unset:
- * memory only; environment: process.env).
+ * otherwise `{ limit, maxBytes, fileMaxBytes, file, quarantineFile, bodyTimeoutMs, environment }`
+ * (file unset: memory only; quarantineFile: quarantine.jsonl beside file; environment: process.env).
  */
 export async function startServer({
   port = 8080,
@@ -130,6 +134,7 @@ export async function startServer({
         maxBytes: inspector.maxBytes ?? DEFAULT_MAX_BYTES,
         fileMaxBytes: inspector.fileMaxBytes ?? DEFAULT_FILE_MAX_BYTES,
         file: inspector.file,
+        quarantineFile: inspector.quarantineFile,
         bodyTimeoutMs: inspector.bodyTimeoutMs,
         environment: inspector.environment ?? process.env,
         log,
@@ -158,7 +163,7 @@ export async function startServer({
           req.resume();
           send(res, 403, `The inspector changes nothing for a page of another site (${crossSite(req)}): use it from this server's own pages, or without a browser (curl, tests).\n`);
         } else {
-          await serveInspector(parts.store, req, res, url, { ...HEADERS });
+          await serveInspector(parts.store, req, res, url, { ...HEADERS }, parts.quarantine);
         }
       } catch (error) {
         // Hostile input must never stop the server: the request fails, the server goes on.
@@ -197,6 +202,7 @@ export async function startServer({
       const shown = host === "127.0.0.1" || host === "::1" ? "localhost" : host;
       resolvePromise({
         store: parts?.store,
+        quarantine: parts?.quarantine,
         port: actual,
         url: `http://${shown}:${actual}/`,
         close: async () => {
@@ -204,7 +210,7 @@ export async function startServer({
             server.close(() => done());
             server.closeAllConnections();
           });
-          await parts?.store.close();
+          await Promise.all([parts?.store.close(), parts?.quarantine.close()]);
         },
       });
     });
@@ -235,7 +241,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
         file: process.env.INSPECTOR_FILE || path.join(repo, "target", "inspector", "events.jsonl"),
       };
   try {
-    const { url, close, store } = await startServer({ port, host, log: args.includes("--log"), inspector });
+    const { url, close, store, quarantine } = await startServer({ port, host, log: args.includes("--log"), inspector });
     console.log(`astrolabe-segment playground: ${url}  (Ctrl-C to stop)`);
     if (store) {
       const upstream = process.env.ASTROLABE_ENDPOINT ? `forwarded to ${process.env.ASTROLABE_ENDPOINT}` : "kept here, forwarded nowhere";
@@ -244,6 +250,10 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
       console.log(
         `inspector: ${store.total} messages kept (limit ${store.limit}; the newest ${store.memory.length} in memory, ` +
           `at most ${mb(store.maxBytes)}; the file at most ${mb(store.fileMaxBytes)}) in ${inspector.file}; ${url}inspector/events`,
+      );
+      console.log(
+        `quarantine: ${quarantine.total} refused message${quarantine.total === 1 ? "" : "s"} in ${quarantine.file}; ${url}inspector/quarantine ` +
+          "(replay them: npx astrolabe-segment replay FILE --to " + url.slice(0, -1) + ")",
       );
     }
     const stop = async () => {

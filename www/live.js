@@ -9,6 +9,8 @@ import { badge, el } from "./render.js";
 const HELD = 1_000;
 /** The most rows drawn at once. */
 const SHOWN = 200;
+/** The most quarantine records the page holds and draws (the server's file keeps them all). */
+const QUARANTINE_HELD = 200;
 const TYPES = ["identify", "group", "track", "page", "screen", "alias"];
 
 /** The ids a row shows: userId, else anonymousId, and groupId for a group call. */
@@ -64,6 +66,26 @@ export function liveRow(event) {
 }
 
 /**
+ * One quarantined record, as the inspector gives its head: when, the route, the index in its
+ * batch, the request's id, and each error's code and path. Never the message's values.
+ */
+export function quarantineRow(head) {
+  const where = head.index === null || head.index === undefined ? "" : ` · item ${head.index}`;
+  const codes = (head.errors ?? []).map((issue) => el("span", { class: "live-quarantine-issue" }, el("code", { class: "issue-code", text: issue.code }), issue.path ? ` at ${issue.path}` : ""));
+  return el(
+    "li",
+    { class: "live-quarantine-row", dataset: { n: String(head.n) } },
+    el(
+      "span",
+      { class: "live-row-head" },
+      el("span", { class: "live-quarantine-where", text: `${head.route ?? "?"}${where}${head.whole ? " · the whole request" : ""}` }),
+      el("span", { class: "live-meta", text: `${head.requestId ? `request ${head.requestId} · ` : ""}${time(head.receivedAt)}` }),
+    ),
+    codes.length > 0 ? el("span", { class: "live-problem" }, codes.flatMap((code, at) => (at === 0 ? [code] : [", ", code]))) : null,
+  );
+}
+
+/**
  * Starts the Live view in `root` (the #live section). `onSelect(event)` opens a message.
  * `EventSourceImpl` and `fetchImpl` are the browser's unless given.
  */
@@ -81,7 +103,11 @@ export function startLive(root, { onSelect, fetchImpl = (...a) => fetch(...a), E
     event: $("#live-event"),
     code: $("#live-code"),
     text: $("#live-text"),
+    quarantine: $("#live-quarantine"),
+    quarantineCount: $("#live-quarantine-count"),
+    quarantineRows: $("#live-quarantine-rows"),
   };
+  let quarantine; // { total, records (newest first) } once the server says it keeps one
   let events = []; // newest first
   let totals = { total: 0, dropped: 0, byStatus: {}, byCode: {} };
   let drawPending = false;
@@ -90,6 +116,7 @@ export function startLive(root, { onSelect, fetchImpl = (...a) => fetch(...a), E
   if (location.protocol === "http:" || location.protocol === "https:") {
     $("#live-apihost").textContent = `${location.host}/v1`;
     $("#live-nodehost").textContent = location.origin;
+    $("#live-quarantine-to").textContent = location.origin;
   }
   for (const status of STATUSES) ui.status.append(new Option(status, status));
   for (const type of TYPES) ui.type.append(new Option(type, type));
@@ -139,6 +166,13 @@ export function startLive(root, { onSelect, fetchImpl = (...a) => fetch(...a), E
       ? "Nothing received yet. Point an SDK at this server (see above) and use your app."
       : `${matched} of the ${events.length} newest messages match${matched > shown.length ? `; the first ${shown.length} are shown` : ""}.${totals.total > events.length ? ` The server keeps ${totals.total}: query them at /inspector/events, or export them.` : ""}`;
     drawCounts();
+  }
+
+  function drawQuarantine() {
+    ui.quarantine.hidden = quarantine === undefined;
+    if (quarantine === undefined) return;
+    ui.quarantineCount.textContent = `${quarantine.total} refused message${quarantine.total === 1 ? "" : "s"} kept`;
+    ui.quarantineRows.replaceChildren(...quarantine.records.map(quarantineRow));
   }
 
   const redraw = () => {
@@ -197,8 +231,11 @@ export function startLive(root, { onSelect, fetchImpl = (...a) => fetch(...a), E
     const source = new EventSourceImpl("/inspector/stream");
     source.addEventListener("snapshot", (e) => {
       const data = JSON.parse(e.data);
+      const { quarantine: kept, ...summary } = data;
       events = data.events;
-      totals = data;
+      totals = summary;
+      quarantine = kept === undefined ? undefined : { total: kept.total, records: kept.records.slice(0, QUARANTINE_HELD) };
+      drawQuarantine();
       root.dataset.live = "on";
       ui.state.textContent = "listening";
       redraw();
@@ -214,6 +251,15 @@ export function startLive(root, { onSelect, fetchImpl = (...a) => fetch(...a), E
       events = [];
       totals = JSON.parse(e.data);
       redraw();
+    });
+    source.addEventListener("quarantined", (e) => {
+      const data = JSON.parse(e.data);
+      quarantine = { total: data.total, records: [...data.records.slice().reverse(), ...(quarantine?.records ?? [])].slice(0, QUARANTINE_HELD) };
+      drawQuarantine();
+    });
+    source.addEventListener("quarantine-cleared", () => {
+      quarantine = { total: 0, records: [] };
+      drawQuarantine();
     });
     source.addEventListener("error", () => {
       // EventSource reconnects by itself; the snapshot then brings the list up to date.

@@ -5,6 +5,7 @@ import * as convertCommand from "./convert.mjs";
 import * as inferCommand from "./infer.mjs";
 import * as diffCommand from "./diff.mjs";
 import * as mergeCommand from "./merge.mjs";
+import * as replayCommand from "./replay.mjs";
 import { UsageError } from "./args.mjs";
 import { tools } from "./tools.mjs";
 
@@ -15,6 +16,7 @@ const commands = {
   convert: { summary: convertCommand.summary, help: convertCommand.help, run: convertCommand.convert },
   infer: { summary: inferCommand.summary, help: inferCommand.help, run: inferCommand.infer },
   diff: { summary: diffCommand.summary, help: diffCommand.help, run: diffCommand.diff },
+  replay: { summary: replayCommand.summary, help: replayCommand.help, run: replayCommand.replay },
 };
 
 /** The command called `name`, if there is one (`toString` is not a command). */
@@ -43,6 +45,7 @@ Examples:
   astrolabe-segment convert typewriter/plan.json > tracking-plan.json
   astrolabe-segment infer --enum-max 8 segment-logs/ > tracking-plan.json
   astrolabe-segment diff tracking-plan.json new-plan.json --traffic segment-logs/
+  astrolabe-segment replay quarantine.jsonl --to http://localhost:8080
   astrolabe-segment check --help
 `;
 }

@@ -36,7 +36,7 @@ import { settingsOf } from "./settings.js";
 export { SETTINGS } from "./settings.js";
 
 /** What `deps` may hold: each replaces what the runtime provides (tests, and servers like `make serve`). */
-const DEPS = Object.freeze(["destination", "fetch", "log", "now", "sleep", "random"]);
+const DEPS = Object.freeze(["destination", "fetch", "log", "now", "sleep", "random", "quarantine"]);
 
 /** Parse-level codes: the body as a whole could not be read as JSON. */
 const PARSE_CODES = new Set(["invalid_json", "too_large", "too_deep", "batch_too_large"]);

@@ -111,9 +111,11 @@ export const isEndpointPath = (pathname) => findRoute(pathname) !== undefined ||
  * @param {object} deps.environment where the settings are read (process.env)
  * @param {(line: string) => void} [deps.log] the handler's log lines
  * @param {number} [deps.bodyTimeoutMs] how long a body may take to arrive (then: 408, connection closed)
+ * @param {import("./quarantine.mjs").Quarantine} [deps.quarantine] where the handler's records of
+ *   refused messages go (its `deps.quarantine`: an append that throws makes the answer a 503)
  * @returns {(req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse, extra: object) => Promise<void>}
  */
-export function createEndpoint({ store, environment, log = () => {}, bodyTimeoutMs }) {
+export function createEndpoint({ store, environment, log = () => {}, bodyTimeoutMs, quarantine }) {
   const seen = new AsyncLocalStorage();
   // The handler's own Destination, as it would build it from RULES (the level of each rule).
   const built = buildDestination(environment.RULES ?? "");
@@ -144,6 +146,7 @@ export function createEndpoint({ store, environment, log = () => {}, bodyTimeout
       if (request) request.logLine = line;
       log(line);
     },
+    ...(quarantine ? { quarantine: (lines) => quarantine.append(lines) } : {}),
   });
 
   return async function serve(req, res, extraHeaders) {

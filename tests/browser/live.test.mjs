@@ -201,6 +201,43 @@ test("phone width and dark mode: the Live view fits, rows stay readable", async 
   await page.close();
 });
 
+test("the quarantine: its count and records as they arrive (never the message's values), and its export", async () => {
+  const page = await openPlayground(server);
+  await page.waitForSelector("#live[data-live=on]");
+  await page.bringToFront();
+  assert.equal(await page.isVisible("#live-quarantine"), true);
+  assert.equal(await page.textContent("#live-quarantine-to"), base(server));
+  const before = (await (await fetch(`${base(server)}/inspector/quarantine`)).json()).total;
+  // Two records as the handler hands them over (deps.quarantine): a batch item and a single message.
+  const secret = "grace.secret@example.com";
+  const line = (requestId, route, index, errors, message) =>
+    `{"quarantine":1,"receivedAt":"2026-12-07T20:00:00.000Z","route":"${route}","requestId":"${requestId}","index":${index},"errors":${JSON.stringify(errors)},"message":${message}}`;
+  const lines = [
+    line("req-live-1", "/v1/batch", 4, [{ code: "missing_event", path: "/batch/4/event", message: "m" }], `{"type":"track","userId":"u_q","traits":{"email":"${secret}"}}`),
+    line("req-live-2", "/v1/t", null, [{ code: "invalid_type", path: "/userId", message: "m" }, { code: "missing_event", path: "/event", message: "m" }], '{"userId":7}'),
+  ].join("\n");
+  await server.quarantine.append(lines);
+  await page.waitForFunction((n) => document.querySelectorAll("#live-quarantine-rows .live-quarantine-row").length === n, Math.min(before + 2, 200));
+  assert.equal(await page.textContent("#live-quarantine-count"), `${before + 2} refused messages kept`);
+  const rows = await page.$$eval("#live-quarantine-rows .live-quarantine-row", (items) => items.slice(0, 2).map((item) => item.innerText.replace(/\s+/g, " ").trim()));
+  assert.match(rows[0], /^\/v1\/t request req-live-2 · \d\d:\d\d:\d\d invalid_type at \/userId, missing_event at \/event$/);
+  assert.match(rows[1], /^\/v1\/batch · item 4 request req-live-1 · .* missing_event at \/batch\/4\/event$/);
+  assert.ok(!(await page.textContent("#live-quarantine")).includes(secret), "the message's values are not shown");
+  // The export: the records as written, a download.
+  const href = await page.getAttribute("#live-quarantine-export", "href");
+  assert.equal(href, "/inspector/quarantine/export");
+  assert.equal(await page.getAttribute("#live-quarantine-export", "download"), "quarantine.jsonl");
+  const exported = await page.evaluate(async (url) => (await fetch(url)).text(), href);
+  assert.ok(exported.endsWith(`${lines}\n`));
+  // Forgotten on the server (after a replay): the view follows.
+  await fetch(`${base(server)}/inspector/quarantine`, { method: "DELETE" });
+  await page.waitForFunction(() => document.querySelectorAll("#live-quarantine-rows .live-quarantine-row").length === 0);
+  assert.equal(await page.textContent("#live-quarantine-count"), "0 refused messages kept");
+  await page.screenshot({ path: path.join(shots, "live-quarantine.png"), fullPage: true });
+  assertClean(page);
+  await page.close();
+});
+
 test("served without the inspector, the Live view says it is unavailable, without errors", async () => {
   const page = await openPlayground(plain);
   await page.waitForSelector("#live[data-live=unavailable]");

@@ -197,7 +197,7 @@ describe("astrolabe-segment (the installed bin)", () => {
     assert.match(top.stdout, /\n  check +check the Segment messages/);
     assert.match(top.stdout, /\n  merge +add up the JSON reports/);
     assert.match(top.stdout, /\n  convert +convert a tracking plan/);
-    for (const command of ["check", "merge", "convert"]) {
+    for (const command of ["check", "merge", "convert", "replay"]) {
       for (const args of [[command, "--help"], [command, "-h"], ["help", command]]) {
         const result = run(args);
         assert.equal(result.status, 0, result.stderr);
@@ -372,7 +372,7 @@ describe("astrolabe-segment (the installed bin)", () => {
     write("bad-plan.json", JSON.stringify({ rules: 3 }));
     write("shapeless.json", JSON.stringify({ events: "all", owner: "growth" }));
     const cases = [
-      [["frob"], /^astrolabe-segment: unknown command "frob": the commands are check, merge, convert, infer, diff\nRun 'astrolabe-segment --help' for usage\.\n$/],
+      [["frob"], /^astrolabe-segment: unknown command "frob": the commands are check, merge, convert, infer, diff, replay\nRun 'astrolabe-segment --help' for usage\.\n$/],
       [["check", "--bogus", file], /^astrolabe-segment check: unknown option --bogus for check/],
       [["check", "nothere.ndjson"], /^astrolabe-segment check: cannot check nothere\.ndjson: no such file or directory\n/],
       [["check", "--config", "nothere.json", file], /cannot read --config nothere\.json: no such file/],
