@@ -107,7 +107,7 @@ impl Destination {
         let warnings = plan_warnings(plan.as_ref());
         // The fields a plan says hold email addresses (`format: email`) are meant to.
         let privacy = config.privacy.map(|mut privacy| {
-            privacy.allow.extend(plan_email_fields(plan.as_ref()));
+            privacy.allow_more(plan_email_fields(plan.as_ref()));
             privacy
         });
         Ok(Destination { strict: config.strict, levels: config.rules, mappings, plan, privacy, warnings })

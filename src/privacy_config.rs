@@ -4,19 +4,34 @@
 
 use serde_json::{Map, Value};
 
-use crate::pointer::Pointer;
-use crate::privacy::{Action, Kind, Kinds, Privacy};
-use crate::quote::quote;
-use crate::spec::ids::json_type_name;
-use crate::spec::near_miss;
+use crate::privacy::Privacy;
+#[cfg(feature = "privacy")]
+use crate::{
+    pointer::Pointer,
+    privacy::{Action, Kind, Kinds},
+    quote::quote,
+    spec::{ids::json_type_name, near_miss},
+};
 
 /// The fields `privacy` may have.
+#[cfg(feature = "privacy")]
 const FIELDS: [&str; 4] = ["detect", "action", "allow", "hashKey"];
 
 /// The shortest `hashKey` taken: a shorter key could be guessed, and with it every hashed value.
+#[cfg(feature = "privacy")]
 pub(crate) const MIN_HASH_KEY: usize = 16;
 
+/// In a build without detection (the lite build), `privacy` is refused rather than ignored.
+#[cfg(not(feature = "privacy"))]
+pub(crate) fn read(_: &Map<String, Value>, problems: &mut Vec<String>) -> Option<Privacy> {
+    problems.push(String::from(
+        "option \"privacy\" is not available in this build (the lite build has no personal data detection): use the full build",
+    ));
+    None
+}
+
 /// The settings `privacy` gives; each problem goes to `problems`, naming its field.
+#[cfg(feature = "privacy")]
 pub(crate) fn read(fields: &Map<String, Value>, problems: &mut Vec<String>) -> Option<Privacy> {
     let before = problems.len();
     let mut problem = |text: String| problems.push(format!("option \"privacy\": {text}"));
@@ -87,7 +102,7 @@ pub(crate) fn read(fields: &Map<String, Value>, problems: &mut Vec<String>) -> O
     (problems.len() == before).then(|| Privacy::new(kinds, action, &allow, hash_key.unwrap_or_default()))
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "privacy"))]
 mod tests {
     use crate::Config;
     use serde_json::json;

@@ -61,6 +61,8 @@ fn the_corpus_covers_every_code() {
         Code::PlanViolation,
         Code::UnplannedEvent,
         Code::UnplannedProperty,
+        // Only with `privacy`, which the lite build has not (tests/pii.rs).
+        Code::PiiDetected,
         // The edge handler's answers (pkg/edge/, tests/edge/), never the core's.
         Code::Unauthorized,
         Code::InvalidSignature,

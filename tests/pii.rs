@@ -2,6 +2,7 @@
 //! name the path and the kind, never the value; `warn`, `redact`, `hash` and `block`; the allowed
 //! fields; keys, escapes, a batch envelope's context, custom mappings and plans; and a property:
 //! no answer repeats a detected value under `redact`, `hash` or `block`.
+#![cfg(feature = "privacy")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use astrolabe_segment::{Config, Destination, MapOptions};

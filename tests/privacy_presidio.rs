@@ -4,6 +4,7 @@
 //! Presidio's weak matches (score at most 0.4, such as a bare run of nine digits for an SSN) are
 //! not required either way; phone cases are those of Presidio's default leniency. Prints each
 //! kind's figures and every case that differs (docs/privacy.md explains each).
+#![cfg(feature = "privacy")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use astrolabe_segment::privacy::{detect, Kind, Kinds};

@@ -127,7 +127,7 @@ export interface PlanFile extends PlanSettings {
   [key: string]: unknown;
 }
 
-/** Settings of a lite {@link Destination} (`astrolabe-segment/lite`). Unknown keys are refused. */
+/** Settings of a lite {@link Destination} (`astrolabe-segment/lite`). Unknown keys are refused; so are `trackingPlan` and `privacy`, which the lite build has not. */
 export interface LiteConfig {
   /** Every warning becomes an error. Default `false`. */
   strict?: boolean | null;
@@ -135,8 +135,6 @@ export interface LiteConfig {
   mappings?: Mappings | null;
   /** The level of each rule users set; strict mode applies after it (a `warning` rule is then an error). */
   rules?: RuleLevels | null;
-  /** Personal data looked for in `traits`, `properties` and `context` (`pii_detected`); off when absent. */
-  privacy?: PrivacySettings | null;
 }
 
 /** A kind of personal data `privacy` detects. */
@@ -165,6 +163,8 @@ export interface PrivacySettings {
 export interface FullConfig extends LiteConfig {
   /** A tracking plan in any format: Segment's, Typewriter's, RudderStack's or Avo's, with settings beside it. */
   trackingPlan?: TrackingPlan | PlanFile | null;
+  /** Personal data looked for in `traits`, `properties` and `context` (`pii_detected`); off when absent. */
+  privacy?: PrivacySettings | null;
 }
 
 /** Options of one call. Unknown keys and unknown type names throw a `TypeError`. */

@@ -91,6 +91,7 @@ use crate::call::CallType;
 use crate::config::ConfigError;
 use crate::issue::Issue;
 use crate::pointer::Pointer;
+#[cfg(feature = "tools")]
 pub(crate) use compile::schema_options;
 use compile::CompiledRule;
 pub use convert::{convert, Converted};

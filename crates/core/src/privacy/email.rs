@@ -64,7 +64,8 @@ fn valid_domain(host: &str) -> bool {
         last = label;
     }
     // An internationalized top-level domain may come in its ASCII form (`xn--p1ai`).
-    let top = last.chars().all(char::is_alphabetic) || (last.starts_with("xn--") && last.len() > 4);
+    let top = last.bytes().all(|byte| byte.is_ascii_alphabetic() || byte >= 0x80)
+        || (last.starts_with("xn--") && last.len() > 4);
     labels >= 2 && last.len() >= 2 && top && !FILE_TYPES.contains(&last)
 }
 

@@ -8,14 +8,16 @@ use sha2::Sha256;
 use super::Kind;
 
 /// The hex HMAC-SHA-256 of `part` under `key`, after the part is written one way: an email
-/// address in lower case; numbers (phone, card, SSN, IBAN) without their spaces, dashes, dots
+/// address in lower case (ASCII letters); numbers (phone, card, SSN, IBAN) without their spaces, dashes, dots
 /// and parentheses, and an IBAN's letters in upper case.
 pub(crate) fn keyed(key: &[u8], kind: Kind, part: &str) -> String {
     let normal: String = match kind {
-        Kind::Email => part.trim().to_lowercase(),
-        Kind::Phone | Kind::Card | Kind::Ssn | Kind::Iban => {
-            part.chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')' | '/')).collect::<String>().to_uppercase()
-        }
+        Kind::Email => part.trim().to_ascii_lowercase(),
+        Kind::Phone | Kind::Card | Kind::Ssn | Kind::Iban => part
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')' | '/'))
+            .collect::<String>()
+            .to_ascii_uppercase(),
         Kind::Ip | Kind::Jwt | Kind::Secret => part.to_owned(),
     };
     let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else { return String::new() };
