@@ -17,11 +17,14 @@ import { badge } from "./render.js";
 
 const $ = (id) => document.getElementById(id);
 const DEBOUNCE_MS = 150;
+/** The key `privacy`'s hash action uses on this page: random, made once per load. */
+const PAGE_HASH_KEY = [...crypto.getRandomValues(new Uint8Array(24))].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 
 const ui = {
   example: $("example"),
   callType: $("call-type"),
   strict: $("strict"),
+  privacy: $("privacy"),
   format: $("format"),
   output: $("output"),
   summary: $("summary"),
@@ -116,7 +119,7 @@ function restoreDraft() {
 // ---- settings ----------------------------------------------------------------------------------
 
 function settings() {
-  const state = { payload: payload.value, type: ui.callType.value, strict: ui.strict.checked };
+  const state = { payload: payload.value, type: ui.callType.value, strict: ui.strict.checked, privacy: ui.privacy.value };
   if (editors.mappings.value.trim()) state.mappings = editors.mappings.value;
   if (editors["tracking-plan"].value.trim()) state.trackingPlan = editors["tracking-plan"].value;
   return state;
@@ -126,6 +129,7 @@ function applyState(state) {
   payload.value = state.payload;
   ui.callType.value = state.type;
   ui.strict.checked = state.strict;
+  ui.privacy.value = state.privacy ?? "warn";
   editors.mappings.value = state.mappings ?? "";
   editors["tracking-plan"].value = state.trackingPlan ?? "";
   $("mappings-panel").open ||= Boolean(state.mappings);
@@ -166,6 +170,10 @@ function loadExample(id) {
  */
 function configFrom(state) {
   const config = { strict: state.strict };
+  // The page shows what detection would find unless told not to; `hash` needs a key, and one made
+  // for this page is as good as any (the hashes mean nothing elsewhere).
+  const action = state.privacy ?? "warn";
+  if (action !== "off") config.privacy = action === "hash" ? { action, hashKey: PAGE_HASH_KEY } : { action };
   for (const [key, label, panel] of [
     ["mappings", "Mappings", "mappings"],
     ["trackingPlan", "Tracking plan", "tracking-plan"],
@@ -449,6 +457,7 @@ function wire() {
   ui.callType.addEventListener("change", run);
   ui.build.addEventListener("change", () => useBuild(ui.build.value));
   ui.strict.addEventListener("change", run);
+  ui.privacy.addEventListener("change", run);
   ui.format.addEventListener("click", format);
   ui.share.addEventListener("click", share);
   ui.copyShare.addEventListener("click", () => copy(ui.shareUrl.value, "the share link"));

@@ -1,10 +1,12 @@
 // Share links: the payload and settings travel in the URL fragment, which browsers never send to a
 // server. `#z=` holds base64url of deflate-raw compressed JSON (CompressionStream), `#s=` the same
 // JSON uncompressed (browsers without CompressionStream, and links written by hand).
-// The JSON is {v: 1, payload, type, strict, mappings?, trackingPlan?}; payload, mappings and
+// The JSON is {v: 1, payload, type, strict, privacy?, mappings?, trackingPlan?}; payload, mappings and
 // trackingPlan are the editors' texts as typed (broken JSON included).
 
 export const CALL_TYPES = ["auto", "identify", "group", "track"];
+/** What the playground does with personal data it finds (`privacy.action`, or off). */
+export const PRIVACY_ACTIONS = ["warn", "redact", "hash", "block", "off"];
 /** A share link never inflates to more than this (a 32 KiB payload plus settings fits easily). */
 const MAX_STATE_BYTES = 1 << 20;
 
@@ -17,6 +19,7 @@ export function normalizeState(raw) {
     payload: raw.payload,
     type: CALL_TYPES.includes(raw.type) ? raw.type : "auto",
     strict: raw.strict === true,
+    privacy: PRIVACY_ACTIONS.includes(raw.privacy) ? raw.privacy : "warn",
   };
   for (const key of ["mappings", "trackingPlan"]) {
     if (typeof raw[key] === "string" && raw[key].trim() !== "") state[key] = raw[key];

@@ -37,7 +37,7 @@ test("broken JSON payloads are shared as typed", async () => {
 });
 
 test("bad fields are defaulted, empty panels dropped", () => {
-  assert.deepEqual(normalizeState({ payload: "{}", type: "page", strict: "yes", mappings: "  ", trackingPlan: 3 }), { payload: "{}", type: "auto", strict: false });
+  assert.deepEqual(normalizeState({ payload: "{}", type: "page", strict: "yes", mappings: "  ", trackingPlan: 3 }), { payload: "{}", type: "auto", strict: false, privacy: "warn" });
   assert.equal(normalizeState({ type: "track" }), null);
   assert.equal(normalizeState([]), null);
   assert.equal(normalizeState(null), null);
