@@ -35,6 +35,7 @@ pub mod mapping;
 pub mod payload;
 #[cfg(feature = "tracking-plan")]
 pub mod plan;
+pub mod quarantine;
 #[cfg(feature = "speed")]
 pub mod spans;
 #[cfg(test)]
