@@ -53,6 +53,28 @@ pub struct Meta<'a> {
     pub request_id: &'a str,
 }
 
+impl<'a> Meta<'a> {
+    /// The meta of a JSON object `{"receivedAt", "route", "requestId"}`, each a string, or the
+    /// problem with it, in the words JS callers read.
+    ///
+    /// ```
+    /// use astrolabe_segment::quarantine::Meta;
+    /// use serde_json::json;
+    /// let value = json!({"receivedAt": "2026-12-07T20:00:00.000Z", "route": "/v1/track", "requestId": "r1"});
+    /// assert_eq!(Meta::from_value(&value).unwrap().route, "/v1/track");
+    /// assert_eq!(
+    ///     Meta::from_value(&json!({"route": "/v1/track"})).unwrap_err(),
+    ///     "quarantine meta needs \"receivedAt\", a string"
+    /// );
+    /// ```
+    pub fn from_value(value: &'a Value) -> Result<Meta<'a>, String> {
+        let field = |key: &str| {
+            value.get(key).and_then(Value::as_str).ok_or_else(|| format!("quarantine meta needs \"{key}\", a string"))
+        };
+        Ok(Meta { received_at: field("receivedAt")?, route: field("route")?, request_id: field("requestId")? })
+    }
+}
+
 /// The options of a quarantine: the call type of a single-message body (as
 /// [`MapOptions::call_type`]), and what the route takes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
