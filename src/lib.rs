@@ -67,3 +67,8 @@ pub struct RustDocDoctests;
 #[cfg(doctest)]
 #[doc = include_str!("../docs/mappings.md")]
 pub struct MappingsDocDoctests;
+
+/// docs/quarantine.md's example, run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/quarantine.md")]
+pub struct QuarantineDocDoctests;
