@@ -36,6 +36,7 @@ pub mod payload;
 #[cfg(feature = "tracking-plan")]
 pub mod plan;
 mod privacy_config;
+pub mod quarantine;
 #[cfg(feature = "speed")]
 pub mod spans;
 #[cfg(test)]
@@ -67,3 +68,8 @@ pub struct RustDocDoctests;
 #[cfg(doctest)]
 #[doc = include_str!("../docs/mappings.md")]
 pub struct MappingsDocDoctests;
+
+/// docs/quarantine.md's example, run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/quarantine.md")]
+pub struct QuarantineDocDoctests;

@@ -123,3 +123,33 @@ fn the_tracking_plan_is_what_the_reader_accepts() {
     types.extend(literals(block("export interface CallRule extends RuleCommon {", "}")));
     assert_eq!(types, names(RuleType::NAMES));
 }
+
+#[test]
+fn the_quarantine_types_are_what_the_library_reads_and_writes() {
+    use crate::quarantine::{Meta, Options, Takes};
+    use crate::{Config, Destination};
+    use serde_json::{json, Value};
+
+    let meta = json!({"receivedAt": "2026-12-07T20:00:00.000Z", "route": "/v1/batch", "requestId": "r"});
+    assert!(Meta::from_value(&meta).is_ok());
+    let keys = |value: &Value| set(value.as_object().unwrap().keys().map(String::as_str));
+    assert_eq!(properties(block("export interface QuarantineMeta {", "\n}")), keys(&meta));
+    assert_eq!(properties(block("export interface QuarantineOptions {", "\n}")), set(["type", "takes"]));
+    let takes = literals(block("takes?:", ";"));
+    assert_eq!(takes, ["message", "batch", "any"]);
+    for name in &takes {
+        assert!(Options::from_value(&json!({"takes": name})).is_ok(), "{name}");
+    }
+    assert_eq!(Options::from_value(&json!({"takes": "batch"})).unwrap().takes, Takes::Batch);
+
+    // Every key a record can have: a batch item with its envelope, a body, a body not UTF-8.
+    let destination = Destination::new(Config::default()).unwrap();
+    let meta = Meta::from_value(&meta).unwrap();
+    let mut written = BTreeSet::new();
+    for body in [&br#"{"context": {}, "batch": [{"type": "track"}]}"#[..], b"{", b"\xff"] {
+        for line in destination.quarantine(body, &Options::default(), &meta).lines() {
+            written.extend(keys(&serde_json::from_str(line).unwrap()));
+        }
+    }
+    assert_eq!(properties(block("export interface QuarantineRecord {", "\n}")), written);
+}

@@ -9,8 +9,8 @@
 
 /** What a sender may put on a cross-origin request: what SDKs send, and what this worker reads. */
 export const ALLOWED_HEADERS = ["Content-Type", "Authorization", "X-Retry-Count", "Idempotency-Key", "Content-Encoding"];
-/** What a page may read of an answer besides the safelisted headers: when to retry. */
-export const EXPOSED_HEADERS = ["Retry-After"];
+/** What a page may read of an answer besides the safelisted headers: when to retry, and the request's id. */
+export const EXPOSED_HEADERS = ["Retry-After", "X-Request-Id"];
 /** How long a browser may reuse a preflight (Chromium caps it at 2 hours). */
 const PREFLIGHT_MAX_AGE_SECONDS = 7_200;
 

@@ -1,5 +1,6 @@
-// Upstream delivery: one POST of the operations, bounded retries with jittered exponential
-// backoff, a timeout per attempt, and a cap on the requests in flight per isolate.
+// Delivery: one POST of the operations upstream (or of a request's quarantine records to the
+// quarantine's sink, by the same code: `post`), bounded retries with jittered exponential backoff,
+// a timeout per attempt, redirects refused, and a cap on the requests in flight per isolate.
 //
 // What the sender is told follows what is known of storage: 2xx only when Astrolabe answered
 // 2xx; "nothing was stored" only when every attempt was refused outright (a 4xx that is not a
@@ -76,8 +77,9 @@ export function deliverySettings(env) {
 /**
  * POSTs `{"operations": [...]}` upstream. Every operation must carry its `messageId`
  * (identity.js). Resolves `{ ok: true }`, or `{ ok: false, response }` with the sender's answer.
+ * `clock` is the request's: its deliveries (the quarantine's, then this one) share one budget.
  */
-export async function deliver(operations, env, record, io, gate) {
+export async function deliver(operations, env, record, io, gate, clock = {}) {
   const settings = deliverySettings(env);
   if (settings.endpoint === undefined || settings.apiKey === undefined) {
     record.error = "not_configured";
@@ -88,16 +90,55 @@ export async function deliver(operations, env, record, io, gate) {
       }),
     };
   }
-  const payload = JSON.stringify({ operations });
-  const headers = {
-    "content-type": "application/json",
-    authorization: `Bearer ${settings.apiKey}`,
-    "user-agent": USER_AGENT,
-    "idempotency-key": await idempotencyKey(operations),
-  };
   record.operations = operations.length;
+  const sent = await post(UPSTREAM, settings, {
+    body: JSON.stringify({ operations }),
+    contentType: "application/json",
+    apiKey: settings.apiKey,
+    idempotencyKey: await idempotencyKey(operations),
+  }, record, io, gate, clock);
+  return sent.ok ? sent : { ok: false, response: upstreamFailure(sent.last, sent.mayBeStored, record) };
+}
 
-  const deadline = io.now() + settings.budgetMs;
+/** The two sinks' names in the log record: where each counts its attempts and its last status. */
+const UPSTREAM = Object.freeze({ attempts: "upstreamAttempts", status: "upstreamStatus" });
+const QUARANTINE = Object.freeze({ attempts: "quarantineAttempts", status: "quarantineStatus" });
+
+/**
+ * Stores a request's quarantine records (JSONL, `lines`) at QUARANTINE_ENDPOINT, with the same
+ * delivery as the operations' (retries within the budget, a timeout per attempt, redirects refused,
+ * the isolate's cap on requests in flight: `gate`), and `key` as its Idempotency-Key. Resolves
+ * `{ ok: true }` once the sink answered 2xx, or `{ ok: false, response }`: a 503 with Retry-After,
+ * whatever went wrong, since nothing has been forwarded and the sender's retry is safe.
+ */
+export async function quarantine(lines, key, env, record, io, gate, clock = {}) {
+  const settings = { ...deliverySettings(env), endpoint: setting(env.QUARANTINE_ENDPOINT) };
+  const sent = await post(QUARANTINE, settings, {
+    body: lines,
+    contentType: "application/x-ndjson",
+    apiKey: setting(env.QUARANTINE_API_KEY),
+    idempotencyKey: key,
+  }, record, io, gate, clock);
+  return sent.ok ? sent : { ok: false, response: quarantineFailure(sent.last, record) };
+}
+
+/**
+ * The one delivery of both sinks: POSTs `payload.body` to `settings.endpoint`, retrying within the
+ * budget as `judge` says. Resolves `{ ok: true }` on a 2xx, or `{ ok: false, last, mayBeStored }`:
+ * what the last attempt gave, and whether any attempt may have stored it. The budget is the
+ * request's (`clock.deadline`, set by its first delivery), so that a request with a quarantine
+ * answers within it too.
+ */
+async function post(names, settings, payload, record, io, gate, clock) {
+  const headers = {
+    "content-type": payload.contentType,
+    "user-agent": USER_AGENT,
+    "idempotency-key": payload.idempotencyKey,
+  };
+  if (payload.apiKey !== undefined) headers.authorization = `Bearer ${payload.apiKey}`;
+
+  clock.deadline ??= io.now() + settings.budgetMs;
+  const deadline = clock.deadline;
   let last; // what the last attempt gave: see attemptOnce
   let mayBeStored = false;
   for (let attempt = 1; attempt <= settings.maxAttempts; attempt += 1) {
@@ -110,13 +151,13 @@ export async function deliver(operations, env, record, io, gate) {
       last = { kind: "busy" };
       break;
     }
-    record.upstreamAttempts = attempt;
+    record[names.attempts] = attempt;
     try {
-      last = await attemptOnce(settings.endpoint, headers, payload, Math.min(settings.attemptMs, remaining), io);
+      last = await attemptOnce(settings.endpoint, headers, payload.body, Math.min(settings.attemptMs, remaining), io);
     } finally {
       gate.release();
     }
-    if (last.kind === "status") record.upstreamStatus = last.status;
+    if (last.kind === "status") record[names.status] = last.status;
     const verdict = judge(last);
     if (verdict === "delivered") return { ok: true };
     if (verdict !== "refused" && verdict !== "redirected") mayBeStored = true;
@@ -130,7 +171,43 @@ export async function deliver(operations, env, record, io, gate) {
     }
     await io.sleep(wait);
   }
-  return { ok: false, response: upstreamFailure(last, mayBeStored, record) };
+  return { ok: false, last, mayBeStored };
+}
+
+/**
+ * The answer when the quarantine could not store a request's refused messages: 503, Retry-After,
+ * nothing forwarded (the valid messages wait for the sender's retry, so that none is answered 2xx
+ * while its refused neighbours are lost).
+ */
+function quarantineFailure(last, record) {
+  const verdict = last === undefined ? "retry" : judge(last);
+  const attempts = record.quarantineAttempts ?? 0;
+  let why;
+  if (verdict === "redirected") {
+    record.error = "quarantine_redirect";
+    const to = last.location === undefined ? "" : ` to ${last.location}`;
+    why = `the quarantine's endpoint answered HTTP ${last.status || "3xx"} (a redirect${to}), which is never followed`;
+  } else if (last?.kind === "status") {
+    record.error = verdict === "refused" ? "quarantine_refused" : "quarantine_unavailable";
+    why = `the quarantine answered HTTP ${last.status} after ${attempts} attempt(s)`;
+  } else if (last?.kind === "timeout") {
+    record.error = "quarantine_unavailable";
+    why = `the quarantine did not answer within the time budget (${attempts} attempt(s))`;
+  } else if (last?.kind === "busy") {
+    record.error = "quarantine_busy";
+    why = "too many quarantine requests are in flight in this worker";
+  } else {
+    record.error = "quarantine_unreachable";
+    why = `the quarantine could not be reached after ${attempts} attempt(s)`;
+  }
+  return quarantineUnavailable(`The refused messages could not be stored: ${why}.`, last?.retryAfterMs);
+}
+
+/** 503 with Retry-After: the request's refused messages were not stored, so nothing was forwarded. */
+export function quarantineUnavailable(message, retryAfterMs) {
+  return json(503, { message: `${message} Nothing was forwarded; retry later.` }, {
+    "retry-after": String(Math.max(1, Math.ceil((retryAfterMs ?? 5_000) / 1000))),
+  });
 }
 
 /**

@@ -23,12 +23,21 @@
 //   ASTROLABE_MAX_CONCURRENT      upstream requests in flight per isolate at most (64)
 //   RULES                         the level of each rule, as JSON: {"near_miss_reserved":"off"}
 //                                 (docs/rules.md); a Destination is built per distinct value
+//   QUARANTINE_ENDPOINT           URL a request's refused messages are POSTed to (JSONL records,
+//                                 docs/quarantine.md) before anything is forwarded; unset: not kept
+//   QUARANTINE_API_KEY            sent to it as `Authorization: Bearer <key>` (optional)
+//
+// Every answer carries the request's id in `x-request-id` (also in its log line and its quarantine
+// records). With a quarantine (QUARANTINE_ENDPOINT, or deps.quarantine), a request with refused
+// messages has them stored first, with the same delivery as the operations' (delivery.js); only
+// then are the valid ones forwarded. When they cannot be stored the answer is 503 with Retry-After
+// and nothing is forwarded.
 import { BODY_TIMEOUT_MS, readBody, tooLarge } from "./body.js";
 import { corsFor, originPolicy, preflightHeaders, withHeaders } from "./cors.js";
 import { badSignature, basicUser, bodyWriteKeys, constantTimeEqual, signatureValid, unauthorized } from "./credentials.js";
-import { createGate, deliver } from "./delivery.js";
+import { createGate, deliver, quarantine, quarantineUnavailable } from "./delivery.js";
 import { Destination } from "./engine.js";
-import { withMessageIds } from "./identity.js";
+import { quarantineKey, withMessageIds } from "./identity.js";
 import { issue, json, positiveNumber, setting } from "./respond.js";
 import { allowOf, findRoute, LIMITS, methodsOf, ROUTE_SUMMARY, skippedStatus } from "./routes.js";
 import { settingsOf } from "./settings.js";
@@ -54,6 +63,8 @@ const PARSE_CODES = new Set(["invalid_json", "too_large", "too_deep", "batch_too
  * @param {() => number} [deps.now] milliseconds, for durations and budgets (Date.now)
  * @param {(ms: number) => Promise<void>} [deps.sleep] the wait between upstream attempts
  * @param {() => number} [deps.random] in [0, 1), for the backoff jitter (Math.random)
+ * @param {(lines: string) => Promise<void>} [deps.quarantine] stores a request's quarantine records
+ *   (JSONL), instead of QUARANTINE_ENDPOINT; throws (or rejects) when they were not stored
  * @returns {(request: Request, env?: object) => Promise<Response>}
  */
 export function createHandler(settings = {}, deps = {}) {
@@ -76,6 +87,9 @@ export function createHandler(settings = {}, deps = {}) {
   if (given !== undefined && (given === null || typeof given !== "object" || typeof given.mapJson !== "function")) {
     throw new TypeError("createHandler: deps.destination must be a Destination of astrolabe-segment (it needs mapJson)");
   }
+  if (deps.quarantine !== undefined && given !== undefined && typeof given.quarantine !== "function") {
+    throw new TypeError("createHandler: with deps.quarantine, deps.destination must be a Destination of astrolabe-segment (it needs quarantine)");
+  }
   const configured = settingsOf(settings);
   const destinations = destinationsFor(given);
   // Settings given here are checked now, so that a bad RULES stops the server at its start.
@@ -87,16 +101,21 @@ export function createHandler(settings = {}, deps = {}) {
     now: deps.now ?? (() => Date.now()),
     sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     random: deps.random ?? Math.random,
-    // One per isolate: the cap on upstream requests in flight holds across requests.
+    quarantine: deps.quarantine,
+    // One per isolate and sink: the cap on requests in flight holds across requests.
     gate: createGate(),
+    quarantineGate: createGate(),
   };
 
   return async function handle(request, env) {
     // Workers hand their bindings to each request; elsewhere the settings given above are all.
     const current = env !== null && typeof env === "object" ? { ...configured, ...settingsOf(env) } : configured;
     const started = io.now();
+    const receivedAt = new Date().toISOString();
+    const requestId = crypto.randomUUID();
     const url = new URL(request.url);
     const record = {
+      requestId,
       method: request.method,
       path: url.pathname,
       status: 0,
@@ -104,6 +123,7 @@ export function createHandler(settings = {}, deps = {}) {
       forwarded: 0,
       rejected: 0,
       skipped: 0,
+      quarantined: 0,
       operations: 0,
       upstreamAttempts: 0,
     };
@@ -117,7 +137,7 @@ export function createHandler(settings = {}, deps = {}) {
       const destination = destinations(current);
       response = destination.error !== undefined
         ? notConfigured(record, destination.error)
-        : await route(request, url, current, record, destination.engine, io, cors);
+        : await route(request, url, current, record, destination.engine, io, cors, receivedAt);
     } catch (error) {
       // A bug, not bad input: answer 500 (Segment retries) and log the kind of error, not the data.
       record.error = "internal";
@@ -125,7 +145,7 @@ export function createHandler(settings = {}, deps = {}) {
       response = json(500, { message: "Internal error in the edge worker; the request was not processed." });
     }
     // Errors too: a page reads why its call failed only from an answer it is allowed to read.
-    response = withHeaders(response, cors.headers);
+    response = withHeaders(response, { ...cors.headers, "x-request-id": requestId });
     record.status = response.status;
     record.durationMs = Math.max(0, io.now() - started);
     try {
@@ -200,7 +220,7 @@ function notConfigured(record, message) {
   return json(500, { message: `The edge worker is not configured: ${message}` });
 }
 
-async function route(request, url, env, record, destination, io, cors) {
+async function route(request, url, env, record, destination, io, cors, receivedAt) {
   if (cors.invalid !== undefined) {
     record.error = "not_configured";
     return json(500, {
@@ -285,18 +305,73 @@ async function route(request, url, env, record, destination, io, cors) {
     }
   }
 
+  // The refused messages are kept first (when a quarantine is set): only then is anything forwarded.
+  // The request's deliveries (the quarantine's, then the operations') share one time budget.
+  io = { ...io, clock: {} };
+  const keep = async (result, options) => {
+    if (!refusesAny(result, options.takes ?? (options.type === undefined ? "any" : "message"))) return undefined;
+    const kept = await keepRefused(bytes, target, options, env, record, destination, io, receivedAt);
+    return kept.ok ? undefined : kept.response;
+  };
   if (target.kind === "single") {
-    return handleSingle(JSON.parse(destination.mapJson(bytes, { type: target.type })), target, env, record, io);
+    const options = { type: target.type };
+    const result = JSON.parse(destination.mapJson(bytes, options));
+    return (await keep(result, options)) ?? handleSingle(result, target, env, record, io);
   }
   const result = JSON.parse(destination.mapJson(bytes));
-  if (target.kind === "batch" || Array.isArray(result.outcomes)) return handleBatch(result, env, record, io);
+  if (target.kind === "batch" || Array.isArray(result.outcomes)) {
+    return (await keep(result, target.kind === "batch" ? { takes: "batch" } : {})) ?? handleBatch(result, env, record, io);
+  }
   // A delivery of one message: the same 32 KB as the single routes, as a 413.
   if (bytes.length > LIMITS.single) {
     const { error } = tooLarge(LIMITS.single);
     record.error = error.code;
     return json(error.status, { message: error.message, errors: [error.issue] });
   }
-  return handleSingle(result, target, env, record, io);
+  return (await keep(result, {})) ?? handleSingle(result, target, env, record, io);
+}
+
+/**
+ * Whether the handler refuses any of a body's messages (then they are kept first), given its
+ * answer and what the route takes: the mirror of the library's quarantine (src/quarantine.rs),
+ * which says which exactly, and of handleSingle and handleBatch, which answer them.
+ */
+function refusesAny(result, takes) {
+  if (Array.isArray(result.outcomes)) {
+    return takes === "message" || result.errors.length > 0 || result.outcomes.some((outcome) => outcome.status === "invalid");
+  }
+  return takes === "batch" || result.status === "invalid";
+}
+
+/**
+ * Stores the quarantine records of a body with refused messages: through deps.quarantine, or at
+ * QUARANTINE_ENDPOINT; nothing when neither is set. Resolves `{ ok: true }`, or `{ ok: false,
+ * response }`, the 503 the sender gets instead.
+ */
+async function keepRefused(bytes, target, options, env, record, destination, io, receivedAt) {
+  const endpoint = setting(env.QUARANTINE_ENDPOINT);
+  if (io.quarantine === undefined && endpoint === undefined) return { ok: true };
+  if (typeof destination.quarantine !== "function") {
+    record.error = "not_configured";
+    return { ok: false, response: json(500, { message: "The edge worker is not configured: the quarantine needs a Destination of astrolabe-segment (deps.destination has no quarantine)." }) };
+  }
+  const lines = destination.quarantine(bytes, { receivedAt, route: target.path, requestId: record.requestId }, options);
+  if (lines === "") return { ok: true };
+  const count = lines.split("\n").length - 1;
+  if (io.quarantine !== undefined) {
+    try {
+      await io.quarantine(lines);
+    } catch (error) {
+      record.error = "quarantine_failed";
+      record.errorName = error?.name ?? "Error";
+      return { ok: false, response: quarantineUnavailable("The refused messages could not be stored.") };
+    }
+  } else {
+    const kept = await quarantine(lines, await quarantineKey(target.path, bytes), env, record, io, io.quarantineGate, io.clock);
+    if (!kept.ok) return kept;
+  }
+  record.quarantined = count;
+  return { ok: true };
 }
 
 async function handleSingle(result, target, env, record, io) {
@@ -330,7 +405,7 @@ async function handleSingle(result, target, env, record, io) {
     return json(200, { ok: true, skipped: true, reason: result.reason, message, warnings: result.warnings });
   }
   const { operations, derived } = await withMessageIds([result.operations]);
-  const delivery = await deliver(operations, env, record, io, io.gate);
+  const delivery = await deliver(operations, env, record, io, io.gate, io.clock);
   if (!delivery.ok) return delivery.response;
   record.forwarded = 1;
   return json(200, {
@@ -379,7 +454,7 @@ async function handleBatch(result, env, record, io) {
   record.skipped = skipped.length;
   const { operations, derived } = await withMessageIds(messages);
   if (operations.length > 0) {
-    const delivery = await deliver(operations, env, record, io, io.gate);
+    const delivery = await deliver(operations, env, record, io, io.gate, io.clock);
     if (!delivery.ok) return delivery.response;
   }
   record.forwarded = messages.length;

@@ -45,11 +45,27 @@ export function idempotencyKey(operations) {
   return sha256Hex(JSON.stringify(operations.map((operation) => [operation.op, operation.messageId])));
 }
 
+/**
+ * The Idempotency-Key of a request's quarantine records: the SHA-256 of its route, a newline and
+ * its body's bytes, so that a sender's retry of the same body gets the same key (the records
+ * differ: each request has its own id and time).
+ */
+export async function quarantineKey(route, bytes) {
+  const head = new TextEncoder().encode(`${route}\n`);
+  const data = new Uint8Array(head.length + bytes.length);
+  data.set(head, 0);
+  data.set(bytes, head.length);
+  return hex(await crypto.subtle.digest("SHA-256", data));
+}
+
 function isId(value) {
   return typeof value === "string" && value !== "";
 }
 
 async function sha256Hex(text) {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return hex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+}
+
+function hex(digest) {
   return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 }

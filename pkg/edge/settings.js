@@ -16,6 +16,8 @@ export const SETTINGS = Object.freeze([
   "ASTROLABE_RETRY_BASE_MS",
   "ASTROLABE_MAX_CONCURRENT",
   "RULES",
+  "QUARANTINE_ENDPOINT",
+  "QUARANTINE_API_KEY",
 ]);
 
 /** The settings `source` gives (those it has, by name), and nothing else. */

@@ -454,6 +454,19 @@ export function withFastPath(glue) {
       }
     }
 
+    /**
+     * The quarantine records (JSONL, one line per refused message; "" when none is refused) of a
+     * request's body, as received: `meta` is `{ receivedAt, route, requestId }`, `options`
+     * `{ type?, takes? }` (crates/wasm/src/lib.rs, `quarantine`; docs/quarantine.md).
+     */
+    quarantine(input, meta, options) {
+      try {
+        return glue.__quarantine(handleOf(this), input, meta, options);
+      } catch (error) {
+        throw after(error);
+      }
+    }
+
     /** What the settings were read with a warning (the full build's plans only; none in lite). */
     get warnings() {
       if (glue.__destinationWarnings === undefined) return [];

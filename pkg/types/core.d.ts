@@ -343,6 +343,52 @@ export interface Validation {
   warnings: Issue[];
 }
 
+/** The request a body came with, as its quarantine records say it (docs/quarantine.md). */
+export interface QuarantineMeta {
+  /** When the request arrived, ISO 8601 UTC (`"2026-12-07T20:00:00.000Z"`). */
+  receivedAt: string;
+  /** The request's path (`"/v1/batch"`). */
+  route: string;
+  /** The request's id (the edge answers it in `x-request-id`). */
+  requestId: string;
+}
+
+/** How a quarantined body is read. */
+export interface QuarantineOptions {
+  /** The call type of a single-message body, as in {@link MapOptions}; the route then takes one message. */
+  type?: CallType;
+  /**
+   * What the route takes: a route of one message refuses a batch as a whole (`invalid_type`), a
+   * batch route a message (`invalid_batch`), as the edge handler answers them. Default: `"message"`
+   * with a `type`, else `"any"`.
+   */
+  takes?: "message" | "batch" | "any";
+}
+
+/**
+ * One line of `quarantine`'s answer: a refused message (`message`, its text as received, without
+ * `writeKey`), or a body refused as a whole (`body`, or `bodyBase64` when it is not UTF-8).
+ */
+export interface QuarantineRecord {
+  /** The record format's version. */
+  quarantine: 1;
+  receivedAt: string;
+  route: string;
+  requestId: string;
+  /** The message's index in the batch; `null` for a single message or a whole body. */
+  index: number | null;
+  /** The issues the message or the body was refused with. */
+  errors: Issue[];
+  /** The message as received (parsed here; the line holds its exact text). */
+  message?: JsonValue;
+  /** The batch envelope's members the item was sent with, as received. */
+  envelope?: { context?: JsonValue; integrations?: JsonValue; sentAt?: JsonValue };
+  /** The body refused as a whole, as text. */
+  body?: string;
+  /** The body refused as a whole when it is not UTF-8, in base64. */
+  bodyBase64?: string;
+}
+
 /** What a Destination does (the entries declare the class, with their own `Config`). */
 export interface DestinationMethods {
   /** Checks a message against the Segment Spec. */
@@ -357,6 +403,14 @@ export interface DestinationMethods {
    * UTF-8 and oversize input come back as `invalid` outcomes.
    */
   mapJson(input: string | Uint8Array | ArrayBuffer, options?: MapOptions): string;
+  /**
+   * The quarantine records of a request's body (docs/quarantine.md): one JSON line (a
+   * {@link QuarantineRecord}, ending in a newline) per message these settings refuse, or one for a
+   * body refused as a whole; `""` when nothing is refused. Messages are spliced in as received
+   * (numbers keep their digits), on one line, without a `writeKey` member. Throws a `TypeError`
+   * when `meta` or `options` cannot be read.
+   */
+  quarantine(input: string | Uint8Array | ArrayBuffer, meta: QuarantineMeta, options?: QuarantineOptions): string;
   /**
    * Lets go of the Destination's settings now (their compiled form is released when no other
    * Destination holds it) rather than at garbage collection; later calls throw. Optional.

@@ -29,6 +29,10 @@ export interface EdgeSettings {
   ASTROLABE_MAX_CONCURRENT?: string;
   /** The level of each rule, as JSON: `{"near_miss_reserved":"off"}` (docs/rules.md). */
   RULES?: string;
+  /** URL a request's refused messages are POSTed to as JSONL records before anything is forwarded (docs/quarantine.md). */
+  QUARANTINE_ENDPOINT?: string;
+  /** Sent to QUARANTINE_ENDPOINT as `Authorization: Bearer <key>`. */
+  QUARANTINE_API_KEY?: string;
 }
 
 /** The name of a setting. */
@@ -43,7 +47,11 @@ export type EdgeSettingsSource = EdgeSettings | { readonly [name: string]: strin
 /** What the handler uses from the runtime, each replaceable (tests, servers of your own). */
 export interface EdgeDeps {
   /** What maps the bodies: by default `new Destination({ strict: false })` of this package. */
-  destination?: { mapJson(input: Uint8Array, options?: { type?: CallType }): string };
+  destination?: {
+    mapJson(input: Uint8Array, options?: { type?: CallType }): string;
+    /** Needed with a quarantine (`quarantine` or QUARANTINE_ENDPOINT). */
+    quarantine?(input: Uint8Array, meta: { receivedAt: string; route: string; requestId: string }, options?: { type?: CallType; takes?: "message" | "batch" | "any" }): string;
+  };
   /** Makes the upstream requests (the global `fetch`). */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
   /** Receives one JSON line per request, never the payload or a key (`console.log`). */
@@ -54,6 +62,11 @@ export interface EdgeDeps {
   sleep?: (ms: number) => Promise<void>;
   /** A number in [0, 1), for the backoff's jitter (`Math.random`). */
   random?: () => number;
+  /**
+   * Stores a request's quarantine records (JSONL), instead of QUARANTINE_ENDPOINT; rejects when
+   * they were not stored (the sender then gets a 503). Needs a `destination` with `quarantine`.
+   */
+  quarantine?: (lines: string) => Promise<void>;
 }
 
 /**

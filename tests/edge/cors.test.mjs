@@ -108,7 +108,7 @@ describe("ALLOWED_ORIGINS", () => {
       const res = await post(listed.base, "/v1/t", track, { origin });
       assert.equal(res.status, 200, res.text);
       assert.equal(res.headers.get("access-control-allow-origin"), origin);
-      assert.equal(res.headers.get("access-control-expose-headers"), "Retry-After");
+      assert.equal(res.headers.get("access-control-expose-headers"), "Retry-After, X-Request-Id");
       assert.match(res.headers.get("vary"), /Origin/);
     }
     const refused = await post(listed.base, "/v1/t", track, { origin: STRANGER });
@@ -175,11 +175,11 @@ describe("error answers carry the header", () => {
     for (const [status, res] of Object.entries(answers)) {
       assert.equal(res.status, Number(status));
       assert.equal(res.headers.get("access-control-allow-origin"), origin, status);
-      assert.equal(res.headers.get("access-control-expose-headers"), "Retry-After", status);
+      assert.equal(res.headers.get("access-control-expose-headers"), "Retry-After, X-Request-Id", status);
     }
     assert.equal(down.status, 503);
     assert.equal(down.headers.get("access-control-allow-origin"), "*");
-    assert.equal(down.headers.get("access-control-expose-headers"), "Retry-After");
+    assert.equal(down.headers.get("access-control-expose-headers"), "Retry-After, X-Request-Id");
     assert.match(down.headers.get("retry-after"), /^\d+$/);
   });
 });

@@ -6,6 +6,11 @@
 // the way a real upstream and the network between can, picked by a seeded PRNG so that a run can
 // be replayed. A second server, the redirect sink, is where every redirect points: the worker
 // must never send anything there.
+//
+// With `format: "quarantine"` it stands in for the quarantine's sink instead (docs/quarantine.md):
+// bodies are JSONL records (`content-type: application/x-ndjson`), stored per request under its
+// Idempotency-Key (a key that arrives again is not stored twice), each record under
+// `${key}\u0000${line}`; the same faults.
 import http from "node:http";
 import { performance } from "node:perf_hooks";
 
@@ -94,7 +99,7 @@ function closeServer(server) {
  * @param {number} [options.seed] seed of the PRNG that picks faults and slow delays
  * @param {number} [options.faultRate] share of requests answered with a fault (settable later)
  */
-export async function startFaultUpstream({ apiKey, seed = 1, faultRate = 0 }) {
+export async function startFaultUpstream({ apiKey, seed = 1, faultRate = 0, format = "operations" }) {
   const random = prng(seed);
   const sink = await startSink();
   const open = new Set(); // hanging responses, closed on shutdown
@@ -141,11 +146,16 @@ export async function startFaultUpstream({ apiKey, seed = 1, faultRate = 0 }) {
     return `redirect-${REDIRECT_STATUSES[Math.floor(random() * REDIRECT_STATUSES.length)]}`;
   }
 
-  function receive(operations) {
-    for (const operation of operations) {
+  /** The storage key of each item of a request: an operation's, or a record's under the request's key. */
+  const keyOf = format === "quarantine"
+    ? (record, at, requestKey) => `${requestKey}\u0000${at}`
+    : (operation) => storageKey(operation);
+
+  function receive(operations, requestKey) {
+    for (const [at, operation] of operations.entries()) {
       counts.operationsReceived += 1;
-      if (typeof operation.messageId !== "string" || operation.messageId === "") counts.missingMessageId += 1;
-      const key = storageKey(operation);
+      if (format !== "quarantine" && (typeof operation.messageId !== "string" || operation.messageId === "")) counts.missingMessageId += 1;
+      const key = keyOf(operation, at, requestKey);
       const content = JSON.stringify(operation);
       const seen = upstream.arrivals.get(key) ?? 0;
       upstream.arrivals.set(key, seen + 1);
@@ -163,9 +173,9 @@ export async function startFaultUpstream({ apiKey, seed = 1, faultRate = 0 }) {
     }
   }
 
-  function store(operations) {
-    for (const operation of operations) {
-      const key = storageKey(operation);
+  function store(operations, requestKey) {
+    for (const [at, operation] of operations.entries()) {
+      const key = keyOf(operation, at, requestKey);
       if (upstream.storage.has(key)) counts.dedupedOnStore += 1;
       else upstream.storage.set(key, operation);
     }
@@ -195,20 +205,27 @@ export async function startFaultUpstream({ apiKey, seed = 1, faultRate = 0 }) {
     }
     let operations;
     try {
-      operations = JSON.parse(body).operations;
+      operations = format === "quarantine"
+        ? body.split("\n").slice(0, -1).map((line) => ({ ...JSON.parse(line), line }))
+        : JSON.parse(body).operations;
     } catch {
       operations = undefined;
     }
     const wellFormed =
       Array.isArray(operations) &&
       typeof req.headers["idempotency-key"] === "string" &&
-      operations.every((op) => op !== null && typeof op === "object" && OPERATION_KINDS.includes(op.op));
+      (format === "quarantine"
+        ? operations.length > 0 && body.endsWith("\n") && req.headers["content-type"] === "application/x-ndjson" &&
+          operations.every((record) => record.quarantine === 1)
+        : operations.every((op) => op !== null && typeof op === "object" && OPERATION_KINDS.includes(op.op)));
     if (!wellFormed) {
       counts.malformed += 1;
       return done(400, { error: "malformed operations" });
     }
     entry.operations = operations;
-    receive(operations);
+    const requestKey = req.headers["idempotency-key"];
+    entry.headers = req.headers;
+    receive(operations, requestKey);
 
     const fault = pickFault();
     entry.fault = fault;
@@ -220,7 +237,7 @@ export async function startFaultUpstream({ apiKey, seed = 1, faultRate = 0 }) {
     }
     switch (fault) {
       case "ok":
-        store(operations);
+        store(operations, requestKey);
         return done(200, { ok: true, stored: operations.length });
       case "503":
         return done(503, { error: "unavailable" });
@@ -236,7 +253,7 @@ export async function startFaultUpstream({ apiKey, seed = 1, faultRate = 0 }) {
       case "slow": {
         // Committed, then slow to say so: the worker's per-attempt timeout may cut it, and then
         // it cannot know the operations were stored.
-        store(operations);
+        store(operations, requestKey);
         const delay = 300 + Math.floor(random() * 500);
         setTimeout(() => done(200, { ok: true, stored: operations.length }), delay).unref();
         return undefined;
@@ -254,7 +271,7 @@ export async function startFaultUpstream({ apiKey, seed = 1, faultRate = 0 }) {
         return req.socket.destroy();
       case "drop-after-store":
         // Stored, but the answer is lost: the "may have been stored" case.
-        store(operations);
+        store(operations, requestKey);
         entry.status = "dropped";
         return req.socket.destroy();
       default:

@@ -315,3 +315,188 @@ test("signatureValid: Segment's hex HMAC-SHA1 of the exact bytes, either case; n
   assert.equal(await signatureValid(bytes, `${good}00`, "s3cret"), false);
   assert.equal(await signatureValid(bytes, null, "s3cret"), false);
 });
+
+// ---- The quarantine (docs/quarantine.md) ------------------------------------------------------
+
+const WRITE_KEY = "wk_secret_1";
+const auth = { authorization: `Basic ${Buffer.from(`${WRITE_KEY}:`).toString("base64")}` };
+const quarantined = { ...settings, SEGMENT_WRITE_KEY: WRITE_KEY, QUARANTINE_ENDPOINT: "http://quarantine.test/v1/records", QUARANTINE_API_KEY: "qk", ASTROLABE_RETRY_BASE_MS: "1" };
+/** A batch with a valid identify, a track without event (index 1) and a big number kept as sent. */
+const mixedBatch = `{"writeKey": "${WRITE_KEY}", "sentAt": "2026-12-07T19:59:59.000Z",
+  "batch": [
+    {"type": "identify", "userId": "u1", "messageId": "m-1"},
+    {"type": "track", "userId": "u1", "messageId": "m-2", "writeKey": "${WRITE_KEY}", "properties": {"n": 12345678901234567890123}}
+  ]}`;
+const post = (path, body, headers = {}) => new Request(`http://edge${path}`, { method: "POST", body, headers });
+
+/** A fetch double that answers the quarantine's sink with `sink(attempt)` and Astrolabe with 200, recording both. */
+function sinkAnd(sink) {
+  const calls = { sink: [], upstream: [] };
+  const fetch = async (url, init) => {
+    if (String(url).startsWith("http://quarantine.test/")) {
+      calls.sink.push({ url: String(url), ...init });
+      return sink(calls.sink.length, init);
+    }
+    calls.upstream.push(JSON.parse(init.body));
+    return new Response("{}", { status: 200 });
+  };
+  return { calls, fetch };
+}
+
+test("refused messages go to the quarantine's endpoint first, then the valid ones upstream", async () => {
+  const { calls, fetch } = sinkAnd(async () => new Response("{}", { status: 201 }));
+  const lines = [];
+  const handle = createHandler(quarantined, { fetch, log: (line) => lines.push(JSON.parse(line)), sleep: async () => {} });
+  const response = await handle(post("/v1/batch", mixedBatch), {});
+  assert.equal(response.status, 200);
+  const answer = await response.json();
+  assert.deepEqual([answer.forwarded, answer.rejected.length], [1, 1]);
+  const id = response.headers.get("x-request-id");
+  assert.match(id, /^[0-9a-f-]{36}$/);
+  assert.equal(calls.sink.length, 1);
+  assert.equal(calls.upstream.length, 1);
+  const [sent] = calls.sink;
+  assert.equal(sent.method, "POST");
+  assert.equal(sent.redirect, "manual");
+  assert.equal(sent.headers["content-type"], "application/x-ndjson");
+  assert.equal(sent.headers.authorization, "Bearer qk");
+  assert.match(sent.headers["idempotency-key"], /^[0-9a-f]{64}$/);
+  assert.ok(sent.body.endsWith("\n"));
+  const records = sent.body.trimEnd().split("\n").map((line) => JSON.parse(line));
+  assert.equal(records.length, 1);
+  assert.deepEqual(Object.keys(records[0]), ["quarantine", "receivedAt", "route", "requestId", "index", "errors", "message", "envelope"]);
+  assert.equal(records[0].route, "/v1/batch");
+  assert.equal(records[0].requestId, id);
+  assert.equal(records[0].index, 1);
+  assert.equal(records[0].errors[0].code, "missing_event");
+  assert.match(records[0].receivedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  // The message's text as sent, big number and all, without its write key; the envelope's sentAt.
+  assert.ok(sent.body.includes('"message":{"type": "track", "userId": "u1", "messageId": "m-2", "properties": {"n": 12345678901234567890123}}'), sent.body);
+  assert.ok(sent.body.includes('"envelope":{"sentAt":"2026-12-07T19:59:59.000Z"}'), sent.body);
+  // No write key, no Authorization header, anywhere in what was stored.
+  assert.ok(!sent.body.includes(WRITE_KEY) && !sent.body.includes("writeKey") && !sent.body.includes("Basic"));
+  assert.equal(lines.length, 1);
+  assert.equal(lines[0].quarantined, 1);
+  assert.equal(lines[0].requestId, id);
+  assert.equal(lines[0].quarantineAttempts, 1);
+});
+
+test("a refused single message is stored, then still gets its 400; a sender's retry gets the same Idempotency-Key", async () => {
+  const { calls, fetch } = sinkAnd(async () => new Response("{}", { status: 200 }));
+  const handle = createHandler(quarantined, { fetch, log: () => {} });
+  const body = '{"userId": "u1",\n "writeKey": "' + WRITE_KEY + '"}';
+  const first = await handle(post("/v1/track", body), {});
+  const again = await handle(post("/v1/track", body, { "x-retry-count": "1" }), {});
+  assert.deepEqual([first.status, again.status], [400, 400]);
+  assert.equal((await first.json()).errors[0].code, "missing_event");
+  assert.equal(calls.sink.length, 2);
+  assert.equal(calls.upstream.length, 0);
+  assert.equal(calls.sink[0].headers["idempotency-key"], calls.sink[1].headers["idempotency-key"]);
+  assert.notEqual(first.headers.get("x-request-id"), again.headers.get("x-request-id"));
+  const record = JSON.parse(calls.sink[0].body);
+  assert.equal(record.index, null);
+  assert.deepEqual(record.message, { userId: "u1" });
+  assert.ok(calls.sink[0].body.includes('"message":{"userId": "u1"}'), calls.sink[0].body);
+  // Another body, another key.
+  await handle(post("/v1/track", '{"userId": "u2"}', auth), {});
+  assert.notEqual(calls.sink[2].headers["idempotency-key"], calls.sink[0].headers["idempotency-key"]);
+});
+
+test("bodies refused as a whole are stored as body; requests refused before the body is read are not", async () => {
+  const { calls, fetch } = sinkAnd(async () => new Response("{}", { status: 200 }));
+  const handle = createHandler(quarantined, { fetch, log: () => {} });
+  assert.equal((await handle(post("/v1/batch", "{\"batch\": [", auth), {})).status, 400);
+  assert.equal(JSON.parse(calls.sink[0].body).body, "{\"batch\": [");
+  assert.equal(JSON.parse(calls.sink[0].body).errors[0].code, "invalid_json");
+  // A batch to a single route, a message to a batch route: refused as a whole, as answered.
+  assert.equal((await handle(post("/v1/identify", '{"batch": [{"userId": "u1"}]}', auth), {})).status, 400);
+  assert.equal(JSON.parse(calls.sink[1].body).errors[0].code, "invalid_type");
+  assert.equal((await handle(post("/v1/batch", '{"type": "identify", "userId": "u1"}', auth), {})).status, 400);
+  assert.equal(JSON.parse(calls.sink[2].body).errors[0].code, "invalid_batch");
+  // Not authenticated, too large: nothing kept.
+  assert.equal((await handle(post("/v1/track", '{"userId": "u1"}'), {})).status, 401);
+  assert.equal((await handle(post("/v1/track", `{"userId": "${"x".repeat(40_000)}"}`, auth), {})).status, 413);
+  assert.equal(calls.sink.length, 3);
+  // Valid and skipped messages: nothing to keep, no request to the sink.
+  assert.equal((await handle(post("/v1/page", '{"userId": "u1"}', auth), {})).status, 200);
+  assert.equal((await handle(post("/v1/identify", '{"userId": "u1"}', auth), {})).status, 200);
+  assert.equal(calls.sink.length, 3);
+});
+
+test("deps.quarantine takes the records instead of an endpoint; when it throws, 503 and nothing forwarded", async () => {
+  const stored = [];
+  let fail = false;
+  const upstream = [];
+  const fetch = async (url, init) => {
+    upstream.push(String(url));
+    return new Response("{}", { status: 200 });
+  };
+  const lines = [];
+  const handle = createHandler(settings, {
+    fetch,
+    log: (line) => lines.push(JSON.parse(line)),
+    quarantine: async (text) => {
+      if (fail) throw new Error("disk full");
+      stored.push(text);
+    },
+  });
+  const body = '[{"type": "identify", "userId": "u1"}, {"type": "group", "userId": "u1"}]';
+  let response = await handle(post("/v1/batch", body), {});
+  assert.equal(response.status, 200);
+  assert.equal(stored.length, 1);
+  assert.equal(JSON.parse(stored[0]).index, 1);
+  assert.equal(JSON.parse(stored[0]).errors[0].code, "missing_group_id");
+  assert.deepEqual(upstream, [settings.ASTROLABE_ENDPOINT]);
+  fail = true;
+  response = await handle(post("/v1/batch", body), {});
+  assert.equal(response.status, 503);
+  assert.ok(Number(response.headers.get("retry-after")) >= 1);
+  assert.match((await response.json()).message, /could not be stored.*Nothing was forwarded/);
+  assert.equal(upstream.length, 1);
+  assert.equal(lines.at(-1).error, "quarantine_failed");
+  assert.equal(lines.at(-1).quarantined, 0);
+  // deps.quarantine needs a Destination that writes the records.
+  assert.throws(() => createHandler({}, { destination: mapsOne, quarantine: async () => {} }), { name: "TypeError", message: /needs quarantine/ });
+});
+
+test("sink faults (5xx, a hang past the timeout, a redirect, a 4xx refusal) each end in a 503 with nothing forwarded", async () => {
+  const faults = {
+    "5xx": async () => new Response("down", { status: 500 }),
+    hang: (_, init) => new Promise((_resolve, reject) => init.signal.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError")))),
+    redirect: async () => new Response(null, { status: 307, headers: { location: "http://elsewhere.test/" } }),
+    "4xx": async () => new Response("bad key", { status: 401 }),
+  };
+  for (const [name, sink] of Object.entries(faults)) {
+    const { calls, fetch } = sinkAnd(sink);
+    const lines = [];
+    const handle = createHandler({ ...quarantined, ASTROLABE_RETRY_BUDGET_MS: "400", ASTROLABE_ATTEMPT_TIMEOUT_MS: "60" }, {
+      fetch,
+      log: (line) => lines.push(JSON.parse(line)),
+      sleep: async () => {},
+    });
+    const response = await handle(post("/v1/batch", mixedBatch), {});
+    assert.equal(response.status, 503, name);
+    assert.ok(Number(response.headers.get("retry-after")) >= 1, name);
+    assert.ok(response.headers.get("x-request-id"), name);
+    assert.equal(calls.upstream.length, 0, name);
+    assert.ok(calls.sink.length >= 1, name);
+    assert.match(lines[0].error, /^quarantine_/, name);
+    assert.equal(lines[0].quarantined, 0, name);
+    // Retried while retrying can help; a redirect or a refusal once.
+    assert.equal(calls.sink.length > 1, name === "5xx" || name === "hang", name);
+    // Every attempt the same key, and never to a redirect's target.
+    assert.equal(new Set(calls.sink.map((call) => call.headers["idempotency-key"])).size, 1, name);
+    assert.ok(calls.sink.every((call) => call.url === quarantined.QUARANTINE_ENDPOINT), name);
+  }
+});
+
+test("without a quarantine, refused messages are not kept and nothing changes", async () => {
+  const { calls, fetch } = sinkAnd(async () => new Response("{}", { status: 200 }));
+  const { QUARANTINE_ENDPOINT, ...plain } = quarantined;
+  const handle = createHandler(plain, { fetch, log: () => {} });
+  const response = await handle(post("/v1/batch", mixedBatch), {});
+  assert.equal(response.status, 200);
+  assert.equal(calls.sink.length, 0);
+  assert.equal(calls.upstream.length, 1);
+  assert.ok(response.headers.get("x-request-id"));
+});

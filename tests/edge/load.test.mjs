@@ -2,6 +2,8 @@
 // fault-injecting upstream on loopback (fault-upstream.mjs), driven by concurrent SDK-like senders
 // for EDGE_LOAD_SECONDS (default 60). First a few faults forced one by one, then the load, then
 // the invariants the worker promises, each its own test so that a report names what broke.
+// Refused messages go to a second fault upstream, the quarantine's sink (docs/quarantine.md),
+// which gets faults too: every message a sender got a 2xx for must be stored upstream or there.
 //
 //   node --test tests/edge/load.test.mjs                      (after make test-edge has linked the package)
 //   EDGE_LOAD_SECONDS=10 node --test tests/edge/load.test.mjs  a quick run
@@ -18,6 +20,7 @@ const SEED = Math.floor(positive(process.env.EDGE_LOAD_SEED, 20_261_117));
 const SENDERS = 12;
 const FAULT_RATE = 0.3;
 const API_KEY = "ak_load_5e0b7c2d91f4";
+const SINK_KEY = "qk_load_0a7d3e91c2b5";
 const BUDGET_MS = 3_000;
 const ATTEMPT_TIMEOUT_MS = 700;
 /** What a sender request may take beyond the worker's budget (backoff, queueing on 2 cores). */
@@ -34,12 +37,16 @@ function positive(value, fallback) {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let upstream;
+let quarantine; // the quarantine's sink
 let edge;
 let workerdPid;
 
 before(async () => {
   upstream = await startFaultUpstream({ apiKey: API_KEY, seed: SEED, faultRate: 0 });
+  quarantine = await startFaultUpstream({ apiKey: SINK_KEY, seed: SEED + 1, faultRate: 0, format: "quarantine" });
   edge = await startWorkerd({
+    QUARANTINE_ENDPOINT: quarantine.url,
+    QUARANTINE_API_KEY: SINK_KEY,
     ASTROLABE_ENDPOINT: upstream.url,
     ASTROLABE_API_KEY: API_KEY,
     ASTROLABE_RETRY_BUDGET_MS: String(BUDGET_MS),
@@ -52,7 +59,7 @@ before(async () => {
 
 after(async () => {
   await edge?.stop();
-  await upstream?.close();
+  await Promise.all([upstream?.close(), quarantine?.close()]);
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -70,6 +77,23 @@ function identityOf(operation) {
 }
 
 const FORBIDDEN_MARKER = /"(BAD|SKIP)-[^"]*"/;
+/**
+ * What the quarantine must never hold: a valid message, or a batch's skipped one (a "skipped" single
+ * sent without `type` to /v1/group is a group call without groupId, refused by the route's type).
+ */
+const notRefused = (record) => /"seq":"L-[^"]*"/.test(record.line) || (record.index !== null && /"seq":"SKIP-[^"]*"/.test(record.line));
+
+/** JSON text, BigInts written with all their digits (a number no double holds, kept as sent). */
+function text(value) {
+  return JSON.stringify(value, (_, v) => (typeof v === "bigint" ? `\u0000big:${v}` : v)).replace(/"\\u0000big:(-?\d+)"/g, "$1");
+}
+
+/** The text of a quarantine record's `message` as it stands in its line, or undefined. */
+function messageText(line) {
+  const end = line.includes(',"envelope":') ? line.lastIndexOf(',"envelope":') : line.length - 1;
+  const start = line.lastIndexOf(',"message":', end);
+  return start === -1 ? undefined : line.slice(start + ',"message":'.length, end);
+}
 
 /** A sender's message factory: deterministic for a given seed and sender. */
 function messages(sender, seed) {
@@ -117,13 +141,17 @@ function messages(sender, seed) {
     n += 1;
     const seq = `BAD-${sender}-${n}`;
     const typeField = typed ? { type } : {};
+    // Some carry a write key, which the quarantine must not keep.
+    const writeKey = random() < 0.3 ? { writeKey: `wk-${sender}` } : {};
     const body =
       type === "identify"
-        ? { ...typeField, userId: true, traits: { seq } }
+        ? { ...writeKey, ...typeField, userId: true, traits: { seq } }
         : type === "track"
-          ? { ...typeField, userId: user(), properties: { seq } }
-          : { ...typeField, userId: user(), traits: { seq } }; // a group without groupId
-    return { kind: "bad", marker: seq, body, expects: [] };
+          ? { ...typeField, userId: user(), ...writeKey, properties: { seq, big: 12345678901234567890123n } }
+          : { ...typeField, userId: user(), traits: { seq }, ...writeKey }; // a group without groupId
+    const { writeKey: _, ...kept } = body;
+    // The message as the quarantine must store it: its text as sent, the write key aside.
+    return { kind: "bad", marker: seq, body, expects: [], quarantined: text(kept) };
   }
 
   function skipped(typed) {
@@ -168,11 +196,11 @@ function messages(sender, seed) {
       const items = Array.from({ length: 1 + Math.floor(random() * 8) }, () =>
         message(pick(["identify", "track", "track", "group"]), true),
       );
-      return { path: "/v1/batch", bytes: JSON.stringify({ batch: items.map((item) => item.body) }), items };
+      return { path: "/v1/batch", bytes: text({ batch: items.map((item) => item.body) }), items };
     }
     const type = pick(["track", "identify", "group"]);
     const item = message(type, false);
-    return { path: `/v1/${type}`, bytes: JSON.stringify(item.body), items: [item] };
+    return { path: `/v1/${type}`, bytes: text(item.body), items: [item] };
   };
 }
 
@@ -353,7 +381,7 @@ describe("forced faults, one at a time", () => {
   });
 });
 
-describe(`load: ${SENDERS} senders for ${LOAD_SECONDS} s, ${FAULT_RATE * 100}% upstream faults`, () => {
+describe(`load: ${SENDERS} senders for ${LOAD_SECONDS} s, ${FAULT_RATE * 100}% upstream and quarantine faults`, () => {
   const results = { calls: [], requests: [], health: [], rss: [], rssPeakKiB: undefined };
   let figures; // computed once the load is over
   let sinkBefore;
@@ -362,6 +390,7 @@ describe(`load: ${SENDERS} senders for ${LOAD_SECONDS} s, ${FAULT_RATE * 100}% u
   before(async () => {
     upstream.forced.length = 0;
     upstream.faultRate = FAULT_RATE;
+    quarantine.faultRate = FAULT_RATE;
     sinkBefore = upstream.sink.requests.length;
     const rssStartKiB = workerdPid === undefined ? undefined : rssKiB(workerdPid);
     const started = performance.now();
@@ -370,6 +399,7 @@ describe(`load: ${SENDERS} senders for ${LOAD_SECONDS} s, ${FAULT_RATE * 100}% u
     elapsedMs = performance.now() - started;
     await stopWatching();
     upstream.faultRate = 0;
+    quarantine.faultRate = 0;
     figures = analyse({ rssStartKiB, rssEndKiB: workerdPid === undefined ? undefined : rssKiB(workerdPid) });
     figures.started = started;
     console.log(report(figures));
@@ -396,6 +426,7 @@ describe(`load: ${SENDERS} senders for ${LOAD_SECONDS} s, ${FAULT_RATE * 100}% u
       messages: items.length,
       valid: items.filter((item) => item.kind === "valid").length,
       upstream: upstream.stats(),
+      quarantine: quarantine.stats(),
     };
   }
 
@@ -414,6 +445,7 @@ describe(`load: ${SENDERS} senders for ${LOAD_SECONDS} s, ${FAULT_RATE * 100}% u
       `  duplicates        ${u.duplicatesReceived} received (${u.duplicateKeys} keys), ${u.dedupedOnStore} deduped on store, ${u.conflictingDuplicates} conflicting`,
       `  hangs             ${u.hangsCutByClient} cut by the worker, ${f.deliveredAfterHang} sender requests delivered after a hang`,
       `  redirect sink     ${u.sinkRequests} requests`,
+      `  quarantine        ${f.quarantine.requests} requests, ${f.quarantine.operationsReceived} records received, ${f.quarantine.storedKeys} stored, faults ${JSON.stringify(f.quarantine.faults)}`,
       `  health            ${results.health.length} polls, ${results.health.filter((poll) => poll.status === 200).length} answered 200`,
       `  workerd RSS       start ${kib(f.rss.rssStartKiB)}, peak ${kib(results.rssPeakKiB)}, end ${kib(f.rss.rssEndKiB)} (pid ${workerdPid ?? "not found"})`,
       `  RSS by 10 s       ${rssTimeline(f.started).map(kib).join(", ") || "n/a"}`,
@@ -451,6 +483,46 @@ describe(`load: ${SENDERS} senders for ${LOAD_SECONDS} s, ${FAULT_RATE * 100}% u
     assert.equal(missing.length, 0, `answered 2xx but not stored upstream: ${sample(missing)}`);
   });
 
+  test("1q. no 2xx without storage, refused ones included: each message stored upstream or in the quarantine, as sent", () => {
+    const quarantined = new Map(); // message text -> its records
+    for (const record of quarantine.storage.values()) {
+      const message = messageText(record.line);
+      if (message === undefined) continue;
+      if (!quarantined.has(message)) quarantined.set(message, []);
+      quarantined.get(message).push(record);
+    }
+    const missing = [];
+    const leaked = [];
+    for (const request of results.requests) {
+      if (!is2xx(request.status)) continue;
+      for (const [index, item] of request.call.items.entries()) {
+        if (item.kind === "valid") {
+          for (const identity of item.expects) if (!figures.stored.has(identity)) missing.push({ upstream: identity, ...requestSummary(request) });
+        } else if (item.kind === "bad") {
+          const records = quarantined.get(item.quarantined) ?? [];
+          const batch = request.call.path === "/v1/batch";
+          const found = records.find((record) => record.route === request.call.path && record.index === (batch ? index : null));
+          if (found === undefined) missing.push({ quarantine: item.quarantined, records: records.length, ...requestSummary(request) });
+        }
+      }
+    }
+    for (const record of quarantine.storage.values()) {
+      if (/"writeKey"|wk-\d/.test(record.line)) leaked.push(record.line);
+    }
+    const refusedSent = results.calls.flatMap((call) => call.items).filter((item) => item.kind === "bad").length;
+    assert.ok(refusedSent > 0 && quarantine.storage.size > 0, `${refusedSent} refused messages sent, ${quarantine.storage.size} records stored`);
+    expectNone({
+      "answered 2xx but not stored upstream nor in the quarantine (exactly as sent)": missing,
+      "a write key stored in the quarantine": leaked,
+    });
+  });
+
+  test("the quarantine's sink saw only well-formed requests with its Bearer key, and got faults too", () => {
+    assert.equal(figures.quarantine.unauthorized, 0, "quarantine requests without the right Bearer key");
+    assert.equal(figures.quarantine.malformed, 0, "malformed quarantine requests (not JSONL records, or no Idempotency-Key)");
+    assert.ok(Object.keys(figures.quarantine.faults).length > 0, "no fault injected at the quarantine: run longer (EDGE_LOAD_SECONDS)");
+  });
+
   test("2. invalid and skipped messages are never forwarded", () => {
     const received = [];
     for (const entry of upstream.log) {
@@ -460,9 +532,11 @@ describe(`load: ${SENDERS} senders for ${LOAD_SECONDS} s, ${FAULT_RATE * 100}% u
       }
     }
     const sunk = upstream.sink.requests.filter((request) => FORBIDDEN_MARKER.test(request.body)).map((request) => request.body);
+    const kept = [...quarantine.storage.values()].filter(notRefused).map((record) => record.line);
     expectNone({
       "the upstream received invalid or skipped messages": received,
       "the sink received invalid or skipped messages": sunk,
+      "the quarantine holds valid or skipped messages": kept,
     });
   });
 
@@ -495,8 +569,11 @@ describe(`load: ${SENDERS} senders for ${LOAD_SECONDS} s, ${FAULT_RATE * 100}% u
     const allowed = (status) => is2xx(status) || (status >= 400 && status < 500) || status === 502 || status === 503;
     const unexpected = results.requests.filter((request) => !allowed(request.status)).map(requestSummary);
     assert.equal(unexpected.length, 0, `unexpected worker statuses ${JSON.stringify(figures.statuses)}: ${sample(unexpected)}`);
+    // A 503 too when the quarantine could not store it (the sender retries; the same bytes then get their 400).
+    const quarantineDown = (request) => request.status === 503 && /refused messages could not be stored/.test(request.text ?? "");
     const badSingles = results.requests.filter(
-      (request) => (request.call.garbage || (request.call.path !== "/v1/batch" && request.call.items[0]?.kind === "bad")) && request.status !== 400,
+      (request) => (request.call.garbage || (request.call.path !== "/v1/batch" && request.call.items[0]?.kind === "bad")) &&
+        request.status !== 400 && !quarantineDown(request),
     );
     assert.equal(badSingles.length, 0, `bad input not answered 400: ${sample(badSingles.map(requestSummary))}`);
   });
@@ -530,6 +607,7 @@ describe(`load: ${SENDERS} senders for ${LOAD_SECONDS} s, ${FAULT_RATE * 100}% u
       .map(requestSummary);
     expectNone({
       "the redirect sink received requests (headers sent there)": sunk,
+      "the quarantine's redirect sink received requests": quarantine.sink.requests.map(({ method, url }) => ({ method, url })),
       "2xx although the upstream answered only redirects": redirectOnly,
     });
   });

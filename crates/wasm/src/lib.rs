@@ -186,6 +186,40 @@ pub fn answer_value(handle: u32, value: JsValue, shape: u8, options: JsValue) ->
     })
 }
 
+/// Internal: `destination.quarantine(input, meta, options)`, the quarantine records (JSONL) of a
+/// request's body, a string or bytes (see `astrolabe_segment::quarantine`): `meta` is
+/// `{receivedAt, route, requestId}`, `options` `{type?, takes?}`. Throws a `TypeError` on meta or
+/// options it cannot read, or on input that is not text or bytes.
+#[wasm_bindgen(js_name = "__quarantine")]
+pub fn quarantine(handle: u32, input: JsValue, meta: JsValue, options: JsValue) -> Result<String, JsValue> {
+    use astrolabe_segment::quarantine::{Meta, Options};
+    let Converted { value: meta, issues } = to_json(&meta);
+    let meta = match issues.first() {
+        Some(issue) => return Err(type_error(&format!("quarantine meta is not JSON: {issue}"))),
+        None => meta,
+    };
+    let meta = Meta::from_value(&meta).map_err(|problem| type_error(&problem))?;
+    let options = if options.is_undefined() || options.is_null() {
+        Options::default()
+    } else {
+        let Converted { value, issues } = to_json(&options);
+        if !issues.is_empty() {
+            return Err(type_error(Options::NOT_AN_OBJECT));
+        }
+        Options::from_value(&value).map_err(|problem| type_error(&problem))?
+    };
+    let bytes = if let Some(text) = input.as_string() {
+        text.into_bytes()
+    } else if let Some(bytes) = input.dyn_ref::<Uint8Array>() {
+        bytes.to_vec()
+    } else if let Some(buffer) = input.dyn_ref::<js_sys::ArrayBuffer>() {
+        Uint8Array::new(buffer).to_vec()
+    } else {
+        return Err(type_error("quarantine expects the request's body: a string, a Uint8Array or an ArrayBuffer"));
+    };
+    with_destination(handle, |dest| Ok(dest.quarantine(&bytes, &options, &meta)))
+}
+
 thread_local! {
     /// Where JS writes input text (`TextEncoder.encodeInto`, native and fast) before a call that
     /// reads it: wasm-bindgen's own string passing copies ASCII one character at a time in JS,

@@ -13,6 +13,7 @@
 //! nests too deep, a walk over the host's value answers in its own words.
 
 mod scan;
+pub mod split;
 
 pub(crate) use scan::{Broken, Problem};
 
