@@ -19,8 +19,9 @@ export function normalizeState(raw) {
     payload: raw.payload,
     type: CALL_TYPES.includes(raw.type) ? raw.type : "auto",
     strict: raw.strict === true,
-    privacy: PRIVACY_ACTIONS.includes(raw.privacy) ? raw.privacy : "warn",
   };
+  // The page's default ("warn") goes without saying, so that links stay as they were.
+  if (PRIVACY_ACTIONS.includes(raw.privacy) && raw.privacy !== "warn") state.privacy = raw.privacy;
   for (const key of ["mappings", "trackingPlan"]) {
     if (typeof raw[key] === "string" && raw[key].trim() !== "") state[key] = raw[key];
   }

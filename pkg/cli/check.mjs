@@ -27,7 +27,8 @@ Inputs:
   segment-logs/<source>/<day>/<hour>/*.gz.
 
 Options:
-  --config FILE     the settings of new Destination(...) as JSON: {"strict", "mappings", "trackingPlan"}
+  --config FILE     the settings of new Destination(...) as JSON: {"strict", "mappings", "trackingPlan",
+                    "rules", "privacy"} (privacy: personal data found is counted as pii_detected)
   --plan FILE       a tracking plan in any format (Segment, Typewriter, RudderStack, Avo; see
                     astrolabe-segment convert --help), used as trackingPlan (instead of the config's)
   --strict          every warning is an error

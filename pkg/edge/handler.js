@@ -23,6 +23,8 @@
 //   ASTROLABE_MAX_CONCURRENT      upstream requests in flight per isolate at most (64)
 //   RULES                         the level of each rule, as JSON: {"near_miss_reserved":"off"}
 //                                 (docs/rules.md); a Destination is built per distinct value
+//   PRIVACY                       personal data detection, as JSON: {"action":"redact"} (docs/privacy.md)
+//   PRIVACY_HASH_KEY              privacy's hashKey, as a secret of its own (for "action":"hash")
 //   QUARANTINE_ENDPOINT           URL a request's refused messages are POSTed to (JSONL records,
 //                                 docs/quarantine.md) before anything is forwarded; unset: not kept
 //   QUARANTINE_API_KEY            sent to it as `Authorization: Bearer <key>` (optional)
@@ -174,44 +176,64 @@ function crossOrigin(request, env) {
   };
 }
 
+/** The settings a Destination is built from. */
+const DESTINATION_SETTINGS = ["RULES", "PRIVACY", "PRIVACY_HASH_KEY"];
+
 /**
- * The Destination for each value of RULES (the same one while it stays the same: Workers' bindings
- * come with each request), or the error that value gives; `given` (deps.destination) for all.
+ * The Destination for each value of its settings (the same one while they stay the same: Workers'
+ * bindings come with each request), or the error they give; `given` (deps.destination) for all.
  */
 function destinationsFor(given) {
   const built = new Map();
   return (settings) => {
     if (given !== undefined) return { engine: given };
-    const rules = settings.RULES ?? "";
-    let found = built.get(rules);
+    const key = JSON.stringify(DESTINATION_SETTINGS.map((name) => settings[name] ?? ""));
+    let found = built.get(key);
     if (found === undefined) {
-      found = buildDestination(rules);
+      found = buildDestination(settings);
       // A few distinct values at most in one deployment; more would be a bug in its settings.
       if (built.size >= 8) built.clear();
-      built.set(rules, found);
+      built.set(key, found);
     }
     return found;
   };
 }
 
 /**
- * The Destination for a value of RULES (`""` for none), as `{ engine }`, or `{ error }` saying why
- * the value cannot be used. Exported for servers that build the handler's Destination themselves
- * (`make serve`'s inspector, which watches each call).
+ * The Destination its settings give (RULES, PRIVACY, PRIVACY_HASH_KEY; a string is RULES alone),
+ * as `{ engine }`, or `{ error }` saying which setting cannot be used and why. Exported for servers
+ * that build the handler's Destination themselves (`make serve`'s inspector, which watches each call).
  */
-export function buildDestination(rules) {
-  let parsed;
-  if (rules.trim() !== "") {
-    try {
-      parsed = JSON.parse(rules);
-    } catch (error) {
-      return { error: `RULES is not JSON (${error.message}); give an object such as {"near_miss_reserved":"off"}.` };
-    }
+export function buildDestination(settings) {
+  const given = typeof settings === "string" ? { RULES: settings } : (settings ?? {});
+  const config = { strict: false };
+  const rules = jsonSetting(given.RULES, "RULES", '{"near_miss_reserved":"off"}');
+  if (rules.error !== undefined) return rules;
+  config.rules = rules.value;
+  const privacy = jsonSetting(given.PRIVACY, "PRIVACY", '{"action":"redact"}');
+  if (privacy.error !== undefined) return privacy;
+  // The hash key is a secret: a setting of its own, so that it can be one (wrangler secret put).
+  const hashKey = setting(given.PRIVACY_HASH_KEY);
+  if (privacy.value !== undefined || hashKey !== undefined) {
+    config.privacy = hashKey === undefined ? privacy.value : { ...(privacy.value ?? {}), hashKey };
   }
   try {
-    return { engine: new Destination({ strict: false, rules: parsed }) };
+    return { engine: new Destination(config) };
   } catch (error) {
-    return { error: `RULES cannot be used: ${error.message.replace(/^invalid Destination config: /, "")}.` };
+    const names = [given.RULES, given.PRIVACY].some((value) => setting(value) !== undefined)
+      ? DESTINATION_SETTINGS.filter((name) => setting(given[name]) !== undefined).join(" or ")
+      : "the settings";
+    return { error: `${names} cannot be used: ${error.message.replace(/^invalid Destination config: /, "")}.` };
+  }
+}
+
+/** A setting holding JSON: `{ value }` (undefined when unset), or `{ error }` naming it. */
+function jsonSetting(text, name, example) {
+  if (setting(text) === undefined) return { value: undefined };
+  try {
+    return { value: JSON.parse(text) };
+  } catch (error) {
+    return { error: `${name} is not JSON (${error.message}); give an object such as ${example}.` };
   }
 }
 

@@ -29,6 +29,10 @@ export interface EdgeSettings {
   ASTROLABE_MAX_CONCURRENT?: string;
   /** The level of each rule, as JSON: `{"near_miss_reserved":"off"}` (docs/rules.md). */
   RULES?: string;
+  /** Personal data detection, as JSON: the `privacy` option, such as `{"action":"redact"}` (docs/privacy.md). */
+  PRIVACY?: string;
+  /** `privacy.hashKey`, as a secret of its own, for `"action":"hash"` (16 bytes or more). */
+  PRIVACY_HASH_KEY?: string;
   /** URL a request's refused messages are POSTed to as JSONL records before anything is forwarded (docs/quarantine.md). */
   QUARANTINE_ENDPOINT?: string;
   /** Sent to QUARANTINE_ENDPOINT as `Authorization: Bearer <key>`. */

@@ -117,8 +117,8 @@ export const isEndpointPath = (pathname) => findRoute(pathname) !== undefined ||
  */
 export function createEndpoint({ store, environment, log = () => {}, bodyTimeoutMs, quarantine }) {
   const seen = new AsyncLocalStorage();
-  // The handler's own Destination, as it would build it from RULES (the level of each rule).
-  const built = buildDestination(environment.RULES ?? "");
+  // The handler's own Destination, as it would build it from its settings (RULES, PRIVACY).
+  const built = buildDestination(environment);
   if (built.error !== undefined) throw new TypeError(built.error);
   const real = built.engine;
   // The engine's WebAssembly functions are compiled on their first call: done here, before the
@@ -135,6 +135,8 @@ export function createEndpoint({ store, environment, log = () => {}, bodyTimeout
       }
       return output;
     },
+    // The records of the refused messages, as the handler's own Destination writes them.
+    quarantine: (...args) => real.quarantine(...args),
   };
   const settings = settingsFrom(environment);
   if (bodyTimeoutMs !== undefined) settings.ASTROLABE_BODY_TIMEOUT_MS = String(bodyTimeoutMs);

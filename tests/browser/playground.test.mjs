@@ -148,6 +148,26 @@ test("an invalid message typed in shows every issue with its code and path", asy
   await assertClean(page);
 });
 
+test("Personal data: what privacy would find is shown, then redacted or blocked as chosen", async () => {
+  const page = await open();
+  await typeMessage(page, '{"type": "track", "userId": "u1", "event": "Note", "properties": {"text": "mail jane@example.com"}}');
+  await settled(page);
+  // The page looks by default (find: a warning), though the library looks only when configured.
+  assert.deepEqual((await issues(page)).map(({ severity, code, path }) => `${severity} ${code} ${path}`), ["warning pii_detected /properties/text"]);
+  assert.match((await issues(page))[0].message, /An email address was found in this value\. It is sent as it came\./);
+  await page.selectOption("#privacy", "redact");
+  await settled(page);
+  assert.match(await page.textContent("#output"), /mail \[email\]/);
+  assert.ok(!(await page.textContent("#output")).includes("jane@example.com"));
+  await page.selectOption("#privacy", "block");
+  await settled(page);
+  assert.equal(await page.textContent("#output .status-line .badge"), "✕invalid");
+  await page.selectOption("#privacy", "off");
+  await settled(page);
+  assert.deepEqual(await issues(page), []);
+  await assertClean(page);
+});
+
 test("choosing an issue selects the offending value in the editor (click and Enter)", async () => {
   const page = await open();
   const message = '{"type": "track", "event": "Paid", "userId": 42, "timestamp": "yesterday"}';

@@ -500,3 +500,46 @@ test("without a quarantine, refused messages are not kept and nothing changes", 
   assert.equal(calls.upstream.length, 1);
   assert.ok(response.headers.get("x-request-id"));
 });
+
+test("PRIVACY (docs/privacy.md): redact forwards the found part replaced; block quarantines the message; no answer or log line repeats the value", async () => {
+  const email = "jane.doe@example.com";
+  const upstream = [];
+  const fetch = async (url, init) => {
+    upstream.push(String(init.body));
+    return new Response("{}", { status: 200 });
+  };
+  const lines = [];
+  const message = JSON.stringify({ userId: "u1", event: "Commented", messageId: "m-p", properties: { comment: `write to ${email}` } });
+  const redacting = createHandler({ ...settings, PRIVACY: '{"action":"redact"}' }, { fetch, log: (line) => lines.push(line) });
+  let response = await redacting(post("/v1/track", message), {});
+  let answer = await response.text();
+  assert.equal(response.status, 200, answer);
+  assert.match(answer, /pii_detected/);
+  assert.equal(JSON.parse(upstream[0]).operations[0].properties.comment, "write to [email]");
+
+  const stored = [];
+  const blocking = createHandler({ ...settings, PRIVACY: '{"action":"block","detect":["email"]}' }, {
+    fetch,
+    log: (line) => lines.push(line),
+    quarantine: async (text) => stored.push(text),
+  });
+  response = await blocking(post("/v1/track", message), {});
+  answer = await response.text();
+  assert.equal(response.status, 400, answer);
+  assert.deepEqual(JSON.parse(answer).errors.map((error) => [error.code, error.path]), [["pii_detected", "/properties/comment"]]);
+  assert.equal(upstream.length, 1, "nothing more forwarded");
+  const record = JSON.parse(stored[0]);
+  assert.deepEqual(record.errors.map((error) => error.code), ["pii_detected"]);
+  // The quarantine keeps the message as received (to replay it); its errors never quote it.
+  assert.equal(record.message.properties.comment, `write to ${email}`);
+  assert.ok(!JSON.stringify(record.errors).includes(email));
+  for (const text of [answer, ...lines]) assert.ok(!text.includes(email), text);
+
+  // A hash needs its key, which may come as a setting of its own; a bad PRIVACY is named.
+  const hashing = createHandler({ ...settings, PRIVACY: '{"action":"hash"}', PRIVACY_HASH_KEY: "k".repeat(32) }, { fetch, log: () => {} });
+  response = await hashing(post("/v1/track", message), {});
+  assert.equal(response.status, 200);
+  assert.match(JSON.parse(upstream.at(-1)).operations[0].properties.comment, /^write to [0-9a-f]{64}$/);
+  assert.throws(() => createHandler({ PRIVACY: '{"action":"hash"}' }), { name: "TypeError", message: /PRIVACY cannot be used: option "privacy": "action": "hash" needs "hashKey"/ });
+  assert.throws(() => createHandler({ PRIVACY: "{action" }), { name: "TypeError", message: /PRIVACY is not JSON/ });
+});

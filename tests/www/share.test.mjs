@@ -36,8 +36,15 @@ test("broken JSON payloads are shared as typed", async () => {
   assert.deepEqual(await decodeState(await encodeState(broken)), broken);
 });
 
+test("the Personal data setting travels when it is not the page's default", async () => {
+  const redacting = { ...state, privacy: "redact" };
+  assert.deepEqual(await decodeState(await encodeState(redacting)), redacting);
+  assert.deepEqual(normalizeState({ ...state, privacy: "warn" }), state);
+  assert.deepEqual(normalizeState({ ...state, privacy: "shout" }), state);
+});
+
 test("bad fields are defaulted, empty panels dropped", () => {
-  assert.deepEqual(normalizeState({ payload: "{}", type: "page", strict: "yes", mappings: "  ", trackingPlan: 3 }), { payload: "{}", type: "auto", strict: false, privacy: "warn" });
+  assert.deepEqual(normalizeState({ payload: "{}", type: "page", strict: "yes", mappings: "  ", trackingPlan: 3 }), { payload: "{}", type: "auto", strict: false });
   assert.equal(normalizeState({ type: "track" }), null);
   assert.equal(normalizeState([]), null);
   assert.equal(normalizeState(null), null);

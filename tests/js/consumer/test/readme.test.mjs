@@ -37,8 +37,8 @@ test("the README's quick start examples run and print what they say", () => {
   runPrinting(blocks);
 });
 
-test("the README's tracking plan and rules examples run and print what they say", () => {
-  for (const title of ["Tracking plans", "Rules and codes"]) {
+test("the README's tracking plan, personal data and rules examples run and print what they say", () => {
+  for (const title of ["Tracking plans", "Personal data", "Rules and codes"]) {
     const blocks = blocksOf(title);
     assert.equal(blocks.length, 1, title);
     runPrinting(blocks);
