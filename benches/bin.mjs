@@ -71,3 +71,21 @@ export function runLine(r) {
   const load = os.loadavg()[0].toFixed(2);
   return `${r.cpu}, ${r.cores} cores (shared: load average ${load} at the end), Node ${r.node}, ${r.date.slice(0, 10)}; astrolabe-segment ${r.version}; median of ${r.rounds} interleaved rounds${r.quick ? " (quick mode: a smoke run, not figures to quote)" : ""}.`;
 }
+
+/**
+ * Times each contender over the same work in interleaved rounds, after warm-up passes: each round
+ * runs every contender once, in an order that rotates, so that no contender always runs first or
+ * after the same one. `pass(contender)` runs it once and gives its time; the answer is each
+ * contender's times, by id.
+ */
+export function interleaved(contenders, pass, { warmup, rounds }) {
+  const samples = Object.fromEntries(contenders.map((c) => [c.id, []]));
+  for (let w = 0; w < warmup; w++) for (const c of contenders) pass(c);
+  for (let round = 0; round < rounds; round++) {
+    for (let k = 0; k < contenders.length; k++) {
+      const c = contenders[(round + k) % contenders.length];
+      samples[c.id].push(pass(c));
+    }
+  }
+  return samples;
+}

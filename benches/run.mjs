@@ -33,6 +33,7 @@ import { gzipSync } from "node:zlib";
 
 import { createActions } from "./actions.mjs";
 import { SMALL_SENDERS, readCorpus } from "./corpus.mjs";
+import { interleaved } from "./bin.mjs";
 import { benchOptions } from "./options.mjs";
 import { createIncumbent } from "./incumbent.mjs";
 
@@ -215,7 +216,6 @@ function consume(result) {
 
 /** Medians over interleaved rounds: each round runs every contender once over all of `set`. */
 function race(set, kind) {
-  const samples = Object.fromEntries(contenders.map((c) => [c.id, []]));
   const pass = (c) => {
     const run = c[kind];
     const inputs = set[c.input];
@@ -224,13 +224,7 @@ function race(set, kind) {
     for (let i = 0; i < count; i++) consume(run(inputs[i]));
     return performance.now() - start;
   };
-  for (let w = 0; w < WARMUP; w++) for (const c of contenders) pass(c);
-  for (let round = 0; round < ROUNDS; round++) {
-    for (let k = 0; k < contenders.length; k++) {
-      const c = contenders[(round + k) % contenders.length];
-      samples[c.id].push(pass(c));
-    }
-  }
+  const samples = interleaved(contenders, pass, { warmup: WARMUP, rounds: ROUNDS });
   const rows = contenders.map((c) => {
     const ms = median(samples[c.id]);
     return {

@@ -239,6 +239,25 @@ pub(crate) fn planned_names(schema: &Value, field: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// Each path below `path` where `schema` gives `format: "email"`, followed through `properties`
+/// (JSON Pointers' tokens into the message the schema describes), added to `out` once each.
+pub(crate) fn email_fields(schema: &Value, path: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+    // Plans nest a few levels; a deeper schema is not followed (nor can it recurse for ever).
+    if path.len() > 16 {
+        return;
+    }
+    if schema.get("format").and_then(Value::as_str) == Some("email") && !path.is_empty() && !out.contains(path) {
+        out.push(path.clone());
+    }
+    if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+        for (name, inner) in properties {
+            path.push(name.clone());
+            email_fields(inner, path, out);
+            path.pop();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -335,24 +354,5 @@ mod tests {
         assert!(prepare(&json!({"patternProperties": {"\\g<x>": {}}}), &mut warnings).is_err());
         assert!(prepare(&json!({"enum": [{"pattern": "\\g1"}]}), &mut warnings).is_ok());
         assert!(prepare(&json!({"pattern": "\\\\g"}), &mut warnings).is_ok());
-    }
-}
-
-/// Each path below `path` where `schema` gives `format: "email"`, followed through `properties`
-/// (JSON Pointers' tokens into the message the schema describes), added to `out` once each.
-pub(crate) fn email_fields(schema: &Value, path: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
-    // Plans nest a few levels; a deeper schema is not followed (nor can it recurse for ever).
-    if path.len() > 16 {
-        return;
-    }
-    if schema.get("format").and_then(Value::as_str) == Some("email") && !path.is_empty() && !out.contains(path) {
-        out.push(path.clone());
-    }
-    if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
-        for (name, inner) in properties {
-            path.push(name.clone());
-            email_fields(inner, path, out);
-            path.pop();
-        }
     }
 }

@@ -428,7 +428,8 @@ impl<'t> Lane<'t> {
     fn private_context(&self, entry: &Entry) -> (Option<Value>, Vec<Found>) {
         let Some(privacy) = self.privacy else { return (self.value(entry), Vec::new()) };
         let text = self.slice(entry.value);
-        let found = privacy.scan(text, None, "/context");
+        let mut found = Vec::new();
+        privacy.scan(text, 0, "/context", &mut found);
         if found.is_empty() || !privacy.rewrites() {
             return (self.value(entry), found);
         }
@@ -511,7 +512,13 @@ impl<'t> Lane<'t> {
         if let (Some(privacy), Kind::Object) = (self.privacy, entry.kind) {
             privacy.report(envelope.privacy, &Pointer::root(), &mut report);
             let text = self.slice(entry.value);
-            let found = privacy.scan(text, privacy::MESSAGE, "");
+            let mut found = Vec::new();
+            for (_, member) in tape.children(index).filter(|(_, member)| member.kind == Kind::Object) {
+                let key = self.key(member);
+                let Some((_, prefix)) = privacy::MEMBERS.iter().find(|(name, _)| *name == key) else { continue };
+                let offset = member.value.0.saturating_sub(entry.value.0) as usize;
+                privacy.scan(self.slice(member.value), offset, prefix, &mut found);
+            }
             privacy.report(&found, base, &mut report);
             if !found.is_empty() && privacy.rewrites() {
                 // The message answered is the one that leaves: its found parts replaced.

@@ -1,7 +1,8 @@
 //! The `privacy` settings, compiled, and what they do with a message's text: scan it, report
 //! what was found, write it again with what was found replaced.
 
-use super::{detect, hash, walk, Action, Kind, Kinds, Scope, ALLOWED};
+use super::detect::{detect_into, Scratch};
+use super::{hash, walk, Action, Kind, Kinds, ALLOWED};
 use crate::issue::{Code, Issue};
 use crate::pointer::Pointer;
 use crate::spec::Report;
@@ -13,9 +14,9 @@ pub struct Privacy {
     pub kinds: Kinds,
     /// What is done with what is found.
     pub action: Action,
-    /// Where personal data is expected, as JSON Pointers into a message (`/traits/email`): what
-    /// is found there, or below, is not reported.
-    pub allow: Vec<Vec<String>>,
+    /// Where personal data is expected, as JSON Pointers into a message (`/traits/email`), as
+    /// written: what is found there, or below, is not reported.
+    pub allow: Vec<String>,
     /// The key of `hash`.
     pub hash_key: Vec<u8>,
 }
@@ -24,54 +25,62 @@ impl Privacy {
     /// Settings looking for `kinds`, doing `action`, with the default allowed paths and `allow`
     /// (JSON Pointers) beside them.
     pub fn new(kinds: Kinds, action: Action, allow: &[Pointer], hash_key: Vec<u8>) -> Privacy {
-        let defaults = ALLOWED.iter().map(|path| Pointer::from_escaped(*path).tokens());
-        let allow = defaults.chain(allow.iter().map(Pointer::tokens)).collect();
+        let defaults = ALLOWED.iter().map(|path| (*path).to_owned());
+        let allow = defaults.chain(allow.iter().map(|path| path.as_str().to_owned())).collect();
         Privacy { kinds, action, allow, hash_key }
     }
 
     /// More allowed paths, as JSON Pointers' tokens (a tracking plan's `format: email` fields).
     pub fn allow_more(&mut self, paths: Vec<Vec<String>>) {
-        self.allow.extend(paths);
+        for tokens in paths {
+            let pointer = tokens.iter().fold(Pointer::root(), |pointer, token| pointer.key(token));
+            self.allow.push(pointer.as_str().to_owned());
+        }
     }
 
+    /// Whether `path` is an allowed path or below one (pointers compared as written: their
+    /// tokens are escaped alike).
     fn allows(&self, path: &Pointer) -> bool {
-        let tokens = path.tokens();
-        self.allow.iter().any(|allowed| tokens.starts_with(allowed))
+        let path = path.as_str();
+        self.allow.iter().any(|allowed| {
+            path.strip_prefix(allowed.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
     }
 
-    /// What is found in the strings of `text` (a JSON object, read in `scope`) at paths not
-    /// allowed; paths are relative to the object.
-    /// `prefix` is the object's own path in a message (`/context` for a batch's).
-    pub(crate) fn scan(&self, text: &str, scope: Scope, prefix: &str) -> Vec<Found> {
-        let mut found = Vec::new();
-        walk::strings(text, scope, &mut |token, path| {
-            let inner = text.get(token.start + 1..token.end.saturating_sub(1)).unwrap_or_default();
-            let decoded;
-            let content = if token.escaped {
-                decoded = walk::decode(text.get(token.start..token.end).unwrap_or_default());
-                decoded.as_str()
-            } else {
-                inner
-            };
-            let spans = detect(content, self.kinds);
-            if spans.is_empty() {
+    /// What is found in the strings of `text`, a JSON object (`traits`, `properties`,
+    /// `context`) at `offset` in the message's text and at `prefix` in the message, at paths not
+    /// allowed, added to `found`.
+    pub(crate) fn scan(&self, text: &str, offset: usize, prefix: &str, found: &mut Vec<Found>) {
+        let mut scratch = Scratch::default();
+        walk::strings(text, |token, profile, path| {
+            // Escapes can hide what the profile looks for: such a string is read decoded.
+            if profile.quiet() && !token.escaped {
                 return;
             }
-            let path =
-                if prefix.is_empty() { path() } else { Pointer::from_escaped(format!("{prefix}{}", path().as_str())) };
+            let decoded;
+            let (content, profile) = if token.escaped {
+                decoded = walk::decode(text.get(token.start..token.end).unwrap_or_default());
+                (decoded.as_str(), walk::Profile::of(&decoded))
+            } else {
+                (text.get(token.start + 1..token.end.saturating_sub(1)).unwrap_or_default(), *profile)
+            };
+            detect_into(content, self.kinds, &profile, &mut scratch);
+            if scratch.spans.is_empty() {
+                return;
+            }
+            let path = Pointer::from_escaped(format!("{prefix}{}", path().as_str()));
             if self.allows(&path) {
                 return;
             }
             found.push(Found {
-                start: token.start,
-                end: token.end,
+                start: offset + token.start,
+                end: offset + token.end,
                 key: token.key,
                 path,
-                spans: spans.into_iter().map(|(kind, from, to)| (kind, from, to)).collect(),
+                spans: scratch.spans.clone(),
                 content: token.escaped.then(|| content.to_owned()),
             });
         });
-        found
     }
 
     /// The issues of what was found, at `base` (where the object is in the input), added to

@@ -10,38 +10,24 @@
 #[cfg(feature = "privacy")]
 mod apply;
 #[cfg(feature = "privacy")]
-mod card;
-#[cfg(feature = "privacy")]
-mod email;
+mod detect;
 #[cfg(feature = "privacy")]
 mod hash;
-#[cfg(feature = "privacy")]
-mod iban;
-#[cfg(feature = "privacy")]
-mod ip;
-#[cfg(feature = "privacy")]
-mod jwt;
 #[cfg(not(feature = "privacy"))]
 mod off;
-#[cfg(feature = "privacy")]
-mod phone;
-#[cfg(feature = "privacy")]
-mod secret;
-#[cfg(feature = "privacy")]
-mod ssn;
-#[cfg(feature = "privacy")]
-mod text;
 #[cfg(feature = "privacy")]
 mod walk;
 
 #[cfg(feature = "privacy")]
 pub use apply::{Found, Privacy};
+#[cfg(feature = "privacy")]
+pub use detect::detect;
 #[cfg(not(feature = "privacy"))]
-pub(crate) use off::MESSAGE;
+pub(crate) use off::MEMBERS;
 #[cfg(not(feature = "privacy"))]
 pub use off::{Found, Privacy};
 #[cfg(feature = "privacy")]
-pub(crate) use walk::{Scope, MESSAGE};
+pub(crate) use walk::MEMBERS;
 
 /// What kind of personal data was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -170,69 +156,3 @@ impl Action {
 /// The paths allowed whatever the settings: the fields meant to hold such data.
 pub const ALLOWED: [&str; 5] =
     ["/traits/email", "/traits/phone", "/context/ip", "/context/traits/email", "/context/traits/phone"];
-
-/// What the detectors of `kinds` find in `text`: spans, in order, none overlapping (of two that
-/// do, the earlier, then the longer, then the kind ranked first wins).
-///
-/// ```
-/// use astrolabe_segment_core::privacy::{detect, Kind, Kinds};
-/// let text = "Reach me at jane@example.com or +44 20 7946 0958";
-/// let found: Vec<(Kind, &str)> = detect(text, Kinds::ALL).into_iter().map(|(kind, start, end)| (kind, &text[start..end])).collect();
-/// assert_eq!(found, [(Kind::Email, "jane@example.com"), (Kind::Phone, "+44 20 7946 0958")]);
-/// ```
-#[cfg(feature = "privacy")]
-pub fn detect(text: &str, kinds: Kinds) -> Vec<(Kind, usize, usize)> {
-    let bytes = text.as_bytes();
-    // One pass to know which detectors could find anything: most strings need none.
-    let (mut digit_count, mut at_sign, mut colons, mut dot, mut upper) = (0usize, false, 0usize, false, false);
-    for byte in bytes {
-        match byte {
-            b'0'..=b'9' => digit_count += 1,
-            b'@' => at_sign = true,
-            b':' => colons += 1,
-            b'.' => dot = true,
-            b'A'..=b'Z' => upper = true,
-            _ => {}
-        }
-    }
-    let mut spans = Vec::new();
-    if kinds.has(Kind::Secret) && bytes.len() >= 16 {
-        secret::find(text, &mut spans);
-    }
-    if kinds.has(Kind::Jwt) && dot && bytes.len() >= 20 {
-        jwt::find(text, &mut spans);
-    }
-    if kinds.has(Kind::Email) && at_sign {
-        email::find(text, &mut spans);
-    }
-    if kinds.has(Kind::Iban) && upper && digit_count >= 2 && bytes.len() >= 15 {
-        iban::find(text, &mut spans);
-    }
-    if kinds.has(Kind::Ip) && ((digit_count >= 4 && dot) || colons >= 2) {
-        ip::find(text, &mut spans);
-    }
-    let numbers = [Kind::Card, Kind::Ssn, Kind::Phone].iter().any(|kind| kinds.has(*kind)) && digit_count >= 7;
-    if numbers {
-        let groups = text::groups(bytes);
-        if kinds.has(Kind::Card) && digit_count >= 13 {
-            card::find(text, &groups, &mut spans);
-        }
-        if kinds.has(Kind::Ssn) && digit_count >= 9 {
-            ssn::find(text, &groups, &mut spans);
-        }
-        if kinds.has(Kind::Phone) {
-            phone::find(text, &groups, &mut spans);
-        }
-    }
-    if spans.len() > 1 {
-        spans.sort_unstable_by_key(|(kind, start, end)| (*start, usize::MAX - end, kind.rank()));
-        let mut kept: Vec<(Kind, usize, usize)> = Vec::with_capacity(spans.len());
-        for span in spans {
-            if kept.last().is_none_or(|last| span.1 >= last.2) {
-                kept.push(span);
-            }
-        }
-        spans = kept;
-    }
-    spans
-}

@@ -2,7 +2,7 @@
 //! (the BBAN), whole or in groups of four, of the country's length and passing the mod-97 check.
 
 use super::text::{at, before, is_alnum, Span};
-use super::Kind;
+use crate::privacy::Kind;
 
 /// Each IBAN of `text`. Linear: each start reads at most 34 characters and their spaces.
 pub(crate) fn find(text: &str, out: &mut Vec<Span>) {
@@ -11,10 +11,9 @@ pub(crate) fn find(text: &str, out: &mut Vec<Span>) {
     while index + 4 <= bytes.len() {
         let start = index;
         index += 1;
-        if !(at(bytes, start).is_ascii_uppercase() && at(bytes, start + 1).is_ascii_uppercase())
-            || !(at(bytes, start + 2).is_ascii_digit() && at(bytes, start + 3).is_ascii_digit())
-            || is_alnum(before(bytes, start))
-        {
+        let letters = at(bytes, start).is_ascii_uppercase() && at(bytes, start + 1).is_ascii_uppercase();
+        let check_digits = at(bytes, start + 2).is_ascii_digit() && at(bytes, start + 3).is_ascii_digit();
+        if !letters || !check_digits || is_alnum(before(bytes, start)) {
             continue;
         }
         let Some(length) = country_length(at(bytes, start), at(bytes, start + 1)) else { continue };
@@ -92,9 +91,7 @@ const LENGTHS: &[u8] = concat!(
 #[cfg(test)]
 mod tests {
     fn found(text: &str) -> Vec<&str> {
-        let mut out = Vec::new();
-        super::find(text, &mut out);
-        out.iter().map(|(_, start, end)| &text[*start..*end]).collect()
+        super::super::text::found(text, super::find)
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! card network's leading digits and a valid Luhn check digit.
 
 use super::text::{between, ends_number, luhn, starts_number, Group, Span};
-use super::Kind;
+use crate::privacy::Kind;
 
 /// Each card number of `text`, given its digit groups. Linear: a candidate spans at most 19
 /// digits, so each group starts a bounded number of tries.
@@ -26,7 +26,8 @@ pub(crate) fn find(text: &str, groups: &[Group], out: &mut Vec<Span>) {
                 }
             }
             count += group.len();
-            if count > 19 {
+            // Cards are written whole or in at most five groups (4-4-4-4-3).
+            if count > 19 || last - first >= 5 {
                 break;
             }
             let end = group.end;
@@ -76,12 +77,8 @@ fn network(bytes: &[u8], start: usize, count: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::text::groups;
-
     fn found(text: &str) -> Vec<&str> {
-        let mut out = Vec::new();
-        super::find(text, &groups(text.as_bytes()), &mut out);
-        out.iter().map(|(_, start, end)| &text[*start..*end]).collect()
+        super::super::text::found_in_groups(text, super::find)
     }
 
     #[test]

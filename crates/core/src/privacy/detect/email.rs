@@ -1,7 +1,7 @@
 //! Email addresses: a local part, `@`, and a domain of two or more labels whose last is letters.
 
 use super::text::{at, before, Span};
-use super::Kind;
+use crate::privacy::Kind;
 
 /// A byte a local part may hold (RFC 5322's atom characters and dots; non-ASCII letters too).
 fn local(byte: u8) -> bool {
@@ -76,9 +76,7 @@ const FILE_TYPES: [&str; 12] = ["png", "jpg", "jpeg", "gif", "svg", "webp", "js"
 #[cfg(test)]
 mod tests {
     fn found(text: &str) -> Vec<&str> {
-        let mut out = Vec::new();
-        super::find(text, &mut out);
-        out.iter().map(|(_, start, end)| &text[*start..*end]).collect()
+        super::super::text::found(text, super::find)
     }
 
     #[test]

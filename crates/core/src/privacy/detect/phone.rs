@@ -3,13 +3,16 @@
 //! with a trunk `0` (`020 7946 0958`, `030 12345678`, `06 12 34 56 78`, `052-1234567`).
 
 use super::text::{at, before, between, digits, ends_number, is_word, Group, Span};
-use super::Kind;
+use crate::privacy::Kind;
 
 /// What may join the groups of one number: spaces, dashes, dots, slashes and an area code's
 /// parentheses, three bytes at most (`) (`, ` - `).
 fn joins(separator: &[u8]) -> bool {
     !separator.is_empty() && separator.len() <= 3 && separator.iter().all(|byte| b" -./()".contains(byte))
 }
+
+/// The most groups a number is written in (`+33 1 42 68 53 00` has six).
+const MAX_GROUPS: usize = 7;
 
 /// Each phone number of `text`, given its digit groups. Linear: a number has at most 15 digits,
 /// so each group starts a bounded number of tries.
@@ -32,7 +35,7 @@ pub(crate) fn find(text: &str, groups: &[Group], out: &mut Vec<Span>) {
                 }
             }
             count += group.len();
-            if count > 15 {
+            if count > 15 || last - first >= MAX_GROUPS {
                 break;
             }
             let parts = groups.get(first..=last).unwrap_or_default();
@@ -72,7 +75,12 @@ fn opening(bytes: &[u8], start: usize) -> Option<usize> {
 /// `(`) form a phone number.
 fn accepted(bytes: &[u8], opening: usize, parts: &[Group], count: usize) -> bool {
     let (Some(first), Some(last)) = (parts.first(), parts.last()) else { return false };
-    let number: Vec<u32> = digits(bytes, first.start, last.end).collect();
+    // At most 15 digits (`count`): kept on the stack.
+    let mut number = [0u32; 15];
+    for (slot, digit) in number.iter_mut().zip(digits(bytes, first.start, last.end)) {
+        *slot = digit;
+    }
+    let number = number.get(..count).unwrap_or_default();
     let lead = |n: usize| number.iter().take(n).fold(0, |value, digit| value * 10 + digit);
     let grouped = parts.len() > 1;
     match at(bytes, opening) {
@@ -87,7 +95,7 @@ fn accepted(bytes: &[u8], opening: usize, parts: &[Group], count: usize) -> bool
         _ if count == 11 && !grouped && lead(1) == 1 && lead(2) >= 13 => true,
         // Ten digits in 3-3-2-2 (Turkish, and other numbering plans' mobile numbers).
         _ if count == 10 && parts.iter().map(Group::len).eq([3, 3, 2, 2]) && same_separator(bytes, parts) => true,
-        _ => north_american(bytes, parts, &number),
+        _ => north_american(bytes, parts, number),
     }
 }
 
@@ -104,8 +112,12 @@ fn same_separator(bytes: &[u8], parts: &[Group]) -> bool {
 /// `(NXX) NXX-XXXX`, `NXX-NXX-XXXX`, `NXX.NXX.XXXX`, `NXX NXX XXXX`, each after an optional
 /// country code: the area code and the exchange start with 2-9.
 fn north_american(bytes: &[u8], parts: &[Group], number: &[u32]) -> bool {
-    let lens: Vec<usize> = parts.iter().map(Group::len).collect();
-    let (local, country) = match lens.as_slice() {
+    let mut lens = [0usize; MAX_GROUPS];
+    for (slot, part) in lens.iter_mut().zip(parts) {
+        *slot = part.len();
+    }
+    let lens = lens.get(..parts.len()).unwrap_or_default();
+    let (local, country) = match lens {
         [3, 3, 4] | [3, 7] => (number, false),
         // After a country code written without its `+` (`1 415 555 0100`, `91-415-555-0132`).
         [code @ 1..=3, 3, 3, 4] if number.first().is_some_and(|digit| *digit != 0) => {
@@ -117,7 +129,7 @@ fn north_american(bytes: &[u8], parts: &[Group], number: &[u32]) -> bool {
     let parenthesized = before(bytes, area.start) == b'(' && at(bytes, area.end) == b')';
     // Dots or slashes alone join dates and versions more often than numbers: those need the
     // area code in parentheses or the 3-3-4 grouping.
-    let shape = lens.as_slice() != [3, 7] || parenthesized || at(bytes, area.end) == b'-';
+    let shape = lens != [3, 7] || parenthesized || at(bytes, area.end) == b'-';
     shape
         && local.len() == 10
         && local.first().is_some_and(|digit| *digit >= 2)
@@ -126,12 +138,8 @@ fn north_american(bytes: &[u8], parts: &[Group], number: &[u32]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::text::groups;
-
     fn found(text: &str) -> Vec<&str> {
-        let mut out = Vec::new();
-        super::find(text, &groups(text.as_bytes()), &mut out);
-        out.iter().map(|(_, start, end)| &text[*start..*end]).collect()
+        super::super::text::found_in_groups(text, super::find)
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! encoding of `{"`) naming its algorithm or type.
 
 use super::text::{at, before, Span};
-use super::Kind;
+use crate::privacy::Kind;
 
 fn base64url(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_'
@@ -78,9 +78,7 @@ fn decode(encoded: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     fn found(text: &str) -> Vec<&str> {
-        let mut out = Vec::new();
-        super::find(text, &mut out);
-        out.iter().map(|(_, start, end)| &text[*start..*end]).collect()
+        super::super::text::found(text, super::find)
     }
 
     const TOKEN: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";

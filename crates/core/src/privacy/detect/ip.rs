@@ -2,7 +2,7 @@
 //! forms, each with an optional zone (`%eth0`) and network prefix (`/24`).
 
 use super::text::{at, before, is_alnum, Span};
-use super::Kind;
+use crate::privacy::Kind;
 
 /// Each address of `text`. Linear: a candidate starts only where no address or word continues,
 /// and reads at most one address's length.
@@ -127,7 +127,7 @@ fn v6(bytes: &[u8], start: usize) -> Option<usize> {
         }
     }
     let end = last_end?;
-    let valid = if compressed { groups <= 7 && groups >= 1 } else { groups == 8 };
+    let valid = if compressed { (1..=7).contains(&groups) } else { groups == 8 };
     let next = at(bytes, end);
     if !valid || next == b':' || (is_alnum(next) && next != b'%') || next == b'_' {
         return None;
@@ -166,9 +166,7 @@ fn prefix(bytes: &[u8], end: usize, bits: u32) -> usize {
 #[cfg(test)]
 mod tests {
     fn found(text: &str) -> Vec<&str> {
-        let mut out = Vec::new();
-        super::find(text, &mut out);
-        out.iter().map(|(_, start, end)| &text[*start..*end]).collect()
+        super::super::text::found(text, super::find)
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! What the detectors share: byte classes and the ASCII digit groups of a string.
 
 /// A detected span of a string: its kind and byte range.
-pub(crate) type Span = (super::Kind, usize, usize);
+pub(crate) type Span = (crate::privacy::Kind, usize, usize);
 
 /// ASCII letter or digit.
 pub(crate) fn is_alnum(byte: u8) -> bool {
@@ -27,13 +27,15 @@ pub(crate) fn before(bytes: &[u8], at: usize) -> u8 {
 /// Whether a number may end at `end`: no word, and no more digits after a dot or dash, follow.
 pub(crate) fn ends_number(bytes: &[u8], end: usize) -> bool {
     let trail = at(bytes, end);
-    !is_word(trail) && !(matches!(trail, b'-' | b'.' | b',') && at(bytes, end + 1).is_ascii_digit())
+    let continued = matches!(trail, b'-' | b'.' | b',') && at(bytes, end + 1).is_ascii_digit();
+    !is_word(trail) && !continued
 }
 
 /// Whether a number may start at `start`: no word, and no digits before a dot or dash, precede.
 pub(crate) fn starts_number(bytes: &[u8], start: usize) -> bool {
     let lead = before(bytes, start);
-    !is_word(lead) && !(matches!(lead, b'-' | b'.' | b',') && before(bytes, start.saturating_sub(1)).is_ascii_digit())
+    let continued = matches!(lead, b'-' | b'.' | b',') && before(bytes, start.saturating_sub(1)).is_ascii_digit();
+    !is_word(lead) && !continued
 }
 
 /// A run of ASCII digits.
@@ -52,8 +54,30 @@ impl Group {
 }
 
 /// The maximal runs of ASCII digits of `bytes`, in order.
+#[cfg(test)]
 pub(crate) fn groups(bytes: &[u8]) -> Vec<Group> {
     let mut groups = Vec::new();
+    groups_into(bytes, &mut groups);
+    groups
+}
+
+/// The texts a detector finds in `text` (its tests' helper).
+#[cfg(test)]
+pub(crate) fn found(text: &str, find: impl Fn(&str, &mut Vec<Span>)) -> Vec<&str> {
+    let mut out = Vec::new();
+    find(text, &mut out);
+    out.iter().map(|(_, start, end)| text.get(*start..*end).unwrap_or_default()).collect()
+}
+
+/// The texts a detector of digit groups finds in `text` (its tests' helper).
+#[cfg(test)]
+pub(crate) fn found_in_groups(text: &str, find: fn(&str, &[Group], &mut Vec<Span>)) -> Vec<&str> {
+    found(text, |text, out| find(text, &groups(text.as_bytes()), out))
+}
+
+/// [`groups`] into `groups`, which is cleared first.
+pub(crate) fn groups_into(bytes: &[u8], groups: &mut Vec<Group>) {
+    groups.clear();
     let mut start = None;
     for (index, byte) in bytes.iter().enumerate() {
         match (byte.is_ascii_digit(), start) {
@@ -68,7 +92,6 @@ pub(crate) fn groups(bytes: &[u8]) -> Vec<Group> {
     if let Some(from) = start {
         groups.push(Group { start: from, end: bytes.len() });
     }
-    groups
 }
 
 /// The text between two groups.
@@ -86,25 +109,14 @@ pub(crate) fn digits(bytes: &[u8], start: usize, end: usize) -> impl Iterator<It
         .map(|byte| u32::from(byte - b'0'))
 }
 
-/// Whether the digits pass the Luhn check (payment cards).
+/// Whether the digits pass the Luhn check (payment cards). Read from the last digit back, with
+/// no copy: a candidate is checked at each group it could end with.
 pub(crate) fn luhn(bytes: &[u8], start: usize, end: usize) -> bool {
-    let all: Vec<u32> = digits(bytes, start, end).collect();
-    let sum: u32 = all
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(position, digit)| {
-            if position % 2 == 1 {
-                let doubled = digit * 2;
-                if doubled > 9 {
-                    doubled - 9
-                } else {
-                    doubled
-                }
-            } else {
-                *digit
-            }
-        })
-        .sum();
-    !all.is_empty() && sum % 10 == 0
+    let (mut sum, mut count) = (0u32, 0u32);
+    for byte in bytes.get(start..end).unwrap_or_default().iter().rev().filter(|byte| byte.is_ascii_digit()) {
+        let digit = u32::from(byte - b'0');
+        sum += if count % 2 == 1 { (digit * 2) % 10 + digit * 2 / 10 } else { digit };
+        count += 1;
+    }
+    count > 0 && sum % 10 == 0
 }

@@ -3,7 +3,7 @@
 //! (OpenAI, Anthropic, Hugging Face) and commerce (Shopify) keys, and PEM private key blocks.
 
 use super::text::{at, before, Span};
-use super::Kind;
+use crate::privacy::Kind;
 
 /// A key's shape: its prefix, the bytes of its body and the body's length.
 struct Shape {
@@ -146,9 +146,7 @@ fn private_key(text: &str, start: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     fn found(text: &str) -> Vec<&str> {
-        let mut out = Vec::new();
-        super::find(text, &mut out);
-        out.iter().map(|(_, start, end)| &text[*start..*end]).collect()
+        super::super::text::found(text, super::find)
     }
 
     #[test]

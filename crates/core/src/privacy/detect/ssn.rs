@@ -2,7 +2,7 @@
 //! `078.05.1120` (one separator throughout), without the numbers never issued.
 
 use super::text::{between, digits, ends_number, starts_number, Group, Span};
-use super::Kind;
+use crate::privacy::Kind;
 
 /// Each SSN of `text`, given its digit groups. A bare run of nine digits is not taken: most are
 /// not SSNs (Presidio scores it 0.05).
@@ -39,12 +39,8 @@ fn issued(bytes: &[u8], area: &Group, group: &Group, serial: &Group) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::text::groups;
-
     fn found(text: &str) -> Vec<&str> {
-        let mut out = Vec::new();
-        super::find(text, &groups(text.as_bytes()), &mut out);
-        out.iter().map(|(_, start, end)| &text[*start..*end]).collect()
+        super::super::text::found_in_groups(text, super::find)
     }
 
     #[test]
