@@ -172,7 +172,8 @@ function configFrom(state) {
   const config = { strict: state.strict };
   // The page shows what detection would find unless told not to; `hash` needs a key, and one made
   // for this page is as good as any (the hashes mean nothing elsewhere).
-  const action = state.privacy ?? "warn";
+  // The lite build has no detection (it refuses the option): there the setting stands aside.
+  const action = build === "lite" ? "off" : (state.privacy ?? "warn");
   if (action !== "off") config.privacy = action === "hash" ? { action, hashKey: PAGE_HASH_KEY } : { action };
   for (const [key, label, panel] of [
     ["mappings", "Mappings", "mappings"],
@@ -336,6 +337,8 @@ async function useBuild(name) {
   lib = module;
   build = wanted;
   document.documentElement.dataset.build = wanted;
+  ui.privacy.disabled = wanted === "lite";
+  ui.privacy.title = wanted === "lite" ? "The lite build has no personal data detection" : "";
   showVersion();
   run();
 }

@@ -194,6 +194,7 @@ test("the Build menu switches to the lite build, which says what it leaves out",
   assert.match(await page.textContent("#version"), /· lite$/);
   assert.ok(page.log.requests.some((url) => url.endsWith("/pkg/dist/lite/astrolabe_segment_bg.wasm")), "the lite module was loaded");
   assert.equal(await page.textContent("#output .status-line .badge"), "✓mapped", "a message maps the same");
+  assert.equal(await page.isDisabled("#privacy"), true, "the lite build has no personal data detection");
   await page.selectOption("#example", "tracking-plan");
   await settled(page);
   assert.match(await page.textContent("#config-error"), /trackingPlan is not available in this build/);
