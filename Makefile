@@ -148,22 +148,22 @@ include scripts/edge/edge.mk
 #                      then `astrolabe-segment infer` beside `check` on the same files, 1 to N
 #                      threads, and infer's peak RSS on 1 GB through stdin (benches/infer.mjs:
 #                      the bench:infer section)
+#                      then `astrolabe-segment diff --traffic` against two check runs over the same
+#                      traffic (benches/diff.mjs: the bench:diff section)
+#                      then personal data detection: mapJson with every kind against the incumbent,
+#                      each kind's cost, findings in the corpora, hostile strings (benches/privacy.mjs:
+#                      the bench:privacy section)
 #   make bench-quick   the same as a smoke run (a few rounds; RESULTS.md left alone)
 #   make bench-check   benches/check.mjs alone (RESULTS.md left alone; QUICK=1 for a smoke run)
 #   make bench-infer   benches/infer.mjs alone (RESULTS.md left alone; QUICK=1 for a smoke run)
-#                      and `astrolabe-segment diff --traffic` against two check runs over the same
-#                      traffic (benches/diff.mjs: the bench:diff section)
-#   make bench-quick   the same as a smoke run (a few rounds; RESULTS.md left alone)
-#   make bench-check   benches/check.mjs alone (RESULTS.md left alone; QUICK=1 for a smoke run)
-#   make bench-diff    benches/diff.mjs alone: diff --traffic against two check runs (RESULTS.md left
-#                      alone; QUICK=1 for a smoke run)
+#   make bench-diff    benches/diff.mjs alone (RESULTS.md left alone; QUICK=1 for a smoke run)
+#   make bench-privacy benches/privacy.mjs alone (RESULTS.md left alone; QUICK=1 for a smoke run)
 #   make bench-native  Criterion benchmarks of the native crate on the same (large) corpus (cargo bench)
 #   make bench-readme  copy the last run of benches/RESULTS.md into docs/performance.md, and a
 #                      short table of it into the README's "Size and speed"
 #   make bench-cases   the older micro cases (custom mapping, tracking plan, plan compile): benches/CASES.md
 BENCH_DIR := $(CARGO_TARGET_DIR)/bench
-.PHONY: bench bench-quick bench-check bench-infer bench-native bench-readme bench-cases bench-setup bench-corpus
-.PHONY: bench bench-quick bench-check bench-diff bench-native bench-readme bench-cases bench-setup bench-corpus
+.PHONY: bench bench-quick bench-check bench-infer bench-diff bench-privacy bench-native bench-readme bench-cases bench-setup bench-corpus
 bench-setup: build benches/node_modules/.installed
 
 benches/node_modules/.installed: benches/package.json benches/package-lock.json
@@ -178,12 +178,14 @@ bench: bench-setup bench-corpus
 	node benches/check.mjs --corpus $(BENCH_DIR)/corpus.json --markdown benches/RESULTS.md
 	node benches/infer.mjs --corpus $(BENCH_DIR)/corpus.json --markdown benches/RESULTS.md
 	node benches/diff.mjs --corpus $(BENCH_DIR)/corpus.json --markdown benches/RESULTS.md
+	node benches/privacy.mjs --corpus $(BENCH_DIR)/corpus.json --markdown benches/RESULTS.md
 
 bench-quick: bench-setup bench-corpus
 	node benches/run.mjs --quick --corpus $(BENCH_DIR)/corpus.json --markdown $(BENCH_DIR)/RESULTS.md
 	node benches/check.mjs --quick --corpus $(BENCH_DIR)/corpus.json --markdown $(BENCH_DIR)/RESULTS.md
 	node benches/infer.mjs --quick --corpus $(BENCH_DIR)/corpus.json --markdown $(BENCH_DIR)/RESULTS.md
 	node benches/diff.mjs --quick --corpus $(BENCH_DIR)/corpus.json --markdown $(BENCH_DIR)/RESULTS.md
+	node benches/privacy.mjs --quick --corpus $(BENCH_DIR)/corpus.json --markdown $(BENCH_DIR)/RESULTS.md
 
 bench-check: build bench-corpus
 	node benches/check.mjs $(if $(QUICK),--quick) --corpus $(BENCH_DIR)/corpus.json
@@ -192,6 +194,9 @@ bench-infer: build bench-corpus
 	node benches/infer.mjs $(if $(QUICK),--quick) --corpus $(BENCH_DIR)/corpus.json
 bench-diff: build bench-corpus
 	node benches/diff.mjs $(if $(QUICK),--quick) --corpus $(BENCH_DIR)/corpus.json
+
+bench-privacy: build bench-corpus
+	node benches/privacy.mjs $(if $(QUICK),--quick) --corpus $(BENCH_DIR)/corpus.json
 
 bench-native: bench-corpus
 	ASTROLABE_BENCH_CORPUS=$(BENCH_DIR)/corpus.json cargo bench --bench native -- $(CRITERION_ARGS)
