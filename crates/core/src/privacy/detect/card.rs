@@ -1,53 +1,23 @@
 //! Payment card numbers: 13 to 19 digits, alone or in groups joined by one space or dash, with a
 //! card network's leading digits and a valid Luhn check digit.
 
-use super::text::{between, ends_number, luhn, starts_number, Group, Span};
+use super::text::{luhn, numbers, starts_number, Group, Grouping, Span};
 use crate::privacy::Kind;
+
+/// Cards are written whole or in at most five groups (4-4-4-4-3) joined by one space or dash.
+const GROUPING: Grouping = Grouping { joins: |between| matches!(between, b" " | b"-"), max_digits: 19, max_groups: 5 };
 
 /// Each card number of `text`, given its digit groups. Linear: a candidate spans at most 19
 /// digits, so each group starts a bounded number of tries.
 pub(crate) fn find(text: &str, groups: &[Group], out: &mut Vec<Span>) {
     let bytes = text.as_bytes();
-    let mut first = 0;
-    while let Some(start) = groups.get(first) {
-        // Not the tail of a word or of a longer number.
-        if !starts_number(bytes, start.start) {
-            first += 1;
-            continue;
-        }
-        let mut found = None;
-        let mut count = 0;
-        let mut last = first;
-        while let Some(group) = groups.get(last) {
-            if last > first {
-                let Some(previous) = groups.get(last - 1) else { break };
-                if !matches!(between(bytes, previous, group), b" " | b"-") {
-                    break;
-                }
-            }
-            count += group.len();
-            // Cards are written whole or in at most five groups (4-4-4-4-3).
-            if count > 19 || last - first >= 5 {
-                break;
-            }
-            let end = group.end;
-            if count >= 13
-                && ends_number(bytes, end)
-                && network(bytes, start.start, count)
-                && luhn(bytes, start.start, end)
-            {
-                found = Some((last, end));
-            }
-            last += 1;
-        }
-        match found {
-            Some((last, end)) => {
-                out.push((Kind::Card, start.start, end));
-                first = last + 1;
-            }
-            None => first += 1,
-        }
-    }
+    // Not the tail of a word or of a longer number.
+    let opening = |start| starts_number(bytes, start).then_some(start);
+    let accept = |start, parts: &[Group], count| {
+        let end = parts.last().map_or(start, |group| group.end);
+        count >= 13 && network(bytes, start, count) && luhn(bytes, start, end)
+    };
+    numbers(bytes, groups, &GROUPING, opening, accept, |start, end| out.push((Kind::Card, start, end)));
 }
 
 /// Whether a number of `count` digits starting at `start` has a card network's leading digits

@@ -2,7 +2,7 @@
 //! forms: North American (`(415) 555-0100`, `415-555-0100`, `1 415 555 0100`) and those dialled
 //! with a trunk `0` (`020 7946 0958`, `030 12345678`, `06 12 34 56 78`, `052-1234567`).
 
-use super::text::{at, before, between, digits, ends_number, is_word, Group, Span};
+use super::text::{at, before, between, digits, is_word, numbers, Group, Grouping, Span};
 use crate::privacy::Kind;
 
 /// What may join the groups of one number: spaces, dashes, dots, slashes and an area code's
@@ -11,48 +11,23 @@ fn joins(separator: &[u8]) -> bool {
     !separator.is_empty() && separator.len() <= 3 && separator.iter().all(|byte| b" -./()".contains(byte))
 }
 
-/// The most groups a number is written in (`+33 1 42 68 53 00` has six).
-const MAX_GROUPS: usize = 7;
+/// Numbers have at most 15 digits (E.164), in at most seven groups (`+33 1 42 68 53 00` has six).
+const GROUPING: Grouping = Grouping { joins, max_digits: 15, max_groups: 7 };
 
 /// Each phone number of `text`, given its digit groups. Linear: a number has at most 15 digits,
 /// so each group starts a bounded number of tries.
 pub(crate) fn find(text: &str, groups: &[Group], out: &mut Vec<Span>) {
     let bytes = text.as_bytes();
-    let mut first = 0;
-    while let Some(start) = groups.get(first) {
-        let Some(opening) = opening(bytes, start.start) else {
-            first += 1;
-            continue;
-        };
-        let mut found = None;
-        let mut count = 0;
-        let mut last = first;
-        while let Some(group) = groups.get(last) {
-            if last > first {
-                let Some(previous) = groups.get(last - 1) else { break };
-                if !joins(between(bytes, previous, group)) {
-                    break;
-                }
-            }
-            count += group.len();
-            if count > 15 || last - first >= MAX_GROUPS {
-                break;
-            }
-            let parts = groups.get(first..=last).unwrap_or_default();
-            if ends_number(bytes, group.end) && before(bytes, opening) != b'/' && accepted(bytes, opening, parts, count)
-            {
-                found = Some((last, group.end));
-            }
-            last += 1;
-        }
-        match found {
-            Some((last, end)) => {
-                out.push((Kind::Phone, opening, end));
-                first = last + 1;
-            }
-            None => first += 1,
-        }
-    }
+    let accept =
+        |opening, parts: &[Group], count| before(bytes, opening) != b'/' && accepted(bytes, opening, parts, count);
+    numbers(
+        bytes,
+        groups,
+        &GROUPING,
+        |start| opening(bytes, start),
+        accept,
+        |start, end| out.push((Kind::Phone, start, end)),
+    );
 }
 
 /// Where a number starting with the group at `start` begins: at its `+` or `(` if it has one;
@@ -112,7 +87,7 @@ fn same_separator(bytes: &[u8], parts: &[Group]) -> bool {
 /// `(NXX) NXX-XXXX`, `NXX-NXX-XXXX`, `NXX.NXX.XXXX`, `NXX NXX XXXX`, each after an optional
 /// country code: the area code and the exchange start with 2-9.
 fn north_american(bytes: &[u8], parts: &[Group], number: &[u32]) -> bool {
-    let mut lens = [0usize; MAX_GROUPS];
+    let mut lens = [0usize; GROUPING.max_groups];
     for (slot, part) in lens.iter_mut().zip(parts) {
         *slot = part.len();
     }

@@ -94,6 +94,62 @@ pub(crate) fn groups_into(bytes: &[u8], groups: &mut Vec<Group>) {
     }
 }
 
+/// How a kind of number is written: what may join two of its groups, and its most digits and
+/// groups.
+pub(crate) struct Grouping {
+    pub joins: fn(&[u8]) -> bool,
+    pub max_digits: usize,
+    pub max_groups: usize,
+}
+
+/// Each number of `bytes` written as `grouping` says, as `(start, end)` to `found`: at each group
+/// where `opening` lets one begin (at the byte it gives), the longest run of joined groups that
+/// ends where a number may end and that `accept(opening, parts, digits)` takes; runs do not
+/// overlap. Linear: a group starts at most `max_groups` tries.
+pub(crate) fn numbers(
+    bytes: &[u8],
+    groups: &[Group],
+    grouping: &Grouping,
+    opening: impl Fn(usize) -> Option<usize>,
+    accept: impl Fn(usize, &[Group], usize) -> bool,
+    mut found: impl FnMut(usize, usize),
+) {
+    let mut first = 0;
+    while let Some(start) = groups.get(first) {
+        let Some(begins) = opening(start.start) else {
+            first += 1;
+            continue;
+        };
+        let mut longest = None;
+        let mut count = 0;
+        let mut last = first;
+        while let Some(group) = groups.get(last) {
+            if last > first {
+                let Some(previous) = groups.get(last - 1) else { break };
+                if !(grouping.joins)(between(bytes, previous, group)) {
+                    break;
+                }
+            }
+            count += group.len();
+            if count > grouping.max_digits || last - first >= grouping.max_groups {
+                break;
+            }
+            let parts = groups.get(first..=last).unwrap_or_default();
+            if ends_number(bytes, group.end) && accept(begins, parts, count) {
+                longest = Some((last, group.end));
+            }
+            last += 1;
+        }
+        match longest {
+            Some((last, end)) => {
+                found(begins, end);
+                first = last + 1;
+            }
+            None => first += 1,
+        }
+    }
+}
+
 /// The text between two groups.
 pub(crate) fn between<'b>(bytes: &'b [u8], left: &Group, right: &Group) -> &'b [u8] {
     bytes.get(left.end..right.start).unwrap_or_default()
