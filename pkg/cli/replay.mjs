@@ -36,7 +36,8 @@ Where to:
 
 Options:
   --config FILE     the settings of new Destination(...) as JSON ({"strict", "rules", "mappings",
-                    "trackingPlan"}), for --astrolabe and --dry-run (default: a gate's defaults)
+                    "trackingPlan", "privacy"}), for --astrolabe and --dry-run (default: a gate's
+                    defaults)
   --write-key KEY   the write key sent to --to (default: SEGMENT_WRITE_KEY from the environment)
   --format FORMAT   json (the default: one line per record: line, requestId, route, index,
                     status, errors) or text (a table)
