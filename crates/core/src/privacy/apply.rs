@@ -52,18 +52,18 @@ impl Privacy {
     /// allowed, added to `found`.
     pub(crate) fn scan(&self, text: &str, offset: usize, prefix: &str, found: &mut Vec<Found>) {
         let mut scratch = Scratch::default();
-        walk::strings(text, |token, profile, path| {
-            // Escapes can hide what the profile looks for: such a string is read decoded.
-            if profile.quiet() && !token.escaped {
-                return;
-            }
+        walk::strings(text, |token, path| {
             let decoded;
             let (content, profile) = if token.escaped {
                 decoded = walk::decode(text.get(token.start..token.end).unwrap_or_default());
                 (decoded.as_str(), walk::Profile::of(&decoded))
             } else {
-                (text.get(token.start + 1..token.end.saturating_sub(1)).unwrap_or_default(), *profile)
+                let content = text.get(token.start + 1..token.end.saturating_sub(1)).unwrap_or_default();
+                (content, walk::Profile::read(content.as_bytes()))
             };
+            if profile.quiet() {
+                return;
+            }
             detect_into(content, self.kinds, &profile, &mut scratch);
             if scratch.spans.is_empty() {
                 return;

@@ -5,7 +5,8 @@ use super::text::{luhn, numbers, starts_number, Group, Grouping, Span};
 use crate::privacy::Kind;
 
 /// Cards are written whole or in at most five groups (4-4-4-4-3) joined by one space or dash.
-const GROUPING: Grouping = Grouping { joins: |between| matches!(between, b" " | b"-"), max_digits: 19, max_groups: 5 };
+const GROUPING: Grouping =
+    Grouping { joins: |between| matches!(between, b" " | b"-"), min_digits: 13, max_digits: 19, max_groups: 5 };
 
 /// Each card number of `text`, given its digit groups. Linear: a candidate spans at most 19
 /// digits, so each group starts a bounded number of tries.
@@ -15,7 +16,7 @@ pub(crate) fn find(text: &str, groups: &[Group], out: &mut Vec<Span>) {
     let opening = |start| starts_number(bytes, start).then_some(start);
     let accept = |start, parts: &[Group], count| {
         let end = parts.last().map_or(start, |group| group.end);
-        count >= 13 && network(bytes, start, count) && luhn(bytes, start, end)
+        network(bytes, start, count) && luhn(bytes, start, end)
     };
     numbers(bytes, groups, &GROUPING, opening, accept, |start, end| out.push((Kind::Card, start, end)));
 }

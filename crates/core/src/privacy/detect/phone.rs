@@ -11,8 +11,9 @@ fn joins(separator: &[u8]) -> bool {
     !separator.is_empty() && separator.len() <= 3 && separator.iter().all(|byte| b" -./()".contains(byte))
 }
 
-/// Numbers have at most 15 digits (E.164), in at most seven groups (`+33 1 42 68 53 00` has six).
-const GROUPING: Grouping = Grouping { joins, max_digits: 15, max_groups: 7 };
+/// Numbers have 8 digits at least (an international one's fewest), at most 15 (E.164), in at most
+/// seven groups (`+33 1 42 68 53 00` has six).
+const GROUPING: Grouping = Grouping { joins, min_digits: 8, max_digits: 15, max_groups: 7 };
 
 /// Each phone number of `text`, given its digit groups. Linear: a number has at most 15 digits,
 /// so each group starts a bounded number of tries.

@@ -94,10 +94,11 @@ pub(crate) fn groups_into(bytes: &[u8], groups: &mut Vec<Group>) {
     }
 }
 
-/// How a kind of number is written: what may join two of its groups, and its most digits and
-/// groups.
+/// How a kind of number is written: what may join two of its groups, its fewest and most
+/// digits, and its most groups.
 pub(crate) struct Grouping {
     pub joins: fn(&[u8]) -> bool,
+    pub min_digits: usize,
     pub max_digits: usize,
     pub max_groups: usize,
 }
@@ -135,7 +136,7 @@ pub(crate) fn numbers(
                 break;
             }
             let parts = groups.get(first..=last).unwrap_or_default();
-            if ends_number(bytes, group.end) && accept(begins, parts, count) {
+            if count >= grouping.min_digits && ends_number(bytes, group.end) && accept(begins, parts, count) {
                 longest = Some((last, group.end));
             }
             last += 1;
