@@ -8,8 +8,9 @@ pub fn is_whitespace(byte: u8) -> bool {
     matches!(byte, b' ' | b'\n' | b'\r' | b'\t')
 }
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
+/// A 1 in each of a word's eight bytes, and each byte's high bit: for reading eight bytes at a time.
+pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
+pub(crate) const HIGHS: u64 = 0x8080_8080_8080_8080;
 
 /// The high bit of each byte of `word` that ends or escapes a string or is a control character.
 /// Borrows can only mark bytes after a marked one, so the lowest mark is exact.

@@ -56,7 +56,7 @@ impl Privacy {
             let decoded;
             let (content, profile) = if token.escaped {
                 decoded = walk::decode(text.get(token.start..token.end).unwrap_or_default());
-                (decoded.as_str(), walk::Profile::of(&decoded))
+                (decoded.as_str(), walk::Profile::read(decoded.as_bytes()))
             } else {
                 let content = text.get(token.start + 1..token.end.saturating_sub(1)).unwrap_or_default();
                 (content, walk::Profile::read(content.as_bytes()))

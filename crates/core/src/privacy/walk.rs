@@ -3,6 +3,7 @@
 //! and a profile of its bytes that tells the detectors which of them could find anything. Strings
 //! are read eight bytes at a time: most of a message is strings, and most strings hold nothing.
 
+use crate::plain::{HIGHS, ONES};
 use crate::pointer::Pointer;
 
 /// The members of a message whose strings are read, and their paths.
@@ -54,27 +55,6 @@ impl Profile {
                 || self.colons >= 2
                 || self.dot_digit
                 || self.digits >= 7)
-    }
-
-    /// The profile of a text, read a byte at a time (the reference the walk's reading of eight
-    /// bytes at a time is tested against, and what a decoded string is read with).
-    pub(crate) fn of(text: &str) -> Profile {
-        let bytes = text.as_bytes();
-        let wordy = |byte: u8| byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'-';
-        let mut profile = Profile { len: bytes.len(), ..Profile::default() };
-        let (mut previous, mut run) = (0u8, 0usize);
-        for &byte in bytes {
-            profile.digits += u32::from(byte.is_ascii_digit());
-            profile.colons += u32::from(byte == b':');
-            profile.at |= byte == b'@';
-            profile.dot |= byte == b'.';
-            profile.upper_digit |= previous.is_ascii_uppercase() && byte.is_ascii_digit();
-            profile.dot_digit |= previous == b'.' && byte.is_ascii_digit();
-            run = if wordy(byte) { run + 1 } else { 0 };
-            profile.long_word |= run >= 16;
-            previous = byte;
-        }
-        profile
     }
 }
 
@@ -164,8 +144,6 @@ fn path(text: &str, frames: &[Frame]) -> Pointer {
 /// keys among them, are passed over once their end is found.
 const SHORTEST: usize = 6;
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
 const LOWS: u64 = 0x7F7F_7F7F_7F7F_7F7F;
 
 /// The high bit of each ASCII byte of `word` equal to `byte` (exact: no carries between bytes).
@@ -234,8 +212,7 @@ fn string(bytes: &[u8], start: usize) -> (usize, bool, bool) {
 }
 
 impl Profile {
-    /// The profile of a string's bytes (with no quote or backslash among them), read eight at a
-    /// time: what the walk reads of each string that may hold something.
+    /// The profile of a string's bytes (its text as written, or decoded), read eight at a time.
     pub(crate) fn read(bytes: &[u8]) -> Profile {
         let mut profile = Profile { len: bytes.len(), ..Profile::default() };
         // Carried from one word to the next: the last byte's classes, the run of word bytes.
@@ -285,6 +262,26 @@ pub(crate) fn decode(quoted: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The profile of a text read a byte at a time: the reference `Profile::read` is held to.
+    fn reference(text: &str) -> Profile {
+        let bytes = text.as_bytes();
+        let wordy = |byte: u8| byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'-';
+        let mut profile = Profile { len: bytes.len(), ..Profile::default() };
+        let (mut previous, mut run) = (0u8, 0usize);
+        for &byte in bytes {
+            profile.digits += u32::from(byte.is_ascii_digit());
+            profile.colons += u32::from(byte == b':');
+            profile.at |= byte == b'@';
+            profile.dot |= byte == b'.';
+            profile.upper_digit |= previous.is_ascii_uppercase() && byte.is_ascii_digit();
+            profile.dot_digit |= previous == b'.' && byte.is_ascii_digit();
+            run = if wordy(byte) { run + 1 } else { 0 };
+            profile.long_word |= run >= 16;
+            previous = byte;
+        }
+        profile
+    }
 
     fn visited(text: &str) -> Vec<(String, String, bool)> {
         let mut out = Vec::new();
@@ -339,7 +336,7 @@ mod tests {
                 assert_eq!(string(text.as_bytes(), pad + 1), (text.len(), false, suspect), "{sample} {pad}");
                 let inner = format!("{}{sample}", "x".repeat(pad));
                 let read = Profile::read(&inner.as_bytes()[pad..]);
-                assert_eq!(format!("{read:?}"), format!("{:?}", Profile::of(sample)), "{sample} {pad}");
+                assert_eq!(format!("{read:?}"), format!("{:?}", reference(sample)), "{sample} {pad}");
             }
         }
         let (end, escaped, _) = string(br#""a\"b\\" tail"#, 1);

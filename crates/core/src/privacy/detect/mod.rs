@@ -26,7 +26,7 @@ use super::{Kind, Kinds};
 /// ```
 pub fn detect(text: &str, kinds: Kinds) -> Vec<(Kind, usize, usize)> {
     let mut scratch = Scratch::default();
-    detect_into(text, kinds, &Profile::of(text), &mut scratch);
+    detect_into(text, kinds, &Profile::read(text.as_bytes()), &mut scratch);
     scratch.spans
 }
 
