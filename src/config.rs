@@ -92,9 +92,7 @@ fn levels(rules: &serde_json::Map<String, Value>, problems: &mut Vec<String>) ->
     for (name, value) in rules {
         let problem = match (Code::from_name(name), value.as_str()) {
             (None, _) => {
-                let nearest = near_miss::closest(name, Code::ALL.iter().map(|code| code.as_str()));
-                let suggestion = nearest.map(|code| format!(" (did you mean \"{code}\"?)")).unwrap_or_default();
-                format!("unknown rule {}{suggestion}", quote(name))
+                format!("unknown rule {}{}", quote(name), suggestion(name, Code::ALL.iter().map(|code| code.as_str())))
             }
             (Some(code), Some(level)) => match Level::NAMES.iter().find(|(known, _)| *known == level) {
                 Some((_, level)) => match levels.set(code, *level) {
@@ -118,6 +116,11 @@ fn levels(rules: &serde_json::Map<String, Value>, problems: &mut Vec<String>) ->
         problems.push(format!("option \"rules\": {problem}"));
     }
     levels
+}
+
+/// ` (did you mean "X"?)` after an unknown name, when one of `names` is close to it.
+pub(crate) fn suggestion<'n>(wanted: &str, names: impl IntoIterator<Item = &'n str>) -> String {
+    near_miss::did_you_mean(wanted, names).map(|hint| format!(" ({hint})")).unwrap_or_default()
 }
 
 /// The options a config may have.

@@ -7,10 +7,11 @@ use serde_json::{Map, Value};
 use crate::privacy::Privacy;
 #[cfg(feature = "privacy")]
 use crate::{
+    config::suggestion,
     pointer::Pointer,
     privacy::{Action, Kind, Kinds},
     quote::quote,
-    spec::{ids::json_type_name, near_miss},
+    spec::ids::json_type_name,
 };
 
 /// The fields `privacy` may have.
@@ -47,9 +48,7 @@ pub(crate) fn read(fields: &Map<String, Value>, problems: &mut Vec<String>) -> O
                     match item.as_str().map(|text| (text, Kind::from_name(text))) {
                         Some((_, Some(kind))) => kinds = kinds.with(kind),
                         Some((text, None)) => {
-                            let nearest = near_miss::closest(text, Kind::ALL.iter().map(|kind| kind.name()));
-                            let suggestion =
-                                nearest.map(|kind| format!(" (did you mean \"{kind}\"?)")).unwrap_or_default();
+                            let suggestion = suggestion(text, Kind::ALL.iter().map(|kind| kind.name()));
                             let known: Vec<&str> = Kind::ALL.iter().map(|kind| kind.name()).collect();
                             problem(format!(
                                 "unknown kind {}{suggestion}; the kinds are {}",

@@ -31,8 +31,7 @@ pub(crate) fn check(
     };
     if let (CallType::Track, Some(event), None) = (call, event, own) {
         // "order_completed" for "Order Completed": the planned event it nearly is, if one is close.
-        let closest = spec::near_miss::closest(event, plan.track.keys().map(String::as_str));
-        let hint = closest.map(|planned| format!("did you mean \"{planned}\"?"));
+        let hint = spec::near_miss::did_you_mean(event, plan.track.keys().map(String::as_str));
         let issue = || {
             Issue::new(Code::UnplannedEvent, &base.key("event"), describe::unplanned_event(event))
                 .with_hint(hint.clone())
@@ -65,7 +64,7 @@ fn enum_hint(error: &ValidationError<'_>) -> Option<String> {
         ValidationErrorKind::Constant { expected_value } => vec![expected_value.as_str()?],
         _ => return None,
     };
-    spec::near_miss::closest(sent, allowed).map(|value| format!("did you mean \"{value}\"?"))
+    spec::near_miss::did_you_mean(sent, allowed)
 }
 
 /// The branch of an `anyOf`/`oneOf` that came closest, and its deepest error: the branch whose

@@ -2,6 +2,16 @@
 //! as they are (anything but `"`, `\` and control characters), found eight at a time. The scanner
 //! reads to where a string ends or escapes, the writer knows a string needs no escape.
 
+/// A quoted JSON string's text, decoded (`None` when it is not one).
+pub(crate) fn decoded(quoted: &str) -> Option<String> {
+    // Read as a Value, not a String: a typed read links serde's type-error messages, and
+    // through them core's float formatting (15 KB of the module).
+    match serde_json::from_str(quoted) {
+        Ok(serde_json::Value::String(text)) => Some(text),
+        _ => None,
+    }
+}
+
 /// Whether `byte` is whitespace JSON allows between tokens (space, tab, line feed, return).
 #[inline(always)]
 pub fn is_whitespace(byte: u8) -> bool {

@@ -271,12 +271,7 @@ impl<'t> Lane<'t> {
     fn decoded_key(&self, entry: &Entry, key: &'t str) -> Cow<'t, str> {
         let quoted =
             self.text.get(entry.key.0.saturating_sub(1) as usize..entry.key.1 as usize + 1).unwrap_or_default();
-        // Read as a Value, not a String: a typed read links serde's type-error messages, and
-        // through them core's float formatting (15 KB of the module).
-        match serde_json::from_str(quoted) {
-            Ok(Value::String(decoded)) => Cow::Owned(decoded),
-            _ => Cow::Borrowed(key),
-        }
+        crate::plain::decoded(quoted).map_or(Cow::Borrowed(key), Cow::Owned)
     }
 
     /// A string without escapes, between its quotes: read without a copy.

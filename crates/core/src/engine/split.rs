@@ -9,8 +9,6 @@
 
 use std::borrow::Cow;
 
-use serde_json::Value;
-
 use super::scan::{Depth, Entry, Kind, Tape};
 
 /// The members of a batch envelope that a quarantined item carries, in this order.
@@ -98,10 +96,8 @@ impl<'t> Split<'t> {
         if !entry.key_escaped {
             return Cow::Borrowed(raw);
         }
-        match serde_json::from_str(self.text.get(start.saturating_sub(1)..end + 1).unwrap_or_default()) {
-            Ok(Value::String(decoded)) => Cow::Owned(decoded),
-            _ => Cow::Borrowed(raw),
-        }
+        crate::plain::decoded(self.text.get(start.saturating_sub(1)..end + 1).unwrap_or_default())
+            .map_or(Cow::Borrowed(raw), Cow::Owned)
     }
 
     /// The byte span of the value at `index`.
@@ -205,7 +201,7 @@ mod tests {
         assert_eq!(without(r#"{"a":{"writeKey":"inner"}}"#), r#"{"a":{"writeKey":"inner"}}"#);
         assert_eq!(without(r#"[1, 2]"#), "[1, 2]");
         for text in [r#"{"a":1,"writeKey":"k","b":2}"#, r#"{"writeKey":1,"writeKey":2,"c":3,"writeKey":4}"#] {
-            let value: Value = serde_json::from_str(&without(text)).unwrap();
+            let value: serde_json::Value = serde_json::from_str(&without(text)).unwrap();
             assert!(value.get("writeKey").is_none(), "{text}");
         }
     }

@@ -55,7 +55,8 @@ impl Privacy {
         walk::strings(text, |token, path| {
             let decoded;
             let (content, profile) = if token.escaped {
-                decoded = walk::decode(text.get(token.start..token.end).unwrap_or_default());
+                decoded =
+                    crate::plain::decoded(text.get(token.start..token.end).unwrap_or_default()).unwrap_or_default();
                 (decoded.as_str(), walk::Profile::read(decoded.as_bytes()))
             } else {
                 let content = text.get(token.start + 1..token.end.saturating_sub(1)).unwrap_or_default();

@@ -131,7 +131,10 @@ fn path(text: &str, frames: &[Frame]) -> Pointer {
             let (start, end, escaped) = frame.key;
             let raw = text.get(start..end).unwrap_or_default();
             if escaped {
-                pointer.key(&decode(text.get(start.saturating_sub(1)..end + 1).unwrap_or_default()))
+                pointer.key(
+                    &crate::plain::decoded(text.get(start.saturating_sub(1)..end + 1).unwrap_or_default())
+                        .unwrap_or_default(),
+                )
             } else {
                 pointer.key(raw)
             }
@@ -248,14 +251,6 @@ impl Profile {
             index += 8;
         }
         profile
-    }
-}
-
-/// A quoted JSON string's text, decoded.
-pub(crate) fn decode(quoted: &str) -> String {
-    match serde_json::from_str(quoted) {
-        Ok(serde_json::Value::String(text)) => text,
-        _ => String::new(),
     }
 }
 

@@ -567,7 +567,7 @@ fn call_type(message: &Message<'_>, base: &Pointer, hint: Option<CallType>, repo
             }
             None => {
                 let names = CallType::ALL.iter().map(|call| call.as_str());
-                let hint = near_miss::closest(name, names).map(|call| format!("did you mean \"{call}\"?"));
+                let hint = near_miss::did_you_mean(name, names);
                 report.add_error(
                     Issue::new(
                         Code::UnknownType,

@@ -151,6 +151,11 @@ fn reserved_folded(folded: &[u8]) -> Option<&'static str> {
     })
 }
 
+/// The hint that names the closest of `names` to `wanted` ([`closest`]): `did you mean "X"?`.
+pub fn did_you_mean<'n>(wanted: &str, names: impl IntoIterator<Item = &'n str>) -> Option<String> {
+    closest(wanted, names).map(|name| format!("did you mean \"{name}\"?"))
+}
+
 /// The closest of `names` to `wanted`: the same name but for case and separators, else one
 /// within a small edit distance (a third of the name's length, at most 3). `Order Completed` for
 /// `order_completed` or `Order Complted`.
