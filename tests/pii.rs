@@ -238,3 +238,15 @@ fn hostile_strings_are_read_in_one_pass() {
         }
     }
 }
+
+#[test]
+fn a_batch_envelope_context_is_read_as_it_came_under_warn() {
+    let destination = destination(json!({"privacy": {}}));
+    let batch = json!({"context": {"note": EMAIL, "groupId": "g1"}, "batch": [track(json!({}))]});
+    let found = answer(&destination, &batch);
+    let outcome = &found["outcomes"][0];
+    assert_eq!(outcome["status"], "mapped");
+    assert_eq!(codes(outcome, "warnings"), [("pii_detected".into(), "/context/note".into())]);
+    // The context's members the checks read come through as before: the account link.
+    assert_eq!(outcome["operations"][0]["groupId"], "g1");
+}

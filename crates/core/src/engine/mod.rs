@@ -385,11 +385,15 @@ impl<'t> Lane<'t> {
                         Kind::Null => {}
                         Kind::Object => match self.too_deep(entry, &path, 2) {
                             Some(issue) => *slot = Some(issue),
-                            None if key == "context" && self.privacy.is_some() => {
-                                (*read, found) = self.private_context(entry);
+                            None => {
+                                let rewritten =
+                                    if key == "context" { self.private_context(entry, &mut found) } else { None };
+                                *read = match rewritten {
+                                    Some(text) => serde_json::from_str(&text).ok(),
+                                    None if key == "context" && self.whole.is_none() => self.skeleton(tape, index),
+                                    None => self.value(entry),
+                                };
                             }
-                            None if key == "context" && self.whole.is_none() => *read = self.skeleton(tape, index),
-                            None => *read = self.value(entry),
                         },
                         _ => {
                             let message = format!("The batch's \"{key}\" must be an object.");
@@ -418,17 +422,15 @@ impl<'t> Lane<'t> {
         self.batch(sink, &Items { tape, container: items, path: root.key("batch") }, &envelope)
     }
 
-    /// The envelope's `context`, read whole (written again when the personal data found in it is
-    /// replaced), and what was found in it.
-    fn private_context(&self, entry: &Entry) -> (Option<Value>, Vec<Found>) {
-        let Some(privacy) = self.privacy else { return (self.value(entry), Vec::new()) };
+    /// The personal data found in the envelope's `context` (into `found`, which it replaces: a
+    /// key sent twice counts with its last value), and the context's text written again when
+    /// what was found is replaced; `None` when it is read as it came.
+    fn private_context(&self, entry: &Entry, found: &mut Vec<Found>) -> Option<String> {
+        found.clear();
+        let privacy = self.privacy?;
         let text = self.slice(entry.value);
-        let mut found = Vec::new();
-        privacy.scan(text, 0, "/context", &mut found);
-        if found.is_empty() || !privacy.rewrites() {
-            return (self.value(entry), found);
-        }
-        (serde_json::from_str(&privacy.rewrite(text, &found)).ok(), found)
+        privacy.scan(text, 0, "/context", found);
+        (!found.is_empty() && privacy.rewrites()).then(|| privacy.rewrite(text, found))
     }
 
     /// `too_deep` at the first container of `entry` (standing at `level`) past [`MAX_DEPTH`].
