@@ -220,9 +220,7 @@ export function buildDestination(settings) {
   try {
     return { engine: new Destination(config) };
   } catch (error) {
-    const names = [given.RULES, given.PRIVACY].some((value) => setting(value) !== undefined)
-      ? DESTINATION_SETTINGS.filter((name) => setting(given[name]) !== undefined).join(" or ")
-      : "the settings";
+    const names = DESTINATION_SETTINGS.filter((name) => setting(given[name]) !== undefined).join(" or ") || "the settings";
     return { error: `${names} cannot be used: ${error.message.replace(/^invalid Destination config: /, "")}.` };
   }
 }
